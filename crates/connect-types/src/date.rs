@@ -1,0 +1,340 @@
+//! Dates: Microsoft JSON dates in responses, `YYYY-MM-DD` in requests.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A Microsoft JSON date as the API returns it: `"\/Date(1294868991374-0800)\/"`.
+///
+/// Milliseconds since the Unix epoch (UTC; may be negative), plus the optional offset the server
+/// attached, in minutes east of UTC. The offset does not change the instant; it is kept so the
+/// value re-encodes exactly as it arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MsDate {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    pub millis: i64,
+    /// Offset from UTC in minutes (`-0800` is `-480`), when the server gave one.
+    pub offset_minutes: Option<i16>,
+}
+
+/// Why a string is not a Microsoft JSON date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateParseError(String);
+
+impl fmt::Display for DateParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DateParseError {}
+
+impl MsDate {
+    /// A date at `millis` since the epoch, with no offset.
+    pub fn from_millis(millis: i64) -> Self {
+        Self {
+            millis,
+            offset_minutes: None,
+        }
+    }
+
+    /// Parses `/Date(ms)/`, `/Date(ms+hhmm)/` or `/Date(ms-hhmm)/` (the JSON escape `\/` is
+    /// already gone once the JSON string is decoded, but a literal `\/` is accepted too).
+    pub fn parse(s: &str) -> Result<Self, DateParseError> {
+        let err = || DateParseError(format!("not a /Date(milliseconds[+-hhmm])/ value: {s:?}"));
+        let inner = s
+            .trim()
+            .trim_start_matches('\\')
+            .strip_prefix("/Date(")
+            .and_then(|r| r.strip_suffix(")/").or_else(|| r.strip_suffix(")\\/")))
+            .ok_or_else(err)?;
+        // The millis may carry a leading '-'; an offset sign can only come after a digit.
+        let split = inner
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| c == '+' || c == '-')
+            .map(|(i, _)| i);
+        let (ms, off) = match split {
+            Some(i) => (&inner[..i], Some(&inner[i..])),
+            None => (inner, None),
+        };
+        let millis: i64 = ms.parse().map_err(|_| err())?;
+        let offset_minutes = match off {
+            None => None,
+            Some(o) => {
+                let (sign, digits) = o.split_at(1);
+                if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(err());
+                }
+                let hh: i16 = digits[..2].parse().map_err(|_| err())?;
+                let mm: i16 = digits[2..].parse().map_err(|_| err())?;
+                if mm >= 60 || hh > 23 {
+                    return Err(err());
+                }
+                let total = hh * 60 + mm;
+                Some(if sign == "-" { -total } else { total })
+            }
+        };
+        Ok(Self {
+            millis,
+            offset_minutes,
+        })
+    }
+
+    /// The instant as a `SystemTime` (the offset does not move it).
+    pub fn to_system_time(self) -> SystemTime {
+        let magnitude = Duration::from_millis(self.millis.unsigned_abs());
+        if self.millis >= 0 {
+            UNIX_EPOCH + magnitude
+        } else {
+            UNIX_EPOCH - magnitude
+        }
+    }
+
+    /// The date for a `SystemTime`, with no offset. Saturates far outside ±292 million years.
+    pub fn from_system_time(t: SystemTime) -> Self {
+        let millis = match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_millis()).map_or(i64::MIN, |m| -m),
+        };
+        Self::from_millis(millis)
+    }
+}
+
+impl fmt::Display for MsDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "/Date({}", self.millis)?;
+        if let Some(o) = self.offset_minutes {
+            let sign = if o < 0 { '-' } else { '+' };
+            let a = o.unsigned_abs();
+            write!(f, "{sign}{:02}{:02}", a / 60, a % 60)?;
+        }
+        f.write_str(")/")
+    }
+}
+
+impl std::str::FromStr for MsDate {
+    type Err = DateParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl Serialize for MsDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for MsDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = MsDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a \"/Date(milliseconds[+-hhmm])/\" string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MsDate, E> {
+                MsDate::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A calendar date sent in requests as `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestDate {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl RequestDate {
+    /// A date, if it exists in the proleptic Gregorian calendar (years 1 to 9999).
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Self {
+            year,
+            month,
+            day,
+        })
+    }
+
+    /// The year.
+    pub fn year(self) -> u16 {
+        self.year
+    }
+    /// The month, 1 to 12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+    /// The day of the month.
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// Parses `YYYY-MM-DD`. A time part after the date (`2011-01-12T00:00:00`), which old
+    /// clients sent, is accepted and dropped.
+    pub fn parse(s: &str) -> Result<Self, DateParseError> {
+        let err = || DateParseError(format!("not a YYYY-MM-DD date: {s:?}"));
+        let s = s.trim();
+        let date = s.split(['T', ' ']).next().unwrap_or(s);
+        let mut parts = date.splitn(3, '-');
+        let (y, m, d) = (parts.next(), parts.next(), parts.next());
+        let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+            return Err(err());
+        };
+        if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+            return Err(err());
+        }
+        let y = y.parse().map_err(|_| err())?;
+        let m = m.parse().map_err(|_| err())?;
+        let d = d.parse().map_err(|_| err())?;
+        Self::new(y, m, d).ok_or_else(err)
+    }
+
+    /// Days since 1970-01-01 (negative before it).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Midnight UTC at the start of this date, as milliseconds since the epoch.
+    pub fn start_millis(self) -> i64 {
+        self.days_since_epoch() * 86_400_000
+    }
+}
+
+impl fmt::Display for RequestDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl std::str::FromStr for RequestDate {
+    type Err = DateParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl Serialize for RequestDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = RequestDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a YYYY-MM-DD string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RequestDate, E> {
+                RequestDate::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[cfg(feature = "schema")]
+mod schema {
+    use super::{MsDate, RequestDate};
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use std::borrow::Cow;
+
+    impl JsonSchema for MsDate {
+        fn schema_name() -> Cow<'static, str> {
+            "MsDate".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "description": "Microsoft JSON date: /Date(milliseconds since the epoch[+-hhmm])/",
+                "pattern": "^/Date\\(-?[0-9]+([+-][0-9]{4})?\\)/$"
+            })
+        }
+    }
+
+    impl JsonSchema for RequestDate {
+        fn schema_name() -> Cow<'static, str> {
+            "RequestDate".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_documented_forms() {
+        let d: MsDate = serde_json::from_str(r#""\/Date(1294868991374-0800)\/""#).unwrap();
+        assert_eq!(d.millis, 1_294_868_991_374);
+        assert_eq!(d.offset_minutes, Some(-480));
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#""/Date(1294868991374-0800)/""#
+        );
+
+        let d = MsDate::parse("/Date(1294868991374)/").unwrap();
+        assert_eq!(d.offset_minutes, None);
+        assert_eq!(d.to_string(), "/Date(1294868991374)/");
+
+        let d = MsDate::parse("/Date(-86400000+0530)/").unwrap();
+        assert_eq!(d.millis, -86_400_000);
+        assert_eq!(d.offset_minutes, Some(330));
+        assert_eq!(d.to_string(), "/Date(-86400000+0530)/");
+        assert_eq!(d.to_system_time(), UNIX_EPOCH - Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn rejects_junk() {
+        for s in [
+            "",
+            "/Date()/",
+            "/Date(abc)/",
+            "Date(1)",
+            "/Date(1-08)/",
+            "/Date(1+2460)/",
+        ] {
+            assert!(MsDate::parse(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn request_dates() {
+        let d = RequestDate::parse("2011-01-12").unwrap();
+        assert_eq!(d.to_string(), "2011-01-12");
+        assert_eq!(RequestDate::parse("2011-01-12T00:00:00").unwrap(), d);
+        assert_eq!(
+            RequestDate::new(1970, 1, 2).unwrap().start_millis(),
+            86_400_000
+        );
+        assert!(RequestDate::parse("2011-02-30").is_err());
+        assert!(RequestDate::parse("2011-13-01").is_err());
+        assert!(RequestDate::parse("11-01-01").is_err());
+        assert!(RequestDate::new(2000, 2, 29).is_some());
+        assert!(RequestDate::new(1900, 2, 29).is_none());
+    }
+}
