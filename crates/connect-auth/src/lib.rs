@@ -1,1 +1,57 @@
-//! placeholder
+//! The sans-IO core of the Getty Images Connect SDK.
+//!
+//! Nothing in this crate performs I/O or reads the clock. It holds credentials and tokens,
+//! decides which HTTP request to send next, and digests the responses its driver brings back:
+//!
+//! - [`TokenMachine`] knows the credentials, acquires tokens (OAuth2 grants or
+//!   CreateSession), renews them ahead of expiry (refresh grant or RenewSession), falls back to a
+//!   full login when a renewal is refused, and picks the standard or the secure token per call.
+//! - [`Call`] runs one operation: it asks the token machine for a token, builds the envelope,
+//!   interprets the response, invalidates a refused token and retries once, and retries transient
+//!   failures with full-jitter backoff per the [`RetryPolicy`].
+//! - [`Endpoints`] routes each security class to HTTPS or plain HTTP and refuses to send a
+//!   secure-only call (or a secure token) over plain HTTP.
+//!
+//! A driver (`connect-blocking`, `connect-async`) is a loop around [`Call::poll`]:
+//! send what [`Step::Send`] says, sleep what [`Step::Sleep`] says, wait for another call's token
+//! acquisition on [`Step::WaitForToken`], and return on [`Step::Done`]. See [`Call`] for an
+//! example driver.
+
+pub mod call;
+pub mod credentials;
+pub mod download;
+pub mod endpoints;
+pub mod error;
+pub mod implicit;
+pub mod paging;
+pub mod retry;
+pub mod token;
+
+pub use call::{Call, CallOptions, Outcome, Outgoing, Purpose, Step, TransportFailure};
+pub use credentials::Credentials;
+pub use endpoints::{Endpoints, Scheme};
+pub use error::{Error, ErrorKind};
+pub use retry::{RetryPolicy, SplitMix64};
+pub use token::{AuthConfig, TokenMachine, TokenStep};
+
+/// The core a driver keeps behind its lock: the token machine, the endpoints and the policy.
+#[derive(Debug)]
+pub struct Core {
+    /// Credentials and tokens.
+    pub tokens: TokenMachine,
+    /// Where calls go.
+    pub endpoints: Endpoints,
+    /// How failed calls are retried.
+    pub retry: RetryPolicy,
+}
+
+impl Core {
+    /// A core for these credentials and endpoints, with the default auth config and retry policy.
+    pub fn new(credentials: Credentials, endpoints: Endpoints) -> Self {
+        Self {
+            tokens: TokenMachine::new(credentials, AuthConfig::default()),
+            endpoints,
+            retry: RetryPolicy::default(),
+        }
+    }
+}

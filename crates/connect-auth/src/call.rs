@@ -1,0 +1,405 @@
+//! One operation's exchange, as a state machine the driver polls.
+
+use crate::Core;
+use crate::error::Error;
+use crate::retry::{SplitMix64, parse_retry_after};
+use crate::token::{Grant, TokenStep};
+use connect_types::{DecodeError, Operation, RequestHeader, Response, Secret};
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::{Duration, Instant};
+
+/// Per-call choices.
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    /// The `CoordinationId` to send (default: a random one, so calls can be traced).
+    pub coordination_id: Option<String>,
+    /// Overrides [`crate::RetryPolicy::retry_non_idempotent`] for this call.
+    pub retry_non_idempotent: Option<bool>,
+}
+
+/// Why a request is being sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// A token request (OAuth2 grant, CreateSession or RenewSession).
+    Auth {
+        /// Which request.
+        grant: Grant,
+    },
+    /// The operation itself.
+    Call {
+        /// 1 for the first attempt.
+        attempt: u32,
+    },
+}
+
+/// A request the driver must send, then report with [`Call::handle`].
+pub struct Outgoing {
+    /// The request. Its body may hold credentials or a token: never log it.
+    pub request: http::Request<Vec<u8>>,
+    /// Why it is sent.
+    pub purpose: Purpose,
+}
+
+impl fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("purpose", &self.purpose)
+            .field("method", self.request.method())
+            .field("uri", self.request.uri())
+            .field("body", &"***")
+            .finish()
+    }
+}
+
+/// A transport failure: no HTTP response came back.
+#[derive(Debug)]
+pub struct TransportFailure {
+    /// What went wrong, for the error message. Must not contain the request body.
+    pub message: String,
+    /// Whether the request may have reached the server (false for connect, DNS and TLS
+    /// handshake failures). Decides whether a non-idempotent call may be retried.
+    pub reached_server: bool,
+    /// The underlying error.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+/// What came back for an [`Outgoing`] request.
+#[derive(Debug)]
+pub enum Outcome {
+    /// An HTTP response, whatever its status.
+    Response(http::Response<Vec<u8>>),
+    /// No response.
+    Failed(TransportFailure),
+}
+
+/// What the driver must do next.
+#[derive(Debug)]
+pub enum Step<T> {
+    /// Send this request and pass what comes back to [`Call::handle`].
+    Send(Outgoing),
+    /// Sleep this long (backoff before a retry), then poll again.
+    Sleep(Duration),
+    /// Another call is acquiring the token this one needs: wait until the core's token request
+    /// is answered (the driver's notification), then poll again.
+    WaitForToken,
+    /// The call is over.
+    Done(Result<Response<T>, Error>),
+}
+
+enum State<T> {
+    Ready,
+    AwaitAuth { id: u64 },
+    AwaitCall { token_id: Option<u64> },
+    Backoff(Duration),
+    Finished(Option<Result<Response<T>, Error>>),
+}
+
+/// One call of operation `O`, driven by polling.
+///
+/// ```
+/// # use connect_auth::{Call, CallOptions, Core, Credentials, Endpoints, Outcome, Step};
+/// # use connect_types::ops::session::CreateSessionRequest;
+/// # fn send(_: http::Request<Vec<u8>>) -> Outcome { unimplemented!() }
+/// # fn run(core: &mut Core, op: &CreateSessionRequest) {
+/// let mut call = Call::new(op, CallOptions::default(), 42);
+/// let result = loop {
+///     match call.poll(core, std::time::Instant::now()) {
+///         Step::Send(out) => {
+///             let outcome = send(out.request);
+///             call.handle(core, std::time::Instant::now(), outcome);
+///         }
+///         Step::Sleep(d) => std::thread::sleep(d),
+///         Step::WaitForToken => { /* wait for the core's notification */ }
+///         Step::Done(r) => break r,
+///     }
+/// };
+/// # let _ = result;
+/// # }
+/// ```
+pub struct Call<O: Operation> {
+    body: Vec<u8>,
+    detail: Option<String>,
+    coordination_id: String,
+    attempts: u32,
+    failures: u32,
+    auth_retry_used: bool,
+    retry_non_idempotent: Option<bool>,
+    last_status: Option<u16>,
+    rng: SplitMix64,
+    state: State<O::Result>,
+    _op: PhantomData<fn() -> O>,
+}
+
+impl<O: Operation> fmt::Debug for Call<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", &O::NAME)
+            .field("coordination_id", &self.coordination_id)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O: Operation> Call<O> {
+    /// Prepares a call. `seed` feeds the jitter and the default coordination id; drivers pass
+    /// fresh randomness, tests a constant.
+    pub fn new(op: &O, options: CallOptions, seed: u64) -> Self {
+        let mut rng = SplitMix64::new(seed);
+        let coordination_id = options
+            .coordination_id
+            .unwrap_or_else(|| format!("{:016x}", rng.next_u64()));
+        Self {
+            // Plain data structs serialize infallibly.
+            body: serde_json::to_vec(op).unwrap_or_else(|_| b"{}".to_vec()),
+            detail: op.header_detail().map(str::to_owned),
+            coordination_id,
+            attempts: 0,
+            failures: 0,
+            auth_retry_used: false,
+            retry_non_idempotent: options.retry_non_idempotent,
+            last_status: None,
+            rng,
+            state: State::Ready,
+            _op: PhantomData,
+        }
+    }
+
+    /// The operation's name.
+    pub fn operation(&self) -> &'static str {
+        O::NAME
+    }
+
+    /// The coordination id sent with every attempt.
+    pub fn coordination_id(&self) -> &str {
+        &self.coordination_id
+    }
+
+    /// How many times the operation itself has been sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The HTTP status of the last response, if any.
+    pub fn last_status(&self) -> Option<u16> {
+        self.last_status
+    }
+
+    /// The next thing to do.
+    pub fn poll(&mut self, core: &mut Core, now: Instant) -> Step<O::Result> {
+        match std::mem::replace(&mut self.state, State::Ready) {
+            State::Finished(r) => {
+                self.state = State::Finished(None);
+                Step::Done(r.unwrap_or_else(|| {
+                    Err(Error::Config(
+                        "the call was polled after it finished".into(),
+                    ))
+                }))
+            }
+            State::Backoff(d) => Step::Sleep(d),
+            // Polled again without an answer (the driver lost the response): start over.
+            State::Ready | State::AwaitAuth { .. } | State::AwaitCall { .. } => {
+                self.next_request(core, now)
+            }
+        }
+    }
+
+    fn next_request(&mut self, core: &mut Core, now: Instant) -> Step<O::Result> {
+        let (url, scheme) = match core.endpoints.url(O::SECURITY, O::PATH, O::NAME) {
+            Ok(r) => r,
+            Err(e) => return self.finish(Err(e)),
+        };
+        let mut token: Option<(Secret, u64)> = None;
+        if O::SECURITY.needs_token() {
+            match core.tokens.poll_token(now, &core.endpoints, scheme) {
+                Ok(TokenStep::Use { token: t, token_id }) => token = Some((t, token_id)),
+                Ok(TokenStep::Send(auth)) => {
+                    self.state = State::AwaitAuth { id: auth.id };
+                    return Step::Send(Outgoing {
+                        request: auth.request,
+                        purpose: Purpose::Auth { grant: auth.grant },
+                    });
+                }
+                Ok(TokenStep::Wait) => return Step::WaitForToken,
+                Err(e) => return self.finish(Err(e)),
+            }
+        }
+        let token_id = token.as_ref().map(|t| t.1);
+        let header = RequestHeader {
+            token: token.map(|t| t.0),
+            coordination_id: Some(self.coordination_id.clone()),
+            detail: self.detail.clone(),
+        };
+        let body = self.envelope(&header);
+        let request = http::Request::post(url)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(http::header::ACCEPT, "application/json")
+            .body(body);
+        match request {
+            Ok(request) => {
+                self.attempts += 1;
+                self.state = State::AwaitCall { token_id };
+                Step::Send(Outgoing {
+                    request,
+                    purpose: Purpose::Call {
+                        attempt: self.attempts,
+                    },
+                })
+            }
+            Err(e) => self.finish(Err(Error::Config(format!("invalid base URL: {e}")))),
+        }
+    }
+
+    /// `{"RequestHeader":…,"<BODY_KEY>":…}` from the body serialized once at `new`.
+    fn envelope(&self, header: &RequestHeader) -> Vec<u8> {
+        let header = serde_json::to_vec(header).unwrap_or_else(|_| b"{}".to_vec());
+        let mut out = Vec::with_capacity(header.len() + self.body.len() + O::BODY_KEY.len() + 24);
+        out.extend_from_slice(b"{\"RequestHeader\":");
+        out.extend_from_slice(&header);
+        out.extend_from_slice(b",\"");
+        out.extend_from_slice(O::BODY_KEY.as_bytes());
+        out.extend_from_slice(b"\":");
+        out.extend_from_slice(&self.body);
+        out.push(b'}');
+        out
+    }
+
+    /// Digests what came back for the last [`Step::Send`].
+    pub fn handle(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
+        match std::mem::replace(&mut self.state, State::Ready) {
+            State::AwaitAuth { id } => match outcome {
+                Outcome::Response(r) => {
+                    self.last_status = Some(r.status().as_u16());
+                    if let Err(f) = core.tokens.handle_auth_response(now, id, &r) {
+                        if f.retryable {
+                            self.retry_or_finish(core, f.error, f.retry_after, true);
+                        } else {
+                            self.state = State::Finished(Some(Err(f.error)));
+                        }
+                    }
+                }
+                Outcome::Failed(t) => {
+                    core.tokens.handle_auth_transport_failure(id);
+                    let err = transport_error("the token request", t);
+                    self.retry_or_finish(core, err, None, true);
+                }
+            },
+            State::AwaitCall { token_id } => match outcome {
+                Outcome::Failed(t) => {
+                    let safe = !t.reached_server || self.may_repeat(core);
+                    let err = transport_error(O::NAME, t);
+                    self.retry_or_finish(core, err, None, safe);
+                }
+                Outcome::Response(r) => {
+                    self.last_status = Some(r.status().as_u16());
+                    self.interpret(core, token_id, &r);
+                }
+            },
+            other => self.state = other,
+        }
+    }
+
+    fn may_repeat(&self, core: &Core) -> bool {
+        O::IDEMPOTENT
+            || self
+                .retry_non_idempotent
+                .unwrap_or(core.retry.retry_non_idempotent)
+    }
+
+    fn interpret(&mut self, core: &mut Core, token_id: Option<u64>, r: &http::Response<Vec<u8>>) {
+        let status = r.status();
+        let retry_after = r
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        match connect_types::decode_response::<O>(r.body()) {
+            Ok(resp) => self.state = State::Finished(Some(Ok(resp))),
+            Err(DecodeError::Api(api)) => {
+                let code = api.code().cloned();
+                if api.codes().any(|c| c.is_token_failure()) {
+                    if let (false, Some(id)) = (self.auth_retry_used, token_id) {
+                        // Drop the refused token and try once more with a fresh one.
+                        self.auth_retry_used = true;
+                        core.tokens.invalidate(id);
+                        self.state = State::Ready;
+                        return;
+                    }
+                    self.state = State::Finished(Some(Err(Error::Auth {
+                        message: format!("{} was refused: {api}", O::NAME),
+                        code,
+                        oauth_error: None,
+                    })));
+                    return;
+                }
+                let transient = code.as_ref().is_some_and(|c| c.is_transient());
+                let err = Error::Api {
+                    operation: O::NAME,
+                    api,
+                };
+                if transient {
+                    // The server says the work was not done, so even a create may be repeated.
+                    self.retry_or_finish(core, err, retry_after, true);
+                } else {
+                    self.state = State::Finished(Some(Err(err)));
+                }
+            }
+            Err(e) => {
+                let err = if status.is_success() {
+                    Error::Decode {
+                        operation: O::NAME,
+                        message: e.to_string(),
+                    }
+                } else {
+                    Error::Http {
+                        operation: O::NAME,
+                        status: status.as_u16(),
+                        retry_after,
+                    }
+                };
+                let refused_unprocessed = status == http::StatusCode::SERVICE_UNAVAILABLE
+                    || status == http::StatusCode::TOO_MANY_REQUESTS;
+                if status.is_server_error() || refused_unprocessed {
+                    let safe = refused_unprocessed || self.may_repeat(core);
+                    self.retry_or_finish(core, err, retry_after, safe);
+                } else {
+                    self.state = State::Finished(Some(Err(err)));
+                }
+            }
+        }
+    }
+
+    fn retry_or_finish(
+        &mut self,
+        core: &Core,
+        err: Error,
+        retry_after: Option<Duration>,
+        allowed: bool,
+    ) {
+        if allowed {
+            self.failures += 1;
+            if let Some(d) = core
+                .retry
+                .delay(self.failures, retry_after, self.rng.next_f64())
+            {
+                self.state = State::Backoff(d);
+                return;
+            }
+        }
+        self.state = State::Finished(Some(Err(err)));
+    }
+
+    fn finish(&mut self, r: Result<Response<O::Result>, Error>) -> Step<O::Result> {
+        self.state = State::Finished(None);
+        Step::Done(r)
+    }
+}
+
+fn transport_error(operation: &'static str, t: TransportFailure) -> Error {
+    Error::Transport {
+        operation,
+        message: t.message,
+        reached_server: t.reached_server,
+        source: t.source,
+    }
+}

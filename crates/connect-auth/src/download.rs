@@ -1,0 +1,1 @@
+//! Download planning (resume with Range): see the transports.

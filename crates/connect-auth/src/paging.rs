@@ -1,0 +1,1 @@
+//! Pagination shared by the Iterator and Stream front ends.

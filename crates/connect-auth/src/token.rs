@@ -1,0 +1,761 @@
+//! The token state machine.
+//!
+//! ```text
+//!            poll_token                     handle_auth_response (ok)
+//!   Empty ───────────────▶ InFlight(grant) ─────────────────────────▶ Ready(tokens)
+//!     ▲                      │   ▲    │ refused renewal                 │   │
+//!     │   refused full grant │   │    └──▶ Empty (then a full grant)    │   │ renewal due:
+//!     └──────────────────────┘   │                                      │   │ InFlight, the old
+//!                                │ poll_token (renew or re-login)       │   │ token still served
+//!                          Stale(tokens) ◀── invalidate (AUTH-021) ─────┘   │
+//!                                └──────────────── expired ◀────────────────┘
+//! ```
+//!
+//! Time is passed in as [`Instant`]; the machine never reads the clock. A renewal in flight is
+//! a state, so concurrent callers never duplicate it: while it is in flight they are handed the
+//! old token if it is still valid, and told to [`TokenStep::Wait`] otherwise.
+
+use crate::credentials::Credentials;
+use crate::endpoints::{Endpoints, Scheme};
+use crate::error::Error;
+use crate::retry::parse_retry_after;
+use connect_types::ops::oauth2::{OAuthErrorResponse, TOKEN_PATH, TokenRequest, TokenResponse};
+use connect_types::ops::session::{CreateSessionRequest, RenewSessionRequest, SessionResult};
+use connect_types::{DecodeError, Operation, RequestHeader, Secret, Security};
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// Lifetime assumed when the server does not state one (the API documents 30 minutes).
+pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// Tuning of the token machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthConfig {
+    /// Renew this long before expiry. Default: the larger of 60 s and 10% of the lifetime,
+    /// but never more than half the lifetime (so short-lived tokens are not renewed on every call).
+    pub renew_margin: Option<Duration>,
+    /// A token request in flight for longer than this is taken as abandoned (its caller was
+    /// cancelled) and another caller may start a new one. Default 2 minutes.
+    pub abandon_after: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            renew_margin: None,
+            abandon_after: Duration::from_secs(120),
+        }
+    }
+}
+
+/// The kind of token request the machine sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Grant {
+    /// OAuth2 `client_credentials`.
+    ClientCredentials,
+    /// OAuth2 `password`.
+    Password,
+    /// OAuth2 `refresh_token`.
+    RefreshToken,
+    /// Legacy CreateSession.
+    CreateSession,
+    /// Legacy RenewSession.
+    RenewSession,
+}
+
+impl Grant {
+    /// Whether this request renews existing tokens (as opposed to logging in afresh).
+    pub fn is_renewal(self) -> bool {
+        matches!(self, Grant::RefreshToken | Grant::RenewSession)
+    }
+
+    /// The name used in logs and in the sandbox's statistics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Grant::ClientCredentials => "client_credentials",
+            Grant::Password => "password",
+            Grant::RefreshToken => "refresh_token",
+            Grant::CreateSession => "CreateSession",
+            Grant::RenewSession => "RenewSession",
+        }
+    }
+}
+
+/// A token request the driver must send before the call can proceed.
+pub struct AuthRequest {
+    /// What kind of request it is.
+    pub grant: Grant,
+    /// Which acquisition it belongs to; pass it back with the response.
+    pub id: u64,
+    /// The HTTP request. Its body holds credentials: never log it.
+    pub request: http::Request<Vec<u8>>,
+}
+
+impl fmt::Debug for AuthRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthRequest")
+            .field("grant", &self.grant)
+            .field("id", &self.id)
+            .field("method", self.request.method())
+            .field("uri", self.request.uri())
+            .field("body", &"***")
+            .finish()
+    }
+}
+
+/// What the machine answers when asked for a token.
+#[derive(Debug)]
+pub enum TokenStep {
+    /// Put this token in `RequestHeader.Token`.
+    Use {
+        /// The token.
+        token: Secret,
+        /// Its generation; pass it to [`TokenMachine::invalidate`] if a call refuses it.
+        token_id: u64,
+    },
+    /// Send this request first and give the response to [`TokenMachine::handle_auth_response`].
+    Send(AuthRequest),
+    /// Another caller is acquiring a token; wait until it is done, then ask again.
+    Wait,
+}
+
+/// Why a token request failed.
+#[derive(Debug)]
+pub struct AuthFailure {
+    /// The error to report.
+    pub error: Error,
+    /// Whether sending the token request again later may succeed (server trouble).
+    pub retryable: bool,
+    /// The server's `Retry-After`.
+    pub retry_after: Option<Duration>,
+}
+
+#[derive(Clone)]
+struct TokenSet {
+    id: u64,
+    standard: Secret,
+    secure: Secret,
+    acquired_at: Instant,
+    lifetime: Option<Duration>,
+}
+
+impl TokenSet {
+    fn expires_at(&self) -> Option<Instant> {
+        self.lifetime.map(|l| self.acquired_at + l)
+    }
+
+    fn expired(&self, now: Instant) -> bool {
+        self.expires_at().is_some_and(|e| now >= e)
+    }
+
+    fn renew_at(&self, config: &AuthConfig) -> Option<Instant> {
+        let lifetime = self.lifetime?;
+        let margin = config
+            .renew_margin
+            .unwrap_or_else(|| (lifetime / 10).max(Duration::from_secs(60)))
+            .min(lifetime / 2);
+        Some(self.acquired_at + lifetime - margin)
+    }
+
+    fn token_for(&self, scheme: Scheme) -> &Secret {
+        match scheme {
+            Scheme::Https => &self.secure,
+            Scheme::Http => &self.standard,
+        }
+    }
+}
+
+enum State {
+    Empty,
+    Ready(TokenSet),
+    /// Refused by the server; renew or log in again before the next use.
+    Stale(TokenSet),
+    InFlight {
+        grant: Grant,
+        id: u64,
+        started: Instant,
+        /// The tokens being renewed, served to other callers meanwhile while still valid.
+        previous: Option<TokenSet>,
+    },
+}
+
+/// Holds credentials and tokens and decides what to send to get a usable token.
+pub struct TokenMachine {
+    credentials: Credentials,
+    config: AuthConfig,
+    state: State,
+    next_id: u64,
+    /// The refresh token in force (from the credentials or the last password grant).
+    refresh_token: Option<Secret>,
+    grants_sent: u64,
+}
+
+impl fmt::Debug for TokenMachine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &self.state {
+            State::Empty => "Empty",
+            State::Ready(_) => "Ready",
+            State::Stale(_) => "Stale",
+            State::InFlight { .. } => "InFlight",
+        };
+        f.debug_struct("TokenMachine")
+            .field("flow", &self.credentials.flow_name())
+            .field("state", &state)
+            .field("grants_sent", &self.grants_sent)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenMachine {
+    /// A machine for these credentials; no token is held until the first call asks.
+    pub fn new(credentials: Credentials, config: AuthConfig) -> Self {
+        let refresh_token = match &credentials {
+            Credentials::RefreshToken { refresh_token, .. } => Some(refresh_token.clone()),
+            _ => None,
+        };
+        Self {
+            credentials,
+            config,
+            state: State::Empty,
+            next_id: 1,
+            refresh_token,
+            grants_sent: 0,
+        }
+    }
+
+    /// The credentials' flow, for messages.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// How many token requests the machine has asked for so far.
+    pub fn grants_sent(&self) -> u64 {
+        self.grants_sent
+    }
+
+    /// Whether a token request is in flight.
+    pub fn is_acquiring(&self) -> bool {
+        matches!(self.state, State::InFlight { .. })
+    }
+
+    /// When the held token is due for renewal (or `None` when none is held or its lifetime is
+    /// unknown). A driver may renew proactively at that time.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match &self.state {
+            State::Ready(ts) => ts.renew_at(&self.config),
+            _ => None,
+        }
+    }
+
+    /// The token to use for a call going over `scheme`, or the request to send first.
+    pub fn poll_token(
+        &mut self,
+        now: Instant,
+        endpoints: &Endpoints,
+        scheme: Scheme,
+    ) -> Result<TokenStep, Error> {
+        match std::mem::replace(&mut self.state, State::Empty) {
+            State::Ready(ts) => {
+                if ts.expired(now) {
+                    let grant = self.renewal_grant(false);
+                    self.start(now, endpoints, grant, None, Some(&ts))
+                } else if ts.renew_at(&self.config).is_some_and(|r| now >= r) {
+                    let grant = self.renewal_grant(true);
+                    let step = TokenStep::Use {
+                        token: ts.token_for(scheme).clone(),
+                        token_id: ts.id,
+                    };
+                    // The caller that notices renewal is due sends it; the old token is still
+                    // good, so others keep using it meanwhile.
+                    let current = ts.clone();
+                    match self.start(now, endpoints, grant, Some(ts), Some(&current)) {
+                        Ok(send) => Ok(send),
+                        Err(_) => {
+                            // Cannot renew (e.g. an access token): keep serving until expiry.
+                            self.state = State::Ready(current);
+                            Ok(step)
+                        }
+                    }
+                } else {
+                    let step = TokenStep::Use {
+                        token: ts.token_for(scheme).clone(),
+                        token_id: ts.id,
+                    };
+                    self.state = State::Ready(ts);
+                    Ok(step)
+                }
+            }
+            State::Stale(ts) => {
+                let grant = self.renewal_grant(!ts.expired(now));
+                self.start(now, endpoints, grant, None, Some(&ts))
+            }
+            State::InFlight {
+                grant,
+                id,
+                started,
+                previous,
+            } => {
+                if now.saturating_duration_since(started) >= self.config.abandon_after {
+                    // Its caller went away without an answer; start over.
+                    let grant = match &previous {
+                        Some(p) => self.renewal_grant(!p.expired(now)),
+                        None => self.full_grant(),
+                    };
+                    let prev_copy = previous.clone();
+                    return self.start(now, endpoints, grant, previous, prev_copy.as_ref());
+                }
+                let step = match &previous {
+                    Some(p) if !p.expired(now) => TokenStep::Use {
+                        token: p.token_for(scheme).clone(),
+                        token_id: p.id,
+                    },
+                    _ => TokenStep::Wait,
+                };
+                self.state = State::InFlight {
+                    grant,
+                    id,
+                    started,
+                    previous,
+                };
+                Ok(step)
+            }
+            State::Empty => {
+                if let Credentials::AccessToken { token, expires_in } = &self.credentials {
+                    let (token, expires_in) = (token.clone(), *expires_in);
+                    let ts = TokenSet {
+                        id: self.bump_id(),
+                        standard: token.clone(),
+                        secure: token.clone(),
+                        acquired_at: now,
+                        lifetime: expires_in,
+                    };
+                    let step = TokenStep::Use {
+                        token,
+                        token_id: ts.id,
+                    };
+                    self.state = State::Ready(ts);
+                    return Ok(step);
+                }
+                let grant = self.full_grant();
+                self.start(now, endpoints, grant, None, None)
+            }
+        }
+    }
+
+    /// A call was refused with a token failure (AUTH-021 and kin) using the token `token_id`:
+    /// drop it, so the next poll renews or logs in again. Returns whether the token was current
+    /// (when it was not, a newer one is already there and the call can simply be retried).
+    pub fn invalidate(&mut self, token_id: u64) -> bool {
+        match &mut self.state {
+            State::Ready(ts) if ts.id == token_id => {
+                let State::Ready(ts) = std::mem::replace(&mut self.state, State::Empty) else {
+                    return false;
+                };
+                self.state = State::Stale(ts);
+                true
+            }
+            State::InFlight { previous, .. }
+                if previous.as_ref().is_some_and(|p| p.id == token_id) =>
+            {
+                *previous = None;
+                true
+            }
+            State::Stale(ts) => ts.id == token_id,
+            _ => false,
+        }
+    }
+
+    /// The token request `id` could not be sent or got no answer: go back to what was there.
+    pub fn handle_auth_transport_failure(&mut self, id: u64) {
+        if let State::InFlight { id: current, .. } = &self.state {
+            if *current == id {
+                self.restore_previous();
+            }
+        }
+    }
+
+    /// Digests the response to token request `id`.
+    ///
+    /// `Ok(())` means the machine moved on: poll again (you may get a token, or a fallback
+    /// request when a renewal was refused and a full login is possible). An error means no token
+    /// can be had now; nothing is cached, so a later call tries again.
+    pub fn handle_auth_response(
+        &mut self,
+        now: Instant,
+        id: u64,
+        response: &http::Response<Vec<u8>>,
+    ) -> Result<(), AuthFailure> {
+        let (grant, started) = match &self.state {
+            State::InFlight {
+                grant,
+                id: current,
+                started,
+                ..
+            } if *current == id => (*grant, *started),
+            // A late answer to an abandoned request: ignore it.
+            _ => return Ok(()),
+        };
+        let _ = now;
+        let parsed = match grant {
+            Grant::CreateSession | Grant::RenewSession => parse_session(response),
+            _ => parse_oauth(response),
+        };
+        match parsed {
+            Ok(fresh) => {
+                if let Some(rt) = fresh.refresh_token {
+                    self.refresh_token = Some(rt);
+                }
+                let ts = TokenSet {
+                    id: self.bump_id(),
+                    standard: fresh.standard,
+                    secure: fresh.secure,
+                    acquired_at: started,
+                    lifetime: Some(fresh.lifetime),
+                };
+                self.state = State::Ready(ts);
+                Ok(())
+            }
+            Err(failure) if failure.retryable => {
+                self.restore_previous();
+                Err(failure)
+            }
+            Err(failure) => {
+                self.state = State::Empty;
+                if grant == Grant::RefreshToken {
+                    // A refused refresh token is dead; don't offer it again.
+                    if !matches!(self.credentials, Credentials::RefreshToken { .. }) {
+                        self.refresh_token = None;
+                    }
+                }
+                let can_fall_back = grant.is_renewal() && self.full_grant() != grant;
+                if can_fall_back { Ok(()) } else { Err(failure) }
+            }
+        }
+    }
+
+    fn bump_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn restore_previous(&mut self) {
+        let State::InFlight { previous, .. } = std::mem::replace(&mut self.state, State::Empty)
+        else {
+            return;
+        };
+        if let Some(p) = previous {
+            self.state = State::Ready(p);
+        }
+    }
+
+    /// The request that logs in from nothing.
+    fn full_grant(&self) -> Grant {
+        match &self.credentials {
+            Credentials::ClientCredentials { .. } | Credentials::AccessToken { .. } => {
+                Grant::ClientCredentials
+            }
+            Credentials::ResourceOwner { .. } => Grant::Password,
+            Credentials::RefreshToken { .. } => Grant::RefreshToken,
+            Credentials::Session { .. } => Grant::CreateSession,
+        }
+    }
+
+    /// The request that renews held tokens; `still_valid` says whether they have not expired
+    /// (RenewSession only renews unexpired tokens).
+    fn renewal_grant(&self, still_valid: bool) -> Grant {
+        match &self.credentials {
+            Credentials::Session { .. } if still_valid => Grant::RenewSession,
+            Credentials::ResourceOwner { .. } if self.refresh_token.is_some() => {
+                Grant::RefreshToken
+            }
+            _ => self.full_grant(),
+        }
+    }
+
+    fn start(
+        &mut self,
+        now: Instant,
+        endpoints: &Endpoints,
+        grant: Grant,
+        previous: Option<TokenSet>,
+        current: Option<&TokenSet>,
+    ) -> Result<TokenStep, Error> {
+        let request = match self.build(endpoints, grant, current) {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some(p) = previous {
+                    self.state = State::Ready(p);
+                }
+                return Err(e);
+            }
+        };
+        let id = self.bump_id();
+        self.grants_sent += 1;
+        self.state = State::InFlight {
+            grant,
+            id,
+            started: now,
+            previous,
+        };
+        Ok(TokenStep::Send(AuthRequest { grant, id, request }))
+    }
+
+    fn build(
+        &self,
+        endpoints: &Endpoints,
+        grant: Grant,
+        current: Option<&TokenSet>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        match (&self.credentials, grant) {
+            (Credentials::AccessToken { .. }, _) => Err(Error::auth(
+                "the access token has expired or was refused, and an access token obtained \
+                 elsewhere cannot be renewed; obtain a new one (for example with the implicit grant)",
+            )),
+            (
+                Credentials::Session {
+                    system_id,
+                    system_password,
+                    user_name,
+                    user_password,
+                },
+                Grant::CreateSession,
+            ) => {
+                let body = CreateSessionRequest {
+                    system_id: system_id.clone(),
+                    system_password: system_password.clone(),
+                    user_name: user_name.clone(),
+                    user_password: user_password.clone(),
+                };
+                envelope_request(endpoints, &body, None)
+            }
+            (
+                Credentials::Session {
+                    system_id,
+                    system_password,
+                    ..
+                },
+                Grant::RenewSession,
+            ) => {
+                let body = RenewSessionRequest {
+                    system_id: system_id.clone(),
+                    system_password: system_password.clone(),
+                };
+                envelope_request(endpoints, &body, current.map(|c| c.secure.clone()))
+            }
+            (
+                Credentials::ClientCredentials {
+                    client_id,
+                    client_secret,
+                }
+                | Credentials::ResourceOwner {
+                    client_id,
+                    client_secret,
+                    ..
+                }
+                | Credentials::RefreshToken {
+                    client_id,
+                    client_secret,
+                    ..
+                },
+                _,
+            ) => {
+                let form = match (&self.credentials, grant) {
+                    (
+                        Credentials::ResourceOwner {
+                            username, password, ..
+                        },
+                        Grant::Password,
+                    ) => TokenRequest::Password {
+                        client_id: client_id.clone(),
+                        client_secret: client_secret.clone(),
+                        username: username.clone(),
+                        password: password.clone(),
+                    },
+                    (_, Grant::RefreshToken) => TokenRequest::RefreshToken {
+                        client_id: client_id.clone(),
+                        client_secret: client_secret.clone(),
+                        refresh_token: self
+                            .refresh_token
+                            .clone()
+                            .ok_or_else(|| Error::auth("no refresh token is held; log in again"))?,
+                    },
+                    _ => TokenRequest::ClientCredentials {
+                        client_id: client_id.clone(),
+                        client_secret: client_secret.clone(),
+                    },
+                };
+                let (url, _) =
+                    endpoints.url(Security::None, TOKEN_PATH, "the OAuth2 token request")?;
+                http::Request::post(url)
+                    .header(
+                        http::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .header(http::header::ACCEPT, "application/json")
+                    .body(form.to_form().into_bytes())
+                    .map_err(|e| Error::Config(format!("invalid token endpoint URL: {e}")))
+            }
+            (Credentials::Session { .. }, _) => {
+                Err(Error::auth("internal: no such grant for a legacy session"))
+            }
+        }
+    }
+}
+
+fn envelope_request<O: Operation>(
+    endpoints: &Endpoints,
+    body: &O,
+    token: Option<Secret>,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let (url, _) = endpoints.url(O::SECURITY, O::PATH, O::NAME)?;
+    let header = RequestHeader {
+        token,
+        ..RequestHeader::default()
+    };
+    http::Request::post(url)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(http::header::ACCEPT, "application/json")
+        .body(connect_types::encode_request(&header, body))
+        .map_err(|e| Error::Config(format!("invalid base URL: {e}")))
+}
+
+struct Fresh {
+    standard: Secret,
+    secure: Secret,
+    refresh_token: Option<Secret>,
+    lifetime: Duration,
+}
+
+fn retry_after(response: &http::Response<Vec<u8>>) -> Option<Duration> {
+    response
+        .headers()
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
+}
+
+fn server_trouble(response: &http::Response<Vec<u8>>, what: &'static str) -> AuthFailure {
+    AuthFailure {
+        error: Error::Http {
+            operation: what,
+            status: response.status().as_u16(),
+            retry_after: retry_after(response),
+        },
+        retryable: true,
+        retry_after: retry_after(response),
+    }
+}
+
+fn is_server_trouble(status: http::StatusCode) -> bool {
+    status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS
+}
+
+fn parse_oauth(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
+    let status = response.status();
+    if status.is_success() {
+        let t: TokenResponse =
+            serde_json::from_slice(response.body()).map_err(|e| AuthFailure {
+                error: Error::Decode {
+                    operation: "the OAuth2 token request",
+                    message: format!("the token endpoint's answer is not a token response: {e}"),
+                },
+                retryable: false,
+                retry_after: None,
+            })?;
+        if t.access_token.is_empty() {
+            return Err(AuthFailure {
+                error: Error::auth("the token endpoint answered without an access token"),
+                retryable: false,
+                retry_after: None,
+            });
+        }
+        let lifetime = t.expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs);
+        return Ok(Fresh {
+            standard: t.access_token.clone(),
+            secure: t.access_token,
+            refresh_token: t.refresh_token,
+            lifetime,
+        });
+    }
+    match serde_json::from_slice::<OAuthErrorResponse>(response.body()) {
+        Ok(e) if !is_server_trouble(status) => Err(AuthFailure {
+            error: Error::Auth {
+                message: format!("the token endpoint refused the credentials ({e})"),
+                code: None,
+                oauth_error: Some(e.error),
+            },
+            retryable: false,
+            retry_after: None,
+        }),
+        _ if is_server_trouble(status) => Err(server_trouble(response, "the OAuth2 token request")),
+        _ => Err(AuthFailure {
+            error: Error::Http {
+                operation: "the OAuth2 token request",
+                status: status.as_u16(),
+                retry_after: None,
+            },
+            retryable: false,
+            retry_after: None,
+        }),
+    }
+}
+
+fn parse_session(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
+    match connect_types::envelope::decode_envelope::<SessionResult>(
+        response.body(),
+        Some(session_result_key(response)),
+    ) {
+        Ok(r) => {
+            let (Some(standard), Some(secure)) = (r.result.token, r.result.secure_token) else {
+                return Err(AuthFailure {
+                    error: Error::auth("the session answer holds no tokens"),
+                    retryable: false,
+                    retry_after: None,
+                });
+            };
+            let minutes = r.result.token_duration_minutes.unwrap_or(30);
+            Ok(Fresh {
+                standard,
+                secure,
+                refresh_token: None,
+                lifetime: Duration::from_secs(u64::from(minutes) * 60),
+            })
+        }
+        Err(DecodeError::Api(api)) => {
+            let code = api.code().cloned();
+            let transient = code.as_ref().is_some_and(|c| c.is_transient());
+            Err(AuthFailure {
+                error: Error::Auth {
+                    message: format!("the session request was refused ({api})"),
+                    code,
+                    oauth_error: None,
+                },
+                retryable: transient,
+                retry_after: retry_after(response),
+            })
+        }
+        Err(_) if is_server_trouble(response.status()) => {
+            Err(server_trouble(response, "the session request"))
+        }
+        Err(e) => Err(AuthFailure {
+            error: Error::Decode {
+                operation: "the session request",
+                message: e.to_string(),
+            },
+            retryable: false,
+            retry_after: None,
+        }),
+    }
+}
+
+/// CreateSession and RenewSession answer under different keys; pick by what the body holds.
+fn session_result_key(response: &http::Response<Vec<u8>>) -> &'static str {
+    let body = response.body();
+    let renew = b"RenewSessionResult";
+    if body.windows(renew.len()).any(|w| w == renew) {
+        "RenewSessionResult"
+    } else {
+        "CreateSessionResult"
+    }
+}
