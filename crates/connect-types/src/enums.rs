@@ -96,7 +96,7 @@ macro_rules! string_enum {
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                 let known: ::std::vec::Vec<&'static str> = vec![$($wire),+];
                 ::schemars::json_schema!({
-                    "description": concat!("One of the documented values (any casing is accepted), or another string the server may add."),
+                    "description": "One of the documented values (any casing is accepted), or another string the server may add.",
                     "anyOf": [ { "type": "string", "enum": known }, { "type": "string" } ]
                 })
             }

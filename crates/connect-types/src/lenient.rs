@@ -7,6 +7,8 @@ use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::date::{MsDate, RequestDate};
+
 /// An integer type that [`opt_int`] can produce.
 pub trait LenientInt: Sized + Copy {
     /// Converts from a signed value, if it fits.
@@ -190,6 +192,163 @@ where
     Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
 }
 
+/// A list of integers whose entries may arrive as numbers or numeric strings; `null` reads as
+/// empty and `""`/`null` entries are dropped.
+pub fn vec_int<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: LenientInt,
+{
+    struct Item<T>(Option<T>);
+    impl<'de, T: LenientInt> Deserialize<'de> for Item<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            opt_int(d).map(Item)
+        }
+    }
+    let items = Option::<Vec<Item<T>>>::deserialize(d)?.unwrap_or_default();
+    Ok(items.into_iter().filter_map(|i| i.0).collect())
+}
+
+/// A list of strings whose entries may arrive as strings, bare numbers, or objects wrapping
+/// one id (`{"AssetId": "123"}`, a form some pages type as "Object"); `null` reads as empty
+/// and `null` entries are dropped.
+pub fn vec_string<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    use serde_json::Value;
+    fn scalar(v: Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null | Value::Array(_) | Value::Object(_) => None,
+        }
+    }
+    let items = Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Value::Null => {}
+            Value::Object(map) => match map.into_iter().find_map(|(_, v)| scalar(v)) {
+                Some(s) => out.push(s),
+                None => {
+                    return Err(de::Error::custom(
+                        "expected an id, found an object without one",
+                    ));
+                }
+            },
+            Value::Array(_) => return Err(de::Error::custom("expected an id, found a list")),
+            other => out.extend(scalar(other)),
+        }
+    }
+    Ok(out)
+}
+
+/// One value that may arrive as a single value or as a list of them (the first is kept).
+/// `null` and `[]` read as `None`.
+pub fn one_or_first<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde_json::Value;
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => match items.into_iter().find(|v| !v.is_null()) {
+            Some(v) => T::deserialize(v).map(Some).map_err(de::Error::custom),
+            None => Ok(None),
+        },
+        Some(v) => T::deserialize(v).map(Some).map_err(de::Error::custom),
+    }
+}
+
+/// An optional date: a Microsoft JSON date, an ISO 8601 date or date-time (converted to
+/// milliseconds; a missing zone means UTC), `""` or `null`.
+pub fn opt_ms_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MsDate>, D::Error> {
+    let Some(s) = opt_string(d)? else {
+        return Ok(None);
+    };
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    MsDate::parse(t)
+        .or_else(|e| parse_iso(t).ok_or(e))
+        .map(Some)
+        .map_err(de::Error::custom)
+}
+
+/// An optional request date: `YYYY-MM-DD` (a time part is dropped), `""` or `null`.
+pub fn opt_request_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RequestDate>, D::Error> {
+    match opt_string(d)? {
+        Some(s) if !s.trim().is_empty() => {
+            RequestDate::parse(&s).map(Some).map_err(de::Error::custom)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM]` as an [`MsDate`] (offset kept in minutes).
+fn parse_iso(s: &str) -> Option<MsDate> {
+    let (date, rest) = match s.find(['T', ' ']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, ""),
+    };
+    let day = RequestDate::parse(date).ok()?;
+    let mut millis = day.start_millis();
+    let mut offset = None;
+    if !rest.is_empty() {
+        let (time, zone) = match rest.find(['Z', 'z', '+', '-']) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let mut parts = time.split(':');
+        let h: i64 = parts.next()?.parse().ok()?;
+        let m: i64 = parts.next()?.parse().ok()?;
+        let sec: f64 = match parts.next() {
+            Some(p) => p.parse().ok()?,
+            None => 0.0,
+        };
+        if parts.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&m) {
+            return None;
+        }
+        if !(0.0..61.0).contains(&sec) {
+            return None;
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let sec_ms = (sec * 1000.0).round() as i64;
+        millis += (h * 60 + m) * 60_000 + sec_ms;
+        if !zone.is_empty() && !zone.eq_ignore_ascii_case("z") {
+            let (sign, hm) = zone.split_at(1);
+            let hm = hm.replace(':', "");
+            if hm.len() != 4 || !hm.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let oh: i16 = hm[..2].parse().ok()?;
+            let om: i16 = hm[2..].parse().ok()?;
+            let total = oh * 60 + om;
+            let total = if sign == "-" { -total } else { total };
+            millis -= i64::from(total) * 60_000;
+            offset = Some(total);
+        }
+    }
+    Some(MsDate {
+        millis,
+        offset_minutes: offset,
+    })
+}
+
+/// Writes an optional integer as the string the documentation shows (`"42"`), for fields
+/// typed string in the docs but numeric in practice. Only called when the value is set.
+pub fn opt_int_as_string<S, T>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+    T: fmt::Display,
+{
+    match v {
+        Some(n) => s.collect_str(n),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -238,5 +397,63 @@ mod tests {
     fn null_list_is_empty_and_numeric_id_is_string() {
         assert_eq!(t(r#"{"v":null}"#).unwrap().v, Vec::<u8>::new());
         assert_eq!(t(r#"{"s":12345}"#).unwrap().s.as_deref(), Some("12345"));
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct L {
+        #[serde(default, deserialize_with = "super::vec_int")]
+        ints: Vec<u64>,
+        #[serde(default, deserialize_with = "super::vec_string")]
+        strs: Vec<String>,
+        #[serde(default, deserialize_with = "super::one_or_first")]
+        one: Option<String>,
+        #[serde(default, deserialize_with = "super::opt_ms_date")]
+        date: Option<crate::MsDate>,
+    }
+
+    fn l(json: &str) -> Result<L, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn lists_of_mixed_numbers_strings_and_wrapped_ids() {
+        assert_eq!(l(r#"{"ints":[1,"2",null,""]}"#).unwrap().ints, vec![1, 2]);
+        assert_eq!(l(r#"{"ints":null}"#).unwrap().ints, Vec::<u64>::new());
+        assert!(l(r#"{"ints":["x"]}"#).is_err());
+        assert_eq!(
+            l(r#"{"strs":["a",7,{"AssetId":"b"},null]}"#).unwrap().strs,
+            vec!["a", "7", "b"]
+        );
+        assert!(l(r#"{"strs":[{}]}"#).is_err());
+    }
+
+    #[test]
+    fn single_value_or_list() {
+        assert_eq!(l(r#"{"one":"Raw"}"#).unwrap().one.as_deref(), Some("Raw"));
+        assert_eq!(
+            l(r#"{"one":["Raw","Produced"]}"#).unwrap().one.as_deref(),
+            Some("Raw")
+        );
+        assert_eq!(l(r#"{"one":[]}"#).unwrap().one, None);
+        assert_eq!(l(r#"{"one":null}"#).unwrap().one, None);
+    }
+
+    #[test]
+    fn dates_in_ms_or_iso_form() {
+        let d = l(r#"{"date":"\/Date(1294868991374-0800)\/"}"#)
+            .unwrap()
+            .date
+            .unwrap();
+        assert_eq!(d.millis, 1_294_868_991_374);
+        assert_eq!(l(r#"{"date":""}"#).unwrap().date, None);
+        let d = l(r#"{"date":"1970-01-02"}"#).unwrap().date.unwrap();
+        assert_eq!(d.millis, 86_400_000);
+        let d = l(r#"{"date":"1970-01-01T01:00:00.5+01:00"}"#)
+            .unwrap()
+            .date
+            .unwrap();
+        assert_eq!(d.millis, 500);
+        assert_eq!(d.offset_minutes, Some(60));
+        assert!(l(r#"{"date":"yesterday"}"#).is_err());
     }
 }

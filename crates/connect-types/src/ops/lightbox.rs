@@ -1,0 +1,596 @@
+//! Lightboxes: CreateLightbox, GetLightbox, GetLightboxHeaders, UpdateLightboxHeader,
+//! DeleteLightbox, CreateLightboxItems, DeleteLightboxItems.
+
+use crate::date::MsDate;
+use crate::operation::{Empty, Operation, Security};
+use serde::{Deserialize, Serialize};
+
+macro_rules! op {
+    ($req:ty, $result:ty, $name:literal, $key:expr, $idem:literal) => {
+        impl Operation for $req {
+            type Result = $result;
+            const NAME: &'static str = $name;
+            const PATH: &'static str = concat!("/v1/lightbox/", $name);
+            const BODY_KEY: &'static str = concat!($name, "RequestBody");
+            const RESULT_KEY: Option<&'static str> = $key;
+            const SECURITY: Security = Security::Standard;
+            const IDEMPOTENT: bool = $idem;
+        }
+    };
+}
+
+/// The `CreateLightboxRequestBody`.
+///
+/// ```
+/// use connect_types::ops::CreateLightboxRequest;
+/// let req = CreateLightboxRequest::named("Trip").client("ACME").notes("shortlist");
+/// assert_eq!(req.lightbox_name, "Trip");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateLightboxRequest {
+    /// Name of the new lightbox.
+    #[serde(default)]
+    pub lightbox_name: String,
+    /// Client the lightbox is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    /// Project the lightbox is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    /// Free-form notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+impl CreateLightboxRequest {
+    /// A lightbox with this name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            lightbox_name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the client name.
+    #[must_use]
+    pub fn client(mut self, client: impl Into<String>) -> Self {
+        self.client_name = Some(client.into());
+        self
+    }
+
+    /// Sets the project name.
+    #[must_use]
+    pub fn project(mut self, project: impl Into<String>) -> Self {
+        self.project_name = Some(project.into());
+        self
+    }
+
+    /// Sets the notes.
+    #[must_use]
+    pub fn notes(mut self, notes: impl Into<String>) -> Self {
+        self.notes = Some(notes.into());
+        self
+    }
+}
+
+op!(
+    CreateLightboxRequest,
+    CreateLightboxResult,
+    "CreateLightbox",
+    Some("CreateLightboxResult"),
+    false
+);
+
+/// `CreateLightboxResult`: the new lightbox's id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateLightboxResult {
+    /// Id of the created lightbox (a number, or a numeric string).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
+    )]
+    pub lightbox_id: Option<u64>,
+}
+
+/// The `GetLightboxRequestBody`.
+///
+/// ```
+/// use connect_types::ops::GetLightboxRequest;
+/// let req = GetLightboxRequest::new(42).items(26, 25);
+/// assert_eq!(req.lightbox_items_view_options.item_start_number, 26);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct GetLightboxRequest {
+    /// The lightbox.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub lightbox_id: u64,
+    /// Which items to return.
+    #[serde(default)]
+    pub lightbox_items_view_options: LightboxItemsViewOptions,
+}
+
+impl GetLightboxRequest {
+    /// The lightbox with this id, first 25 items.
+    pub fn new(lightbox_id: u64) -> Self {
+        Self {
+            lightbox_id,
+            lightbox_items_view_options: LightboxItemsViewOptions::default(),
+        }
+    }
+
+    /// Returns `count` items from the 1-based position `start`.
+    #[must_use]
+    pub fn items(mut self, start: u32, count: u32) -> Self {
+        self.lightbox_items_view_options.item_start_number = start;
+        self.lightbox_items_view_options.item_count = count;
+        self
+    }
+
+    /// Asks for each item's largest available size.
+    #[must_use]
+    pub fn include_max_size(mut self, yes: bool) -> Self {
+        self.lightbox_items_view_options
+            .include_max_size_per_lightbox_item = Some(yes);
+        self
+    }
+}
+
+op!(
+    GetLightboxRequest,
+    GetLightboxResult,
+    "GetLightbox",
+    Some("GetLightboxResult"),
+    true
+);
+
+/// Paging of lightbox items. `Default` is the first 25.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct LightboxItemsViewOptions {
+    /// How many items (greater than zero).
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub item_count: u32,
+    /// 1-based position of the first item.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub item_start_number: u32,
+    /// Fill `MaxWidthAvailable`/`MaxHeightAvailable` on each item.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_bool"
+    )]
+    pub include_max_size_per_lightbox_item: Option<bool>,
+}
+
+impl Default for LightboxItemsViewOptions {
+    fn default() -> Self {
+        Self {
+            item_count: 25,
+            item_start_number: 1,
+            include_max_size_per_lightbox_item: None,
+        }
+    }
+}
+
+/// `GetLightboxResult`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct GetLightboxResult {
+    /// The lightbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lightbox: Option<Lightbox>,
+}
+
+/// A lightbox: its header and a page of its items.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct Lightbox {
+    /// Name, notes, counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lightbox_header: Option<LightboxHeader>,
+    /// The requested page of items.
+    #[serde(default, deserialize_with = "crate::lenient::vec")]
+    pub lightbox_items: Vec<LightboxItem>,
+}
+
+/// A lightbox header.
+///
+/// `LightboxId` and `LightboxItemCount` are documented as strings but are numbers in practice:
+/// they read from either and are written as strings, as documented.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct LightboxHeader {
+    /// Lightbox id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int",
+        serialize_with = "crate::lenient::opt_int_as_string"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub lightbox_id: Option<u64>,
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lightbox_name: Option<String>,
+    /// Client name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    /// Project name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    /// When it was created.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_ms_date"
+    )]
+    pub date_created: Option<MsDate>,
+    /// When it was last changed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_ms_date"
+    )]
+    pub date_modified: Option<MsDate>,
+    /// Whether it is shared (`""` reads as unset).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_bool"
+    )]
+    pub is_shared: Option<bool>,
+    /// Number of items.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int",
+        serialize_with = "crate::lenient::opt_int_as_string"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub lightbox_item_count: Option<u32>,
+    /// Page showing the lightbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lightbox_url: Option<String>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// One item of a lightbox.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct LightboxItem {
+    /// Image or video id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
+    pub asset_id: Option<String>,
+    /// Comment on the item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// When it was added.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_ms_date"
+    )]
+    pub date_created: Option<MsDate>,
+    /// When it was last changed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_ms_date"
+    )]
+    pub date_modified: Option<MsDate>,
+    /// Position in the lightbox.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
+    )]
+    pub item_position: Option<u32>,
+    /// Item id (deleting goes by `AssetId`, not by this).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
+    )]
+    pub lightbox_item_id: Option<u64>,
+    /// Preview URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urls: Option<LightboxItemUrls>,
+    /// Largest available width (with `IncludeMaxSizePerLightboxItem`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
+    )]
+    pub max_width_available: Option<u32>,
+    /// Largest available height (with `IncludeMaxSizePerLightboxItem`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
+    )]
+    pub max_height_available: Option<u32>,
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Caption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+/// Preview URLs of a lightbox item.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct LightboxItemUrls {
+    /// Preview.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// Small thumbnail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub small_thumb: Option<String>,
+    /// Thumbnail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb: Option<String>,
+    /// Watermarked preview.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watermark_preview: Option<String>,
+}
+
+/// The `CreateLightboxItemsRequestBody`: add assets to a lightbox.
+///
+/// ```
+/// use connect_types::ops::CreateLightboxItemsRequest;
+/// let req = CreateLightboxItemsRequest::new(42, ["123", "456"]);
+/// assert_eq!(req.asset_ids.len(), 2);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateLightboxItemsRequest {
+    /// The lightbox.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub lightbox_id: u64,
+    /// Assets to add (at most 500).
+    #[serde(default, deserialize_with = "crate::lenient::vec_string")]
+    pub asset_ids: Vec<String>,
+}
+
+impl CreateLightboxItemsRequest {
+    /// Adds these assets to the lightbox.
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(lightbox_id: u64, asset_ids: I) -> Self {
+        Self {
+            lightbox_id,
+            asset_ids: asset_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+op!(
+    CreateLightboxItemsRequest,
+    Empty,
+    "CreateLightboxItems",
+    None,
+    false
+);
+
+/// The `DeleteLightboxItemsRequestBody`: remove assets (by asset id) from a lightbox.
+///
+/// ```
+/// use connect_types::ops::DeleteLightboxItemsRequest;
+/// let req = DeleteLightboxItemsRequest::new(42, ["123"]);
+/// assert_eq!(req.lightbox_id, 42);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteLightboxItemsRequest {
+    /// The lightbox.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub lightbox_id: u64,
+    /// Assets to remove.
+    #[serde(default, deserialize_with = "crate::lenient::vec_string")]
+    pub asset_ids: Vec<String>,
+}
+
+impl DeleteLightboxItemsRequest {
+    /// Removes these assets from the lightbox.
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(lightbox_id: u64, asset_ids: I) -> Self {
+        Self {
+            lightbox_id,
+            asset_ids: asset_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+op!(
+    DeleteLightboxItemsRequest,
+    Empty,
+    "DeleteLightboxItems",
+    None,
+    true
+);
+
+/// The `DeleteLightboxRequestBody`.
+///
+/// ```
+/// use connect_types::ops::DeleteLightboxRequest;
+/// assert_eq!(DeleteLightboxRequest::new(42).lightbox_id, 42);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteLightboxRequest {
+    /// The lightbox.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub lightbox_id: u64,
+}
+
+impl DeleteLightboxRequest {
+    /// Deletes the lightbox with this id.
+    pub fn new(lightbox_id: u64) -> Self {
+        Self { lightbox_id }
+    }
+}
+
+op!(DeleteLightboxRequest, Empty, "DeleteLightbox", None, true);
+
+/// The `GetLightboxHeadersRequestBody`.
+///
+/// ```
+/// use connect_types::ops::GetLightboxHeadersRequest;
+/// let req = GetLightboxHeadersRequest::page(1, 50);
+/// assert_eq!(req.results_view_options.item_count, 50);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct GetLightboxHeadersRequest {
+    /// Which headers to return.
+    #[serde(default)]
+    pub results_view_options: ResultsViewOptions,
+}
+
+impl GetLightboxHeadersRequest {
+    /// `count` headers from the 1-based position `start`.
+    pub fn page(start: u32, count: u32) -> Self {
+        Self {
+            results_view_options: ResultsViewOptions {
+                item_count: count,
+                item_start_number: start,
+            },
+        }
+    }
+}
+
+op!(
+    GetLightboxHeadersRequest,
+    GetLightboxHeadersResult,
+    "GetLightboxHeaders",
+    Some("GetLightboxHeadersResult"),
+    true
+);
+
+/// Paging of lightbox headers. `Default` is the first 25.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct ResultsViewOptions {
+    /// How many headers (greater than zero).
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub item_count: u32,
+    /// 1-based position of the first header.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub item_start_number: u32,
+}
+
+impl Default for ResultsViewOptions {
+    fn default() -> Self {
+        Self {
+            item_count: 25,
+            item_start_number: 1,
+        }
+    }
+}
+
+/// `GetLightboxHeadersResult`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct GetLightboxHeadersResult {
+    /// The requested page of headers.
+    #[serde(default, deserialize_with = "crate::lenient::vec")]
+    pub lightbox_headers: Vec<LightboxHeader>,
+    /// How many lightboxes the caller has in all.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
+    )]
+    pub total_lightbox_header_count: Option<u32>,
+}
+
+/// The `UpdateLightboxHeaderRequestBody`. `LightboxName` is required even when unchanged.
+///
+/// ```
+/// use connect_types::ops::UpdateLightboxHeaderRequest;
+/// let req = UpdateLightboxHeaderRequest::new(42, "Trip 2").notes("final");
+/// assert_eq!(req.notes.as_deref(), Some("final"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateLightboxHeaderRequest {
+    /// The lightbox.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub lightbox_id: u64,
+    /// Its name.
+    #[serde(default)]
+    pub lightbox_name: String,
+    /// Client name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    /// Project name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+impl UpdateLightboxHeaderRequest {
+    /// Sets the lightbox's name (and clears nothing else by itself).
+    pub fn new(lightbox_id: u64, name: impl Into<String>) -> Self {
+        Self {
+            lightbox_id,
+            lightbox_name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the client name.
+    #[must_use]
+    pub fn client(mut self, client: impl Into<String>) -> Self {
+        self.client_name = Some(client.into());
+        self
+    }
+
+    /// Sets the project name.
+    #[must_use]
+    pub fn project(mut self, project: impl Into<String>) -> Self {
+        self.project_name = Some(project.into());
+        self
+    }
+
+    /// Sets the notes.
+    #[must_use]
+    pub fn notes(mut self, notes: impl Into<String>) -> Self {
+        self.notes = Some(notes.into());
+        self
+    }
+}
+
+op!(
+    UpdateLightboxHeaderRequest,
+    Empty,
+    "UpdateLightboxHeader",
+    None,
+    true
+);
