@@ -114,7 +114,7 @@ pub enum TokenStep {
         token_id: u64,
     },
     /// Send this request first and give the response to [`TokenMachine::handle_auth_response`].
-    Send(AuthRequest),
+    Send(Box<AuthRequest>),
     /// Another caller is acquiring a token; wait until it is done, then ask again.
     Wait,
 }
@@ -498,7 +498,11 @@ impl TokenMachine {
             started: now,
             previous,
         };
-        Ok(TokenStep::Send(AuthRequest { grant, id, request }))
+        Ok(TokenStep::Send(Box::new(AuthRequest {
+            grant,
+            id,
+            request,
+        })))
     }
 
     fn build(

@@ -1,0 +1,8 @@
+//! Behaviour of the sans-IO core, driven with a fake clock and a scripted fake server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod calls;
+mod fake;
+mod requests;
+mod tokens;
