@@ -81,6 +81,11 @@ pub struct Fake {
     pub next: u32,
     pub expires_in: u64,
     pub valid: Vec<String>,
+    /// The fake's clock, set by [`run`] before each request.
+    pub now: Instant,
+    pub issued: std::collections::HashMap<String, Instant>,
+    /// Calls that arrived with a token past its lifetime (the SDK should never send one).
+    pub expired_uses: u32,
 }
 
 impl Fake {
@@ -91,6 +96,9 @@ impl Fake {
             next: 0,
             expires_in,
             valid: Vec::new(),
+            now: Instant::now(),
+            issued: std::collections::HashMap::new(),
+            expired_uses: 0,
         }
     }
 
@@ -127,8 +135,10 @@ impl Fake {
                 let n = self.next;
                 match grant {
                     Grant::CreateSession | Grant::RenewSession => {
-                        self.valid.push(format!("s{n}"));
-                        self.valid.push(format!("S{n}"));
+                        for t in [format!("s{n}"), format!("S{n}")] {
+                            self.issued.insert(t.clone(), self.now);
+                            self.valid.push(t);
+                        }
                         let key = if grant == Grant::CreateSession {
                             "CreateSessionResult"
                         } else {
@@ -147,6 +157,7 @@ impl Fake {
                     }
                     _ => {
                         self.valid.push(format!("t{n}"));
+                        self.issued.insert(format!("t{n}"), self.now);
                         let refresh = if grant == Grant::Password {
                             r#","refresh_token":"r1""#
                         } else {
@@ -172,6 +183,14 @@ impl Fake {
                 });
                 if let Some(o) = self.script.pop_front() {
                     return o;
+                }
+                let expired = token
+                    .as_ref()
+                    .and_then(|t| self.issued.get(t))
+                    .is_some_and(|at| self.now >= *at + Duration::from_secs(self.expires_in));
+                if expired {
+                    self.expired_uses += 1;
+                    return respond(200, error_envelope("AUTH-021"));
                 }
                 if !token.as_ref().is_some_and(|t| self.valid.contains(t)) {
                     return respond(200, error_envelope("AUTH-021"));
@@ -213,6 +232,7 @@ pub fn run<O: Operation>(
     for _ in 0..50 {
         match call.poll(core, *now) {
             Step::Send(out) => {
+                fake.now = *now;
                 let outcome = fake.serve(out.request, out.purpose);
                 call.handle(core, *now, outcome);
             }

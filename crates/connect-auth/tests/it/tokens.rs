@@ -402,3 +402,28 @@ fn a_transport_failure_of_the_token_request_is_retried_with_backoff() {
     assert_eq!(fake.grants().len(), 2);
     assert!(now - start <= Duration::from_millis(200));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the pattern of idle gaps, every call succeeds, no call ever carries a token past
+    /// its lifetime, and there is at most one token request per call.
+    #[test]
+    fn never_sends_an_expired_token(kind in 0usize..4, gaps in proptest::collection::vec(0u64..5000, 1..30)) {
+        let creds = match kind {
+            0 => oauth(),
+            1 => Credentials::resource_owner("id", "secret", "alice", "pw"),
+            2 => Credentials::refresh_token("id", "secret", "r0"),
+            _ => session(),
+        };
+        let mut core = core(creds);
+        let mut fake = Fake::new(1800);
+        let mut now = Instant::now();
+        for gap in &gaps {
+            now += Duration::from_secs(*gap);
+            proptest::prop_assert!(run(&mut core, &mut fake, &mut now, &find()).is_ok());
+        }
+        proptest::prop_assert_eq!(fake.expired_uses, 0);
+        proptest::prop_assert!(fake.grants().len() <= gaps.len());
+    }
+}

@@ -1,0 +1,290 @@
+//! Client settings shared by the transports: what a `ClientBuilder` collects, and how the
+//! environment fills it in.
+//!
+//! Both `connect-blocking` and `connect-async` wrap a [`ClientConfig`], so the two builders, the
+//! environment variables and the defaults stay identical. Nothing here touches the network or
+//! the file system: [`ClientConfig::from_vars`] takes a lookup function, and the CA file named by
+//! `GETTY_CONNECT_CA_CERT` is read by the transport.
+
+use crate::credentials::Credentials;
+use crate::endpoints::{DEFAULT_BASE_URL, Endpoints};
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+use crate::token::{AuthConfig, TokenMachine};
+use crate::Core;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The main base URL (every call; secure-only calls always).
+pub const ENV_BASE_URL: &str = "GETTY_CONNECT_BASE_URL";
+/// The optional plain-HTTP base URL for standard operations.
+pub const ENV_HTTP_BASE_URL: &str = "GETTY_CONNECT_HTTP_BASE_URL";
+/// A PEM file of extra trusted root certificates.
+pub const ENV_CA_CERT: &str = "GETTY_CONNECT_CA_CERT";
+/// OAuth2 client id (API key).
+pub const ENV_CLIENT_ID: &str = "GETTY_CLIENT_ID";
+/// OAuth2 client secret.
+pub const ENV_CLIENT_SECRET: &str = "GETTY_CLIENT_SECRET";
+/// Legacy session system id.
+pub const ENV_SYSTEM_ID: &str = "GETTY_SYSTEM_ID";
+/// Legacy session system password.
+pub const ENV_SYSTEM_PASSWORD: &str = "GETTY_SYSTEM_PASSWORD";
+/// User name (resource-owner grant or legacy session).
+pub const ENV_USERNAME: &str = "GETTY_USERNAME";
+/// User password (resource-owner grant or legacy session).
+pub const ENV_PASSWORD: &str = "GETTY_PASSWORD";
+
+/// Default time allowed to open a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed per API exchange, and between two reads of a download.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Everything a client is built from, whatever its transport.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// How to log in. Required.
+    pub credentials: Option<Credentials>,
+    /// The base URL of every call (default `https://connect.gettyimages.com`).
+    pub base_url: String,
+    /// A plain-HTTP base URL for standard operations, if any.
+    pub http_base_url: Option<String>,
+    /// Extra trusted root certificates, each a PEM document (one or more certificates).
+    pub root_certificates_pem: Vec<Vec<u8>>,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for one API exchange (request sent, whole answer read); for downloads, the
+    /// longest silence between two reads (a large file may take longer in all).
+    pub request_timeout: Duration,
+    /// How failed calls are retried.
+    pub retry: RetryPolicy,
+    /// Token renewal tuning.
+    pub auth: AuthConfig,
+    /// The `User-Agent` header (default: the transport's crate name and version).
+    pub user_agent: Option<String>,
+    /// A proxy URL (`http://host:port`), if any.
+    pub proxy: Option<String>,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            credentials: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            http_base_url: None,
+            root_certificates_pem: Vec::new(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            retry: RetryPolicy::default(),
+            auth: AuthConfig::default(),
+            user_agent: None,
+            proxy: None,
+        }
+    }
+}
+
+/// What the environment said: the settings, plus the CA file the transport must read.
+#[derive(Clone, Debug)]
+pub struct EnvConfig {
+    /// Base URLs and credentials from the environment; defaults elsewhere.
+    pub config: ClientConfig,
+    /// `GETTY_CONNECT_CA_CERT`, a PEM file to add to the trusted roots.
+    pub ca_cert_path: Option<PathBuf>,
+}
+
+impl ClientConfig {
+    /// Reads the `GETTY_*` variables through `lookup` (pass `|k| std::env::var(k).ok()`).
+    ///
+    /// Credentials come from `GETTY_CLIENT_ID` / `GETTY_CLIENT_SECRET` (plus `GETTY_USERNAME` /
+    /// `GETTY_PASSWORD` for the resource-owner grant), or else from `GETTY_SYSTEM_ID` /
+    /// `GETTY_SYSTEM_PASSWORD` / `GETTY_USERNAME` / `GETTY_PASSWORD` (legacy session). Empty
+    /// values count as unset. The error names every missing variable, never a value.
+    ///
+    /// ```
+    /// use connect_auth::config::ClientConfig;
+    /// let vars = [("GETTY_CLIENT_ID", "id"), ("GETTY_USERNAME", "alice")];
+    /// let err = ClientConfig::from_vars(|k| {
+    ///     vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    /// })
+    /// .unwrap_err();
+    /// assert!(err.to_string().contains("GETTY_CLIENT_SECRET"));
+    /// assert!(err.to_string().contains("GETTY_PASSWORD"));
+    /// ```
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<EnvConfig, Error> {
+        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+        let mut config = ClientConfig::default();
+        if let Some(base) = get(ENV_BASE_URL) {
+            config.base_url = base.trim().to_owned();
+        }
+        config.http_base_url = get(ENV_HTTP_BASE_URL).map(|v| v.trim().to_owned());
+        config.credentials = Some(credentials_from(&get)?);
+        // Check the URLs now, so a typo is reported before the first call.
+        config.endpoints()?;
+        Ok(EnvConfig {
+            config,
+            ca_cert_path: get(ENV_CA_CERT).map(PathBuf::from),
+        })
+    }
+
+    /// The routing these settings describe.
+    pub fn endpoints(&self) -> Result<Endpoints, Error> {
+        let e = Endpoints::new(&self.base_url)?;
+        match &self.http_base_url {
+            Some(h) => e.with_http_base(h),
+            None => Ok(e),
+        }
+    }
+
+    /// A fresh core (no token yet) for these settings.
+    pub fn core(&self) -> Result<Core, Error> {
+        let credentials = self.credentials.clone().ok_or_else(|| {
+            Error::Config(
+                "no credentials: call ClientBuilder::credentials (or use Client::from_env)".into(),
+            )
+        })?;
+        Ok(Core {
+            tokens: TokenMachine::new(credentials, self.auth.clone()),
+            endpoints: self.endpoints()?,
+            retry: self.retry.clone(),
+        })
+    }
+
+    /// The `User-Agent` to send: the configured one, or `default`.
+    pub fn user_agent_or<'a>(&'a self, default: &'a str) -> &'a str {
+        self.user_agent.as_deref().unwrap_or(default)
+    }
+}
+
+fn credentials_from(get: &impl Fn(&str) -> Option<String>) -> Result<Credentials, Error> {
+    let missing = |names: &[&'static str]| -> Vec<&'static str> {
+        names.iter().copied().filter(|n| get(n).is_none()).collect()
+    };
+    let oauth = [ENV_CLIENT_ID, ENV_CLIENT_SECRET];
+    let session = [ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD, ENV_USERNAME, ENV_PASSWORD];
+    let user = [ENV_USERNAME, ENV_PASSWORD];
+    let any = |names: &[&str]| names.iter().any(|n| get(n).is_some());
+    let value = |n: &str| get(n).unwrap_or_default();
+
+    if any(&oauth) {
+        let mut lacking = missing(&oauth);
+        // A user name without a password (or the reverse) is a mistake, not client credentials.
+        if any(&user) {
+            lacking.extend(missing(&user));
+        }
+        if !lacking.is_empty() {
+            return Err(missing_error(&lacking, "OAuth2 credentials"));
+        }
+        return Ok(if any(&user) {
+            Credentials::resource_owner(
+                value(ENV_CLIENT_ID),
+                value(ENV_CLIENT_SECRET),
+                value(ENV_USERNAME),
+                value(ENV_PASSWORD),
+            )
+        } else {
+            Credentials::client_credentials(value(ENV_CLIENT_ID), value(ENV_CLIENT_SECRET))
+        });
+    }
+    if any(&[ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD]) {
+        let lacking = missing(&session);
+        if !lacking.is_empty() {
+            return Err(missing_error(&lacking, "legacy session credentials"));
+        }
+        return Ok(Credentials::session(
+            value(ENV_SYSTEM_ID),
+            value(ENV_SYSTEM_PASSWORD),
+            value(ENV_USERNAME),
+            value(ENV_PASSWORD),
+        ));
+    }
+    Err(Error::Config(format!(
+        "no credentials in the environment: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} \
+         (OAuth2; add {ENV_USERNAME} and {ENV_PASSWORD} to act for a user), or {ENV_SYSTEM_ID}, \
+         {ENV_SYSTEM_PASSWORD}, {ENV_USERNAME} and {ENV_PASSWORD} (legacy session)"
+    )))
+}
+
+fn missing_error(names: &[&str], what: &str) -> Error {
+    Error::Config(format!(
+        "incomplete {what} in the environment: {} not set",
+        names.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> Result<EnvConfig, Error> {
+        ClientConfig::from_vars(|k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn picks_the_flow_from_what_is_set() {
+        let c = from(&[("GETTY_CLIENT_ID", "id"), ("GETTY_CLIENT_SECRET", "s")]).unwrap();
+        assert!(matches!(
+            c.config.credentials,
+            Some(Credentials::ClientCredentials { .. })
+        ));
+        assert_eq!(c.config.base_url, DEFAULT_BASE_URL);
+        let c = from(&[
+            ("GETTY_CLIENT_ID", "id"),
+            ("GETTY_CLIENT_SECRET", "s"),
+            ("GETTY_USERNAME", "u"),
+            ("GETTY_PASSWORD", "p"),
+            ("GETTY_CONNECT_BASE_URL", "https://127.0.0.1:8443/"),
+            ("GETTY_CONNECT_HTTP_BASE_URL", "http://127.0.0.1:8080"),
+            ("GETTY_CONNECT_CA_CERT", "/tmp/ca.pem"),
+        ])
+        .unwrap();
+        assert!(matches!(
+            c.config.credentials,
+            Some(Credentials::ResourceOwner { .. })
+        ));
+        assert_eq!(c.ca_cert_path, Some(PathBuf::from("/tmp/ca.pem")));
+        assert!(c.config.core().is_ok());
+        let c = from(&[
+            ("GETTY_SYSTEM_ID", "sys"),
+            ("GETTY_SYSTEM_PASSWORD", "sp"),
+            ("GETTY_USERNAME", "u"),
+            ("GETTY_PASSWORD", "p"),
+        ])
+        .unwrap();
+        assert!(matches!(
+            c.config.credentials,
+            Some(Credentials::Session { .. })
+        ));
+    }
+
+    #[test]
+    fn names_exactly_what_is_missing_and_never_a_value() {
+        let e = from(&[("GETTY_SYSTEM_ID", "sys"), ("GETTY_PASSWORD", "sentinel-pw")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("GETTY_SYSTEM_PASSWORD, GETTY_USERNAME"), "{e}");
+        assert!(!e.contains("GETTY_SYSTEM_ID,"), "{e}");
+        assert!(!e.contains("sentinel-pw"));
+        let e = from(&[("GETTY_CLIENT_SECRET", "s"), ("GETTY_USERNAME", "")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("GETTY_CLIENT_ID not set"), "{e}");
+        let e = from(&[]).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert!(e.to_string().contains("GETTY_CLIENT_ID"));
+        let e = from(&[
+            ("GETTY_CLIENT_ID", "id"),
+            ("GETTY_CLIENT_SECRET", "s"),
+            ("GETTY_CONNECT_BASE_URL", "ftp://x"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+    }
+
+    #[test]
+    fn core_needs_credentials() {
+        assert!(ClientConfig::default().core().is_err());
+    }
+}
