@@ -6,12 +6,12 @@
 //! the file system: [`ClientConfig::from_vars`] takes a lookup function, and the CA file named by
 //! `GETTY_CONNECT_CA_CERT` is read by the transport.
 
+use crate::Core;
 use crate::credentials::Credentials;
 use crate::endpoints::{DEFAULT_BASE_URL, Endpoints};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::token::{AuthConfig, TokenMachine};
-use crate::Core;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -159,7 +159,12 @@ fn credentials_from(get: &impl Fn(&str) -> Option<String>) -> Result<Credentials
         names.iter().copied().filter(|n| get(n).is_none()).collect()
     };
     let oauth = [ENV_CLIENT_ID, ENV_CLIENT_SECRET];
-    let session = [ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD, ENV_USERNAME, ENV_PASSWORD];
+    let session = [
+        ENV_SYSTEM_ID,
+        ENV_SYSTEM_PASSWORD,
+        ENV_USERNAME,
+        ENV_PASSWORD,
+    ];
     let user = [ENV_USERNAME, ENV_PASSWORD];
     let any = |names: &[&str]| names.iter().any(|n| get(n).is_some());
     let value = |n: &str| get(n).unwrap_or_default();
@@ -261,9 +266,12 @@ mod tests {
 
     #[test]
     fn names_exactly_what_is_missing_and_never_a_value() {
-        let e = from(&[("GETTY_SYSTEM_ID", "sys"), ("GETTY_PASSWORD", "sentinel-pw")])
-            .unwrap_err()
-            .to_string();
+        let e = from(&[
+            ("GETTY_SYSTEM_ID", "sys"),
+            ("GETTY_PASSWORD", "sentinel-pw"),
+        ])
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("GETTY_SYSTEM_PASSWORD, GETTY_USERNAME"), "{e}");
         assert!(!e.contains("GETTY_SYSTEM_ID,"), "{e}");
         assert!(!e.contains("sentinel-pw"));

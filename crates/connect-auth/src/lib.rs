@@ -18,6 +18,7 @@
 //! example driver.
 
 pub mod call;
+pub mod config;
 pub mod credentials;
 pub mod download;
 pub mod endpoints;
@@ -28,6 +29,7 @@ pub mod retry;
 pub mod token;
 
 pub use call::{Call, CallOptions, Outcome, Outgoing, Purpose, Step, TransportFailure};
+pub use config::ClientConfig;
 pub use credentials::Credentials;
 pub use endpoints::{Endpoints, Scheme};
 pub use error::{Error, ErrorKind};
