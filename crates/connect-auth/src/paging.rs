@@ -1,7 +1,7 @@
 //! Pagination shared by the blocking `Iterator` and the async `Stream`.
 //!
 //! A [`Pager`] holds the request of a paged operation and the items of the page in hand. The
-//! front ends loop on [`Pager::next`]: hand out an [`Next::Item`], send the [`Next::Fetch`]
+//! front ends loop on [`Pager::step`]: hand out an [`Next::Item`], send the [`Next::Fetch`]
 //! request and give its result to [`Pager::handle_page`], or stop at [`Next::End`]. Pages are
 //! fetched lazily, one when the previous one is used up, and paging stops at the total the
 //! server reports (ItemTotalCount and kin), at an empty page, or, when no total is reported, at
@@ -82,7 +82,7 @@ impl<O: Paged> Pager<O> {
     }
 
     /// The next thing to do.
-    pub fn next(&mut self) -> Next<O> {
+    pub fn step(&mut self) -> Next<O> {
         if let Some(item) = self.buffer.next() {
             return Next::Item(item);
         }
@@ -234,7 +234,7 @@ mod tests {
         let mut items = Vec::new();
         let mut windows = Vec::new();
         loop {
-            match pager.next() {
+            match pager.step() {
                 Next::Item(i) => items.push(i.image_id.unwrap_or_default()),
                 Next::Fetch(req) => {
                     windows.push(req.window());
@@ -305,7 +305,7 @@ mod tests {
         let mut pager = Pager::new(GetLightboxRequest::new(7).items(1, 2));
         let mut got = Vec::new();
         loop {
-            match pager.next() {
+            match pager.step() {
                 Next::Item(i) => got.push(i.asset_id.unwrap_or_default()),
                 Next::Fetch(req) => {
                     assert_eq!(req.lightbox_id, 7);
@@ -333,7 +333,7 @@ mod tests {
         assert_eq!(pager.pages_fetched(), 2);
 
         let mut pager = Pager::new(GetLightboxHeadersRequest::page(0, 0));
-        let Next::Fetch(req) = pager.next() else {
+        let Next::Fetch(req) = pager.step() else {
             panic!("expected a fetch")
         };
         assert_eq!(req.window(), (1, 100));
@@ -341,17 +341,17 @@ mod tests {
             lightbox_headers: vec![LightboxHeader::default()],
             total_lightbox_header_count: Some(1),
         });
-        assert!(matches!(pager.next(), Next::Item(_)));
-        assert!(matches!(pager.next(), Next::End));
+        assert!(matches!(pager.step(), Next::Item(_)));
+        assert!(matches!(pager.step(), Next::End));
         assert_eq!(pager.total(), Some(1));
     }
 
     #[test]
     fn a_failure_ends_the_listing() {
         let mut pager = Pager::new(SearchForImagesRequest::phrase("x").count(10));
-        assert!(matches!(pager.next(), Next::Fetch(_)));
+        assert!(matches!(pager.step(), Next::Fetch(_)));
         pager.fail();
-        assert!(matches!(pager.next(), Next::End));
+        assert!(matches!(pager.step(), Next::End));
     }
 
     #[test]
@@ -360,7 +360,7 @@ mod tests {
         let mut pager = Pager::new(SearchForImagesRequest::phrase("x").count(10));
         let mut fetches = 0;
         loop {
-            match pager.next() {
+            match pager.step() {
                 Next::Fetch(_) => {
                     fetches += 1;
                     pager.handle_page(SearchForImagesResult {
