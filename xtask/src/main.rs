@@ -1,1 +1,128 @@
-fn main() {}
+//! Workspace chores: `cargo xtask schema [--check]`.
+
+use connect_types::schema::{self, Mismatch, SCHEMA_DIR};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask schema [--check]
+
+  schema          write docs/schemas/*.json from the connect-types models
+  schema --check  exit non-zero if docs/schemas/ is stale, naming each file";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["schema"] => write_schemas(),
+        ["schema", "--check"] | ["--check", "schema"] => check_schemas(),
+        ["-h" | "--help" | "help"] => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask lives one level below the workspace root.
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).to_path_buf()
+}
+
+/// The `.json` files currently in the schema folder (an absent folder reads as empty).
+fn read_existing(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json")
+            && let Some(name) = path.file_name().and_then(|n| n.to_str())
+        {
+            out.insert(name.to_owned(), std::fs::read_to_string(&path)?);
+        }
+    }
+    Ok(out)
+}
+
+fn write_schemas() -> std::io::Result<ExitCode> {
+    let dir = workspace_root().join(SCHEMA_DIR);
+    std::fs::create_dir_all(&dir)?;
+    let existing = read_existing(&dir)?;
+    let mut changed = 0;
+    for mismatch in schema::compare(&existing) {
+        if let Mismatch::Extra(name) = &mismatch {
+            std::fs::remove_file(dir.join(name))?;
+            println!("removed {SCHEMA_DIR}/{name}");
+            changed += 1;
+        }
+    }
+    for (name, contents) in schema::files() {
+        if existing.get(&name) != Some(&contents) {
+            std::fs::write(dir.join(&name), contents)?;
+            println!("wrote   {SCHEMA_DIR}/{name}");
+            changed += 1;
+        }
+    }
+    if changed == 0 {
+        println!("{SCHEMA_DIR}/ is up to date");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_schemas() -> std::io::Result<ExitCode> {
+    let dir = workspace_root().join(SCHEMA_DIR);
+    let existing = read_existing(&dir)?;
+    let problems = schema::compare(&existing);
+    if problems.is_empty() {
+        println!("{SCHEMA_DIR}/ is up to date");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let wanted = schema::files();
+    for p in &problems {
+        eprintln!("{p}");
+        if let Mismatch::Stale(name) = p
+            && let (Some(have), Some(want)) = (existing.get(name), wanted.get(name))
+        {
+            print_first_difference(have, want);
+        }
+    }
+    eprintln!(
+        "{} schema file(s) out of date; run `cargo xtask schema` and commit {SCHEMA_DIR}/",
+        problems.len()
+    );
+    Ok(ExitCode::FAILURE)
+}
+
+/// Shows the first line where the file on disk and the generated schema part.
+fn print_first_difference(have: &str, want: &str) {
+    let mut have_lines = have.lines();
+    let mut want_lines = want.lines();
+    let mut n = 1;
+    loop {
+        match (have_lines.next(), want_lines.next()) {
+            (None, None) => return,
+            (a, b) if a == b => n += 1,
+            (a, b) => {
+                eprintln!("         line {n}:");
+                eprintln!("         - {}", a.unwrap_or("<end of file>"));
+                eprintln!("         + {}", b.unwrap_or("<end of file>"));
+                return;
+            }
+        }
+    }
+}

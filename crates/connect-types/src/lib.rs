@@ -16,6 +16,8 @@ pub mod envelope;
 pub mod lenient;
 pub mod operation;
 pub mod ops;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod secret;
 pub mod status;
 
