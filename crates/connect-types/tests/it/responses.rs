@@ -1,0 +1,144 @@
+//! Realistic responses (tests/fixtures/responses/<Op>.json) decode, and re-encode stably.
+//!
+//! Each fixture carries lenient forms on purpose: numeric strings, bare numbers for string
+//! ids, `""` booleans, unknown extra fields and values the documentation does not list.
+
+use connect_types::envelope::decode_response;
+use connect_types::ops::*;
+use connect_types::{Operation, Response};
+use serde::Serialize;
+
+fn fixture(op: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/tests/fixtures/responses/{op}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Rebuilds the envelope from a decoded response, as a server using these types would.
+fn reencode<O: Operation>(r: &Response<O::Result>) -> Vec<u8> {
+    let mut env = serde_json::Map::new();
+    env.insert(
+        "ResponseHeader".into(),
+        serde_json::to_value(&r.header).unwrap(),
+    );
+    if let Some(key) = O::RESULT_KEY {
+        env.insert(key.into(), serde_json::to_value(&r.result).unwrap());
+    }
+    serde_json::to_vec(&env).unwrap()
+}
+
+/// Decodes the fixture, checks that decoding what it re-encodes to gives the same value, and
+/// returns the decoded response as pretty JSON for the snapshot.
+fn decode_stably<O: Operation>(op: &str) -> String
+where
+    O::Result: Serialize,
+{
+    let first = decode_response::<O>(&fixture(op)).unwrap_or_else(|e| panic!("{op}: {e}"));
+    let again = decode_response::<O>(&reencode::<O>(&first)).unwrap();
+    let a = serde_json::to_string_pretty(&first).unwrap();
+    let b = serde_json::to_string_pretty(&again).unwrap();
+    assert_eq!(a, b, "{op} re-encodes stably");
+    a
+}
+
+macro_rules! cases {
+    ($($test:ident: $op:ty => $name:literal;)*) => {$(
+        #[test]
+        fn $test() {
+            insta::assert_snapshot!(decode_stably::<$op>($name));
+        }
+    )*};
+}
+
+cases! {
+    create_session: CreateSessionRequest => "CreateSession";
+    renew_session: RenewSessionRequest => "RenewSession";
+    search_for_images: SearchForImagesRequest => "SearchForImages";
+    get_image_details: GetImageDetailsRequest => "GetImageDetails";
+    get_event_details: GetEventDetailsRequest => "GetEventDetails";
+    search_for_videos: SearchForVideosRequest => "SearchForVideos";
+    get_image_download_authorizations: GetImageDownloadAuthorizationsRequest => "GetImageDownloadAuthorizations";
+    get_largest_image_download_authorizations: GetLargestImageDownloadAuthorizationsRequest => "GetLargestImageDownloadAuthorizations";
+    create_download_request: CreateDownloadRequest => "CreateDownloadRequest";
+    create_lightbox: CreateLightboxRequest => "CreateLightbox";
+    get_lightbox: GetLightboxRequest => "GetLightbox";
+    create_lightbox_items: CreateLightboxItemsRequest => "CreateLightboxItems";
+    delete_lightbox_items: DeleteLightboxItemsRequest => "DeleteLightboxItems";
+    delete_lightbox: DeleteLightboxRequest => "DeleteLightbox";
+    get_lightbox_headers: GetLightboxHeadersRequest => "GetLightboxHeaders";
+    update_lightbox_header: UpdateLightboxHeaderRequest => "UpdateLightboxHeader";
+}
+
+#[test]
+fn the_v1_search_reads_the_same_result() {
+    let v1 = decode_response::<SearchForImagesV1Request>(&fixture("SearchForImages")).unwrap();
+    let v2 = decode_response::<SearchForImagesRequest>(&fixture("SearchForImages")).unwrap();
+    assert_eq!(v1, v2);
+}
+
+#[test]
+fn every_fixture_is_tested() {
+    let dir = format!("{}/tests/fixtures/responses", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 16, "{names:?}");
+}
+
+#[test]
+fn lenient_values_land_where_expected() {
+    let r = decode_response::<SearchForImagesRequest>(&fixture("SearchForImages"))
+        .unwrap()
+        .result;
+    assert_eq!(r.item_total_count, Some(1854));
+    let img = &r.images[1];
+    assert_eq!(img.event_ids, [118_224, 118_225]);
+    assert_eq!(img.image_family, Some(ImageFamily::Editorial));
+    assert_eq!(img.editorial_source_id.as_deref(), Some("7"));
+    assert_eq!(
+        img.authorization_constraints,
+        [AuthorizationConstraint::CallForImage]
+    );
+    assert_eq!(
+        r.images[0].applicable_product_offerings[2],
+        ProductOffering::Other("UltraPack".into())
+    );
+    assert_eq!(
+        r.refinement_options[1].category,
+        Some(RefinementCategory::Other("Mood".into()))
+    );
+    assert_eq!(r.images[0].keywords[1].id.as_deref(), Some("88110"));
+    assert_eq!(
+        r.images[0].keywords[1].r#type,
+        Some(KeywordType::NumberOfPeople)
+    );
+
+    let h = decode_response::<GetLightboxHeadersRequest>(&fixture("GetLightboxHeaders"))
+        .unwrap()
+        .result;
+    assert_eq!(h.lightbox_headers[0].lightbox_id, Some(2_207_841));
+    assert_eq!(h.lightbox_headers[0].lightbox_item_count, Some(2));
+    assert_eq!(h.lightbox_headers[0].is_shared, None);
+    assert_eq!(h.lightbox_headers[1].lightbox_id, Some(2_207_842));
+    assert_eq!(h.lightbox_headers[1].is_shared, Some(true));
+
+    let s = decode_response::<CreateSessionRequest>(&fixture("CreateSession"))
+        .unwrap()
+        .result;
+    assert_eq!(s.token_duration_minutes, Some(30));
+    assert_eq!(s.account_id.as_deref(), Some("10046872"));
+
+    let e = decode_response::<GetEventDetailsRequest>(&fixture("GetEventDetails"))
+        .unwrap()
+        .result;
+    let venue = e.event_result[1].event.as_ref().unwrap().location.as_ref();
+    assert_eq!(
+        venue.unwrap().venue.as_deref(),
+        Some("Palais des Festivals")
+    );
+    assert_eq!(e.event_result[2].status, Some(EventStatus::NotFound));
+}
