@@ -38,6 +38,12 @@ pub const ENV_PASSWORD: &str = "GETTY_PASSWORD";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed per API exchange, and between two reads of a download.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest API answer a transport reads (a guard against a runaway server; a 75-image
+/// search with keywords is well under a megabyte).
+pub const MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+/// How long a call waiting for another call's token request sleeps before looking again, in
+/// case a wake-up was missed (the token request's own timeouts bound the real wait).
+pub const TOKEN_WAIT_SAFETY: Duration = Duration::from_millis(500);
 
 /// Everything a client is built from, whatever its transport.
 #[derive(Clone, Debug)]
@@ -213,6 +219,49 @@ fn missing_error(names: &[&str], what: &str) -> Error {
         "incomplete {what} in the environment: {} not set",
         names.join(", ")
     ))
+}
+
+/// Calls `$m!` with the list of seed operations every client exposes as a method:
+/// `doc; method(Request) -> Result;` entries (types from `connect_types::ops`). Both transports
+/// generate their methods from this one list, so the two clients cannot drift apart.
+#[macro_export]
+macro_rules! seed_operations {
+    ($m:ident) => {
+        $m! {
+            /// SearchForImages: one page of images matching a query (see also the paged listing).
+            search_images(SearchForImagesRequest) -> SearchForImagesResult;
+            /// GetImageDetails: metadata of up to 90 images.
+            image_details(GetImageDetailsRequest) -> GetImageDetailsResult;
+            /// GetEventDetails: metadata of events.
+            event_details(GetEventDetailsRequest) -> GetEventDetailsResult;
+            /// SearchForVideos: one page of videos matching a query.
+            search_videos(SearchForVideosRequest) -> SearchForVideosResult;
+            /// GetImageDownloadAuthorizations: download tokens for image and size pairs.
+            image_download_authorizations(GetImageDownloadAuthorizationsRequest)
+                -> GetImageDownloadAuthorizationsResult;
+            /// GetLargestImageDownloadAuthorizations: download tokens for the largest sizes.
+            largest_image_download_authorizations(GetLargestImageDownloadAuthorizationsRequest)
+                -> GetLargestImageDownloadAuthorizationsResult;
+            /// CreateDownloadRequest (secure-only, never retried once sent): spends download
+            /// tokens for download URLs.
+            create_download_request(CreateDownloadRequest) -> CreateDownloadRequestResult;
+            /// CreateLightbox (not retried once it may have reached the server, so a failure
+            /// never leaves two lightboxes).
+            create_lightbox(CreateLightboxRequest) -> CreateLightboxResult;
+            /// GetLightbox: a lightbox's header and one page of its items.
+            lightbox(GetLightboxRequest) -> GetLightboxResult;
+            /// CreateLightboxItems: adds assets to a lightbox.
+            add_lightbox_items(CreateLightboxItemsRequest) -> Empty;
+            /// DeleteLightboxItems: removes assets from a lightbox.
+            remove_lightbox_items(DeleteLightboxItemsRequest) -> Empty;
+            /// DeleteLightbox: deletes a lightbox.
+            delete_lightbox(DeleteLightboxRequest) -> Empty;
+            /// GetLightboxHeaders: one page of the caller's lightbox headers.
+            lightbox_headers(GetLightboxHeadersRequest) -> GetLightboxHeadersResult;
+            /// UpdateLightboxHeader: renames a lightbox or changes its notes.
+            update_lightbox_header(UpdateLightboxHeaderRequest) -> Empty;
+        }
+    };
 }
 
 #[cfg(test)]

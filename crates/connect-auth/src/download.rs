@@ -9,6 +9,7 @@
 //! resume, or has failed. Memory stays flat: the transport reads into one fixed buffer of
 //! [`BUFFER_SIZE`] bytes.
 
+use crate::call::TransportFailure;
 use crate::error::Error;
 use connect_types::ops::{
     Authorization, CreateDownloadRequestResult, GetImageDownloadAuthorizationsResult,
@@ -277,13 +278,16 @@ impl Transfer {
     }
 
     /// The connection broke (or a retryable status came back) with `error`: resume, or give up
-    /// after [`MAX_STALLED_ATTEMPTS`] attempts in a row without a new byte.
+    /// after [`MAX_STALLED_ATTEMPTS`] attempts in a row without a new byte. Errors other than
+    /// transport failures and 5xx/408/429 statuses are final.
     pub fn on_interrupted(&mut self, error: Error) -> Result<AfterBody, Error> {
-        if let Error::Http { status, .. } = &error {
-            let retryable = *status >= 500 || *status == 408 || *status == 429;
-            if !retryable {
-                return Err(error);
-            }
+        let retryable = match &error {
+            Error::Http { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+            Error::Transport { .. } => true,
+            _ => false,
+        };
+        if !retryable {
+            return Err(error);
         }
         if self.attempt_bytes > 0 {
             self.stalled = 0;
@@ -320,12 +324,11 @@ impl Transfer {
         }
     }
 
+    /// The server answered in a way no retry will fix.
     fn protocol(&self, what: &str) -> Error {
-        Error::Transport {
+        Error::Decode {
             operation: OPERATION,
             message: format!("{what} (after {} bytes)", self.written),
-            reached_server: true,
-            source: None,
         }
     }
 }
@@ -341,6 +344,16 @@ pub fn write_error(path: Option<&Path>, error: std::io::Error) -> Error {
         message,
         reached_server: true,
         source: Some(Box::new(error)),
+    }
+}
+
+/// A request that got no response, as an SDK error (pass it to [`Transfer::on_interrupted`]).
+pub fn send_error(failure: TransportFailure) -> Error {
+    Error::Transport {
+        operation: OPERATION,
+        message: failure.message,
+        reached_server: failure.reached_server,
+        source: failure.source,
     }
 }
 
@@ -463,7 +476,8 @@ mod tests {
                 &headers(&[("content-range", "bytes 9-9/10")]),
             )
             .unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::Transport);
+        assert_eq!(e.kind(), crate::ErrorKind::Decode);
+        assert!(t.on_interrupted(e).is_err(), "a protocol error is final");
         assert!(
             t.on_response(StatusCode::PARTIAL_CONTENT, &HeaderMap::new())
                 .is_err()

@@ -1,0 +1,202 @@
+//! [`Client`]: runs calls through the sans-IO core, one lock around the token state.
+
+use crate::transport::{Body, Transport};
+use connect_auth::config::{MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY};
+use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
+use connect_types::{Operation, Response};
+use std::fmt;
+use std::hash::{BuildHasher, RandomState};
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+use tracing::field::Empty;
+
+/// A blocking Connect client. Cheap to clone (the clones share tokens and connections), and
+/// `Send + Sync`: threads can share one client, and when a token must be acquired or renewed
+/// exactly one of them sends the token request while the others wait for it.
+///
+/// The "search and download" example:
+///
+/// ```no_run
+/// use connect_blocking::{Client, ops::SearchForImagesRequest};
+/// let client = Client::from_env()?;
+/// let found = client.search_images(&SearchForImagesRequest::phrase("tree").count(1))?;
+/// let id = found.result.images[0].image_id.clone().unwrap_or_default();
+/// client.download_largest(&id)?.on_progress(|p| eprintln!("{} bytes", p.bytes)).to_file("tree.jpg")?;
+/// # Ok::<(), connect_blocking::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: Mutex<Shared>,
+    /// Signalled each time a token request is answered (or abandoned).
+    token_ready: Condvar,
+    transport: Arc<dyn Transport>,
+    seed: u64,
+    calls: AtomicU64,
+}
+
+struct Shared {
+    core: Core,
+    /// Bumped when a token request is answered, so waiters know whether they missed it.
+    token_generation: u64,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("transport", &self.inner.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub(crate) fn from_parts(core: Core, transport: Arc<dyn Transport>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                state: Mutex::new(Shared {
+                    core,
+                    token_generation: 0,
+                }),
+                token_ready: Condvar::new(),
+                transport,
+                // Per-process randomness for jitter and coordination ids, without a rand crate.
+                seed: RandomState::new().hash_one(Instant::now()),
+                calls: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    pub(crate) fn transport(&self) -> &dyn Transport {
+        self.inner.transport.as_ref()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        // A panic elsewhere while holding the lock leaves the core consistent (it is only ever
+        // changed by whole method calls), so keep going.
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn next_seed(&self) -> u64 {
+        let n = self.inner.calls.fetch_add(1, Ordering::Relaxed);
+        self.inner.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// Runs any operation with default options.
+    pub fn execute<O: Operation>(&self, op: &O) -> Result<Response<O::Result>, Error> {
+        self.execute_with(op, CallOptions::default())
+    }
+
+    /// Runs any operation: acquires or renews tokens as needed, routes it, retries transient
+    /// failures, and returns the typed result with the response header (warnings and
+    /// coordination id).
+    pub fn execute_with<O: Operation>(
+        &self,
+        op: &O,
+        options: CallOptions,
+    ) -> Result<Response<O::Result>, Error> {
+        let mut call = Call::new(op, options, self.next_seed());
+        let span = tracing::info_span!(
+            "connect_call",
+            operation = O::NAME,
+            coordination_id = call.coordination_id(),
+            attempt = Empty,
+            status = Empty,
+        );
+        let _entered = span.enter();
+        loop {
+            let (step, generation) = {
+                let mut shared = self.lock();
+                let step = call.poll(&mut shared.core, Instant::now());
+                (step, shared.token_generation)
+            };
+            match step {
+                Step::Send(out) => {
+                    let purpose = out.purpose;
+                    crate::trace_send(&span, purpose);
+                    let outcome = self.exchange(out.request);
+                    crate::trace_outcome(&span, &outcome);
+                    let mut shared = self.lock();
+                    call.handle(&mut shared.core, Instant::now(), outcome);
+                    if matches!(purpose, Purpose::Auth { .. }) {
+                        shared.token_generation = shared.token_generation.wrapping_add(1);
+                        drop(shared);
+                        self.inner.token_ready.notify_all();
+                    }
+                }
+                Step::Sleep(pause) => {
+                    tracing::debug!(pause_ms = pause.as_millis() as u64, "backing off");
+                    std::thread::sleep(pause);
+                }
+                Step::WaitForToken => {
+                    let shared = self.lock();
+                    // The generation was read under the same lock as the poll, so an answer
+                    // that came in between is seen here and not waited for.
+                    let _unused = self
+                        .inner
+                        .token_ready
+                        .wait_timeout_while(shared, TOKEN_WAIT_SAFETY, |s| {
+                            s.token_generation == generation
+                        })
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                Step::Done(result) => {
+                    crate::trace_done(&result);
+                    return result;
+                }
+            }
+        }
+    }
+
+    /// Sends a request and reads the whole (bounded) answer.
+    fn exchange(&self, request: http::Request<Vec<u8>>) -> Outcome {
+        match self.inner.transport.send(request) {
+            Ok(response) => {
+                let (parts, body) = response.into_parts();
+                match read_bounded(body) {
+                    Ok(bytes) => Outcome::Response(http::Response::from_parts(parts, bytes)),
+                    Err(e) => Outcome::Failed(TransportFailure {
+                        message: format!("reading the answer failed: {e}"),
+                        reached_server: true,
+                        source: Some(Box::new(e)),
+                    }),
+                }
+            }
+            Err(failure) => Outcome::Failed(failure),
+        }
+    }
+}
+
+fn read_bounded(body: Body) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    body.take(MAX_RESPONSE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_RESPONSE_BYTES {
+        return Err(std::io::Error::other("the answer is larger than 32 MiB"));
+    }
+    Ok(bytes)
+}
+
+macro_rules! op_methods {
+    ($( $(#[$doc:meta])* $name:ident($req:ident) -> $res:ident; )*) => {
+        impl Client {
+            $(
+                $(#[$doc])*
+                pub fn $name(
+                    &self,
+                    request: &connect_types::ops::$req,
+                ) -> Result<Response<connect_types::ops::$res>, Error> {
+                    self.execute(request)
+                }
+            )*
+        }
+    };
+}
+
+connect_auth::seed_operations!(op_methods);

@@ -1,0 +1,133 @@
+//! The HTTP layer: a [`Transport`] trait, and [`UreqTransport`], its default implementation.
+
+use connect_auth::config::ClientConfig;
+use connect_auth::{Error, TransportFailure};
+use std::fmt;
+use std::io::Read;
+use std::time::Duration;
+
+/// A response body: bytes read on demand, never collected by the transport.
+pub type Body = Box<dyn Read + Send>;
+
+/// Sends one HTTP request. Implement it to plug another HTTP stack, a recorder or a fake.
+///
+/// The client sends API calls as `POST`s with a JSON body and downloads as `GET`s (possibly with
+/// `Range`). An implementation returns any HTTP status as a response (errors come back inside
+/// the envelope, whatever the status) and reports a failure only when no response came.
+/// The request body may hold credentials or tokens: never log it.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` and returns the response with its body unread.
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Body>, TransportFailure>;
+}
+
+/// The default transport, on a ureq agent (rustls with ring, connection pooling).
+///
+/// Timeouts: `connect_timeout` bounds connecting (TCP and TLS); `request_timeout` bounds a
+/// whole `POST` exchange, and the silence between two reads of a `GET` (a large download may
+/// take longer in all).
+pub struct UreqTransport {
+    agent: ureq::Agent,
+    request_timeout: Duration,
+}
+
+impl fmt::Debug for UreqTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UreqTransport")
+            .field("request_timeout", &self.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UreqTransport {
+    /// An agent for these settings. The settings' `root_certificates_pem` replace ureq's bundled
+    /// roots when given (ureq cannot add to them), which is what a private server or the sandbox
+    /// needs.
+    pub fn new(config: &ClientConfig) -> Result<Self, Error> {
+        let mut tls = ureq::tls::TlsConfig::builder().provider(ureq::tls::TlsProvider::Rustls);
+        if !config.root_certificates_pem.is_empty() {
+            let mut certs = Vec::new();
+            for pem in &config.root_certificates_pem {
+                for item in ureq::tls::parse_pem(pem) {
+                    match item {
+                        Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+                        Ok(_) => {}
+                        Err(e) => {
+                            return Err(Error::Config(format!("invalid CA certificate PEM: {e}")));
+                        }
+                    }
+                }
+            }
+            if certs.is_empty() {
+                return Err(Error::Config(
+                    "the CA certificate PEM holds no certificate".into(),
+                ));
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
+        }
+        let proxy = match &config.proxy {
+            Some(p) => Some(
+                ureq::Proxy::new(p)
+                    .map_err(|e| Error::Config(format!("invalid proxy URL: {e}")))?,
+            ),
+            None => None,
+        };
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .tls_config(tls.build())
+            .proxy(proxy)
+            .user_agent(config.user_agent_or(crate::DEFAULT_USER_AGENT))
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_per_read(Some(config.request_timeout))
+            .build()
+            .new_agent();
+        Ok(Self {
+            agent,
+            request_timeout: config.request_timeout,
+        })
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Body>, TransportFailure> {
+        let request = if request.method() == http::Method::POST {
+            self.agent
+                .configure_request(request)
+                .timeout_per_call(Some(self.request_timeout))
+                .build()
+        } else {
+            request
+        };
+        match self.agent.run(request) {
+            Ok(response) => {
+                let (parts, body) = response.into_parts();
+                let body: Body = Box::new(body.into_reader());
+                Ok(http::Response::from_parts(parts, body))
+            }
+            Err(e) => Err(failure(e)),
+        }
+    }
+}
+
+fn failure(e: ureq::Error) -> TransportFailure {
+    use ureq::Timeout;
+    let reached_server = !matches!(
+        &e,
+        ureq::Error::HostNotFound
+            | ureq::Error::ConnectionFailed
+            | ureq::Error::BadUri(_)
+            | ureq::Error::Tls(_)
+            | ureq::Error::InvalidProxyUrl
+            | ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect)
+    ) && !matches!(&e, ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused);
+    TransportFailure {
+        message: e.to_string(),
+        reached_server,
+        source: Some(Box::new(e)),
+    }
+}
