@@ -269,9 +269,15 @@ impl Transfer {
     /// The body ended cleanly. A body shorter than the announced total is a dropped connection.
     pub fn on_end(&mut self) -> Result<AfterBody, Error> {
         match self.total {
-            Some(t) if self.written < t => self.on_interrupted(
-                self.protocol("the connection closed before the whole file arrived"),
-            ),
+            Some(t) if self.written < t => {
+                let message = format!("the connection closed after {} of {t} bytes", self.written);
+                self.on_interrupted(Error::Transport {
+                    operation: OPERATION,
+                    message,
+                    reached_server: true,
+                    source: None,
+                })
+            }
             Some(t) if self.written > t => Err(self.protocol("more bytes arrived than announced")),
             _ => Ok(AfterBody::Complete),
         }
