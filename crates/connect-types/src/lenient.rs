@@ -349,6 +349,12 @@ where
     }
 }
 
+/// Schema of an integer written as a string of digits (see [`opt_int_as_string`]).
+#[cfg(feature = "schema")]
+pub fn numeric_string_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "pattern": "^[0-9]+$" })
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

@@ -218,7 +218,10 @@ pub struct LightboxHeader {
         deserialize_with = "crate::lenient::opt_int",
         serialize_with = "crate::lenient::opt_int_as_string"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::lenient::numeric_string_schema")
+    )]
     pub lightbox_id: Option<u64>,
     /// Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -257,7 +260,10 @@ pub struct LightboxHeader {
         deserialize_with = "crate::lenient::opt_int",
         serialize_with = "crate::lenient::opt_int_as_string"
     )]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::lenient::numeric_string_schema")
+    )]
     pub lightbox_item_count: Option<u32>,
     /// Page showing the lightbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
