@@ -1,1 +1,88 @@
-//! placeholder
+//! An async client for the Getty Images Connect API, on reqwest (rustls).
+//!
+//! Give it credentials once; it acquires and renews tokens (OAuth2 or the legacy session),
+//! picks the standard or secure token per call, refuses secure-only calls over plain HTTP,
+//! retries transient failures, pages through results and streams downloads. The logic lives in
+//! the sans-IO core `connect-auth`; this crate only does the I/O. `connect-blocking` has the same
+//! shape for programs without an async runtime.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), connect_async::Error> {
+//! use connect_async::{Client, ops::SearchForImagesRequest};
+//! let client = Client::from_env()?;
+//! let found = client.search_images(&SearchForImagesRequest::phrase("tree").count(1)).await?;
+//! let id = found.result.images[0].image_id.clone().unwrap_or_default();
+//! client.download_largest(&id).await?.on_progress(|p| eprintln!("{} bytes", p.bytes)).to_file("tree.jpg").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Every call returns a [`Response`]: `result` is the typed result, and
+//! [`Response::warnings`] / [`Response::coordination_id`] read the response header.
+//!
+//! Each call runs in a `connect_call` tracing span (operation, coordination id, attempt, HTTP
+//! status); tokens, passwords and request bodies are never logged.
+
+mod client;
+mod config;
+mod download;
+mod paging;
+mod transport;
+
+pub use client::Client;
+pub use config::ClientBuilder;
+pub use connect_auth::config::ClientConfig;
+pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
+pub use connect_auth::paging::Paged;
+pub use connect_auth::{AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy};
+pub use connect_types::{Operation, Response, Secret, ops};
+pub use download::Download;
+pub use paging::Pages;
+pub use transport::{Body, ReqwestTransport, Transport};
+
+/// The `User-Agent` sent unless the builder sets another.
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "getty-connect-rs/",
+    env!("CARGO_PKG_VERSION"),
+    " (connect-async)"
+);
+
+fn trace_send(span: &tracing::Span, purpose: connect_auth::Purpose) {
+    match purpose {
+        connect_auth::Purpose::Call { attempt } => {
+            span.record("attempt", attempt);
+            tracing::debug!(attempt, "sending");
+        }
+        connect_auth::Purpose::Auth { grant } => {
+            tracing::debug!(grant = grant.name(), "sending a token request");
+        }
+    }
+}
+
+fn trace_outcome(
+    span: &tracing::Span,
+    purpose: connect_auth::Purpose,
+    outcome: &connect_auth::Outcome,
+) {
+    match outcome {
+        connect_auth::Outcome::Response(r) => {
+            if let connect_auth::Purpose::Call { .. } = purpose {
+                span.record("status", r.status().as_u16());
+            }
+            tracing::debug!(
+                status = r.status().as_u16(),
+                bytes = r.body().len(),
+                "answer"
+            );
+        }
+        connect_auth::Outcome::Failed(f) => {
+            tracing::debug!(error = %f.message, reached_server = f.reached_server, "no answer");
+        }
+    }
+}
+
+fn trace_done<T>(result: &Result<Response<T>, Error>) {
+    match result {
+        Ok(_) => tracing::debug!("call succeeded"),
+        Err(e) => tracing::debug!(error = %e, kind = ?e.kind(), "call failed"),
+    }
+}

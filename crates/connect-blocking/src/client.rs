@@ -122,7 +122,7 @@ impl Client {
                     let purpose = out.purpose;
                     crate::trace_send(&span, purpose);
                     let outcome = self.exchange(out.request);
-                    crate::trace_outcome(&span, &outcome);
+                    crate::trace_outcome(&span, purpose, &outcome);
                     let mut shared = self.lock();
                     call.handle(&mut shared.core, Instant::now(), outcome);
                     if matches!(purpose, Purpose::Auth { .. }) {

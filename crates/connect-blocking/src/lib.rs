@@ -57,10 +57,16 @@ fn trace_send(span: &tracing::Span, purpose: connect_auth::Purpose) {
     }
 }
 
-fn trace_outcome(span: &tracing::Span, outcome: &connect_auth::Outcome) {
+fn trace_outcome(
+    span: &tracing::Span,
+    purpose: connect_auth::Purpose,
+    outcome: &connect_auth::Outcome,
+) {
     match outcome {
         connect_auth::Outcome::Response(r) => {
-            span.record("status", r.status().as_u16());
+            if let connect_auth::Purpose::Call { .. } = purpose {
+                span.record("status", r.status().as_u16());
+            }
             tracing::debug!(
                 status = r.status().as_u16(),
                 bytes = r.body().len(),

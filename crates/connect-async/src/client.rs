@@ -1,0 +1,265 @@
+//! [`Client`]: runs calls through the sans-IO core; a std mutex around the token state (never
+//! held across an `.await`) and a notification when a token request is answered.
+
+use crate::transport::{Body, Transport};
+use connect_auth::config::{MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY};
+use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
+use connect_types::{Operation, Response};
+use futures_util::StreamExt;
+use std::fmt;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+use tokio::sync::Notify;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+/// An async Connect client. Cheap to clone (the clones share tokens and connections); many
+/// tasks can share one client, and when a token must be acquired or renewed exactly one of them
+/// sends the token request while the others wait for it (single flight). Needs a tokio runtime.
+///
+/// The "search and download" example:
+///
+/// ```no_run
+/// # async fn run() -> Result<(), connect_async::Error> {
+/// use connect_async::{Client, ops::SearchForImagesRequest};
+/// let client = Client::from_env()?;
+/// let found = client.search_images(&SearchForImagesRequest::phrase("tree").count(1)).await?;
+/// let id = found.result.images[0].image_id.clone().unwrap_or_default();
+/// client.download_largest(&id).await?.on_progress(|p| eprintln!("{} bytes", p.bytes)).to_file("tree.jpg").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: Mutex<Shared>,
+    /// Notified each time a token request is answered (or abandoned).
+    token_ready: Notify,
+    transport: Arc<dyn Transport>,
+    seed: u64,
+    calls: AtomicU64,
+}
+
+struct Shared {
+    core: Core,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("transport", &self.inner.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reports a request whose future was dropped (the caller's task was cancelled) to the core,
+/// so a token request in flight is released at once instead of after the abandon timeout.
+struct InFlight<'a, O: Operation> {
+    client: &'a Client,
+    call: Option<&'a mut Call<O>>,
+    auth: bool,
+}
+
+impl<O: Operation> InFlight<'_, O> {
+    fn complete(mut self, outcome: Outcome) {
+        if let Some(call) = self.call.take() {
+            self.client.handle(call, outcome, self.auth);
+        }
+    }
+}
+
+impl<O: Operation> Drop for InFlight<'_, O> {
+    fn drop(&mut self) {
+        if let Some(call) = self.call.take() {
+            let cancelled = Outcome::Failed(TransportFailure {
+                message: "the call was cancelled".into(),
+                reached_server: true,
+                source: None,
+            });
+            self.client.handle(call, cancelled, self.auth);
+        }
+    }
+}
+
+impl Client {
+    pub(crate) fn from_parts(core: Core, transport: Arc<dyn Transport>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                state: Mutex::new(Shared { core }),
+                token_ready: Notify::new(),
+                transport,
+                // Per-process randomness for jitter and coordination ids, without a rand crate.
+                seed: RandomState::new().hash_one(Instant::now()),
+                calls: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    pub(crate) fn transport(&self) -> &dyn Transport {
+        self.inner.transport.as_ref()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        // A panic elsewhere while holding the lock leaves the core consistent (it is only ever
+        // changed by whole method calls), so keep going.
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn next_seed(&self) -> u64 {
+        let n = self.inner.calls.fetch_add(1, Ordering::Relaxed);
+        self.inner.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn handle<O: Operation>(&self, call: &mut Call<O>, outcome: Outcome, auth: bool) {
+        let mut shared = self.lock();
+        call.handle(&mut shared.core, Instant::now(), outcome);
+        drop(shared);
+        if auth {
+            // Waiters enabled their notification under the lock before this handle ran.
+            self.inner.token_ready.notify_waiters();
+        }
+    }
+
+    /// Runs any operation with default options.
+    pub async fn execute<O: Operation + Sync>(&self, op: &O) -> Result<Response<O::Result>, Error> {
+        self.execute_with(op, CallOptions::default()).await
+    }
+
+    /// Runs any operation: acquires or renews tokens as needed, routes it, retries transient
+    /// failures, and returns the typed result with the response header (warnings and
+    /// coordination id).
+    pub async fn execute_with<O: Operation + Sync>(
+        &self,
+        op: &O,
+        options: CallOptions,
+    ) -> Result<Response<O::Result>, Error> {
+        let call = Call::new(op, options, self.next_seed());
+        let span = tracing::info_span!(
+            "connect_call",
+            operation = O::NAME,
+            coordination_id = call.coordination_id(),
+            attempt = Empty,
+            status = Empty,
+        );
+        self.drive(call, span.clone()).instrument(span).await
+    }
+
+    async fn drive<O: Operation>(
+        &self,
+        mut call: Call<O>,
+        span: tracing::Span,
+    ) -> Result<Response<O::Result>, Error> {
+        loop {
+            let (step, waiter) = {
+                let mut shared = self.lock();
+                let step = call.poll(&mut shared.core, Instant::now());
+                // Register for the notification before the lock is released, so an answer
+                // that comes in meanwhile cannot be missed.
+                let waiter = matches!(step, Step::WaitForToken).then(|| {
+                    let mut notified = Box::pin(self.inner.token_ready.notified());
+                    notified.as_mut().enable();
+                    notified
+                });
+                (step, waiter)
+            };
+            match step {
+                Step::Send(out) => {
+                    let purpose = out.purpose;
+                    crate::trace_send(&span, purpose);
+                    let in_flight = InFlight {
+                        client: self,
+                        call: Some(&mut call),
+                        auth: matches!(purpose, Purpose::Auth { .. }),
+                    };
+                    let outcome = self.exchange(out.request).await;
+                    crate::trace_outcome(&span, purpose, &outcome);
+                    in_flight.complete(outcome);
+                }
+                Step::Sleep(pause) => {
+                    tracing::debug!(pause_ms = pause.as_millis() as u64, "backing off");
+                    tokio::time::sleep(pause).await;
+                }
+                Step::WaitForToken => {
+                    if let Some(waiter) = waiter {
+                        // The timeout is a safety net; the notification normally comes first.
+                        let _ = tokio::time::timeout(TOKEN_WAIT_SAFETY, waiter).await;
+                    }
+                }
+                Step::Done(result) => {
+                    crate::trace_done(&result);
+                    return result;
+                }
+            }
+        }
+    }
+
+    /// Sends a request and reads the whole (bounded) answer.
+    async fn exchange(&self, request: http::Request<Vec<u8>>) -> Outcome {
+        match self.inner.transport.send(request).await {
+            Ok(response) => {
+                let (parts, body) = response.into_parts();
+                match read_bounded(body).await {
+                    Ok(bytes) => Outcome::Response(http::Response::from_parts(parts, bytes)),
+                    Err(e) => Outcome::Failed(TransportFailure {
+                        message: format!("reading the answer failed: {e}"),
+                        reached_server: true,
+                        source: Some(Box::new(e)),
+                    }),
+                }
+            }
+            Err(failure) => Outcome::Failed(failure),
+        }
+    }
+}
+
+async fn read_bounded(mut body: Body) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk?;
+        if (bytes.len() + chunk.len()) as u64 > MAX_RESPONSE_BYTES {
+            return Err(std::io::Error::other("the answer is larger than 32 MiB"));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+macro_rules! op_methods {
+    ($( $(#[$doc:meta])* $name:ident($req:ident) -> $res:ident; )*) => {
+        impl Client {
+            $(
+                $(#[$doc])*
+                pub async fn $name(
+                    &self,
+                    request: &connect_types::ops::$req,
+                ) -> Result<Response<connect_types::ops::$res>, Error> {
+                    self.execute(request).await
+                }
+            )*
+        }
+    };
+}
+
+connect_auth::seed_operations!(op_methods);
+
+/// Compile-time check that the client's futures can move between threads (`tokio::spawn`).
+#[allow(dead_code)]
+fn futures_are_send(
+    client: &Client,
+    search: &connect_types::ops::SearchForImagesRequest,
+    download: crate::Download,
+) {
+    fn is_send<T: Send>(_: T) {}
+    is_send(client.search_images(search));
+    is_send(client.download_largest("1"));
+    is_send(client.search_images_all(search.clone()));
+    is_send(client.clone());
+    is_send(download.to_file("x"));
+}

@@ -1,0 +1,129 @@
+//! The HTTP layer: an async [`Transport`] trait, and [`ReqwestTransport`], its default
+//! implementation.
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use connect_auth::config::ClientConfig;
+use connect_auth::{Error, TransportFailure};
+use futures_core::Stream;
+use std::fmt;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A response body: chunks read on demand, never collected by the transport.
+pub type Body = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
+
+/// Sends one HTTP request. Implement it to plug another HTTP stack, a recorder or a fake.
+///
+/// The client sends API calls as `POST`s with a JSON body and downloads as `GET`s (possibly with
+/// `Range`). An implementation returns any HTTP status as a response (errors come back inside
+/// the envelope, whatever the status) and reports a failure only when no response came.
+/// The request body may hold credentials or tokens: never log it.
+#[async_trait]
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` and returns the response with its body unread.
+    async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Body>, TransportFailure>;
+}
+
+/// The default transport, on a reqwest client (rustls with ring, connection pooling).
+///
+/// Timeouts: `connect_timeout` bounds connecting (TCP and TLS); `request_timeout` bounds a
+/// whole `POST` exchange, and the silence between two reads of a `GET` (a large download may
+/// take longer in all).
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    request_timeout: Duration,
+}
+
+impl fmt::Debug for ReqwestTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReqwestTransport")
+            .field("request_timeout", &self.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReqwestTransport {
+    /// A client for these settings. The settings' `root_certificates_pem` are trusted in
+    /// addition to the bundled web roots.
+    pub fn new(config: &ClientConfig) -> Result<Self, Error> {
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(config.user_agent_or(crate::DEFAULT_USER_AGENT))
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.request_timeout);
+        for pem in &config.root_certificates_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| Error::Config(format!("invalid CA certificate PEM: {e}")))?;
+            if certs.is_empty() {
+                return Err(Error::Config(
+                    "the CA certificate PEM holds no certificate".into(),
+                ));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if let Some(p) = &config.proxy {
+            let proxy = reqwest::Proxy::all(p.as_str())
+                .map_err(|e| Error::Config(format!("invalid proxy URL: {}", e.without_url())))?;
+            builder = builder.proxy(proxy);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            client,
+            request_timeout: config.request_timeout,
+        })
+    }
+}
+
+#[async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Body>, TransportFailure> {
+        let is_post = request.method() == http::Method::POST;
+        let mut request = reqwest::Request::try_from(request).map_err(failure)?;
+        if is_post {
+            *request.timeout_mut() = Some(self.request_timeout);
+        }
+        let response = self.client.execute(request).await.map_err(failure)?;
+        let mut head = http::Response::builder()
+            .status(response.status())
+            .version(response.version());
+        if let Some(h) = head.headers_mut() {
+            *h = response.headers().clone();
+        }
+        let body = futures_util::stream::unfold(Some(response), |state| async move {
+            let mut response = state?;
+            match response.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                Ok(None) => None,
+                // One error ends the stream.
+                Err(e) => Some((Err(std::io::Error::other(e.without_url())), None)),
+            }
+        });
+        let body: Body = Box::pin(body);
+        head.body(body).map_err(|e| TransportFailure {
+            message: format!("invalid response head: {e}"),
+            reached_server: true,
+            source: None,
+        })
+    }
+}
+
+fn failure(e: reqwest::Error) -> TransportFailure {
+    // The URL of a download authorizes it: keep it out of messages.
+    let e = e.without_url();
+    TransportFailure {
+        message: e.to_string(),
+        reached_server: !(e.is_connect() || e.is_builder()),
+        source: Some(Box::new(e)),
+    }
+}
