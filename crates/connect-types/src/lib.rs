@@ -9,6 +9,26 @@
 //! Decoding is lenient where the documentation contradicts itself (numbers that arrive as
 //! strings, booleans as `"true"`/`""`, enum values in any casing or unknown to the docs);
 //! encoding always produces the documented form.
+//!
+//! ```
+//! use connect_types::ops::{ImageFamily, SearchForImagesRequest};
+//! use connect_types::{RequestHeader, Secret, decode_response, encode_request};
+//!
+//! let req = SearchForImagesRequest::phrase("dog").family(ImageFamily::Creative).count(25);
+//! let header = RequestHeader { token: Some(Secret::new("token")), ..RequestHeader::default() };
+//! let body = encode_request(&header, &req);
+//! assert!(body.starts_with(br#"{"RequestHeader":{"Token":"token"},"SearchForImagesRequestBody":"#));
+//!
+//! let reply = br#"{"ResponseHeader":{"Status":"Success","StatusList":[]},
+//!     "SearchForImagesResult":{"Images":[{"ImageId":"123","ImageFamily":"creative"}],
+//!     "ItemTotalCount":"1"}}"#;
+//! let result = decode_response::<SearchForImagesRequest>(reply)?.into_result();
+//! assert_eq!(result.images[0].image_family, Some(ImageFamily::Creative));
+//! assert_eq!(result.item_total_count, Some(1));
+//! # Ok::<(), connect_types::DecodeError>(())
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod date;
 pub mod enums;
