@@ -1,0 +1,499 @@
+//! The command tree (clap derive). Parsing and local validation only; nothing here talks to
+//! the network.
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use connect_types::Secret;
+use std::path::PathBuf;
+
+/// Item counts the search operations accept (SearchForImages; SearchForVideos adds 90).
+pub const IMAGE_COUNTS: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75];
+/// Item counts SearchForVideos accepts.
+pub const VIDEO_COUNTS: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90];
+
+/// The Getty Images Connect API from the command line.
+///
+/// Credentials come from the flags below or from the same environment variables the SDK's
+/// `Client::from_env()` reads. `--sandbox` runs everything against an embedded emulator with
+/// seeded credentials, offline.
+#[derive(Debug, Parser)]
+#[command(name = "getty-connect", version, propagate_version = true)]
+#[command(after_help = "Try it offline: getty-connect --sandbox search beach\n\
+                        The whole tour:   getty-connect demo")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every subcommand.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct Global {
+    /// Base URL for every call (https:// normally).
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_CONNECT_BASE_URL",
+        value_name = "URL"
+    )]
+    pub base_url: Option<String>,
+
+    /// Plain-HTTP base URL for standard operations (secure-only calls still use --base-url).
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_CONNECT_HTTP_BASE_URL",
+        value_name = "URL"
+    )]
+    pub http_base_url: Option<String>,
+
+    /// Extra trusted CA certificate (PEM file), e.g. the sandbox's.
+    #[arg(long, global = true, env = "GETTY_CONNECT_CA_CERT", value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// OAuth2 client id (API key).
+    #[arg(long, global = true, env = "GETTY_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// OAuth2 client secret.
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_CLIENT_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET",
+        value_parser = secret
+    )]
+    pub client_secret: Option<Secret>,
+
+    /// User name (OAuth2 password grant, or the legacy session's user).
+    #[arg(long, global = true, env = "GETTY_USERNAME", value_name = "NAME")]
+    pub username: Option<String>,
+
+    /// User password.
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD",
+        value_parser = secret
+    )]
+    pub password: Option<Secret>,
+
+    /// Legacy session: participant system id (selects CreateSession/RenewSession).
+    #[arg(long, global = true, env = "GETTY_SYSTEM_ID", value_name = "ID")]
+    pub system_id: Option<String>,
+
+    /// Legacy session: system password.
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_SYSTEM_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD",
+        value_parser = secret
+    )]
+    pub system_password: Option<Secret>,
+
+    /// Print the typed response as one JSON document on stdout, and nothing else there.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// More logging on stderr (-v info, -vv debug, -vvv trace; RUST_LOG overrides).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Start the embedded sandbox in-process and use it, with its seeded credentials
+    /// (flags given explicitly still win).
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search images (SearchForImages).
+    Search(SearchArgs),
+    /// Show image details (GetImageDetails).
+    Details(DetailsArgs),
+    /// Show event details (GetEventDetails).
+    Events(EventsArgs),
+    /// Search videos (SearchForVideos).
+    Videos(VideosArgs),
+    /// Authorize and download images, with progress and resume.
+    Download(DownloadArgs),
+    /// Manage lightboxes.
+    #[command(subcommand)]
+    Lightbox(LightboxCommand),
+    /// Tour every operation against the embedded sandbox, step by step.
+    Demo(DemoArgs),
+}
+
+/// Image family filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Family {
+    /// Creative (stock) images.
+    Creative,
+    /// Editorial (news, sports, entertainment) images.
+    Editorial,
+}
+
+/// Orientation filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OrientationArg {
+    /// Wider than tall.
+    Horizontal,
+    /// Taller than wide.
+    Vertical,
+    /// Panoramic, wide.
+    PanoramicHorizontal,
+    /// Panoramic, tall.
+    PanoramicVertical,
+    /// Square.
+    Square,
+}
+
+/// Licensing model filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Licensing {
+    /// Royalty free.
+    RoyaltyFree,
+    /// Rights managed.
+    RightsManaged,
+    /// Rights ready.
+    RightsReady,
+}
+
+/// Sort order of image searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// The service's default (relevance; editorial only).
+    Default,
+    /// Newest first.
+    MostRecent,
+    /// Most popular first.
+    MostPopular,
+    /// Trending (editorial only).
+    Trending,
+    /// Oldest first (editorial only).
+    Oldest,
+}
+
+/// Sort order of video searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VideoSortArg {
+    /// Newest first.
+    MostRecent,
+    /// Best match (creative).
+    BestMatch,
+    /// Most popular (editorial).
+    MostPopular,
+    /// Trending (editorial).
+    Trending,
+}
+
+/// `search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for, e.g. "beach" or "city skyline".
+    #[arg(required = true, num_args = 1.., value_name = "PHRASE")]
+    pub phrase: Vec<String>,
+
+    /// Only this family (repeatable).
+    #[arg(long, value_enum)]
+    pub family: Vec<Family>,
+
+    /// Only these orientations (repeatable).
+    #[arg(long, value_enum)]
+    pub orientation: Vec<OrientationArg>,
+
+    /// Only these licensing models (repeatable).
+    #[arg(long, value_enum)]
+    pub licensing: Vec<Licensing>,
+
+    /// Sort order (creative searches take most-recent or most-popular).
+    #[arg(long, value_enum)]
+    pub sort: Option<SortArg>,
+
+    /// Results per page: 1-6, 10, 12, 15, 20, 25, 30, 50, 60 or 75.
+    #[arg(long, default_value_t = 25, value_parser = image_count)]
+    pub count: u32,
+
+    /// Page number, from 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
+
+    /// Walk every page (from --page on) and print every image.
+    #[arg(long)]
+    pub all: bool,
+}
+
+impl SearchArgs {
+    /// The phrase as one string.
+    pub fn phrase(&self) -> String {
+        self.phrase.join(" ")
+    }
+}
+
+/// `details`.
+#[derive(Debug, Args)]
+pub struct DetailsArgs {
+    /// Image ids (up to 90).
+    #[arg(required = true, num_args = 1..=90, value_name = "IMAGE_ID", value_parser = asset_id)]
+    pub ids: Vec<String>,
+}
+
+/// `events`.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Event ids (numbers).
+    #[arg(required = true, num_args = 1.., value_name = "EVENT_ID")]
+    pub ids: Vec<u64>,
+}
+
+/// `videos`.
+#[derive(Debug, Args)]
+pub struct VideosArgs {
+    /// What to look for.
+    #[arg(required = true, num_args = 1.., value_name = "PHRASE")]
+    pub phrase: Vec<String>,
+
+    /// Only this family.
+    #[arg(long, value_enum)]
+    pub family: Option<Family>,
+
+    /// Sort order (needs --family; creative: most-recent/best-match, editorial:
+    /// most-recent/most-popular/trending).
+    #[arg(long, value_enum, requires = "family")]
+    pub sort: Option<VideoSortArg>,
+
+    /// Results per page: 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75 or 90.
+    #[arg(long, default_value_t = 25, value_parser = video_count)]
+    pub count: u32,
+
+    /// Page number, from 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
+}
+
+impl VideosArgs {
+    /// The phrase as one string.
+    pub fn phrase(&self) -> String {
+        self.phrase.join(" ")
+    }
+}
+
+/// `download`.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Image ids to download.
+    #[arg(required = true, num_args = 1.., value_name = "IMAGE_ID", value_parser = asset_id)]
+    pub ids: Vec<String>,
+
+    /// Size key to download (see `details`), e.g. small, medium, large.
+    #[arg(long, value_name = "KEY", conflicts_with = "largest")]
+    pub size: Option<String>,
+
+    /// Download the largest size you are authorized for (the default without --size).
+    #[arg(long)]
+    pub largest: bool,
+
+    /// Directory to write into (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+
+    /// No progress bars and no summary (errors still go to stderr).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `lightbox ...`.
+#[derive(Debug, Subcommand)]
+pub enum LightboxCommand {
+    /// List your lightboxes (GetLightboxHeaders).
+    List(LightboxListArgs),
+    /// Show one lightbox and its items (GetLightbox).
+    Show {
+        /// Lightbox id.
+        id: u64,
+        /// Items per page.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+        count: u32,
+        /// Page of items, from 1.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        page: u32,
+    },
+    /// Create a lightbox (CreateLightbox).
+    Create {
+        /// Its name.
+        #[arg(value_parser = lightbox_name)]
+        name: String,
+        /// Client name.
+        #[arg(long)]
+        client: Option<String>,
+        /// Project name.
+        #[arg(long)]
+        project: Option<String>,
+        /// Notes.
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Rename a lightbox (UpdateLightboxHeader).
+    Rename {
+        /// Lightbox id.
+        id: u64,
+        /// The new name.
+        #[arg(value_parser = lightbox_name)]
+        name: String,
+    },
+    /// Add assets to a lightbox (CreateLightboxItems).
+    Add {
+        /// Lightbox id.
+        id: u64,
+        /// Image or video ids (up to 500).
+        #[arg(required = true, num_args = 1..=500, value_parser = asset_id)]
+        assets: Vec<String>,
+    },
+    /// Remove assets from a lightbox (DeleteLightboxItems).
+    Remove {
+        /// Lightbox id.
+        id: u64,
+        /// Image or video ids (up to 500).
+        #[arg(required = true, num_args = 1..=500, value_parser = asset_id)]
+        assets: Vec<String>,
+    },
+    /// Delete a lightbox (DeleteLightbox).
+    Delete {
+        /// Lightbox id.
+        id: u64,
+    },
+}
+
+/// `lightbox list`.
+#[derive(Debug, Args)]
+pub struct LightboxListArgs {
+    /// Headers per page.
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+    /// Page number, from 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
+    /// Every lightbox, walking all pages.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the downloaded file in this directory (default: a temporary one, removed after).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+}
+
+/// Secrets are wrapped at once so that no `Debug` of the arguments can show them.
+fn secret(s: &str) -> Result<Secret, std::convert::Infallible> {
+    Ok(Secret::new(s))
+}
+
+fn image_count(s: &str) -> Result<u32, String> {
+    count_in(s, IMAGE_COUNTS)
+}
+
+fn video_count(s: &str) -> Result<u32, String> {
+    count_in(s, VIDEO_COUNTS)
+}
+
+fn count_in(s: &str, allowed: &[u32]) -> Result<u32, String> {
+    let n: u32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
+    if allowed.contains(&n) {
+        Ok(n)
+    } else {
+        let list: Vec<String> = allowed.iter().map(u32::to_string).collect();
+        Err(format!("the API accepts only {}", list.join(", ")))
+    }
+}
+
+/// Ids are digits on the wire; catch typos before a round trip.
+fn asset_id(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if !t.is_empty()
+        && t.len() <= 64
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        Ok(t.to_owned())
+    } else {
+        Err(format!(
+            "{s:?} is not an asset id (expected something like 112233445)"
+        ))
+    }
+}
+
+fn lightbox_name(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("a lightbox needs a non-empty name".into())
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn counts_are_checked_locally() {
+        assert_eq!(image_count("75"), Ok(75));
+        assert!(image_count("90").is_err());
+        assert_eq!(video_count("90"), Ok(90));
+        assert!(image_count("seven").is_err());
+    }
+
+    #[test]
+    fn ids_are_checked_locally() {
+        assert!(asset_id("100000042").is_ok());
+        assert!(asset_id("").is_err());
+        assert!(asset_id("12 34").is_err());
+    }
+
+    #[test]
+    fn parses_a_search() {
+        let cli = Cli::try_parse_from([
+            "getty-connect",
+            "--json",
+            "search",
+            "city",
+            "skyline",
+            "--family",
+            "editorial",
+            "--sort",
+            "most-recent",
+            "--count",
+            "10",
+        ])
+        .unwrap();
+        assert!(cli.global.json);
+        match cli.command {
+            Command::Search(s) => {
+                assert_eq!(s.phrase(), "city skyline");
+                assert_eq!(s.family, vec![Family::Editorial]);
+                assert_eq!(s.sort, Some(SortArg::MostRecent));
+                assert_eq!(s.count, 10);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

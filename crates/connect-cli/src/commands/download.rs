@@ -1,0 +1,456 @@
+//! `download <image-id>...`: authorize, request the URL, stream to a file with progress bars,
+//! resume a partial file, skip a complete one.
+
+use crate::args::DownloadArgs;
+use crate::client::Ctx;
+use crate::errors::CliError;
+use crate::output;
+use connect_types::ops::{
+    GetImageDetailsRequest, GetLargestImageDownloadAuthorizationsRequest, Image, ImageSize,
+};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What happened to one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Downloaded from the first byte.
+    Downloaded,
+    /// Continued from a partial file left by an earlier run.
+    Resumed,
+    /// Already complete on disk; nothing fetched.
+    Skipped,
+}
+
+/// One file's report (also the `--json` output, as an array).
+#[derive(Clone, Debug, Serialize)]
+pub struct FileReport {
+    /// The image.
+    pub image_id: String,
+    /// The size downloaded.
+    pub size_key: String,
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its size on disk.
+    pub bytes: u64,
+    /// What was done.
+    pub outcome: Outcome,
+    /// Bytes already on disk from an earlier run, for resumed files.
+    pub resumed_from: u64,
+}
+
+/// A file to fetch: which size, where, how big.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The image.
+    pub image_id: String,
+    /// The size key.
+    pub size_key: String,
+    /// The destination.
+    pub dest: PathBuf,
+    /// The exact size the catalog announces, when it does.
+    pub expected: Option<u64>,
+}
+
+/// Which size to fetch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SizeChoice {
+    /// This size key.
+    Key(String),
+    /// The largest size the account is authorized for.
+    Largest,
+}
+
+/// Runs `download`.
+pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
+    let choice = match &args.size {
+        Some(k) => SizeChoice::Key(k.clone()),
+        None => SizeChoice::Largest,
+    };
+    std::fs::create_dir_all(&args.output).map_err(|e| {
+        CliError::io(
+            format!("creating the output directory {}", args.output.display()),
+            e,
+        )
+    })?;
+    let plans = plan(ctx, &args.ids, &choice, &args.output)?;
+    let show_bars = !args.quiet && !ctx.json;
+    let bars = Bars::new(show_bars, &plans);
+    let started = Instant::now();
+    let mut reports = Vec::new();
+    let mut failures = Vec::new();
+    for p in &plans {
+        match fetch(ctx, p, &bars) {
+            Ok(r) => {
+                if show_bars {
+                    bars.println(&file_line(&r));
+                }
+                reports.push(r);
+            }
+            Err(e) => {
+                bars.println_err(&format!("error: {}", e.line()));
+                failures.push(e);
+            }
+        }
+    }
+    bars.finish();
+    if ctx.json {
+        output::print_json(&reports)?;
+    } else if !args.quiet {
+        output::print_text(&format!("{}\n", summary(&reports, started.elapsed())))?;
+    }
+    match failures.len() {
+        0 => Ok(()),
+        1 if plans.len() == 1 => Err(failures.remove(0)),
+        n => Err(CliError::failed(
+            format!("{n} of {} downloads failed (see above)", plans.len()),
+            "fix what the lines above say and run the same command again: complete files are \
+             skipped and partial ones resumed",
+        )),
+    }
+}
+
+/// Works out size, destination and expected length of every file, with two calls in all.
+pub fn plan(
+    ctx: &Ctx,
+    ids: &[String],
+    choice: &SizeChoice,
+    dir: &Path,
+) -> Result<Vec<Plan>, CliError> {
+    let details = ctx.api.call(
+        &GetImageDetailsRequest::ids(ids.iter().cloned()),
+        &format!("looking up image {}", ids.join(", ")),
+    )?;
+    crate::commands::details::missing(ids, details.images.iter().map(|i| i.image_id.as_deref()))?;
+    let largest = match choice {
+        SizeChoice::Largest => Some(ctx.api.call(
+            &GetLargestImageDownloadAuthorizationsRequest::ids(ids.iter().cloned()),
+            &format!("authorizing the largest size of image {}", ids.join(", ")),
+        )?),
+        SizeChoice::Key(_) => None,
+    };
+    let mut plans = Vec::with_capacity(ids.len());
+    for id in ids {
+        let image = details
+            .images
+            .iter()
+            .find(|i| i.image_id.as_deref() == Some(id.as_str()))
+            .cloned()
+            .unwrap_or_default();
+        let key = match choice {
+            SizeChoice::Key(k) => k.clone(),
+            SizeChoice::Largest => largest
+                .as_ref()
+                .and_then(|r| {
+                    r.images
+                        .iter()
+                        .find(|i| i.image_id.as_deref() == Some(id.as_str()))
+                })
+                .and_then(|i| i.authorizations.iter().find_map(|a| a.size_key.clone()))
+                .or_else(|| biggest(&image).and_then(|s| s.size_key.clone()))
+                .ok_or_else(|| {
+                    CliError::failed(
+                        format!("no download authorization for image {id}"),
+                        "your product offerings do not cover this image",
+                    )
+                })?,
+        };
+        let size = find_size(&image, &key)?;
+        plans.push(Plan {
+            image_id: id.clone(),
+            dest: dir.join(file_name(id, &key, size.mime_type.as_deref())),
+            size_key: key,
+            expected: size.file_size_in_bytes,
+        });
+    }
+    Ok(plans)
+}
+
+fn biggest(image: &Image) -> Option<&ImageSize> {
+    image
+        .sizes_downloadable_images
+        .iter()
+        .max_by_key(|s| s.file_size_in_bytes.unwrap_or(0))
+}
+
+fn find_size<'a>(image: &'a Image, key: &str) -> Result<&'a ImageSize, CliError> {
+    image
+        .sizes_downloadable_images
+        .iter()
+        .find(|s| {
+            s.size_key
+                .as_deref()
+                .is_some_and(|k| k.eq_ignore_ascii_case(key))
+        })
+        .ok_or_else(|| {
+            let offered: Vec<&str> = image
+                .sizes_downloadable_images
+                .iter()
+                .filter_map(|s| s.size_key.as_deref())
+                .collect();
+            CliError::failed(
+                format!(
+                    "image {} has no size {key:?}",
+                    image.image_id.as_deref().unwrap_or("?")
+                ),
+                format!("use --size with one of: {}", offered.join(", ")),
+            )
+        })
+}
+
+/// `<id>-<size>.<ext>`, safe on every file system (ids and keys are checked to be plain).
+pub fn file_name(id: &str, key: &str, mime: Option<&str>) -> String {
+    let ext = match mime.map(str::to_ascii_lowercase).as_deref() {
+        Some("image/jpeg" | "image/jpg") | None => "jpg",
+        Some("image/png") => "png",
+        Some("image/tiff") => "tif",
+        Some("application/postscript" | "image/eps") => "eps",
+        Some(_) => "bin",
+    };
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!("{}-{}.{ext}", safe(id), safe(key))
+}
+
+/// Fetches one planned file: skip it if complete, resume it if partial.
+pub fn fetch(ctx: &Ctx, p: &Plan, bars: &Bars) -> Result<FileReport, CliError> {
+    let report = |bytes, outcome, resumed_from| FileReport {
+        image_id: p.image_id.clone(),
+        size_key: p.size_key.clone(),
+        path: p.dest.clone(),
+        bytes,
+        outcome,
+        resumed_from,
+    };
+    if let (Ok(meta), Some(expected)) = (std::fs::metadata(&p.dest), p.expected) {
+        if meta.is_file() && meta.len() == expected {
+            bars.skip(expected);
+            return Ok(report(expected, Outcome::Skipped, 0));
+        }
+    }
+    let part = connect_auth::download::part_path(&p.dest);
+    let on_disk = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+    let bar = bars.file(p, on_disk);
+    let done = ctx
+        .api
+        .download_file(&p.image_id, &p.size_key, &p.dest, bars.sink(&bar));
+    bar.finish_and_clear();
+    let summary = done?;
+    let len = std::fs::metadata(&p.dest)
+        .map_err(|e| CliError::io(format!("checking {}", p.dest.display()), e))?
+        .len();
+    if let Some(expected) = p.expected.filter(|&e| e != len) {
+        return Err(CliError::failed(
+            format!(
+                "{} is {len} bytes, but the catalog says {expected}",
+                p.dest.display()
+            ),
+            "delete the file and download it again",
+        ));
+    }
+    let resumed_from = summary.resumed_from.min(len);
+    let outcome = if resumed_from > 0 {
+        Outcome::Resumed
+    } else {
+        Outcome::Downloaded
+    };
+    Ok(report(len, outcome, resumed_from))
+}
+
+fn file_line(r: &FileReport) -> String {
+    let what = match r.outcome {
+        Outcome::Downloaded => "downloaded".to_owned(),
+        Outcome::Resumed => format!("resumed at {}", output::bytes(r.resumed_from)),
+        Outcome::Skipped => "already complete, skipped".to_owned(),
+    };
+    format!("{}  {}  {what}", r.path.display(), output::bytes(r.bytes))
+}
+
+/// The summary line.
+pub fn summary(reports: &[FileReport], elapsed: Duration) -> String {
+    let fetched: Vec<&FileReport> = reports
+        .iter()
+        .filter(|r| r.outcome != Outcome::Skipped)
+        .collect();
+    let skipped = reports.len() - fetched.len();
+    if fetched.is_empty() {
+        return format!(
+            "Nothing to download: {skipped} file{} already complete",
+            if skipped == 1 { "" } else { "s" }
+        );
+    }
+    let bytes: u64 = fetched.iter().map(|r| r.bytes - r.resumed_from).sum();
+    let resumed = fetched
+        .iter()
+        .filter(|r| r.outcome == Outcome::Resumed)
+        .count();
+    let secs = elapsed.as_secs_f64().max(0.001);
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
+    let rate = (bytes as f64 / secs) as u64;
+    let mut s = format!(
+        "Downloaded {} file{} ({}) in {} ({}/s)",
+        fetched.len(),
+        if fetched.len() == 1 { "" } else { "s" },
+        output::bytes(bytes),
+        output::duration(elapsed),
+        output::bytes(rate)
+    );
+    if resumed > 0 {
+        s.push_str(&format!(", {resumed} resumed"));
+    }
+    if skipped > 0 {
+        s.push_str(&format!(", {skipped} already complete"));
+    }
+    s
+}
+
+/// The progress bars: one per file and one in total, on stderr when it is a terminal.
+#[derive(Debug)]
+pub struct Bars {
+    multi: MultiProgress,
+    total: ProgressBar,
+    shown: bool,
+}
+
+impl Bars {
+    /// Bars for these files; hidden unless `show` and stderr is a terminal (indicatif checks).
+    pub fn new(show: bool, plans: &[Plan]) -> Self {
+        let target = if show {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let multi = MultiProgress::with_draw_target(target);
+        let total_bytes: u64 = plans.iter().filter_map(|p| p.expected).sum();
+        let total = multi.add(ProgressBar::new(total_bytes));
+        total.set_style(style(
+            "{prefix:>12} [{bar:40}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+        ));
+        total.set_prefix("total");
+        total.enable_steady_tick(Duration::from_millis(200));
+        Self {
+            multi,
+            total,
+            shown: show,
+        }
+    }
+
+    /// A bar for one file, starting at what is on disk already.
+    pub fn file(&self, p: &Plan, start: u64) -> ProgressBar {
+        let bar = self
+            .multi
+            .insert_before(&self.total, ProgressBar::new(p.expected.unwrap_or(0)));
+        bar.set_style(style(
+            "{prefix:>12} [{bar:40}] {bytes}/{total_bytes} {binary_bytes_per_sec}",
+        ));
+        bar.set_prefix(p.image_id.clone());
+        bar.set_position(start);
+        self.total.inc(start);
+        bar
+    }
+
+    /// A file that was complete already.
+    pub fn skip(&self, bytes: u64) {
+        self.total.inc(bytes);
+    }
+
+    /// The progress callback of one file's bar (it also moves the total).
+    pub fn sink(&self, bar: &ProgressBar) -> crate::client::ProgressSink {
+        let (bar, all) = (bar.clone(), self.total.clone());
+        Box::new(move |bytes, total| {
+            if let Some(t) = total {
+                if bar.length() != Some(t) {
+                    bar.set_length(t);
+                }
+            }
+            let before = bar.position();
+            bar.set_position(bytes);
+            all.inc(bytes.saturating_sub(before));
+        })
+    }
+
+    /// A line above the bars (or plainly, when they are hidden), on stdout.
+    pub fn println(&self, line: &str) {
+        if self.shown && !self.multi.is_hidden() {
+            let _ = self.multi.println(line);
+        } else {
+            let _ = output::print_text(&format!("{line}\n"));
+        }
+    }
+
+    /// A line on stderr that does not tear the bars.
+    pub fn println_err(&self, line: &str) {
+        self.multi.suspend(|| eprintln!("{line}"));
+    }
+
+    /// Removes the bars.
+    pub fn finish(&self) {
+        self.total.finish_and_clear();
+        let _ = self.multi.clear();
+    }
+}
+
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_plain() {
+        assert_eq!(
+            file_name("100000001", "large", Some("image/jpeg")),
+            "100000001-large.jpg"
+        );
+        assert_eq!(file_name("1/..", "x y", None), "1___-x_y.jpg");
+    }
+
+    #[test]
+    fn summary_counts_what_was_fetched() {
+        let r = |outcome, bytes, resumed_from| FileReport {
+            image_id: "1".into(),
+            size_key: "large".into(),
+            path: PathBuf::from("1-large.jpg"),
+            bytes,
+            outcome,
+            resumed_from,
+        };
+        let s = summary(
+            &[
+                r(Outcome::Downloaded, 1024 * 1024, 0),
+                r(Outcome::Resumed, 2 * 1024 * 1024, 1024 * 1024),
+                r(Outcome::Skipped, 5, 0),
+            ],
+            Duration::from_secs(2),
+        );
+        assert_eq!(
+            summary(&[r(Outcome::Skipped, 5, 0)], Duration::ZERO),
+            "Nothing to download: 1 file already complete"
+        );
+        assert!(
+            s.starts_with("Downloaded 2 files (2.0 MiB) in 2.0 s (1.0 MiB/s)"),
+            "{s}"
+        );
+        assert!(s.ends_with(", 1 resumed, 1 already complete"), "{s}");
+    }
+}

@@ -1,0 +1,207 @@
+//! `lightbox ...`: the seven lightbox operations.
+
+use crate::args::{LightboxCommand, LightboxListArgs};
+use crate::client::Ctx;
+use crate::errors::CliError;
+use crate::output::{self, Table};
+use connect_types::ops::{
+    CreateLightboxItemsRequest, CreateLightboxRequest, DeleteLightboxItemsRequest,
+    DeleteLightboxRequest, GetLightboxHeadersRequest, GetLightboxRequest, LightboxHeader,
+    LightboxItem, UpdateLightboxHeaderRequest,
+};
+
+/// Runs one `lightbox` subcommand.
+pub fn run(ctx: &Ctx, cmd: &LightboxCommand) -> Result<(), CliError> {
+    match cmd {
+        LightboxCommand::List(args) => list(ctx, args),
+        LightboxCommand::Show { id, count, page } => show(ctx, *id, *count, *page),
+        LightboxCommand::Create {
+            name,
+            client,
+            project,
+            notes,
+        } => {
+            let mut req = CreateLightboxRequest::named(name);
+            req.client_name = client.clone();
+            req.project_name = project.clone();
+            req.notes = notes.clone();
+            let result = ctx.api.call(&req, &format!("creating lightbox {name:?}"))?;
+            if ctx.json {
+                return output::print_json(&result);
+            }
+            output::print_text(&format!(
+                "Created lightbox {} {name:?}\n",
+                output::or_dash(result.lightbox_id)
+            ))
+        }
+        LightboxCommand::Rename { id, name } => {
+            // UpdateLightboxHeader replaces the whole header: carry the other fields over.
+            let current = ctx
+                .api
+                .call(
+                    &GetLightboxRequest::new(*id).items(1, 1),
+                    &format!("reading lightbox {id}"),
+                )?
+                .lightbox
+                .and_then(|l| l.lightbox_header)
+                .unwrap_or_default();
+            let mut req = UpdateLightboxHeaderRequest::new(*id, name);
+            req.client_name = current.client_name;
+            req.project_name = current.project_name;
+            req.notes = current.notes;
+            let result = ctx.api.call(&req, &format!("renaming lightbox {id}"))?;
+            done(ctx, &result, format!("Renamed lightbox {id} to {name:?}"))
+        }
+        LightboxCommand::Add { id, assets } => {
+            let req = CreateLightboxItemsRequest::new(*id, assets.iter().cloned());
+            let result = ctx
+                .api
+                .call(&req, &format!("adding items to lightbox {id}"))?;
+            done(
+                ctx,
+                &result,
+                format!("Added {} to lightbox {id}", plural(assets.len(), "item")),
+            )
+        }
+        LightboxCommand::Remove { id, assets } => {
+            let req = DeleteLightboxItemsRequest::new(*id, assets.iter().cloned());
+            let result = ctx
+                .api
+                .call(&req, &format!("removing items from lightbox {id}"))?;
+            done(
+                ctx,
+                &result,
+                format!(
+                    "Removed {} from lightbox {id}",
+                    plural(assets.len(), "item")
+                ),
+            )
+        }
+        LightboxCommand::Delete { id } => {
+            let result = ctx.api.call(
+                &DeleteLightboxRequest::new(*id),
+                &format!("deleting lightbox {id}"),
+            )?;
+            done(ctx, &result, format!("Deleted lightbox {id}"))
+        }
+    }
+}
+
+fn done<T: serde::Serialize>(ctx: &Ctx, result: &T, message: String) -> Result<(), CliError> {
+    if ctx.json {
+        output::print_json(result)
+    } else {
+        output::print_text(&format!("{message}\n"))
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn list(ctx: &Ctx, args: &LightboxListArgs) -> Result<(), CliError> {
+    let start = (args.page - 1).saturating_mul(args.count).saturating_add(1);
+    let req = GetLightboxHeadersRequest::page(start, args.count);
+    let doing = "listing lightboxes";
+    let (headers, total) = if args.all {
+        let (headers, total) = ctx.api.collect_all(req, doing)?;
+        if ctx.json {
+            return output::print_json(&headers);
+        }
+        (headers, total)
+    } else {
+        let result = ctx.api.call(&req, doing)?;
+        if ctx.json {
+            return output::print_json(&result);
+        }
+        let total = result.total_lightbox_header_count.map(u64::from);
+        (result.lightbox_headers, total)
+    };
+    if headers.is_empty() {
+        return output::print_text("No lightboxes.\n");
+    }
+    let mut text = headers_table(&headers).render();
+    if let Some(t) = total {
+        text.push_str(&format!(
+            "{} in all\n",
+            plural(usize::try_from(t).unwrap_or(usize::MAX), "lightbox")
+        ));
+    }
+    output::print_text(&text)
+}
+
+fn show(ctx: &Ctx, id: u64, count: u32, page: u32) -> Result<(), CliError> {
+    let start = (page - 1).saturating_mul(count).saturating_add(1);
+    let req = GetLightboxRequest::new(id).items(start, count);
+    let result = ctx.api.call(&req, &format!("reading lightbox {id}"))?;
+    if ctx.json {
+        return output::print_json(&result);
+    }
+    let lightbox = result.lightbox.unwrap_or_default();
+    let header = lightbox.lightbox_header.unwrap_or_default();
+    let mut text = format!(
+        "Lightbox {}  {}\n",
+        output::or_dash(header.lightbox_id.or(Some(id))),
+        output::or_dash(header.lightbox_name.as_deref())
+    );
+    for (name, value) in [
+        ("Client", header.client_name.clone()),
+        ("Project", header.project_name.clone()),
+        ("Notes", header.notes.clone()),
+        ("Created", Some(output::date(header.date_created.as_ref()))),
+        (
+            "Modified",
+            Some(output::date(header.date_modified.as_ref())),
+        ),
+        ("Items", header.lightbox_item_count.map(|n| n.to_string())),
+    ] {
+        if let Some(v) = value.filter(|v| !v.is_empty() && v != "-") {
+            text.push_str(&format!("  {name:<10}{v}\n"));
+        }
+    }
+    if lightbox.lightbox_items.is_empty() {
+        text.push_str("  (no items on this page)\n");
+    } else {
+        text.push_str(&items_table(&lightbox.lightbox_items).render());
+    }
+    output::print_text(&text)
+}
+
+/// The table `lightbox list` prints.
+pub fn headers_table(headers: &[LightboxHeader]) -> Table {
+    let mut t = Table::new(&[
+        ("ID", 12),
+        ("ITEMS", 6),
+        ("MODIFIED", 10),
+        ("CLIENT", 20),
+        ("NAME", 50),
+    ]);
+    for h in headers {
+        t.row([
+            output::or_dash(h.lightbox_id),
+            output::or_dash(h.lightbox_item_count),
+            output::date(h.date_modified.as_ref().or(h.date_created.as_ref())),
+            output::or_dash(h.client_name.as_deref().filter(|c| !c.is_empty())),
+            output::or_dash(h.lightbox_name.as_deref()),
+        ]);
+    }
+    t
+}
+
+/// The table of a lightbox's items.
+pub fn items_table(items: &[LightboxItem]) -> Table {
+    let mut t = Table::new(&[("#", 5), ("ASSET", 12), ("ADDED", 10), ("TITLE", 60)]);
+    for i in items {
+        t.row([
+            output::or_dash(i.item_position),
+            output::or_dash(i.asset_id.as_deref()),
+            output::date(i.date_created.as_ref()),
+            output::or_dash(i.title.as_deref().or(i.caption.as_deref())),
+        ]);
+    }
+    t
+}

@@ -1,0 +1,234 @@
+//! The CLI's errors and the one line each prints: what failed, the API's status code and
+//! message when there is one, and what to do about it.
+
+use std::error::Error as StdError;
+use std::fmt::Write as _;
+use std::io;
+
+/// Exit code for failures at run time (API, network, files).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for a command line that cannot work as given (clap uses it too).
+pub const EXIT_USAGE: u8 = 2;
+
+/// Everything a subcommand can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The SDK failed; `doing` says what the command was doing.
+    #[error("{doing}: {source}")]
+    Sdk {
+        /// What the command was doing, e.g. `searching images`.
+        doing: String,
+        /// The SDK's error (a `connect_auth::Error` somewhere in its chain).
+        source: Box<dyn StdError + Send + Sync + 'static>,
+    },
+    /// A local file operation failed.
+    #[error("{doing}: {source}")]
+    Io {
+        /// What the command was doing.
+        doing: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The command line or the environment is incomplete (for example no credentials).
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// What to do.
+        hint: String,
+    },
+    /// The API answered, but not with what the command needs (an id it did not return...).
+    #[error("{message}")]
+    Failed {
+        /// What went wrong.
+        message: String,
+        /// What to do.
+        hint: String,
+    },
+    /// The embedded sandbox could not start.
+    #[error("could not start the embedded sandbox: {0}")]
+    Sandbox(String),
+    /// Something that should not happen; reported, never panicked on.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl CliError {
+    /// Wraps an SDK error with what the command was doing.
+    pub fn sdk(doing: impl Into<String>, source: impl StdError + Send + Sync + 'static) -> Self {
+        CliError::Sdk {
+            doing: doing.into(),
+            source: Box::new(source),
+        }
+    }
+
+    /// Wraps an I/O error with what the command was doing.
+    pub fn io(doing: impl Into<String>, source: io::Error) -> Self {
+        CliError::Io {
+            doing: doing.into(),
+            source,
+        }
+    }
+
+    /// A usage error with a hint.
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::Usage {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// A failure with a hint.
+    pub fn failed(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::Failed {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage { .. } => EXIT_USAGE,
+            CliError::Sdk { source, .. } => match find_auth_error(source.as_ref()) {
+                Some(e) if e.kind() == connect_auth::ErrorKind::Config => EXIT_USAGE,
+                _ => EXIT_FAILURE,
+            },
+            _ => EXIT_FAILURE,
+        }
+    }
+
+    /// The one line printed on stderr (without the `error: ` prefix).
+    pub fn line(&self) -> String {
+        let mut line = String::new();
+        match self {
+            CliError::Sdk { doing, source } => {
+                let _ = write!(line, "{doing}: {}", chain(source.as_ref()));
+                let auth = find_auth_error(source.as_ref());
+                if let Some(code) = auth.and_then(connect_auth::Error::status_code) {
+                    // The code is usually in the message already; say it plainly once more
+                    // only when it is not, so scripts can grep for it.
+                    if !line.contains(code.as_str()) {
+                        let _ = write!(line, " [API status code {code}]");
+                    }
+                }
+                let hint = match auth {
+                    Some(e) => hint_for(e, source.as_ref()),
+                    None => "see the message above; run with -v for details",
+                };
+                let _ = write!(line, " — {hint}");
+            }
+            CliError::Io { doing, source } => {
+                let _ = write!(
+                    line,
+                    "{doing}: {source} — check the path and its permissions"
+                );
+            }
+            CliError::Usage { message, hint } | CliError::Failed { message, hint } => {
+                let _ = write!(line, "{message} — {hint}");
+            }
+            CliError::Sandbox(m) => {
+                let _ = write!(
+                    line,
+                    "could not start the embedded sandbox: {m} — run with -v for details"
+                );
+            }
+            CliError::Internal(m) => {
+                let _ = write!(
+                    line,
+                    "{m} — this is a bug in getty-connect; please report it"
+                );
+            }
+        }
+        one_line(&line)
+    }
+}
+
+/// The first `connect_auth::Error` in the chain, which carries the kind, code and hint.
+pub fn find_auth_error<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a connect_auth::Error> {
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(a) = err.downcast_ref::<connect_auth::Error>() {
+            return Some(a);
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// The error and its sources as `a: b: c`, skipping sources already quoted by their parent.
+pub fn chain(e: &(dyn StdError + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let m = s.to_string();
+        if !m.is_empty() && !text.contains(&m) {
+            text.push_str(": ");
+            text.push_str(&m);
+        }
+        cur = s.source();
+    }
+    text
+}
+
+fn hint_for(e: &connect_auth::Error, whole: &(dyn StdError + 'static)) -> &'static str {
+    if e.kind() == connect_auth::ErrorKind::Transport {
+        let text = chain(whole).to_ascii_lowercase();
+        if text.contains("certificate") || text.contains("unknownissuer") || text.contains("tls") {
+            return "the server's certificate is not trusted: pass its CA with --ca-cert \
+                    (or GETTY_CONNECT_CA_CERT); for the sandbox that is the PEM it wrote at start";
+        }
+        if text.contains("refused") || text.contains("dns") || text.contains("resolve") {
+            return "nothing answered at that address: check --base-url and that the server runs";
+        }
+    }
+    e.hint()
+}
+
+/// Newlines inside messages would break the one-line promise.
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = false;
+    for c in s.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        if c == ' ' && last_space {
+            continue;
+        }
+        last_space = c == ' ';
+        out.push(c);
+    }
+    out.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_error_has_code_hint_and_one_line() {
+        let e = connect_auth::Endpoints::new("http://127.0.0.1:1")
+            .and_then(|ep| {
+                ep.route(connect_types::Security::SecureOnly, "CreateDownloadRequest")
+                    .map(|_| ())
+            })
+            .unwrap_err();
+        let cli = CliError::sdk("downloading 100000001", e);
+        let line = cli.line();
+        assert!(line.starts_with("downloading 100000001: refused to send CreateDownloadRequest"));
+        assert!(line.contains("https://"), "{line}");
+        assert!(!line.contains('\n'));
+        assert_eq!(cli.exit_code(), EXIT_FAILURE);
+    }
+
+    #[test]
+    fn config_errors_are_usage() {
+        let e = connect_auth::Endpoints::new("ftp://x").unwrap_err();
+        assert_eq!(CliError::sdk("x", e).exit_code(), EXIT_USAGE);
+    }
+
+    #[test]
+    fn messages_are_flattened() {
+        let cli = CliError::failed("a\nb", "do\tc");
+        assert_eq!(cli.line(), "a b — do c");
+    }
+}

@@ -1,0 +1,230 @@
+//! What goes to stdout: readable tables by default, one JSON document with `--json`.
+
+use crate::errors::CliError;
+use connect_types::MsDate;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Writes `value` as one pretty JSON document and a newline on stdout.
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::Internal(format!("could not encode the result as JSON: {e}")))?;
+    print_text(&format!("{text}\n"))
+}
+
+/// Writes text on stdout. A closed pipe (`| head`) is not an error worth a message.
+pub fn print_text(text: &str) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::io("writing to stdout", e)),
+    }
+}
+
+/// A plain-text table with left-aligned columns, each capped to a width.
+#[derive(Debug, Default)]
+pub struct Table {
+    headers: Vec<&'static str>,
+    max: Vec<usize>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these columns; `(name, max width)`.
+    pub fn new(columns: &[(&'static str, usize)]) -> Self {
+        Self {
+            headers: columns.iter().map(|c| c.0).collect(),
+            max: columns.iter().map(|c| c.1).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row; missing cells are blank, extra ones dropped.
+    pub fn row<I, S>(&mut self, cells: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut row: Vec<String> = cells
+            .into_iter()
+            .take(self.headers.len())
+            .map(|c| clean(&c.into()))
+            .collect();
+        row.resize(self.headers.len(), String::new());
+        self.rows.push(row);
+    }
+
+    /// The table as text, one line per row, ending with a newline.
+    pub fn render(&self) -> String {
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&self.max)
+                    .map(|(c, &m)| truncate(c, m))
+                    .collect()
+            })
+            .collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &cells {
+            for (w, c) in widths.iter_mut().zip(row) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let header: Vec<String> = self.headers.iter().map(|h| (*h).to_owned()).collect();
+        push_line(&mut out, &header, &widths);
+        let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+        push_line(&mut out, &rule, &widths);
+        for row in &cells {
+            push_line(&mut out, row, &widths);
+        }
+        out
+    }
+}
+
+fn push_line(out: &mut String, cells: &[String], widths: &[usize]) {
+    let last = cells.len().saturating_sub(1);
+    let mut line = String::new();
+    for (i, (c, &w)) in cells.iter().zip(widths).enumerate() {
+        line.push_str(c);
+        if i < last {
+            let pad = w.saturating_sub(c.chars().count()) + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+/// Control characters from the server would garble the terminal: show them as spaces.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Cuts `s` to `max` characters, marking the cut with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+/// `Some(v)` as text, `None` as a dash.
+pub fn or_dash<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// A date as `YYYY-MM-DD` (UTC), or a dash.
+pub fn date(d: Option<&MsDate>) -> String {
+    let Some(d) = d else {
+        return "-".to_owned();
+    };
+    let millis = match d.to_system_time().duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX),
+    };
+    let (y, m, day) = civil_from_days(millis.div_euclid(86_400_000));
+    format!("{y:04}-{m:02}-{day:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's
+/// well-known algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    // d is in 1..=31 and m in 1..=12 by construction.
+    (
+        y,
+        u32::try_from(m).unwrap_or(1),
+        u32::try_from(d).unwrap_or(1),
+    )
+}
+
+/// A byte count for people: `512 B`, `3.4 KiB`, `12.0 MiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    #[allow(clippy::cast_precision_loss)] // display only
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
+/// A duration for people: `850 ms`, `2.4 s`.
+pub fn duration(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// A whole number with thousands separators: `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_aligned_columns() {
+        let mut t = Table::new(&[("ID", 12), ("TITLE", 10)]);
+        t.row(["1", "A very long title indeed"]);
+        t.row(["12345", "Short"]);
+        let text = t.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "ID     TITLE");
+        assert_eq!(lines[1], "-----  ----------");
+        assert_eq!(lines[2], "1      A very lo…");
+        assert_eq!(lines[3], "12345  Short");
+    }
+
+    #[test]
+    fn control_characters_are_blanked() {
+        let mut t = Table::new(&[("X", 20)]);
+        t.row(["a\nb\u{1b}[31m"]);
+        assert!(t.render().lines().nth(2).unwrap().starts_with("a b [31m"));
+    }
+
+    #[test]
+    fn formats_numbers_and_dates() {
+        assert_eq!(bytes(10), "10 B");
+        assert_eq!(bytes(3 * 1024 * 1024 + 1), "3.0 MiB");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(12), "12");
+        let d = MsDate::from_millis(1_294_868_991_374);
+        assert_eq!(date(Some(&d)), "2011-01-12");
+        assert_eq!(date(None), "-");
+        assert_eq!(date(Some(&MsDate::from_millis(-86_400_000))), "1969-12-31");
+    }
+}
