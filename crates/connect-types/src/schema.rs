@@ -213,3 +213,37 @@ fn sort_keys(v: Value) -> Value {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_names_missing_stale_and_extra_files() {
+        let mut on_disk = files();
+        assert!(compare(&on_disk).is_empty());
+        on_disk.remove("GetLightboxResult.json");
+        on_disk.insert("SearchForImagesResult.json".into(), "{}\n".into());
+        on_disk.insert("Retired.json".into(), "{}\n".into());
+        let mut problems: Vec<String> = compare(&on_disk).iter().map(|m| m.to_string()).collect();
+        problems.sort();
+        assert_eq!(
+            problems,
+            [
+                "extra:   docs/schemas/Retired.json",
+                "missing: docs/schemas/GetLightboxResult.json",
+                "stale:   docs/schemas/SearchForImagesResult.json",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_are_unique_and_files_are_marked() {
+        let all = all();
+        let names: std::collections::BTreeSet<_> = all.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names.len(), all.len());
+        for (name, schema) in &all {
+            assert_eq!(schema["$comment"], MARKER, "{name}");
+        }
+    }
+}
