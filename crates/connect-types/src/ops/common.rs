@@ -276,6 +276,11 @@ impl IdFilter {
     }
 }
 
+/// The `Filter.Collections` object of SearchForImages.
+pub type CollectionsFilter = IdFilter;
+/// The `Filter.EditorialSources` object of SearchForImages.
+pub type EditorialSourcesFilter = IdFilter;
+
 /// A referral destination: a page on a Getty Images site that shows the asset.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
