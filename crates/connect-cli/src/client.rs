@@ -33,6 +33,8 @@ pub struct Api {
     // For resuming a partial file left by an earlier run: a plain ranged GET on the same
     // TLS settings as the client (the SDK resumes within one run, not across runs).
     transport: connect_blocking::UreqTransport,
+    // Named in connection errors, which otherwise do not say where they tried.
+    base_url: String,
     // Dropped after the client.
     _sandbox: Option<EmbeddedSandbox>,
 }
@@ -127,6 +129,7 @@ impl Api {
         if let Some(pem) = settings.ca_pem {
             config.root_certificates_pem.push(pem);
         }
+        let base_url = config.base_url.clone();
         let setup = |e| CliError::sdk("setting up the client", e);
         let transport = connect_blocking::UreqTransport::new(&config).map_err(setup)?;
         let client = connect_blocking::ClientBuilder::from_config(config)
@@ -135,6 +138,7 @@ impl Api {
         Ok(Self {
             client,
             transport,
+            base_url,
             _sandbox: sandbox,
         })
     }
@@ -144,7 +148,16 @@ impl Api {
         self.client
             .execute(op)
             .map(|r| r.result)
-            .map_err(|e| CliError::sdk(doing, e))
+            .map_err(|e| self.fail(doing, e))
+    }
+
+    /// An SDK error with what was being done, and where, when the connection itself failed.
+    fn fail(&self, doing: &str, e: connect_auth::Error) -> CliError {
+        if e.kind() == connect_auth::ErrorKind::Transport {
+            CliError::sdk(format!("{doing} at {}", self.base_url), e)
+        } else {
+            CliError::sdk(doing, e)
+        }
     }
 
     /// Every item of a paged listing from the request's start on (the SDK's lazy iterator),
@@ -157,7 +170,7 @@ impl Api {
         let mut pages = self.client.pages(request);
         let mut items = Vec::new();
         for item in pages.by_ref() {
-            items.push(item.map_err(|e| CliError::sdk(doing, e))?);
+            items.push(item.map_err(|e| self.fail(doing, e))?);
         }
         Ok((items, pages.total()))
     }
@@ -190,7 +203,7 @@ impl Api {
         let download = self
             .client
             .download(image_id, size_key)
-            .map_err(|e| CliError::sdk(&doing, e))?;
+            .map_err(|e| self.fail(&doing, e))?;
         let part = part_path(dest);
         let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
         if have == 0 {

@@ -1,10 +1,22 @@
-//! End-to-end tests of `getty-connect`: the real binary against an in-process sandbox.
+//! End-to-end tests of `getty-connect`: the real binary, against the embedded sandbox
+//! (`--sandbox`) or against a sandbox this test process runs (for state that must outlive one
+//! invocation, and for the TLS and plain-HTTP error paths).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+mod commands;
+mod demo;
+mod download;
+mod errors;
+mod lightbox;
+mod offline;
 
-fn cli() -> Command {
+use assert_cmd::Command;
+use connect_sandbox::{Sandbox, SandboxConfig, SandboxThread};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The binary with no `GETTY_*` variable inherited from the machine running the tests.
+pub fn cli() -> Command {
     let mut c = Command::cargo_bin("getty-connect").unwrap();
     for var in [
         "GETTY_CONNECT_BASE_URL",
@@ -23,63 +35,76 @@ fn cli() -> Command {
     c
 }
 
-#[test]
-fn every_subcommand_has_help() {
-    for sub in [
-        vec!["--help"],
-        vec!["search", "--help"],
-        vec!["details", "--help"],
-        vec!["events", "--help"],
-        vec!["videos", "--help"],
-        vec!["download", "--help"],
-        vec!["lightbox", "--help"],
-        vec!["lightbox", "list", "--help"],
-        vec!["lightbox", "show", "--help"],
-        vec!["lightbox", "create", "--help"],
-        vec!["lightbox", "rename", "--help"],
-        vec!["lightbox", "add", "--help"],
-        vec!["lightbox", "remove", "--help"],
-        vec!["lightbox", "delete", "--help"],
-        vec!["demo", "--help"],
-    ] {
-        cli()
-            .args(&sub)
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("Usage"));
+/// `cli()` with `--sandbox`.
+pub fn sandboxed() -> Command {
+    let mut c = cli();
+    c.arg("--sandbox");
+    c
+}
+
+/// A sandbox shared by the tests of this process, with its CA written to a file.
+#[derive(Debug)]
+pub struct Shared {
+    pub sandbox: SandboxThread,
+    pub ca_file: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+pub fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let sandbox = Sandbox::start_blocking(SandboxConfig::default().with_images(2_000)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ca_file = dir.path().join("sandbox-ca.pem");
+        std::fs::write(&ca_file, sandbox.ca_pem()).unwrap();
+        Shared {
+            sandbox,
+            ca_file,
+            _dir: dir,
+        }
+    })
+}
+
+/// `cli()` pointed at the shared sandbox over HTTPS, trusting its CA, as `user`.
+pub fn against_shared(user: &str, password: &str) -> Command {
+    let s = shared();
+    let mut c = cli();
+    c.arg("--base-url")
+        .arg(s.sandbox.https_base_url())
+        .arg("--ca-cert")
+        .arg(&s.ca_file)
+        .env("GETTY_CLIENT_ID", "sandbox-client")
+        .env("GETTY_CLIENT_SECRET", "sandbox-client-secret")
+        .env("GETTY_USERNAME", user)
+        .env("GETTY_PASSWORD", password);
+    c
+}
+
+/// Stdout parsed as one JSON document (fails the test otherwise).
+pub fn json_of(output: &std::process::Output) -> serde_json::Value {
+    let text = String::from_utf8(output.stdout.clone()).unwrap();
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document: {e}\n{text}"))
+}
+
+/// Asserts the run failed with exactly one `error: ` line on stderr containing every `needle`,
+/// and no panic or backtrace.
+pub fn assert_one_error_line(output: &std::process::Output, needles: &[&str]) {
+    assert!(!output.status.success(), "the command succeeded");
+    assert_ne!(
+        output.status.code(),
+        Some(101),
+        "exit code 101 means a panic"
+    );
+    let err = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line on stderr, got:\n{err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    for n in needles {
+        assert!(lines[0].contains(n), "{n:?} missing from: {err}");
     }
-}
-
-#[test]
-fn help_never_shows_secret_env_values() {
-    cli()
-        .env("GETTY_PASSWORD", "sentinel-password-value")
-        .env("GETTY_CLIENT_SECRET", "sentinel-secret-value")
-        .env("GETTY_SYSTEM_PASSWORD", "sentinel-system-value")
-        .args(["search", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("GETTY_PASSWORD"))
-        .stdout(predicate::str::contains("sentinel").not());
-}
-
-#[test]
-fn missing_credentials_is_one_line_and_exit_2() {
-    cli()
-        .args(["search", "beach"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("GETTY_CLIENT_ID"))
-        .stderr(predicate::function(|s: &str| {
-            s.trim_end().lines().count() == 1
-        }));
-}
-
-#[test]
-fn bad_count_is_refused_before_any_call() {
-    cli()
-        .args(["search", "beach", "--count", "7"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("75"));
 }

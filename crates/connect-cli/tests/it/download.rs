@@ -1,0 +1,107 @@
+//! Downloads: exact sizes, skip when complete, resume a partial file, `--json`, `--quiet`.
+
+use crate::{json_of, sandboxed};
+use predicates::prelude::*;
+
+fn expected_size(id: &str, key: &str) -> u64 {
+    let out = sandboxed()
+        .args(["--json", "details", id])
+        .output()
+        .unwrap();
+    json_of(&out)["Images"][0]["SizesDownloadableImages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["SizeKey"] == key)
+        .and_then(|s| s["FileSizeInBytes"].as_u64())
+        .unwrap()
+}
+
+#[test]
+fn downloads_the_exact_size_then_skips_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let want = expected_size("100000002", "large");
+    sandboxed()
+        .args(["download", "100000002", "--size", "large", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Downloaded 1 file"));
+    let file = dir.path().join("100000002-large.jpg");
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(bytes.len() as u64, want);
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a JPEG starts with SOI");
+    sandboxed()
+        .args(["download", "100000002", "--size", "large", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("already complete"));
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), want);
+}
+
+#[test]
+fn largest_resumes_a_partial_file_left_by_an_interrupted_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sandboxed()
+        .args(["--json", "download", "100000004", "--largest", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report = json_of(&out);
+    let path = std::path::PathBuf::from(report[0]["path"].as_str().unwrap());
+    assert_eq!(report[0]["outcome"], "downloaded");
+    let whole = std::fs::read(&path).unwrap();
+    assert_eq!(whole.len() as u64, report[0]["bytes"].as_u64().unwrap());
+    assert_eq!(
+        whole.len() as u64,
+        expected_size("100000004", report[0]["size_key"].as_str().unwrap())
+    );
+
+    // What an interrupted run leaves: the first part, under the temporary name.
+    let cut = whole.len() / 3;
+    let mut part_name = path.file_name().unwrap().to_os_string();
+    part_name.push(".part");
+    let part = path.with_file_name(part_name);
+    std::fs::write(&part, &whole[..cut]).unwrap();
+    std::fs::remove_file(&path).unwrap();
+
+    let out = sandboxed()
+        .args(["--json", "download", "100000004", "--largest", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report = json_of(&out);
+    assert_eq!(report[0]["outcome"], "resumed");
+    assert_eq!(report[0]["resumed_from"].as_u64().unwrap(), cut as u64);
+    assert_eq!(std::fs::read(&path).unwrap(), whole);
+    assert!(!part.exists());
+}
+
+#[test]
+fn several_files_with_a_summary_and_quiet_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    sandboxed()
+        .args([
+            "download",
+            "100000005",
+            "100000006",
+            "--size",
+            "small",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Downloaded 2 files"));
+    let dir = tempfile::tempdir().unwrap();
+    sandboxed()
+        .args(["download", "100000005", "--size", "medium", "--quiet", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    assert!(dir.path().join("100000005-medium.jpg").exists());
+}
