@@ -1,1 +1,336 @@
-//! placeholder
+//! `connect-sandbox`: a faithful local emulator of the Getty Images Connect API (v2 era), for
+//! offline development and tests — what stripe-mock is to Stripe's SDKs.
+//!
+//! It serves every seed operation at its documented path on a plain-HTTP and an HTTPS listener
+//! (a certificate authority and server certificate for `127.0.0.1`/`localhost` are generated at
+//! start), enforces the token rules, and answers from a deterministic generated catalog.
+//!
+//! ```no_run
+//! use connect_sandbox::{Sandbox, SandboxConfig};
+//! # async fn demo() -> Result<(), connect_sandbox::Error> {
+//! let sandbox = Sandbox::start(SandboxConfig::default().with_images(2_000)).await?;
+//! println!("{} {}", sandbox.http_base_url(), sandbox.https_base_url());
+//! let _trust_this = sandbox.ca_pem();
+//! sandbox.stop().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Without a runtime of your own, [`Sandbox::start_blocking`] runs the server on a background
+//! thread and returns a [`SandboxThread`].
+//!
+//! # Test hooks
+//! - `GET /_sandbox/stats` (or [`SandboxInfo::stats`]): counters per operation, per token grant
+//!   (`client_credentials`, `password`, `refresh_token`, `implicit`, `CreateSession`,
+//!   `RenewSession`), errors per code, downloads, injected faults. `POST /_sandbox/stats/reset`
+//!   (or [`SandboxInfo::reset_stats`]) zeroes them.
+//! - `POST /_sandbox/revoke` (or [`SandboxInfo::revoke_all_tokens`]): revokes every session and
+//!   access token, so the next call fails with `AUTH-021` and a client must re-acquire one.
+//!   Refresh tokens survive unless `?refresh=true`; `?token=…` revokes a single token.
+//! - [`SandboxConfig::disconnect_after_bytes`]: the first GET of each download URL is cut after
+//!   that many body bytes; the next GET (with `Range`) is served, so resumption can be tested.
+//! - [`SandboxConfig::fault_rate`] and [`SandboxConfig::latency`]: a seeded mix of HTTP 503,
+//!   `DependentServiceDown` envelopes and dropped connections; added delay.
+//! - [`SandboxConfig::large_file_bytes`]: the `master` size of the first image (id
+//!   `100000000`) and of every 1000th image has exactly this many bytes (default 256 MiB).
+
+mod api;
+mod auth;
+mod catalog;
+mod config;
+mod download;
+mod error;
+mod faults;
+mod handlers;
+mod index;
+mod lightbox;
+mod oauth;
+mod render;
+mod rng;
+mod server;
+mod state;
+mod stats;
+mod tls;
+mod vocab;
+
+pub use config::{Credentials, SandboxConfig, User, parse_duration};
+pub use error::Error;
+pub use stats::Stats;
+
+use auth::Scheme;
+use state::State;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// Image id of the first catalog image, whose `master` size is [`SandboxConfig::large_file_bytes`].
+pub const LARGE_IMAGE_ID: &str = "100000000";
+
+/// What both handles expose: addresses, the CA, credentials, counters and test hooks.
+#[derive(Debug)]
+pub struct SandboxInfo {
+    state: Arc<State>,
+    http_addr: SocketAddr,
+    https_addr: SocketAddr,
+    ca_pem: String,
+    startup: Duration,
+}
+
+impl SandboxInfo {
+    /// `http://127.0.0.1:PORT`.
+    pub fn http_base_url(&self) -> String {
+        format!("http://{}", self.http_addr)
+    }
+    /// `https://127.0.0.1:PORT` (the certificate covers 127.0.0.1 and localhost).
+    pub fn https_base_url(&self) -> String {
+        format!("https://{}", self.https_addr)
+    }
+    /// The plain-HTTP listener's address.
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
+    }
+    /// The HTTPS listener's address.
+    pub fn https_addr(&self) -> SocketAddr {
+        self.https_addr
+    }
+    /// PEM of the CA certificate to trust for the HTTPS listener.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+    /// Writes the CA PEM to `path`.
+    pub fn write_ca_pem(&self, path: impl AsRef<std::path::Path>) -> Result<(), Error> {
+        std::fs::write(path, &self.ca_pem)?;
+        Ok(())
+    }
+    /// The accepted credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.state.config.credentials
+    }
+    /// The configuration the sandbox started with.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.state.config
+    }
+    /// How long the start took (catalog index, certificate, listeners).
+    pub fn startup_time(&self) -> Duration {
+        self.startup
+    }
+    /// The counters, as served at `GET /_sandbox/stats`.
+    pub fn stats(&self) -> Stats {
+        self.state.stats.snapshot()
+    }
+    /// Sets every counter to zero.
+    pub fn reset_stats(&self) {
+        self.state.stats.reset();
+    }
+    /// Revokes every session and access token (refresh tokens survive); returns how many.
+    pub fn revoke_all_tokens(&self) -> u64 {
+        let n = self.state.tokens.revoke_all(false);
+        self.state.stats.revoked(n);
+        n
+    }
+    /// Revokes one token; returns whether it was live.
+    pub fn revoke_token(&self, token: &str) -> bool {
+        let hit = self.state.tokens.revoke(token);
+        self.state.stats.revoked(u64::from(hit));
+        hit
+    }
+}
+
+/// A running sandbox on the caller's tokio runtime. Dropping it stops the listeners.
+#[derive(Debug)]
+pub struct Sandbox {
+    info: SandboxInfo,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    active: Arc<AtomicUsize>,
+}
+
+impl std::ops::Deref for Sandbox {
+    type Target = SandboxInfo;
+    fn deref(&self) -> &SandboxInfo {
+        &self.info
+    }
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, Error> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr, source })
+}
+
+impl Sandbox {
+    /// Builds the catalog index, generates the certificate and starts both listeners.
+    pub async fn start(config: SandboxConfig) -> Result<Sandbox, Error> {
+        let t0 = Instant::now();
+        if config.images == 0 {
+            return Err(Error::Config("the catalog needs at least one image".into()));
+        }
+        let http = bind(config.http_addr).await?;
+        let https = bind(config.https_addr).await?;
+        let http_addr = http.local_addr()?;
+        let https_addr = https.local_addr()?;
+        let shape = catalog::Shape::new(config.seed, config.images, config.large_file_bytes);
+        // Building the index is CPU work; keep it off the async workers.
+        let (index, tls) =
+            tokio::task::spawn_blocking(move || (index::Index::build(shape), tls::generate()))
+                .await
+                .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+        let tls = tls?;
+        let state = Arc::new(State {
+            index,
+            tokens: auth::TokenStore::new(config.seed, config.token_ttl),
+            stats: stats::StatsRecorder::default(),
+            lightboxes: lightbox::Lightboxes::default(),
+            downloads: download::Downloads::new(config.seed),
+            faults: faults::Faults::new(config.seed, config.fault_rate),
+            https_base: format!("https://{https_addr}"),
+            config,
+        });
+        let (tx, rx) = watch::channel(false);
+        let active = Arc::new(AtomicUsize::new(0));
+        let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config.clone());
+        let tasks = vec![
+            tokio::spawn(server::serve(
+                http,
+                None,
+                state.clone(),
+                Scheme::Http,
+                rx.clone(),
+                active.clone(),
+            )),
+            tokio::spawn(server::serve(
+                https,
+                Some(acceptor),
+                state.clone(),
+                Scheme::Https,
+                rx,
+                active.clone(),
+            )),
+        ];
+        Ok(Sandbox {
+            info: SandboxInfo {
+                state,
+                http_addr,
+                https_addr,
+                ca_pem: tls.ca_pem,
+                startup: t0.elapsed(),
+            },
+            shutdown: tx,
+            tasks,
+            active,
+        })
+    }
+
+    /// Starts a sandbox on a background thread with its own tokio runtime, for callers
+    /// without one (blocking clients, command lines, `#[test]` functions).
+    pub fn start_blocking(config: SandboxConfig) -> Result<SandboxThread, Error> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("connect-sandbox".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(Error::Io(e)));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    match Sandbox::start(config).await {
+                        Ok(sb) => {
+                            let info = SandboxInfo {
+                                state: sb.info.state.clone(),
+                                http_addr: sb.info.http_addr,
+                                https_addr: sb.info.https_addr,
+                                ca_pem: sb.info.ca_pem.clone(),
+                                startup: sb.info.startup,
+                            };
+                            let _ = ready_tx.send(Ok(info));
+                            let _ = stop_rx.await;
+                            sb.stop().await;
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                    }
+                });
+            })?;
+        let info = ready_rx.recv().map_err(|_| Error::ThreadGone)??;
+        Ok(SandboxThread {
+            info,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Stops accepting, lets open connections finish (up to a few seconds), and returns.
+    pub async fn stop(mut self) {
+        let _ = self.shutdown.send(true);
+        for t in self.tasks.drain(..) {
+            let _ = t.await;
+        }
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while self.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// A sandbox running on its own background thread (see [`Sandbox::start_blocking`]).
+/// Dropping it stops the server and joins the thread.
+#[derive(Debug)]
+pub struct SandboxThread {
+    info: SandboxInfo,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::ops::Deref for SandboxThread {
+    type Target = SandboxInfo;
+    fn deref(&self) -> &SandboxInfo {
+        &self.info
+    }
+}
+
+impl SandboxThread {
+    /// Stops the server and waits for its thread.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Blocks until the server thread ends (it ends only through [`SandboxThread::stop`] or
+    /// drop, so this is for binaries that serve until a signal arrives elsewhere).
+    pub fn join(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for SandboxThread {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,1 +1,120 @@
-fn main() {}
+//! The `connect-sandbox` binary: serves the emulator until SIGINT or SIGTERM.
+
+use clap::Parser;
+use connect_sandbox::{Sandbox, SandboxConfig, parse_duration};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A faithful local emulator of the Getty Images Connect API.
+#[derive(Debug, Parser)]
+#[command(name = "connect-sandbox", version, about)]
+struct Args {
+    /// Plain-HTTP listen address (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    http: SocketAddr,
+    /// HTTPS listen address (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    https: SocketAddr,
+    /// Where to write the CA certificate (PEM) that clients should trust.
+    #[arg(long, default_value = "sandbox-ca.pem")]
+    ca_out: PathBuf,
+    /// Catalog seed: the same seed gives the same catalog.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Number of images in the catalog.
+    #[arg(long, default_value_t = 10_000)]
+    images: u32,
+    /// Token lifetime: 3s, 90s, 30m, 2h (a bare number means seconds).
+    #[arg(long, default_value = "30m", value_parser = parse_duration)]
+    token_ttl: Duration,
+    /// Delay added to every API answer, e.g. 20ms.
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    latency: Duration,
+    /// Share of API calls answered with an injected fault (0.0–1.0).
+    #[arg(long, default_value_t = 0.0)]
+    fault_rate: f64,
+    /// Exact size in bytes of the largest size of every 1000th image (default 256 MiB).
+    #[arg(long, default_value_t = 256 * 1024 * 1024)]
+    large_file_bytes: u64,
+    /// Cut the first GET of each download URL after this many bytes (resume testing).
+    #[arg(long)]
+    disconnect_after: Option<u64>,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("connect-sandbox: cannot start a runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(args)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("connect-sandbox: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
+    let config = SandboxConfig::default()
+        .with_seed(args.seed)
+        .with_images(args.images)
+        .with_token_ttl(args.token_ttl)
+        .with_latency(args.latency)
+        .with_fault_rate(args.fault_rate)
+        .with_http_addr(args.http)
+        .with_https_addr(args.https)
+        .with_large_file_bytes(args.large_file_bytes)
+        .with_disconnect_after_bytes(args.disconnect_after);
+    let sandbox = Sandbox::start(config).await?;
+    sandbox.write_ca_pem(&args.ca_out)?;
+    let c = sandbox.credentials();
+    println!("connect-sandbox ready in {:?}", sandbox.startup_time());
+    println!("  HTTP  base URL: {}", sandbox.http_base_url());
+    println!("  HTTPS base URL: {}", sandbox.https_base_url());
+    println!("  CA certificate: {}", args.ca_out.display());
+    println!(
+        "  SystemId / SystemPassword: {} / {}",
+        c.system_id, c.system_password
+    );
+    for u in &c.users {
+        println!("  user: {} / {}", u.name, u.password);
+    }
+    println!("  OAuth2 client: {} / {}", c.client_id, c.client_secret);
+    println!("  catalog: {} images, seed {}", args.images, args.seed);
+    println!("  stats: GET {}/_sandbox/stats", sandbox.http_base_url());
+    wait_for_signal().await;
+    println!("connect-sandbox: shutting down");
+    sandbox.stop().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

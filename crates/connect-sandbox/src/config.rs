@@ -1,0 +1,229 @@
+//! [`SandboxConfig`]: everything a sandbox start can vary, with defaults that suit tests.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// A user account the sandbox knows (resource owner / CreateSession user).
+#[derive(Clone)]
+pub struct User {
+    /// The user name.
+    pub name: String,
+    /// The password (a public fixture, not a secret).
+    pub password: String,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The credentials the sandbox accepts. The defaults are public fixtures printed in the banner.
+#[derive(Clone)]
+pub struct Credentials {
+    /// CreateSession/RenewSession `SystemId` (default `sandbox`).
+    pub system_id: String,
+    /// CreateSession/RenewSession `SystemPassword` (default `sandbox-system-password`).
+    pub system_password: String,
+    /// Users (default `alice`/`alice-password` and `bob`/`bob-password`).
+    pub users: Vec<User>,
+    /// OAuth2 `client_id` (default `sandbox-client`).
+    pub client_id: String,
+    /// OAuth2 `client_secret` (default `sandbox-client-secret`).
+    pub client_secret: String,
+}
+
+impl Default for Credentials {
+    fn default() -> Self {
+        Self {
+            system_id: "sandbox".into(),
+            system_password: "sandbox-system-password".into(),
+            users: vec![
+                User {
+                    name: "alice".into(),
+                    password: "alice-password".into(),
+                },
+                User {
+                    name: "bob".into(),
+                    password: "bob-password".into(),
+                },
+            ],
+            client_id: "sandbox-client".into(),
+            client_secret: "sandbox-client-secret".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("system_id", &self.system_id)
+            .field("users", &self.users)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Credentials {
+    /// Whether `name`/`password` is a known user.
+    pub fn user_matches(&self, name: &str, password: &str) -> bool {
+        self.users
+            .iter()
+            .any(|u| u.name == name && u.password == password)
+    }
+}
+
+/// How a sandbox starts. Build it with [`SandboxConfig::default`] and the `with_*` methods.
+///
+/// ```
+/// use connect_sandbox::SandboxConfig;
+/// use std::time::Duration;
+/// let cfg = SandboxConfig::default()
+///     .with_images(2_000)
+///     .with_token_ttl(Duration::from_secs(3));
+/// assert_eq!(cfg.images, 2_000);
+/// ```
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// Catalog seed: the same seed gives the same catalog, byte for byte (default 42).
+    pub seed: u64,
+    /// Number of images in the catalog (default 10,000; 1,000,000 starts in well under 2 s).
+    pub images: u32,
+    /// Lifetime of every session and OAuth2 access token (default 30 minutes).
+    pub token_ttl: Duration,
+    /// Lifetime of download tokens from the authorization operations (default 24 hours).
+    pub download_token_ttl: Duration,
+    /// Delay added before every API answer (default none).
+    pub latency: Duration,
+    /// Share of API calls (0.0–1.0) answered with an injected fault: a seeded mix of HTTP 503,
+    /// `DependentServiceDown` envelopes and dropped connections (default 0).
+    pub fault_rate: f64,
+    /// The accepted credentials.
+    pub credentials: Credentials,
+    /// Plain-HTTP listen address (library default `127.0.0.1:0`, an ephemeral port).
+    pub http_addr: SocketAddr,
+    /// HTTPS listen address (library default `127.0.0.1:0`).
+    pub https_addr: SocketAddr,
+    /// Exact `FileSizeInBytes` of the largest size (`master`) of every 1000th image, starting
+    /// with the first catalog image (default 256 MiB), for large-download tests.
+    pub large_file_bytes: u64,
+    /// Disconnect injection: when set, the first GET of each download URL is cut after this
+    /// many body bytes (the connection is closed mid-body), later GETs are served whole, so a
+    /// client can prove that it resumes with `Range`.
+    pub disconnect_after_bytes: Option<u64>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        let local = SocketAddr::from(([127, 0, 0, 1], 0));
+        Self {
+            seed: 42,
+            images: 10_000,
+            token_ttl: Duration::from_secs(30 * 60),
+            download_token_ttl: Duration::from_secs(24 * 3600),
+            latency: Duration::ZERO,
+            fault_rate: 0.0,
+            credentials: Credentials::default(),
+            http_addr: local,
+            https_addr: local,
+            large_file_bytes: 256 * 1024 * 1024,
+            disconnect_after_bytes: None,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Sets the catalog seed.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    /// Sets the number of images.
+    pub fn with_images(mut self, images: u32) -> Self {
+        self.images = images;
+        self
+    }
+    /// Sets the token lifetime.
+    pub fn with_token_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+    /// Sets the download token lifetime.
+    pub fn with_download_token_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.download_token_ttl = ttl;
+        self
+    }
+    /// Sets the added latency.
+    pub fn with_latency(mut self, latency: std::time::Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+    /// Sets the fault rate (clamped to 0.0–1.0).
+    pub fn with_fault_rate(mut self, rate: f64) -> Self {
+        self.fault_rate = if rate.is_finite() {
+            rate.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self
+    }
+    /// Replaces the accepted credentials.
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+    /// Sets the plain-HTTP listen address (port 0 picks a free port).
+    pub fn with_http_addr(mut self, addr: SocketAddr) -> Self {
+        self.http_addr = addr;
+        self
+    }
+    /// Sets the HTTPS listen address (port 0 picks a free port).
+    pub fn with_https_addr(mut self, addr: SocketAddr) -> Self {
+        self.https_addr = addr;
+        self
+    }
+    /// Sets the exact size of the large `master` files (see [`SandboxConfig::large_file_bytes`]).
+    pub fn with_large_file_bytes(mut self, bytes: u64) -> Self {
+        self.large_file_bytes = bytes;
+        self
+    }
+    /// Cuts the first GET of every download URL after `bytes` body bytes.
+    pub fn with_disconnect_after_bytes(mut self, bytes: Option<u64>) -> Self {
+        self.disconnect_after_bytes = bytes;
+        self
+    }
+}
+
+/// Parses a duration such as `3s`, `90s`, `30m`, `2h`, `20ms`; a bare number means seconds.
+///
+/// ```
+/// use connect_sandbox::parse_duration;
+/// use std::time::Duration;
+/// assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+/// assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+/// assert_eq!(parse_duration("20ms"), Ok(Duration::from_millis(20)));
+/// ```
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("not a duration: {s:?} (try 3s, 90s, 30m)"))?;
+    let secs = match unit.trim() {
+        "" | "s" | "sec" | "secs" => n,
+        "ms" => n / 1000.0,
+        "m" | "min" | "mins" => n * 60.0,
+        "h" => n * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown duration unit {other:?} (use ms, s, m or h)"
+            ));
+        }
+    };
+    Duration::try_from_secs_f64(secs).map_err(|e| format!("not a duration: {s:?}: {e}"))
+}

@@ -1,0 +1,337 @@
+//! Download tokens (from the authorization operations), download URLs (from
+//! CreateDownloadRequest) and the file bytes behind them.
+//!
+//! Both tokens and URLs are self-contained and signed with a per-start secret, so nothing
+//! grows with use. File bytes are generated from `(seed, asset, size, offset)` as they are
+//! sent: a 256 MiB file never sits in memory.
+
+use crate::rng::{Rng, mix};
+use bytes::Bytes;
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+/// What a download token or URL grants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    /// `i` for an image, `v` for a video.
+    pub kind: char,
+    /// Catalog index of the asset.
+    pub index: u32,
+    /// The size key.
+    pub size: String,
+    /// Expiry, Unix milliseconds.
+    pub expires: i64,
+}
+
+/// Why a token or URL was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenError {
+    /// Not a token this sandbox issued (bad format or signature).
+    Invalid,
+    /// Issued here, but expired.
+    Expired,
+}
+
+/// Signing secret and the set of URLs already cut by disconnect injection.
+#[derive(Debug)]
+pub struct Downloads {
+    secret: u64,
+    cut: Mutex<HashSet<String>>,
+}
+
+impl Downloads {
+    /// A fresh secret per start.
+    pub fn new(seed: u64) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Downloads {
+            secret: Rng::new(seed, nanos).next_u64(),
+            cut: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn mac(&self, domain: u64, g: &Grant) -> u64 {
+        let mut h = mix(self.secret ^ domain);
+        h = mix(h ^ u64::from(g.kind as u32));
+        h = mix(h ^ u64::from(g.index));
+        for b in g.size.bytes() {
+            h = mix(h ^ u64::from(b));
+        }
+        mix(h ^ g.expires as u64)
+    }
+
+    fn encode(&self, domain: u64, g: &Grant) -> String {
+        format!(
+            "{}{}.{}.{}.{:016x}",
+            g.kind,
+            g.index,
+            g.size,
+            g.expires,
+            self.mac(domain, g)
+        )
+    }
+
+    fn decode(&self, domain: u64, s: &str, now: i64) -> Result<Grant, TokenError> {
+        let mut parts = s.trim().split('.');
+        let (Some(head), Some(size), Some(exp), Some(mac), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(TokenError::Invalid);
+        };
+        let mut chars = head.chars();
+        let kind = chars.next().ok_or(TokenError::Invalid)?;
+        let index: u32 = chars.as_str().parse().map_err(|_| TokenError::Invalid)?;
+        let expires: i64 = exp.parse().map_err(|_| TokenError::Invalid)?;
+        let mac = u64::from_str_radix(mac, 16).map_err(|_| TokenError::Invalid)?;
+        let g = Grant {
+            kind,
+            index,
+            size: size.to_owned(),
+            expires,
+        };
+        if !matches!(kind, 'i' | 'v') || self.mac(domain, &g) != mac {
+            return Err(TokenError::Invalid);
+        }
+        if expires <= now {
+            return Err(TokenError::Expired);
+        }
+        Ok(g)
+    }
+
+    /// A download token for a grant.
+    pub fn token(&self, g: &Grant) -> String {
+        self.encode(1, g)
+    }
+
+    /// Checks a download token.
+    pub fn check_token(&self, s: &str, now: i64) -> Result<Grant, TokenError> {
+        self.decode(1, s, now)
+    }
+
+    /// The path part of a download URL.
+    pub fn url_path(&self, g: &Grant) -> String {
+        format!("/download/{}", self.encode(2, g))
+    }
+
+    /// Checks the last path segment of a download URL.
+    pub fn check_url(&self, s: &str, now: i64) -> Result<Grant, TokenError> {
+        self.decode(2, s, now)
+    }
+
+    /// Whether this GET of `url` is to be cut (true once per URL).
+    pub fn first_cut(&self, url: &str) -> bool {
+        self.cut
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(url.to_owned())
+    }
+}
+
+/// Deterministic file content: a JPEG start-of-image marker and APP0 header, then seeded noise,
+/// ending with an end-of-image marker.
+#[derive(Clone, Copy, Debug)]
+pub struct Content {
+    key: u64,
+    len: u64,
+}
+
+const HEAD: [u8; 20] = [
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x48,
+    0x00, 0x48, 0x00, 0x00,
+];
+
+impl Content {
+    /// The content of an asset's size.
+    pub fn new(seed: u64, g: &Grant, len: u64) -> Self {
+        let mut key = mix(seed ^ (u64::from(g.kind as u32) << 40) ^ u64::from(g.index));
+        for b in g.size.bytes() {
+            key = mix(key ^ u64::from(b));
+        }
+        Content { key, len }
+    }
+
+    /// The byte at `pos`.
+    fn byte(&self, pos: u64) -> u8 {
+        if let Some(&b) = HEAD
+            .get(pos as usize)
+            .filter(|_| pos < self.len.saturating_sub(2))
+        {
+            return b;
+        }
+        if self.len >= 4 && pos == self.len - 2 {
+            return 0xFF;
+        }
+        if self.len >= 4 && pos == self.len - 1 {
+            return 0xD9;
+        }
+        mix(self.key ^ (pos >> 3)).to_le_bytes()[(pos & 7) as usize]
+    }
+
+    /// Fills `buf` with the bytes starting at `pos`.
+    pub fn fill(&self, pos: u64, buf: &mut [u8]) {
+        let mut p = pos;
+        let mut i = 0;
+        while i < buf.len() {
+            // Fast path: whole aligned words away from the head and the tail.
+            if p % 8 == 0
+                && p >= HEAD.len() as u64
+                && p + 8 <= self.len.saturating_sub(2)
+                && i + 8 <= buf.len()
+            {
+                buf[i..i + 8].copy_from_slice(&mix(self.key ^ (p >> 3)).to_le_bytes());
+                i += 8;
+                p += 8;
+            } else {
+                buf[i] = self.byte(p);
+                i += 1;
+                p += 1;
+            }
+        }
+    }
+
+    /// Streams bytes `[start, end)` in 64 KiB chunks; when `cut_after` is set, the stream
+    /// fails after that many bytes, which makes the server drop the connection mid-body.
+    pub fn stream(
+        self,
+        start: u64,
+        end: u64,
+        cut_after: Option<u64>,
+    ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+        const CHUNK: u64 = 64 * 1024;
+        let stop = cut_after.map_or(end, |n| end.min(start.saturating_add(n)));
+        let cut = cut_after.is_some() && stop < end;
+        futures_util::stream::unfold((start, false), move |(pos, done)| async move {
+            if done {
+                return None;
+            }
+            if pos >= stop {
+                if cut {
+                    // Give the connection time to flush what was sent, so the client
+                    // really receives the first `cut_after` bytes before the cut.
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    let e = std::io::Error::new(
+                        std::io::ErrorKind::ConnectionAborted,
+                        "injected disconnect",
+                    );
+                    return Some((Err(e), (pos, true)));
+                }
+                return None;
+            }
+            let n = (stop - pos).min(CHUNK);
+            let mut buf = vec![0u8; n as usize];
+            self.fill(pos, &mut buf);
+            Some((Ok(Bytes::from(buf)), (pos + n, false)))
+        })
+    }
+}
+
+/// A parsed `Range` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Range {
+    /// No usable range: send everything.
+    Full,
+    /// Bytes `[start, end)`.
+    Part(u64, u64),
+    /// The range lies outside the file: 416.
+    Unsatisfiable,
+}
+
+/// Parses a single-range `Range: bytes=…` header against a length. Syntax it does not
+/// understand (or several ranges) is ignored, as RFC 9110 allows.
+pub fn parse_range(header: Option<&str>, len: u64) -> Range {
+    let Some(h) = header else {
+        return Range::Full;
+    };
+    let Some(spec) = h.trim().strip_prefix("bytes=") else {
+        return Range::Full;
+    };
+    if spec.contains(',') {
+        return Range::Full;
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return Range::Full;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_empty() {
+        let Ok(n) = b.parse::<u64>() else {
+            return Range::Full;
+        };
+        if n == 0 || len == 0 {
+            return Range::Unsatisfiable;
+        }
+        return Range::Part(len.saturating_sub(n), len);
+    }
+    let Ok(start) = a.parse::<u64>() else {
+        return Range::Full;
+    };
+    let end = if b.is_empty() {
+        len
+    } else {
+        match b.parse::<u64>() {
+            Ok(e) if e >= start => e.saturating_add(1).min(len),
+            _ => return Range::Full,
+        }
+    };
+    if start >= len {
+        return Range::Unsatisfiable;
+    }
+    Range::Part(start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range(None, 10), Range::Full);
+        assert_eq!(parse_range(Some("bytes=2-4"), 10), Range::Part(2, 5));
+        assert_eq!(parse_range(Some("bytes=2-"), 10), Range::Part(2, 10));
+        assert_eq!(parse_range(Some("bytes=-3"), 10), Range::Part(7, 10));
+        assert_eq!(parse_range(Some("bytes=5-100"), 10), Range::Part(5, 10));
+        assert_eq!(parse_range(Some("bytes=10-"), 10), Range::Unsatisfiable);
+        assert_eq!(parse_range(Some("bytes=1-2,4-5"), 10), Range::Full);
+        assert_eq!(parse_range(Some("items=1-2"), 10), Range::Full);
+    }
+
+    #[test]
+    fn content_is_positional_and_starts_with_soi() {
+        let g = Grant {
+            kind: 'i',
+            index: 3,
+            size: "large".into(),
+            expires: 0,
+        };
+        let c = Content::new(7, &g, 1000);
+        let mut whole = vec![0u8; 1000];
+        c.fill(0, &mut whole);
+        assert_eq!(&whole[..2], &[0xFF, 0xD8]);
+        assert_eq!(&whole[998..], &[0xFF, 0xD9]);
+        let mut part = vec![0u8; 333];
+        c.fill(401, &mut part);
+        assert_eq!(&whole[401..734], &part[..]);
+    }
+
+    #[test]
+    fn tokens_round_trip_and_detect_tampering() {
+        let d = Downloads::new(1);
+        let g = Grant {
+            kind: 'i',
+            index: 5,
+            size: "master".into(),
+            expires: 2_000,
+        };
+        let t = d.token(&g);
+        assert_eq!(d.check_token(&t, 1_000), Ok(g.clone()));
+        assert_eq!(d.check_token(&t, 3_000), Err(TokenError::Expired));
+        assert_eq!(d.check_url(&t, 1_000), Err(TokenError::Invalid));
+        assert_eq!(d.check_token("junk", 0), Err(TokenError::Invalid));
+        let tampered = t.replacen("i5", "i6", 1);
+        assert_eq!(d.check_token(&tampered, 0), Err(TokenError::Invalid));
+    }
+}

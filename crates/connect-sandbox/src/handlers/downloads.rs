@@ -1,0 +1,261 @@
+//! GetImageDownloadAuthorizations, GetLargestImageDownloadAuthorizations and
+//! CreateDownloadRequest.
+
+use super::user;
+use crate::api::{self, Done, Fail, Request};
+use crate::auth::{Principal, Scheme};
+use crate::catalog::OFFERINGS;
+use crate::download::{Grant, TokenError};
+use crate::lightbox::now_millis;
+use crate::render;
+use crate::state::State;
+use connect_types::StatusCode;
+use serde_json::{Value, json};
+
+const MAX_ASSETS: usize = 500;
+
+fn agreement(p: &Principal) -> Result<&str, Fail> {
+    user(p, "a download").map_err(|_| {
+        Fail::new(
+            StatusCode::NoAgreement,
+            "downloads need a user with an agreement; this token has no user (client_credentials)",
+        )
+    })
+}
+
+/// Authorizations for one image size: one per product offering of the image.
+fn authorizations(state: &State, index: u32, mask: u8, size: &str, with_size: bool) -> Vec<Value> {
+    let expires = now_millis() + state.config.download_token_ttl.as_millis() as i64;
+    let token = state.downloads.token(&Grant {
+        kind: 'i',
+        index,
+        size: size.to_owned(),
+        expires,
+    });
+    OFFERINGS
+        .iter()
+        .enumerate()
+        .filter(|(b, _)| mask & (1 << b) != 0)
+        .map(|(_, o)| {
+            // This operation spells the pack "ImagePack".
+            let o = if *o == "Imagepack" { "ImagePack" } else { *o };
+            let capped = matches!(o, "PremiumAccess" | "RoyaltyFreeSubscription" | "ImagePack");
+            let mut a = json!({
+                "DownloadIsFree": !capped,
+                "DownloadToken": token,
+                "ProductOfferingInstanceId": if capped { format!("{o}-1001") } else { String::new() },
+                "ProductOfferingType": o,
+            });
+            if let Some(m) = a.as_object_mut() {
+                if with_size {
+                    m.insert("SizeKey".into(), json!(size));
+                } else {
+                    m.insert("DownloadsRemaining".into(), json!(if capped { 250 } else { 0 }));
+                }
+            }
+            a
+        })
+        .collect()
+}
+
+/// GetImageDownloadAuthorizations.
+pub fn authorizations_op(
+    state: &State,
+    p: &Principal,
+    req: &Request,
+    _: Scheme,
+) -> Result<Done, Fail> {
+    let key = "GetImageDownloadAuthorizationsRequestBody";
+    let path = format!("{key}.ImageSizes");
+    let list = api::opt_obj_list(&req.body, "ImageSizes", &path)?;
+    if list.is_empty() {
+        return Err(Fail::invalid(format!("{path} is required")));
+    }
+    if list.len() > MAX_ASSETS {
+        return Err(Fail::new(
+            StatusCode::AssetIdListExceedsMaxAllowed,
+            format!(
+                "{path} holds {} entries; at most {MAX_ASSETS} are allowed",
+                list.len()
+            ),
+        ));
+    }
+    let mut wanted = Vec::new();
+    for (n, o) in list.iter().enumerate() {
+        let id = api::req_str(o, "ImageId", &format!("{path}[{n}].ImageId"))?;
+        let size = api::req_str(o, "SizeKey", &format!("{path}[{n}].SizeKey"))?;
+        wanted.push((id, size));
+    }
+    agreement(p)?;
+    let shape = &state.index.shape;
+    let mut out = Vec::new();
+    let mut problems: Vec<(StatusCode, String)> = Vec::new();
+    for (id, size) in wanted {
+        let Some(i) = shape.image_index(&id) else {
+            problems.push((StatusCode::ImageNotFound, format!("no image with id {id}")));
+            out.push(json!({"Authorizations": [], "ImageId": id, "SizeKey": size, "Status": "ImageNotFound"}));
+            continue;
+        };
+        let core = shape.image(i);
+        let sizes = shape.image_sizes(i, &core);
+        let Some(s) = sizes
+            .iter()
+            .find(|s| s.key.eq_ignore_ascii_case(size.trim()))
+        else {
+            problems.push((
+                StatusCode::InvalidSizeKey,
+                format!("image {id} has no size {size:?}"),
+            ));
+            out.push(json!({"Authorizations": [], "ImageId": id, "SizeKey": size, "Status": "InvalidSizeKey"}));
+            continue;
+        };
+        out.push(json!({
+            "Authorizations": authorizations(state, i, core.offerings, s.key, false),
+            "ImageId": id,
+            "SizeKey": s.key,
+            "Status": "Available",
+        }));
+    }
+    finish(out.len(), problems, json!({ "Images": out }))
+}
+
+/// Error when nothing worked, warnings when some entries failed.
+fn finish(n: usize, problems: Vec<(StatusCode, String)>, result: Value) -> Result<Done, Fail> {
+    if !problems.is_empty() && problems.len() == n {
+        let mut f = Fail::new(problems[0].0.clone(), problems[0].1.clone());
+        f.entries = problems
+            .into_iter()
+            .map(|(c, m)| connect_types::StatusEntry::new(connect_types::StatusType::Error, c, m))
+            .collect();
+        return Err(f);
+    }
+    let mut done = Done::result(result);
+    for (c, m) in problems {
+        done = done.warn(c, &m);
+    }
+    Ok(done)
+}
+
+/// GetLargestImageDownloadAuthorizations.
+pub fn largest(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let key = "GetLargestImageDownloadAuthorizationsRequestBody";
+    let path = format!("{key}.Images");
+    let list = api::opt_list(&req.body, "Images", &path)?;
+    if list.is_empty() {
+        return Err(Fail::invalid(format!("{path} is required")));
+    }
+    if list.len() > MAX_ASSETS {
+        return Err(Fail::new(
+            StatusCode::AssetIdListExceedsMaxAllowed,
+            format!(
+                "{path} holds {} entries; at most {MAX_ASSETS} are allowed",
+                list.len()
+            ),
+        ));
+    }
+    let mut ids = Vec::new();
+    for (n, v) in list.iter().enumerate() {
+        let p = format!("{path}[{n}].ImageId");
+        // An entry is {"ImageId": "…"}; a bare id string is read too.
+        let id = match v {
+            Value::Object(o) => api::req_str(o, "ImageId", &p)?,
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return Err(Fail::invalid(format!("{path}[{n}] must be an object"))),
+        };
+        ids.push(id);
+    }
+    agreement(p)?;
+    let shape = &state.index.shape;
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for id in ids {
+        let Some(i) = shape.image_index(&id) else {
+            problems.push((StatusCode::ImageNotFound, format!("no image with id {id}")));
+            out.push(json!({"Authorizations": [], "ImageId": id}));
+            continue;
+        };
+        let core = shape.image(i);
+        let sizes = shape.image_sizes(i, &core);
+        let largest = sizes
+            .iter()
+            .max_by_key(|s| (s.pixel_width as u64) * (s.pixel_height as u64));
+        let auths = largest.map_or_else(Vec::new, |s| {
+            authorizations(state, i, core.offerings, s.key, true)
+        });
+        out.push(json!({"Authorizations": auths, "ImageId": render::image_id(i)}));
+    }
+    finish(out.len(), problems, json!({ "Images": out }))
+}
+
+/// CreateDownloadRequest: download URLs on the HTTPS listener.
+pub fn create_request(
+    state: &State,
+    p: &Principal,
+    req: &Request,
+    _: Scheme,
+) -> Result<Done, Fail> {
+    let key = "CreateDownloadRequestBody";
+    let path = format!("{key}.DownloadItems");
+    let list = api::opt_obj_list(&req.body, "DownloadItems", &path)?;
+    if list.is_empty() {
+        return Err(Fail::invalid(format!("{path} is required")));
+    }
+    if list.len() > MAX_ASSETS {
+        return Err(Fail::new(
+            StatusCode::AssetIdListExceedsMaxAllowed,
+            format!(
+                "{path} holds {} entries; at most {MAX_ASSETS} are allowed",
+                list.len()
+            ),
+        ));
+    }
+    let mut tokens = Vec::new();
+    for (n, o) in list.iter().enumerate() {
+        tokens.push(api::req_str(
+            o,
+            "DownloadToken",
+            &format!("{path}[{n}].DownloadToken"),
+        )?);
+    }
+    agreement(p)?;
+    let now = now_millis();
+    let url_expiry = now + 24 * 3600 * 1000;
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for t in tokens {
+        match state.downloads.check_token(&t, now) {
+            Ok(g) => {
+                let id = match g.kind {
+                    'v' => (crate::catalog::VIDEO_ID_BASE + u64::from(g.index)).to_string(),
+                    _ => render::image_id(g.index),
+                };
+                let url = format!(
+                    "{}{}",
+                    state.https_base,
+                    state.downloads.url_path(&Grant {
+                        expires: url_expiry,
+                        ..g.clone()
+                    })
+                );
+                let id_key = if g.kind == 'v' { "AssetId" } else { "ImageId" };
+                out.push(json!({ id_key: id, "SizeName": Value::Null, "Status": "Success", "UrlAttachment": url }));
+            }
+            Err(TokenError::Expired) => {
+                problems.push((
+                    StatusCode::ExpiredDownloadToken,
+                    "the download token has expired".to_owned(),
+                ));
+                out.push(json!({ "ImageId": Value::Null, "SizeName": Value::Null, "Status": "ExpiredToken", "UrlAttachment": Value::Null }));
+            }
+            Err(TokenError::Invalid) => {
+                problems.push((
+                    StatusCode::InvalidDownloadToken,
+                    "the download token is not valid".to_owned(),
+                ));
+                out.push(json!({ "ImageId": Value::Null, "SizeName": Value::Null, "Status": "InvalidToken", "UrlAttachment": Value::Null }));
+            }
+        }
+    }
+    finish(out.len(), problems, json!({ "DownloadUrls": out }))
+}

@@ -1,0 +1,711 @@
+//! SearchForImages: query → candidate ids from the index → filters → sort → page.
+
+use crate::api::{self, Done, Fail, Obj, Request};
+use crate::auth::{Principal, Scheme};
+use crate::catalog::{self, LICENSING, OFFERINGS, ORIENTATIONS};
+use crate::index::{self, Attrs, Index};
+use crate::render::{self, ImageView};
+use crate::state::State;
+use crate::vocab::{COLLECTIONS, PEOPLE, SUBJECTS};
+use connect_types::{RequestDate, StatusCode};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// Page sizes SearchForImages accepts.
+pub const IMAGE_COUNTS: &[i64] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75];
+
+/// Validates ItemCount/ItemStartNumber against a list of allowed counts.
+pub(crate) fn page(ro: &Obj, path: &str, allowed: &[i64]) -> Result<(usize, usize), Fail> {
+    let count = api::req_int(ro, "ItemCount", &format!("{path}.ItemCount"))?;
+    let start = api::req_int(ro, "ItemStartNumber", &format!("{path}.ItemStartNumber"))?;
+    let max = allowed.iter().copied().max().unwrap_or(75);
+    if count <= 0 {
+        return Err(Fail::new(
+            StatusCode::InvalidItemCount,
+            format!("{path}.ItemCount must be above zero"),
+        ));
+    }
+    if count > max {
+        return Err(Fail::new(
+            StatusCode::MaxExceeded,
+            format!("{path}.ItemCount {count} is above the maximum of {max}"),
+        ));
+    }
+    if !allowed.contains(&count) {
+        return Err(Fail::new(
+            StatusCode::InvalidItemCount,
+            format!(
+                "{path}.ItemCount {count} is not one of {}",
+                allowed
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    if start <= 0 {
+        return Err(Fail::new(
+            StatusCode::InvalidItemStartNumber,
+            format!("{path}.ItemStartNumber must be above zero"),
+        ));
+    }
+    Ok((start as usize, count as usize))
+}
+
+/// Resolves linked-data entity URIs to subject keywords, with the documented error codes.
+pub(crate) fn entity_keywords(uris: &[String], path: &str) -> Result<Vec<usize>, Fail> {
+    let mut out = Vec::new();
+    for u in uris {
+        let u = u.trim();
+        let bad = |code: StatusCode, what: &str| {
+            Fail::pair(
+                StatusCode::InvalidEntityUri,
+                code,
+                &format!("{path} entry {u:?} is not a well-formed {what} URI"),
+            )
+        };
+        let name = if let Some(rest) = u.strip_prefix("http://dbpedia.org/") {
+            match rest.strip_prefix("resource/") {
+                Some(n) if !n.is_empty() => n.to_owned(),
+                Some(_) => return Err(bad(StatusCode::IncorrectlyFormedURI, "DBpedia")),
+                None => return Err(bad(StatusCode::IncorrectlyFormedDbpediaURI, "DBpedia")),
+            }
+        } else if let Some(rest) = u.strip_prefix("http://rdf.freebase.com/") {
+            match rest.strip_prefix("ns/m.") {
+                Some(n) if !n.is_empty() => n.to_owned(),
+                Some(_) => return Err(bad(StatusCode::IncorrectlyFormedURI, "Freebase")),
+                None => return Err(bad(StatusCode::IncorrectlyFormedFreebaseURI, "Freebase")),
+            }
+        } else if let Some(rest) = u.strip_prefix("http://musicbrainz.org/") {
+            match rest.strip_prefix("artist/") {
+                Some(n) if is_uuid(n) => n.to_owned(),
+                Some(_) => return Err(bad(StatusCode::IncorrectlyFormedURI, "MusicBrainz")),
+                None => {
+                    return Err(bad(
+                        StatusCode::IncorrectlyFormedMusicbrainzURI,
+                        "MusicBrainz",
+                    ));
+                }
+            }
+        } else {
+            return Err(Fail::new(
+                StatusCode::UnknownProviderURI,
+                format!("{path} entry {u:?} is not from DBpedia, Freebase or MusicBrainz"),
+            ));
+        };
+        // Only DBpedia resources named like a catalog subject resolve here.
+        let word = name.to_lowercase();
+        match SUBJECTS.iter().position(|s| *s == word) {
+            Some(k) if u.contains("dbpedia") => out.push(k),
+            _ => {
+                return Err(Fail::new(
+                    StatusCode::UriResolutionFailed,
+                    format!("{path} entry {u:?} does not resolve to anything in the catalog"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Collection include/exclude filter: (include?, collection indexes).
+pub(crate) fn collections_filter(
+    filter: &Obj,
+    name: &str,
+    path: &str,
+    ids_code: StatusCode,
+) -> Result<Option<(bool, Vec<u8>)>, Fail> {
+    let Some(c) = api::opt_obj(filter, name, path)? else {
+        return Ok(None);
+    };
+    let ids = api::opt_str_list(c, "Ids", &format!("{path}.Ids"))?;
+    let mode = api::opt_str(c, "Mode", &format!("{path}.Mode"))?.filter(|m| !m.trim().is_empty());
+    if ids.is_empty() {
+        return Err(Fail::new(
+            StatusCode::CollectionIdsEmpty,
+            format!("{path}.Ids must not be empty"),
+        ));
+    }
+    let Some(mode) = mode else {
+        return Err(Fail::new(
+            StatusCode::CollectionModeEmpty,
+            format!("{path}.Mode must be include or exclude"),
+        ));
+    };
+    let include = match api::match_enum(&mode, &["include", "exclude"]) {
+        Some(0) => true,
+        Some(_) => false,
+        None => {
+            return Err(Fail::new(
+                StatusCode::InvalidIncludeExcludeMode,
+                format!("{path}.Mode {mode:?} is not include or exclude"),
+            ));
+        }
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        let Ok(n) = id.trim().parse::<u32>() else {
+            return Err(Fail::new(
+                ids_code,
+                format!("{path}.Ids entry {id:?} is not a valid id"),
+            ));
+        };
+        match COLLECTIONS.iter().position(|c| c.0 == n) {
+            Some(i) => out.push(i as u8),
+            None => {
+                return Err(Fail::new(
+                    StatusCode::NonExistingCollectionId,
+                    format!("{path}.Ids entry {id} does not exist"),
+                ));
+            }
+        }
+    }
+    Ok(Some((include, out)))
+}
+
+/// Parsed filters.
+#[derive(Debug, Default)]
+struct Filters {
+    families: Vec<usize>,
+    orientations: u8,
+    licensing: Vec<usize>,
+    file_types: Vec<usize>,
+    graphic: Vec<usize>,
+    segments: u8,
+    offerings: u8,
+    collections: Option<(bool, Vec<u8>)>,
+    sources: Option<(bool, Vec<u8>)>,
+    exclude_nudity: bool,
+    embeddable_only: bool,
+    white_only: bool,
+    created: Option<(u32, u32)>,
+}
+
+impl Filters {
+    fn keep(&self, a: &Attrs) -> bool {
+        if !self.families.is_empty() && !self.families.contains(&usize::from(a.editorial())) {
+            return false;
+        }
+        if self.orientations != 0 && self.orientations & (1 << a.orientation()) == 0 {
+            return false;
+        }
+        if !self.licensing.is_empty() && !self.licensing.contains(&usize::from(a.licensing())) {
+            return false;
+        }
+        if !self.file_types.is_empty() && !self.file_types.contains(&usize::from(a.file_type())) {
+            return false;
+        }
+        if !self.graphic.is_empty() && !self.graphic.contains(&usize::from(a.graphic())) {
+            return false;
+        }
+        if self.segments != 0 && self.segments & a.segments() == 0 {
+            return false;
+        }
+        if self.offerings != 0 && self.offerings & a.offerings() == 0 {
+            return false;
+        }
+        if let Some((include, ids)) = &self.collections {
+            if ids.contains(&a.collection) != *include {
+                return false;
+            }
+        }
+        if let Some((include, ids)) = &self.sources {
+            if !a.editorial() || ids.contains(&a.collection) != *include {
+                return false;
+            }
+        }
+        if self.exclude_nudity && a.nudity() {
+            return false;
+        }
+        if self.embeddable_only && !a.embeddable() {
+            return false;
+        }
+        if self.white_only && !a.white_background() {
+            return false;
+        }
+        if let Some((from, to)) = self.created {
+            if a.created < from || a.created >= to {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn date_minutes(d: RequestDate) -> u32 {
+    let secs = d.start_millis() / 1000 - catalog::EPOCH_2000;
+    (secs / 60).clamp(0, i64::from(u32::MAX)) as u32
+}
+
+fn parse_date(o: &Obj, name: &str, path: &str) -> Result<Option<RequestDate>, Fail> {
+    match api::opt_str(o, name, path)? {
+        None => Ok(None),
+        Some(s) if s.trim().is_empty() => Ok(None),
+        Some(s) => {
+            // Old clients sent full timestamps; the date part is what counts.
+            let day = s.trim().get(..10).unwrap_or(s.trim());
+            RequestDate::parse(day)
+                .map(Some)
+                .map_err(|_| Fail::invalid(format!("{path} {s:?} is not a YYYY-MM-DD date")))
+        }
+    }
+}
+
+/// Sort orders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sort {
+    Popular,
+    Recent,
+    CreatedDesc,
+    Oldest,
+    Trending,
+}
+
+fn sort_key(s: Sort, a: &Attrs) -> u64 {
+    match s {
+        Sort::Popular => u64::from(a.popularity),
+        Sort::Recent => u64::from(a.submitted),
+        Sort::CreatedDesc => u64::from(a.created),
+        Sort::Oldest => u64::from(u32::MAX - a.created),
+        Sort::Trending => (u64::from(a.created / (60 * 24 * 30)) << 32) | u64::from(a.popularity),
+    }
+}
+
+/// Sorts ids by `key` descending (ties by id) far enough to cut the page `[0, upto)`.
+pub(crate) fn top_sorted(ids: &mut [u32], upto: usize, key: impl Fn(u32) -> u64) {
+    let cmp = |a: &u32, b: &u32| key(*b).cmp(&key(*a)).then(a.cmp(b));
+    if upto < ids.len() && upto > 0 {
+        ids.select_nth_unstable_by(upto - 1, cmp);
+        ids[..upto].sort_unstable_by(cmp);
+    } else {
+        ids.sort_unstable_by(cmp);
+    }
+}
+
+/// SearchForImages on v2 and v1.
+pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let b = &req.body;
+    let key = "SearchForImagesRequestBody";
+    let lang = api::language(b, &format!("{key}.Language"))?;
+    let query = api::req_obj(b, "Query", &format!("{key}.Query"))?;
+    let ro = api::req_obj(b, "ResultOptions", &format!("{key}.ResultOptions"))?;
+    let empty = Obj::new();
+    let filter = api::opt_obj(b, "Filter", &format!("{key}.Filter"))?.unwrap_or(&empty);
+    let fp = format!("{key}.Filter");
+    let qp = format!("{key}.Query");
+    let rp = format!("{key}.ResultOptions");
+
+    let (start, count) = page(ro, &rp, IMAGE_COUNTS)?;
+    let include_keywords =
+        api::opt_bool(ro, "IncludeKeywords", &format!("{rp}.IncludeKeywords"))?.unwrap_or(false);
+    let refinement_set = api::opt_enum(
+        ro,
+        "RefinementOptionsSet",
+        &format!("{rp}.RefinementOptionsSet"),
+        &["RefinementSet1", "RefinementSet2", "RefinementSet3"],
+        StatusCode::InvalidRequest,
+    )?;
+    let editorial_sort = api::opt_enum(
+        ro,
+        "EditorialSortOrder",
+        &format!("{rp}.EditorialSortOrder"),
+        &["MostRecent", "MostPopular", "Trending", "Oldest", "Default"],
+        StatusCode::InvalidItemSortType,
+    )?;
+    let creative_sort = api::opt_enum(
+        ro,
+        "CreativeSortOrder",
+        &format!("{rp}.CreativeSortOrder"),
+        &["MostRecent", "MostPopular"],
+        StatusCode::InvalidItemSortType,
+    )?;
+
+    let mut f = Filters {
+        families: api::enum_list(
+            filter,
+            "ImageFamilies",
+            &format!("{fp}.ImageFamilies"),
+            &["Creative", "Editorial"],
+            StatusCode::InvalidRequest,
+        )?,
+        ..Filters::default()
+    };
+    for o in api::enum_list(
+        filter,
+        "Orientations",
+        &format!("{fp}.Orientations"),
+        ORIENTATIONS,
+        StatusCode::InvalidOrientation,
+    )? {
+        f.orientations |= 1 << o;
+    }
+    f.licensing = api::enum_list(
+        filter,
+        "LicensingModels",
+        &format!("{fp}.LicensingModels"),
+        LICENSING,
+        StatusCode::InvalidRequest,
+    )?;
+    f.file_types = api::enum_list(
+        filter,
+        "FileTypes",
+        &format!("{fp}.FileTypes"),
+        catalog::FILE_TYPES,
+        StatusCode::InvalidRequest,
+    )?;
+    f.graphic = api::enum_list(
+        filter,
+        "GraphicStyles",
+        &format!("{fp}.GraphicStyles"),
+        catalog::GRAPHIC_STYLES,
+        StatusCode::InvalidRequest,
+    )?;
+    // Requests say "Sports" where responses say "Sport"; both are read.
+    for s in api::enum_list(
+        filter,
+        "EditorialSegments",
+        &format!("{fp}.EditorialSegments"),
+        &[
+            "News",
+            "Sport",
+            "Entertainment",
+            "Publicity",
+            "Royalty",
+            "Archival",
+            "Sports",
+        ],
+        StatusCode::InvalidEditorialSegment,
+    )? {
+        f.segments |= 1 << if s == 6 { 1 } else { s };
+    }
+    for o in api::enum_list(
+        filter,
+        "ProductOfferings",
+        &format!("{fp}.ProductOfferings"),
+        &["PremiumAccess", "EditorialSubscription", "EasyAccess"],
+        StatusCode::InvalidProductOffering,
+    )? {
+        let name = ["PremiumAccess", "EditorialSubscription", "EasyAccess"][o];
+        if let Some(bit) = OFFERINGS.iter().position(|x| *x == name) {
+            f.offerings |= 1 << bit;
+        }
+    }
+    f.collections = collections_filter(
+        filter,
+        "Collections",
+        &format!("{fp}.Collections"),
+        StatusCode::InvalidCollectionId,
+    )?;
+    f.sources = collections_filter(
+        filter,
+        "EditorialSources",
+        &format!("{fp}.EditorialSources"),
+        StatusCode::InvalidEditorialSourceId,
+    )?;
+    f.exclude_nudity =
+        api::opt_bool(filter, "ExcludeNudity", &format!("{fp}.ExcludeNudity"))?.unwrap_or(false);
+    f.embeddable_only = api::opt_bool(
+        filter,
+        "EmbedContentOnly",
+        &format!("{fp}.EmbedContentOnly"),
+    )?
+    .unwrap_or(false);
+    f.white_only = api::opt_bool(
+        filter,
+        "WhiteBackgroundOnly",
+        &format!("{fp}.WhiteBackgroundOnly"),
+    )?
+    .unwrap_or(false);
+
+    let idx: &Index = &state.index;
+    // Candidate lists; every list must match (AND). `None` in `lists` means "no match".
+    let mut lists: Vec<&[u32]> = Vec::new();
+    let mut impossible = false;
+    let mut any_query = false;
+
+    let phrase = api::opt_str(query, "SearchPhrase", &format!("{qp}.SearchPhrase"))?;
+    if let Some(p) = phrase.as_deref().filter(|p| !p.trim().is_empty()) {
+        any_query = true;
+        for w in index::tokenize(p) {
+            if index::is_stopword(&w) {
+                continue;
+            }
+            match idx.term(&idx.term_postings, &w) {
+                Some(l) => lists.push(l),
+                None => impossible = true,
+            }
+        }
+    }
+    let keyword_ids = api::opt_str_list(query, "KeywordIds", &format!("{qp}.KeywordIds"))?;
+    for k in &keyword_ids {
+        any_query = true;
+        match keyword_list(idx, k) {
+            Some(l) => lists.push(l),
+            None => impossible = true,
+        }
+    }
+    let persons = api::opt_str_list(query, "SpecificPersons", &format!("{qp}.SpecificPersons"))?;
+    for name in &persons {
+        any_query = true;
+        let pos = PEOPLE
+            .iter()
+            .position(|p| p.eq_ignore_ascii_case(name.trim()));
+        match pos.and_then(|p| idx.keyword_postings.get(catalog::person_kw(p))) {
+            Some(l) => lists.push(l),
+            None => impossible = true,
+        }
+    }
+    let uris = api::opt_str_list(query, "EntityUris", &format!("{qp}.EntityUris"))?;
+    if !uris.is_empty() {
+        any_query = true;
+        for k in entity_keywords(&uris, &format!("{qp}.EntityUris"))? {
+            if let Some(l) = idx.keyword_postings.get(k) {
+                lists.push(l);
+            }
+        }
+    }
+    if let Some(e) = api::opt_int(query, "EventId", &format!("{qp}.EventId"))? {
+        any_query = true;
+        match u64::try_from(e)
+            .ok()
+            .and_then(|e| idx.shape.event_index(e))
+            .and_then(|e| idx.event_postings.get(e as usize))
+        {
+            Some(l) => lists.push(l),
+            None => impossible = true,
+        }
+    }
+    if let Some(range) = api::opt_obj(query, "DateCreatedRange", &format!("{qp}.DateCreatedRange"))?
+    {
+        let rp = format!("{qp}.DateCreatedRange");
+        let from = parse_date(range, "StartDate", &format!("{rp}.StartDate"))?;
+        let to = parse_date(range, "EndDate", &format!("{rp}.EndDate"))?;
+        if from.is_some() || to.is_some() {
+            any_query = true;
+            if !f.families.is_empty() && !f.families.contains(&1) {
+                return Err(Fail::new(
+                    StatusCode::DateCreatedRangeNotApplicable,
+                    "DateCreatedRange applies only when ImageFamilies is empty or has Editorial",
+                ));
+            }
+            let lo = from.map_or(0, date_minutes);
+            // EndDate is inclusive of its whole day.
+            let hi = to.map_or(u32::MAX, |d| date_minutes(d).saturating_add(1440));
+            f.created = Some((lo, hi));
+        }
+    }
+    for (i, r) in api::opt_obj_list(filter, "Refinements", &format!("{fp}.Refinements"))?
+        .into_iter()
+        .enumerate()
+    {
+        let p = format!("{fp}.Refinements[{i}]");
+        let cat = api::req_str(r, "Category", &format!("{p}.Category"))?;
+        let id = api::req_str(r, "Id", &format!("{p}.Id"))?;
+        let list = if cat.eq_ignore_ascii_case("Events") {
+            id.trim()
+                .parse::<u64>()
+                .ok()
+                .and_then(|e| idx.shape.event_index(e))
+                .and_then(|e| idx.event_postings.get(e as usize))
+                .map(Vec::as_slice)
+        } else {
+            keyword_list(idx, &id)
+        };
+        match list {
+            Some(l) => lists.push(l),
+            None => impossible = true,
+        }
+    }
+    if !any_query {
+        return Err(Fail::invalid(format!(
+            "{qp} needs at least one of SearchPhrase, KeywordIds, SpecificPersons, EntityUris, EventId, DateCreatedRange"
+        )));
+    }
+
+    let mut matched: Vec<u32> = if impossible {
+        Vec::new()
+    } else if lists.is_empty() {
+        (0..idx.shape.images)
+            .filter(|&i| idx.attrs.get(i as usize).is_some_and(|a| f.keep(a)))
+            .collect()
+    } else {
+        let mut c = index::intersect(lists);
+        c.retain(|&i| idx.attrs.get(i as usize).is_some_and(|a| f.keep(a)));
+        c
+    };
+    let total = matched.len();
+
+    let creative_only = f.families == [0];
+    let editorial_only = f.families == [1];
+    let ed_sort = match editorial_sort {
+        Some(0) => Sort::Recent,
+        Some(1) => Sort::Popular,
+        Some(2) => Sort::Trending,
+        Some(3) => Sort::Oldest,
+        _ => Sort::CreatedDesc,
+    };
+    let cr_sort = match creative_sort {
+        Some(0) => Sort::Recent,
+        _ => Sort::Popular,
+    };
+    let sort = if editorial_only {
+        ed_sort
+    } else if creative_only {
+        cr_sort
+    } else if f.families.is_empty() {
+        // The legacy combined search cannot rank by relevancy: newest first.
+        Sort::CreatedDesc
+    } else if editorial_sort.is_some() {
+        ed_sort
+    } else {
+        cr_sort
+    };
+
+    let mut done = Done::default();
+    if let Some(l) = lang {
+        done.notices.push(l);
+    }
+    let mut result = Map::new();
+    let sort_names = |m: &mut Map<String, Value>| {
+        let ed = match editorial_sort {
+            Some(0) => "MostRecent",
+            Some(1) => "MostPopular",
+            Some(2) => "Trending",
+            Some(3) => "Oldest",
+            _ => "Default",
+        };
+        m.insert("EditorialSortOrder".into(), json!(ed));
+        m.insert(
+            "CreativeSortOrder".into(),
+            json!(if creative_sort == Some(0) {
+                "MostRecent"
+            } else {
+                "MostPopular"
+            }),
+        );
+    };
+    if total == 0 {
+        sort_names(&mut result);
+        result.insert("Images".into(), json!([]));
+        result.insert("ItemCount".into(), json!(0));
+        result.insert("ItemStartNumber".into(), json!(start));
+        result.insert("ItemTotalCount".into(), json!(0));
+        if refinement_set.is_some() {
+            result.insert("RefinementOptions".into(), json!([]));
+        }
+        done.result = Some(Value::Object(result));
+        return Ok(done.warn(
+            StatusCode::NoImages,
+            "the query and filters matched no images",
+        ));
+    }
+    if start > total {
+        return Err(Fail::new(
+            StatusCode::StartPastTotal,
+            format!("ItemStartNumber {start} lies beyond the {total} matching images"),
+        ));
+    }
+    let refinements = refinement_set.map(|s| refinement_options(idx, &matched, [15, 25, 5][s]));
+    let upto = (start - 1 + count).min(total);
+    top_sorted(&mut matched, upto, |i| {
+        idx.attrs.get(i as usize).map_or(0, |a| sort_key(sort, a))
+    });
+    let images: Vec<Value> = matched[start - 1..upto]
+        .iter()
+        .map(|&i| {
+            render::image(
+                &idx.shape,
+                i,
+                ImageView::Search {
+                    keywords: include_keywords,
+                },
+            )
+        })
+        .collect();
+    sort_names(&mut result);
+    result.insert("ItemCount".into(), json!(images.len()));
+    result.insert("Images".into(), Value::Array(images));
+    result.insert("ItemStartNumber".into(), json!(start));
+    result.insert("ItemTotalCount".into(), json!(total));
+    if let Some(r) = refinements {
+        result.insert("RefinementOptions".into(), r);
+    }
+    done.result = Some(Value::Object(result));
+    Ok(done)
+}
+
+fn keyword_list<'a>(idx: &'a Index, id: &str) -> Option<&'a [u32]> {
+    let n: u64 = id.trim().parse().ok()?;
+    let k = n.checked_sub(catalog::KEYWORD_ID_BASE)?;
+    idx.keyword_postings.get(k as usize).map(Vec::as_slice)
+}
+
+/// Refinement options over the matched set: keyword counts per category plus events.
+/// Large result sets are sampled (the first 20,000 matches) and the counts scaled.
+fn refinement_options(idx: &Index, matched: &[u32], per_category: usize) -> Value {
+    const SAMPLE: usize = 20_000;
+    let sample = &matched[..matched.len().min(SAMPLE)];
+    let scale = matched.len() as f64 / sample.len().max(1) as f64;
+    let mut kw: HashMap<u16, u64> = HashMap::new();
+    let mut events: HashMap<u32, u64> = HashMap::new();
+    for &i in sample {
+        let core = idx.shape.image(i);
+        for k in core.keywords {
+            *kw.entry(k).or_default() += 1;
+        }
+        if let Some(e) = core.event {
+            *events.entry(e).or_default() += 1;
+        }
+    }
+    let mut by_cat: HashMap<&str, Vec<(u64, Value)>> = HashMap::new();
+    for (k, n) in kw {
+        if let Some(def) = catalog::keyword(usize::from(k)) {
+            let count = (n as f64 * scale).round() as u64;
+            by_cat.entry(def.category).or_default().push((
+                count,
+                json!({
+                    "Category": def.category,
+                    "Id": (catalog::KEYWORD_ID_BASE + u64::from(k)).to_string(),
+                    "ImageCount": count,
+                    "Text": def.text,
+                }),
+            ));
+        }
+    }
+    for (e, n) in events {
+        let count = (n as f64 * scale).round() as u64;
+        by_cat.entry("Events").or_default().push((
+            count,
+            json!({
+                "Category": "Events",
+                "Id": render::event_id(e).to_string(),
+                "ImageCount": count,
+                "Text": idx.shape.event(e).name(),
+            }),
+        ));
+    }
+    let mut cats: Vec<_> = by_cat.into_iter().collect();
+    cats.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = Vec::new();
+    for (_, mut opts) in cats {
+        opts.sort_by(|a, b| {
+            b.0.cmp(&a.0).then_with(|| {
+                a.1.get("Id")
+                    .and_then(Value::as_str)
+                    .cmp(&b.1.get("Id").and_then(Value::as_str))
+            })
+        });
+        out.extend(opts.into_iter().take(per_category).map(|(_, v)| v));
+    }
+    Value::Array(out)
+}

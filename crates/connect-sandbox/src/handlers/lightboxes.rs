@@ -1,0 +1,320 @@
+//! The seven lightbox operations. Lightboxes belong to the user of the token.
+
+use super::{paging, user};
+use crate::api::{self, Done, Fail, Request};
+use crate::auth::{Principal, Scheme};
+use crate::catalog::MEDIA_HOST;
+use crate::lightbox::{Item, Lightbox, Refusal, now_millis};
+use crate::state::State;
+use connect_types::{MsDate, StatusCode};
+use serde_json::{Value, json};
+
+const MAX_ASSETS: usize = 500;
+
+fn refusal(r: Refusal, id: u64) -> Fail {
+    match r {
+        Refusal::NotFound => Fail::new(
+            StatusCode::LightboxIdDoesNotExist,
+            format!("lightbox {id} does not exist"),
+        ),
+        Refusal::NotOwner => Fail::new(
+            StatusCode::OperationValidOnlyForLightboxOwner,
+            format!("lightbox {id} belongs to another user"),
+        ),
+    }
+}
+
+fn lightbox_id(b: &api::Obj, key: &str) -> Result<u64, Fail> {
+    let id = api::req_int(b, "LightboxId", &format!("{key}.LightboxId"))?;
+    // A negative id names no lightbox; report it as such rather than as a type error.
+    Ok(u64::try_from(id).unwrap_or(0))
+}
+
+fn name(b: &api::Obj, key: &str) -> Result<String, Fail> {
+    match api::opt_str(b, "LightboxName", &format!("{key}.LightboxName"))? {
+        Some(n) if !n.trim().is_empty() => Ok(n),
+        _ => Err(Fail::new(
+            StatusCode::InvalidLightboxName,
+            format!("{key}.LightboxName must not be null or empty"),
+        )),
+    }
+}
+
+fn text(b: &api::Obj, field: &str, key: &str) -> Result<Option<String>, Fail> {
+    api::opt_str(b, field, &format!("{key}.{field}"))
+}
+
+fn header(lb: &Lightbox) -> Value {
+    json!({
+        "LightboxId": lb.id.to_string(),
+        "LightboxName": lb.name,
+        "ClientName": lb.client_name,
+        "ProjectName": lb.project_name,
+        "DateCreated": MsDate::from_millis(lb.created),
+        "DateModified": MsDate::from_millis(lb.modified),
+        "IsShared": false,
+        "LightboxItemCount": lb.items.len().to_string(),
+        "LightboxUrl": format!("https://www.gettyimages.connect-sandbox.invalid/lightbox/{}", lb.id),
+        "Notes": lb.notes,
+    })
+}
+
+fn asset_ids(state: &State, b: &api::Obj, key: &str) -> Result<Vec<String>, Fail> {
+    let path = format!("{key}.AssetIds");
+    let ids = api::opt_str_list(b, "AssetIds", &path)?;
+    if ids.is_empty() {
+        return Err(Fail::invalid(format!("{path} is required")));
+    }
+    if ids.len() > MAX_ASSETS {
+        return Err(Fail::new(
+            StatusCode::AssetIdListExceedsMaxAllowed,
+            format!(
+                "{path} holds {} ids; at most {MAX_ASSETS} are allowed",
+                ids.len()
+            ),
+        ));
+    }
+    let shape = &state.index.shape;
+    let bad: Vec<&str> = ids
+        .iter()
+        .filter(|id| shape.image_index(id).is_none() && shape.video_index(id).is_none())
+        .map(String::as_str)
+        .collect();
+    if !bad.is_empty() {
+        return Err(Fail::new(
+            StatusCode::InvalidAssets,
+            format!("not asset ids of this catalog: {}", bad.join(", ")),
+        ));
+    }
+    Ok(ids.into_iter().map(|s| s.trim().to_owned()).collect())
+}
+
+/// CreateLightbox.
+pub fn create(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let key = "CreateLightboxRequestBody";
+    let b = &req.body;
+    let n = name(b, key)?;
+    let client = text(b, "ClientName", key)?.unwrap_or_default();
+    let project = text(b, "ProjectName", key)?.unwrap_or_default();
+    let notes = text(b, "Notes", key)?.unwrap_or_default();
+    let owner = user(p, "a lightbox")?;
+    let id = state.lightboxes.create(owner, n, client, project, notes);
+    Ok(Done::result(json!({ "LightboxId": id })))
+}
+
+/// CreateLightboxItems.
+pub fn add_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let key = "CreateLightboxItemsRequestBody";
+    let id = lightbox_id(&req.body, key)?;
+    let ids = asset_ids(state, &req.body, key)?;
+    let owner = user(p, "a lightbox")?;
+    state
+        .lightboxes
+        .with_owned(id, owner, |lb, next_item| {
+            let now = now_millis();
+            for a in ids {
+                if lb.items.iter().any(|i| i.asset_id == a) {
+                    continue;
+                }
+                *next_item += 1;
+                lb.items.push(Item {
+                    asset_id: a,
+                    item_id: 5000 + *next_item,
+                    added: now,
+                });
+            }
+            lb.modified = now;
+        })
+        .map_err(|r| refusal(r, id))?;
+    Ok(Done::empty())
+}
+
+/// DeleteLightboxItems.
+pub fn delete_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let key = "DeleteLightboxItemsRequestBody";
+    let id = lightbox_id(&req.body, key)?;
+    let path = format!("{key}.AssetIds");
+    let ids = api::opt_str_list(&req.body, "AssetIds", &path)?;
+    if ids.is_empty() {
+        return Err(Fail::invalid(format!("{path} is required")));
+    }
+    if ids.len() > MAX_ASSETS {
+        return Err(Fail::new(
+            StatusCode::AssetIdListExceedsMaxAllowed,
+            format!(
+                "{path} holds {} ids; at most {MAX_ASSETS} are allowed",
+                ids.len()
+            ),
+        ));
+    }
+    let owner = user(p, "a lightbox")?;
+    state
+        .lightboxes
+        .with_owned(id, owner, |lb, _| {
+            lb.items
+                .retain(|i| !ids.iter().any(|a| a.trim() == i.asset_id));
+            lb.modified = now_millis();
+        })
+        .map_err(|r| refusal(r, id))?;
+    Ok(Done::empty())
+}
+
+/// DeleteLightbox.
+pub fn delete(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let id = lightbox_id(&req.body, "DeleteLightboxRequestBody")?;
+    let owner = user(p, "a lightbox")?;
+    state
+        .lightboxes
+        .delete(id, owner)
+        .map_err(|r| refusal(r, id))?;
+    Ok(Done::empty())
+}
+
+/// UpdateLightboxHeader: LightboxName is required; omitted optional fields are kept.
+pub fn update(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let key = "UpdateLightboxHeaderRequestBody";
+    let b = &req.body;
+    let id = lightbox_id(b, key)?;
+    let n = name(b, key)?;
+    let client = text(b, "ClientName", key)?;
+    let project = text(b, "ProjectName", key)?;
+    let notes = text(b, "Notes", key)?;
+    let owner = user(p, "a lightbox")?;
+    state
+        .lightboxes
+        .with_owned(id, owner, |lb, _| {
+            lb.name = n;
+            if let Some(c) = client {
+                lb.client_name = c;
+            }
+            if let Some(pn) = project {
+                lb.project_name = pn;
+            }
+            if let Some(no) = notes {
+                lb.notes = no;
+            }
+            lb.modified = now_millis();
+        })
+        .map_err(|r| refusal(r, id))?;
+    Ok(Done::empty())
+}
+
+/// GetLightbox with item paging.
+pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let key = "GetLightboxRequestBody";
+    let b = &req.body;
+    let id = lightbox_id(b, key)?;
+    let vp = format!("{key}.LightboxItemsViewOptions");
+    let view = api::req_obj(b, "LightboxItemsViewOptions", &vp)?;
+    let (start, count) = paging(view, &vp)?;
+    let max_size = api::opt_bool(
+        view,
+        "IncludeMaxSizePerLightboxItem",
+        &format!("{vp}.IncludeMaxSizePerLightboxItem"),
+    )?
+    .unwrap_or(false);
+    let owner = user(p, "a lightbox")?;
+    let lb = state
+        .lightboxes
+        .with_owned(id, owner, |lb, _| lb.clone())
+        .map_err(|r| refusal(r, id))?;
+    let total = lb.items.len();
+    if total > 0 && start > total {
+        return Err(Fail::new(
+            StatusCode::StartPastTotal,
+            format!("ItemStartNumber {start} lies beyond the {total} items"),
+        ));
+    }
+    let shape = &state.index.shape;
+    let items: Vec<Value> = lb
+        .items
+        .iter()
+        .enumerate()
+        .skip(start - 1)
+        .take(count)
+        .map(|(pos, it)| {
+            let url = |kind: &str| format!("{MEDIA_HOST}/{kind}/{}.jpg", it.asset_id);
+            let (title, caption, max) = match shape.image_index(&it.asset_id) {
+                Some(i) => {
+                    let core = shape.image(i);
+                    let largest = shape
+                        .image_sizes(i, &core)
+                        .into_iter()
+                        .max_by_key(|s| u64::from(s.pixel_width) * u64::from(s.pixel_height));
+                    (
+                        crate::catalog::image_title(shape, &core),
+                        crate::catalog::image_caption(shape, &core),
+                        largest.map(|s| (s.pixel_width, s.pixel_height)),
+                    )
+                }
+                None => match shape.video_index(&it.asset_id) {
+                    Some(v) => {
+                        let c = shape.video(v);
+                        let t = crate::catalog::video_title(&c);
+                        (t.clone(), t, Some((1920, 1080)))
+                    }
+                    None => (String::new(), String::new(), None),
+                },
+            };
+            let mut o = json!({
+                "AssetId": it.asset_id,
+                "Comment": "",
+                "DateCreated": MsDate::from_millis(it.added),
+                "DateModified": MsDate::from_millis(it.added),
+                "ItemPosition": pos + 1,
+                "LightboxItemId": it.item_id,
+                "Urls": {
+                    "Preview": url("preview"),
+                    "SmallThumb": url("small-thumb"),
+                    "Thumb": url("thumb"),
+                    "WatermarkPreview": url("preview-watermark"),
+                },
+                "Title": title,
+                "Caption": caption,
+            });
+            if let (true, Some((w, h)), Some(m)) = (max_size, max, o.as_object_mut()) {
+                m.insert("MaxWidthAvailable".into(), json!(w));
+                m.insert("MaxHeightAvailable".into(), json!(h));
+            }
+            o
+        })
+        .collect();
+    Ok(Done::result(json!({
+        "Lightbox": { "LightboxHeader": header(&lb), "LightboxItems": items }
+    })))
+}
+
+/// GetLightboxHeaders with paging.
+pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let key = "GetLightboxHeadersRequestBody";
+    let vp = format!("{key}.ResultsViewOptions");
+    let view = api::req_obj(&req.body, "ResultsViewOptions", &vp)?;
+    let (start, count) = paging(view, &vp)?;
+    let owner = user(p, "a lightbox")?;
+    let all = state.lightboxes.owned_by(owner);
+    if all.is_empty() {
+        // A user without lightboxes is not a failure: an empty page with a warning.
+        return Ok(Done::result(json!({
+            "LightboxHeaders": [],
+            "TotalLightboxHeaderCount": 0,
+        }))
+        .warn(
+            StatusCode::LightboxesNotFound,
+            "this user has no lightboxes",
+        ));
+    }
+    if start > all.len() {
+        return Err(Fail::new(
+            StatusCode::StartPastTotal,
+            format!(
+                "ItemStartNumber {start} lies beyond the {} lightboxes",
+                all.len()
+            ),
+        ));
+    }
+    let page: Vec<Value> = all.iter().skip(start - 1).take(count).map(header).collect();
+    Ok(Done::result(json!({
+        "LightboxHeaders": page,
+        "TotalLightboxHeaderCount": all.len(),
+    })))
+}

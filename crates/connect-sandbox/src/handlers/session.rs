@@ -1,0 +1,61 @@
+//! CreateSession and RenewSession: the legacy token pair.
+
+use crate::api::{self, Done, Fail, Request};
+use crate::auth::{Principal, Scheme, TokenKind};
+use crate::state::State;
+use connect_types::StatusCode;
+use serde_json::json;
+
+fn result(state: &State, user: &str) -> Done {
+    let (token, secure) = state.tokens.issue_session(user);
+    // Whole minutes, rounded up so a short test TTL is not reported as zero.
+    let minutes = state.tokens.ttl().as_secs().div_ceil(60).max(1);
+    Done::result(json!({
+        "AccountId": format!("sandbox-account-{user}"),
+        "SecureToken": secure,
+        "Token": token,
+        "TokenDurationMinutes": minutes,
+    }))
+}
+
+fn check_system(state: &State, body: &api::Obj, key: &str) -> Result<(), Fail> {
+    let id = api::req_str(body, "SystemId", &format!("{key}.SystemId"))?;
+    let pw = api::req_str(body, "SystemPassword", &format!("{key}.SystemPassword"))?;
+    let c = &state.config.credentials;
+    if id != c.system_id || pw != c.system_password {
+        return Err(Fail::new(
+            StatusCode::InvalidSystemIdOrPassword,
+            "the system id or system password is wrong",
+        ));
+    }
+    Ok(())
+}
+
+/// CreateSession.
+pub fn create(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let key = "CreateSessionRequestBody";
+    let b = &req.body;
+    check_system(state, b, key)?;
+    let user = api::req_str(b, "UserName", &format!("{key}.UserName"))?;
+    let pw = api::req_str(b, "UserPassword", &format!("{key}.UserPassword"))?;
+    if !state.config.credentials.user_matches(&user, &pw) {
+        return Err(Fail::new(
+            StatusCode::InvalidUsernameOrPassword,
+            "the user name or password is wrong",
+        ));
+    }
+    Ok(result(state, &user))
+}
+
+/// RenewSession: fresh tokens for the session of the secure token in the header.
+pub fn renew(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    check_system(state, &req.body, "RenewSessionRequestBody")?;
+    let info = p.token.as_deref().and_then(|t| state.tokens.lookup(t));
+    match (info, &p.user) {
+        (Some(i), Some(user)) if i.kind == TokenKind::Secure => Ok(result(state, user)),
+        _ => Err(Fail::new(
+            StatusCode::FailedToRenewToken,
+            "only a secure token from CreateSession or RenewSession can be renewed",
+        )),
+    }
+}

@@ -1,0 +1,441 @@
+//! Listeners, connection handling and request routing.
+
+use crate::auth::Scheme;
+use crate::download::{Content, Range, parse_range};
+use crate::faults::Fault;
+use crate::handlers;
+use crate::lightbox::now_millis;
+use crate::oauth;
+use crate::state::State;
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, Request, Response, StatusCode as Http, header};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
+
+/// Largest request body accepted (1 MiB); larger ones get 413.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// Returned by the service to make hyper close the connection without an answer.
+#[derive(Debug)]
+pub struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+fn json_response(status: Http, v: &Value) -> Response<Body> {
+    let body = serde_json::to_vec(v).unwrap_or_default();
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    r
+}
+
+fn plain(status: Http, text: &'static str) -> Response<Body> {
+    let mut r = Response::new(Body::from(text));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// Reads a request body up to [`MAX_BODY`]; `Err` carries the response to send instead.
+async fn read_body(req: Request<Incoming>) -> Result<bytes::Bytes, Response<Body>> {
+    let too_big = || {
+        let (s, v) = crate::api::envelope(
+            None,
+            Err(
+                crate::api::Fail::invalid("the request body is larger than 1 MiB")
+                    .with_http(Http::PAYLOAD_TOO_LARGE),
+            ),
+            None,
+        );
+        json_response(s, &v)
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut body = req.into_body();
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        drain(&mut body).await;
+        return Err(too_big());
+    }
+    let mut buf = bytes::BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(plain(
+                Http::BAD_REQUEST,
+                "the request body could not be read\n",
+            ));
+        };
+        if let Some(d) = frame.data_ref() {
+            if buf.len() + d.len() > MAX_BODY {
+                drain(&mut body).await;
+                return Err(too_big());
+            }
+            buf.extend_from_slice(d);
+        }
+    }
+    Ok(buf.freeze())
+}
+
+/// Reads and discards up to 16 MiB more of a refused body, so a client that is still sending
+/// gets to read the 413 instead of a reset connection.
+async fn drain(body: &mut Incoming) {
+    let mut left: usize = 16 << 20;
+    while let Some(Ok(frame)) = body.frame().await {
+        let n = frame.data_ref().map_or(0, bytes::Bytes::len);
+        if n >= left {
+            break;
+        }
+        left -= n;
+    }
+}
+
+/// Handles one request.
+pub async fn handle(
+    state: Arc<State>,
+    scheme: Scheme,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, DropConnection> {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let lower = path.trim_end_matches('/').to_ascii_lowercase();
+
+    if lower == "/_sandbox/stats" && method == Method::GET {
+        let v = serde_json::to_value(state.stats.snapshot()).unwrap_or(Value::Null);
+        return Ok(json_response(Http::OK, &v));
+    }
+    if lower == "/_sandbox/stats/reset" && method == Method::POST {
+        state.stats.reset();
+        return Ok(json_response(Http::OK, &json!({"reset": true})));
+    }
+    if lower == "/_sandbox/revoke" && method == Method::POST {
+        let q = req.uri().query().unwrap_or("");
+        let pairs = connect_types::ops::oauth2::decode_form(q);
+        let one = pairs
+            .iter()
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v.clone());
+        let refresh = pairs
+            .iter()
+            .any(|(k, v)| k == "refresh" && (v == "true" || v == "1"));
+        let n = match one {
+            Some(t) => u64::from(state.tokens.revoke(&t)),
+            None => state.tokens.revoke_all(refresh),
+        };
+        state.stats.revoked(n);
+        return Ok(json_response(Http::OK, &json!({"revoked": n})));
+    }
+    if lower.starts_with("/_sandbox/") {
+        return Ok(plain(
+            Http::METHOD_NOT_ALLOWED,
+            "stats: GET; stats/reset and revoke: POST\n",
+        ));
+    }
+    if lower.starts_with("/download/") {
+        if method != Method::GET && method != Method::HEAD {
+            return Ok(plain(Http::METHOD_NOT_ALLOWED, "use GET\n"));
+        }
+        return download(&state, &req, &path, method == Method::HEAD);
+    }
+    if lower == "/oauth2/token" {
+        if method != Method::POST {
+            return Ok(plain(Http::METHOD_NOT_ALLOWED, "use POST\n"));
+        }
+        if let Some(r) = inject(&state).await? {
+            return Ok(r);
+        }
+        let body = match read_body(req).await {
+            Ok(b) => b,
+            Err(r) => return Ok(r),
+        };
+        let (s, v) = oauth::token(&state, scheme, &body);
+        let mut r = json_response(s, &v);
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r.headers_mut()
+            .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        return Ok(r);
+    }
+    if lower == "/oauth2/auth" {
+        let q = req.uri().query().unwrap_or("").to_owned();
+        return Ok(match oauth::authorize(&state, scheme, &q) {
+            oauth::AuthReply::Redirect(loc) => {
+                let mut r = Response::new(Body::empty());
+                *r.status_mut() = Http::FOUND;
+                if let Ok(v) = HeaderValue::from_str(&loc) {
+                    r.headers_mut().insert(header::LOCATION, v);
+                }
+                r
+            }
+            oauth::AuthReply::Error((s, v)) => json_response(s, &v),
+        });
+    }
+    if let Some(op) = handlers::find(&path) {
+        state.stats.operation(op.name);
+        if method != Method::POST {
+            let mut r = plain(
+                Http::METHOD_NOT_ALLOWED,
+                "operations are called with POST\n",
+            );
+            r.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return Ok(r);
+        }
+        if let Some(r) = inject(&state).await? {
+            return Ok(r);
+        }
+        let body = match read_body(req).await {
+            Ok(b) => b,
+            Err(r) => return Ok(r),
+        };
+        let (s, v) = handlers::run(&state, op, scheme, &body);
+        return Ok(json_response(s, &v));
+    }
+    let (s, v) = if handlers::not_emulated(&path) {
+        handlers::not_implemented(&path)
+    } else {
+        handlers::unknown_path(&path)
+    };
+    Ok(json_response(s, &v))
+}
+
+/// Latency and faults for API calls: `Ok(Some(r))` answers with `r` instead.
+async fn inject(state: &State) -> Result<Option<Response<Body>>, DropConnection> {
+    if !state.config.latency.is_zero() {
+        tokio::time::sleep(state.config.latency).await;
+    }
+    match state.faults.next() {
+        None => Ok(None),
+        Some(f) => {
+            state.stats.fault();
+            match f {
+                Fault::Drop => Err(DropConnection),
+                Fault::Unavailable => {
+                    let mut r = plain(
+                        Http::SERVICE_UNAVAILABLE,
+                        "injected fault: service unavailable\n",
+                    );
+                    r.headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                    Ok(Some(r))
+                }
+                Fault::ServiceDown => {
+                    let (s, v) = crate::api::envelope(
+                        None,
+                        Err(crate::api::Fail::new(
+                            connect_types::StatusCode::DependentServiceDown,
+                            "injected fault: a backing system could not be reached",
+                        )),
+                        None,
+                    );
+                    Ok(Some(json_response(s, &v)))
+                }
+            }
+        }
+    }
+}
+
+fn download(
+    state: &Arc<State>,
+    req: &Request<Incoming>,
+    path: &str,
+    head: bool,
+) -> Result<Response<Body>, DropConnection> {
+    let token = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let grant = match state.downloads.check_url(token, now_millis()) {
+        Ok(g) => g,
+        Err(crate::download::TokenError::Expired) => {
+            return Ok(plain(Http::GONE, "this download link has expired\n"));
+        }
+        Err(crate::download::TokenError::Invalid) => {
+            return Ok(plain(Http::NOT_FOUND, "no such download\n"));
+        }
+    };
+    let shape = &state.index.shape;
+    let (size, name) = if grant.kind == 'v' {
+        let core = shape.video(grant.index);
+        let s = shape
+            .video_sizes(&core)
+            .into_iter()
+            .find(|s| s.key == grant.size);
+        (
+            s,
+            format!(
+                "{}_{}.mov",
+                crate::catalog::VIDEO_ID_BASE + u64::from(grant.index),
+                grant.size
+            ),
+        )
+    } else {
+        let core = shape.image(grant.index);
+        let s = shape
+            .image_sizes(grant.index, &core)
+            .into_iter()
+            .find(|s| s.key == grant.size);
+        (
+            s,
+            format!(
+                "{}_{}.jpg",
+                crate::render::image_id(grant.index),
+                grant.size
+            ),
+        )
+    };
+    let Some(size) = size else {
+        return Ok(plain(Http::NOT_FOUND, "no such download\n"));
+    };
+    state.stats.download();
+    let len = size.bytes;
+    let range_header = req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok());
+    let (status, start, end) = match parse_range(range_header, len) {
+        Range::Full => (Http::OK, 0, len),
+        Range::Part(a, b) => (Http::PARTIAL_CONTENT, a, b),
+        Range::Unsatisfiable => {
+            let mut r = plain(Http::RANGE_NOT_SATISFIABLE, "range not satisfiable\n");
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(r);
+        }
+    };
+    let cut = state
+        .config
+        .disconnect_after_bytes
+        .filter(|_| !head && state.downloads.first_cut(token));
+    if cut.is_some() {
+        state.stats.fault();
+    }
+    let sent = end - start;
+    state
+        .stats
+        .download_bytes(cut.map_or(sent, |c| c.min(sent)));
+    let content = Content::new(state.config.seed, &grant, len);
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from_stream(content.stream(start, end, cut))
+    };
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(size.mime) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(sent));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if status == Http::PARTIAL_CONTENT {
+        if let Ok(v) =
+            HeaderValue::from_str(&format!("bytes {start}-{}/{len}", end.saturating_sub(1)))
+        {
+            h.insert(header::CONTENT_RANGE, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "\"{}-{}-{}\"",
+        grant.kind, grant.index, grant.size
+    )) {
+        h.insert(header::ETAG, v);
+    }
+    Ok(r)
+}
+
+/// Accepts connections until `shutdown` turns true, then lets open connections finish.
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    state: Arc<State>,
+    scheme: Scheme,
+    mut shutdown: watch::Receiver<bool>,
+    active: Arc<AtomicUsize>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stopped(&mut shutdown) => break,
+        };
+        let Ok((stream, _)) = accepted else {
+            // Accept errors (e.g. too many open files) are transient; back off briefly.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        let tls = tls.clone();
+        let mut stop = shutdown.clone();
+        let active = active.clone();
+        active.fetch_add(1, Ordering::SeqCst);
+        tokio::spawn(async move {
+            let svc = hyper::service::service_fn(move |req| handle(state.clone(), scheme, req));
+            match tls {
+                Some(acceptor) => {
+                    if let Ok(Ok(s)) = tokio::time::timeout(
+                        std::time::Duration::from_secs(10),
+                        acceptor.accept(stream),
+                    )
+                    .await
+                    {
+                        drive(TokioIo::new(s), svc, &mut stop).await;
+                    }
+                }
+                None => drive(TokioIo::new(stream), svc, &mut stop).await,
+            }
+            active.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
+async fn drive<I, S>(io: I, svc: S, stop: &mut watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    S: hyper::service::Service<
+            Request<Incoming>,
+            Response = Response<Body>,
+            Error = DropConnection,
+        > + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let conn = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(io, svc);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stopped(stop) => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), conn).await;
+        }
+    }
+}
+
+/// Resolves once the shutdown flag is set (the watch guard is dropped before returning, so
+/// callers may await afterwards).
+async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}

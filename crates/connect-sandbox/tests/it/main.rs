@@ -1,0 +1,15 @@
+//! Integration tests: plain HTTP(S) requests (ureq) against in-process sandboxes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod details;
+mod downloads;
+mod input;
+mod lightboxes;
+mod oauth;
+mod search;
+mod security;
+mod session;
+mod stats;
+mod videos;
