@@ -1,1 +1,126 @@
-//! Behaviour suite.
+//! Behaviour suite of the async client: the shared scenarios (in
+//! `connect-blocking/tests/shared/scenarios.rs`, also run by the blocking client) plus what only
+//! an async client has.
+
+// Test helpers outside #[test] functions may unwrap too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// The cross-test lock (`EXCLUSIVE`) is held for a whole test on purpose; each test runs on its
+// own runtime, so no other task of that runtime waits for it.
+#![allow(clippy::await_holding_lock)]
+
+use connect_async as sdk;
+use futures_util::StreamExt;
+
+macro_rules! wait {
+    ($e:expr) => {
+        $e.await
+    };
+}
+
+macro_rules! scenario {
+    ($(#[$m:meta])* fn $name:ident() $body:block) => {
+        $(#[$m])*
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let _shared = EXCLUSIVE.read().unwrap_or_else(|p| p.into_inner());
+            $body
+        }
+    };
+}
+
+macro_rules! scenario_alone {
+    ($(#[$m:meta])* fn $name:ident() $body:block) => {
+        $(#[$m])*
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let _alone = EXCLUSIVE.write().unwrap_or_else(|p| p.into_inner());
+            $body
+        }
+    };
+}
+
+macro_rules! all {
+    ($pages:expr) => {
+        futures_util::StreamExt::collect::<Vec<_>>($pages).await
+    };
+}
+
+/// A raw `POST /oauth2/token` through the crate's own transport.
+async fn post_form(sb: &connect_sandbox::SandboxThread, form: String) -> Vec<u8> {
+    use sdk::Transport;
+    let config = sdk::ClientConfig {
+        root_certificates_pem: vec![sb.ca_pem().as_bytes().to_vec()],
+        ..sdk::ClientConfig::default()
+    };
+    let request = http::Request::post(format!("{}/oauth2/token", sb.https_base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.into_bytes())
+        .unwrap();
+    let response = sdk::ReqwestTransport::new(&config)
+        .unwrap()
+        .send(request)
+        .await
+        .unwrap();
+    let mut body = response.into_body();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        bytes.extend_from_slice(&chunk.unwrap());
+    }
+    bytes
+}
+
+#[path = "../../../connect-blocking/tests/shared/scenarios.rs"]
+mod scenarios;
+use scenarios::*;
+
+scenario! {
+    fn hundred_concurrent_searches_cause_one_token_request() {
+        let sb = start(connect_sandbox::SandboxConfig::default().with_token_ttl(std::time::Duration::from_secs(2)));
+        let c = client(&sb, alice());
+        let run_all = |c: sdk::Client| async move {
+            let tasks: Vec<_> = (0..100)
+                .map(|_| {
+                    let c = c.clone();
+                    tokio::spawn(async move { c.search_images(&search("tree", 3)).await })
+                })
+                .collect();
+            for t in tasks {
+                t.await.unwrap().unwrap();
+            }
+        };
+        run_all(c.clone()).await;
+        let stats = sb.stats();
+        assert_eq!(grants(&stats), 1, "one login for 100 tasks: {stats:?}");
+        assert_eq!(count(&stats.operations, "SearchForImages"), 100);
+        // Past expiry: the 100 tasks wait for one renewal.
+        tokio::time::sleep(std::time::Duration::from_millis(2_200)).await;
+        sb.reset_stats();
+        run_all(c.clone()).await;
+        let stats = sb.stats();
+        assert_eq!(grants(&stats), 1, "one renewal for 100 tasks: {stats:?}");
+        assert_eq!(count(&stats.grants, "refresh_token"), 1, "{stats:?}");
+    }
+}
+
+scenario! {
+    fn a_cancelled_token_request_does_not_block_the_others() {
+        let sb = start(connect_sandbox::SandboxConfig::default().with_latency(std::time::Duration::from_millis(300)));
+        let c = client(&sb, alice());
+        // Cancel the only call while its token request is in flight.
+        let first = c.clone();
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(100), async move {
+            first.search_images(&search("dog", 1)).await
+        })
+        .await;
+        // The next call starts a new token request at once instead of waiting minutes.
+        let t0 = std::time::Instant::now();
+        c.search_images(&search("dog", 1)).await.unwrap();
+        assert!(t0.elapsed() < std::time::Duration::from_secs(10));
+    }
+}
+
+#[test]
+fn client_is_send_and_sync() {
+    fn check<T: Send + Sync + Clone>() {}
+    check::<sdk::Client>();
+}

@@ -1,0 +1,377 @@
+//! The behaviour suite shared by `connect-blocking` and `connect-async`: the same scenarios,
+//! run against each client and an in-process sandbox.
+//!
+//! Each crate's `tests/it/main.rs` includes this file after defining:
+//! - `sdk`: the client crate (`use connect_blocking as sdk;`);
+//! - `wait!(e)`: `e` for the blocking client, `e.await` for the async one;
+//! - `scenario! { fn name() { … } }`: a `#[test]` or a `#[tokio::test]` holding
+//!   [`EXCLUSIVE`] shared, and `scenario_alone!` the same holding it alone;
+//! - `all!(pages)`: every item of a paged listing, as a `Vec<Result<_, _>>`;
+//! - `post_form(sb, body)`: a raw `POST /oauth2/token` through the crate's transport, returning
+//!   the answer's bytes (a `fn` or an `async fn`, called through `wait!`).
+
+use super::{post_form, sdk};
+use connect_sandbox::{LARGE_IMAGE_ID, SandboxConfig, SandboxThread, Stats};
+use sdk::ops::{
+    CreateLightboxItemsRequest, CreateLightboxRequest, DeleteLightboxItemsRequest,
+    DeleteLightboxRequest, GetEventDetailsRequest, GetImageDetailsRequest,
+    GetImageDownloadAuthorizationsRequest, GetLargestImageDownloadAuthorizationsRequest,
+    GetLightboxHeadersRequest, GetLightboxRequest, ImageFamily, SearchForImagesRequest,
+    SearchForVideosRequest, UpdateLightboxHeaderRequest,
+};
+use sdk::{CallOptions, Credentials, ErrorKind, RetryPolicy};
+use std::sync::RwLock;
+use std::time::Duration;
+
+/// Scenarios take it shared; the memory measurement takes it alone, so no other test's
+/// allocations land in its peak.
+pub static EXCLUSIVE: RwLock<()> = RwLock::new(());
+
+pub const CLIENT_ID: &str = "sandbox-client";
+pub const CLIENT_SECRET: &str = "sandbox-client-secret";
+
+pub fn start(config: SandboxConfig) -> SandboxThread {
+    connect_sandbox::Sandbox::start_blocking(config.with_images(2_000)).expect("sandbox starts")
+}
+
+pub fn alice() -> Credentials {
+    Credentials::resource_owner(CLIENT_ID, CLIENT_SECRET, "alice", "alice-password")
+}
+
+pub fn session() -> Credentials {
+    Credentials::session("sandbox", "sandbox-system-password", "bob", "bob-password")
+}
+
+/// A builder aimed at the sandbox's HTTPS listener, trusting its CA.
+pub fn builder(sb: &SandboxThread, credentials: Credentials) -> sdk::ClientBuilder {
+    sdk::Client::builder()
+        .credentials(credentials)
+        .base_url(sb.https_base_url())
+        .root_certificate_pem(sb.ca_pem().as_bytes().to_vec())
+        .request_timeout(Duration::from_secs(30))
+}
+
+pub fn client(sb: &SandboxThread, credentials: Credentials) -> sdk::Client {
+    builder(sb, credentials).build().expect("client builds")
+}
+
+pub fn count(map: &std::collections::BTreeMap<String, u64>, key: &str) -> u64 {
+    map.get(key).copied().unwrap_or(0)
+}
+
+pub fn grants(stats: &Stats) -> u64 {
+    stats.grants.values().sum()
+}
+
+pub fn search(phrase: &str, n: u32) -> SearchForImagesRequest {
+    SearchForImagesRequest::phrase(phrase)
+        .family(ImageFamily::Creative)
+        .count(n)
+}
+
+/// `(VmRSS, VmHWM)` in bytes, from `/proc/self/status`.
+pub fn rss_and_peak() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+scenario! {
+    fn every_seed_operation() {
+        let sb = start(SandboxConfig::default());
+        let c = client(&sb, alice());
+
+        let opts = CallOptions {
+            coordination_id: Some("suite-search".into()),
+            ..CallOptions::default()
+        };
+        let found = wait!(c.execute_with(&search("tree", 5), opts)).unwrap();
+        assert_eq!(found.coordination_id(), Some("suite-search"));
+        assert_eq!(found.result.images.len(), 5);
+        let ids: Vec<String> = found.result.images.iter().filter_map(|i| i.image_id.clone()).collect();
+        let found = wait!(c.search_images(&search("tree", 5))).unwrap();
+        assert!(found.result.item_total_count.unwrap_or(0) >= 5);
+
+        let details = wait!(c.image_details(&GetImageDetailsRequest::ids(ids.clone()))).unwrap();
+        assert_eq!(details.result.images.len(), ids.len());
+        let sizes = &details.result.images[0].sizes_downloadable_images;
+        let size_key = sizes.iter().find_map(|s| s.size_key.clone()).expect("a size key");
+
+        let editorial = wait!(c.search_images(
+            &SearchForImagesRequest::phrase("city").family(ImageFamily::Editorial).count(10)
+        ))
+        .unwrap();
+        let event_id = editorial.result.images.iter().find_map(|i| i.event_ids.first().copied().or(i.event_id));
+        let events = wait!(c.event_details(&GetEventDetailsRequest::ids([event_id.unwrap_or(10_000)]))).unwrap();
+        assert_eq!(events.result.event_result.len(), 1);
+
+        let videos = wait!(c.search_videos(&SearchForVideosRequest::phrase("beach").count(3))).unwrap();
+        assert!(!videos.result.videos.is_empty());
+
+        let auth = wait!(c.image_download_authorizations(
+            &GetImageDownloadAuthorizationsRequest::for_sizes([(ids[0].as_str(), size_key.as_str())])
+        ))
+        .unwrap();
+        assert!(!auth.result.images.is_empty());
+        let largest = wait!(c.largest_image_download_authorizations(
+            &GetLargestImageDownloadAuthorizationsRequest::ids([ids[1].as_str()])
+        ))
+        .unwrap();
+        let token = largest.result.images[0].authorizations[0].download_token.clone().unwrap();
+        let urls = wait!(c.create_download_request(&sdk::ops::CreateDownloadRequest::for_tokens([token]))).unwrap();
+        assert!(urls.result.download_urls[0].url_attachment.is_some());
+
+        // Downloads through the client, both ways in.
+        let mut bytes = Vec::new();
+        let got = wait!(wait!(c.download(&ids[0], &size_key)).unwrap().to_writer(&mut bytes)).unwrap();
+        assert_eq!(got.bytes, bytes.len() as u64);
+        assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
+
+        // Lightboxes, every call.
+        let created = wait!(c.create_lightbox(&CreateLightboxRequest::named("suite"))).unwrap();
+        let id = created.result.lightbox_id.expect("an id");
+        wait!(c.add_lightbox_items(&CreateLightboxItemsRequest::new(id, ids.clone()))).unwrap();
+        let lb = wait!(c.lightbox(&GetLightboxRequest::new(id).items(1, 2))).unwrap();
+        assert_eq!(lb.result.lightbox.unwrap_or_default().lightbox_items.len(), 2);
+        let items = all!(c.lightbox_items_all(GetLightboxRequest::new(id).items(1, 2)));
+        assert_eq!(items.len(), ids.len(), "paged 2 at a time up to the item count");
+        wait!(c.remove_lightbox_items(&DeleteLightboxItemsRequest::new(id, [ids[0].clone()]))).unwrap();
+        let items = all!(c.lightbox_items_all(GetLightboxRequest::new(id)));
+        assert_eq!(items.len(), ids.len() - 1);
+        wait!(c.update_lightbox_header(&UpdateLightboxHeaderRequest::new(id, "renamed"))).unwrap();
+        let headers = wait!(c.lightbox_headers(&GetLightboxHeadersRequest::page(1, 10))).unwrap();
+        assert!(headers.result.lightbox_headers.iter().any(|h| h.lightbox_name.as_deref() == Some("renamed")));
+        let all_headers = all!(c.lightbox_headers_all(GetLightboxHeadersRequest::page(1, 1)));
+        assert_eq!(all_headers.len(), headers.result.lightbox_headers.len());
+        wait!(c.delete_lightbox(&DeleteLightboxRequest::new(id))).unwrap();
+        let gone = wait!(c.lightbox(&GetLightboxRequest::new(id))).unwrap_err();
+        assert_eq!(gone.kind(), ErrorKind::Api);
+
+        // The paged search stops at the total.
+        let mut rare = search("tree", 75);
+        rare.result_options.item_count = 50;
+        let first = wait!(c.search_images(&rare)).unwrap();
+        let total = first.result.item_total_count.unwrap_or(0);
+        if total <= 400 {
+            let every = all!(c.search_images_all(rare));
+            assert_eq!(every.len() as u64, total);
+        }
+        let stats = sb.stats();
+        assert_eq!(count(&stats.grants, "password"), 1, "one login for the whole run: {stats:?}");
+    }
+}
+
+scenario! {
+    fn login_with_each_credential_kind() {
+        let sb = start(SandboxConfig::default());
+        // A refresh token and an access token, obtained out of band.
+        let form = format!(
+            "grant_type=password&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}&username=alice&password=alice-password"
+        );
+        let raw: serde_json::Value = serde_json::from_slice(&wait!(post_form(&sb, form))).unwrap();
+        let refresh = raw["refresh_token"].as_str().unwrap().to_owned();
+        let access = raw["access_token"].as_str().unwrap().to_owned();
+        let kinds = [
+            ("client_credentials", Credentials::client_credentials(CLIENT_ID, CLIENT_SECRET)),
+            ("password", alice()),
+            ("refresh_token", Credentials::refresh_token(CLIENT_ID, CLIENT_SECRET, refresh)),
+            ("CreateSession", session()),
+            ("none", Credentials::access_token(access, None)),
+        ];
+        for (grant, credentials) in kinds {
+            sb.reset_stats();
+            let c = client(&sb, credentials);
+            let r = wait!(c.search_images(&search("dog", 3)));
+            assert!(r.is_ok(), "{grant}: {r:?}");
+            let stats = sb.stats();
+            let expected = u64::from(grant != "none");
+            assert_eq!(count(&stats.grants, grant), expected, "{grant}: {stats:?}");
+            assert_eq!(grants(&stats), expected, "{grant}: {stats:?}");
+        }
+        // Wrong credentials: an auth error that names no secret.
+        let c = client(&sb, Credentials::client_credentials(CLIENT_ID, "sentinel-wrong-secret"));
+        let e = wait!(c.search_images(&search("dog", 3))).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Auth);
+        assert!(!format!("{e} {e:?}").contains("sentinel-wrong-secret"));
+    }
+}
+
+scenario! {
+    fn token_expiring_mid_run_is_renewed_transparently() {
+        let sb = start(SandboxConfig::default().with_token_ttl(Duration::from_secs(3)));
+        // OAuth2 states the lifetime in seconds: renewal happens ahead of expiry, no refusal.
+        let c = client(&sb, alice());
+        for _ in 0..16 {
+            wait!(c.search_images(&search("beach", 1))).unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let stats = sb.stats();
+        assert_eq!(count(&stats.grants, "password"), 1, "{stats:?}");
+        assert!(count(&stats.grants, "refresh_token") >= 2, "{stats:?}");
+        assert_eq!(count(&stats.errors, "AUTH-021"), 0, "{stats:?}");
+        // A legacy session states minutes, so a 3 s lifetime shows as a refusal: renewed anyway.
+        sb.reset_stats();
+        let c = client(&sb, session());
+        for _ in 0..4 {
+            wait!(c.search_images(&search("beach", 1))).unwrap();
+            std::thread::sleep(Duration::from_millis(1_100));
+        }
+        let stats = sb.stats();
+        assert!(grants(&stats) >= 2, "{stats:?}");
+    }
+}
+
+scenario! {
+    fn revoked_token_is_reacquired_once() {
+        let sb = start(SandboxConfig::default());
+        // OAuth2: the refresh token survives the revocation, so one refresh grant does it.
+        // Legacy session: RenewSession with the revoked token is refused, then a fresh
+        // CreateSession (the documented fallback). Either way the call is retried once.
+        let cases = [
+            (alice(), vec![("refresh_token", 1)], 1),
+            (session(), vec![("RenewSession", 1), ("CreateSession", 1)], 2),
+        ];
+        for (credentials, expected_grants, refusals) in cases {
+            let c = client(&sb, credentials);
+            wait!(c.search_images(&search("family", 2))).unwrap();
+            sb.reset_stats();
+            assert!(sb.revoke_all_tokens() >= 1);
+            wait!(c.search_images(&search("family", 2))).unwrap();
+            let stats = sb.stats();
+            assert_eq!(count(&stats.errors, "AUTH-021"), refusals, "{stats:?}");
+            for (grant, n) in &expected_grants {
+                assert_eq!(count(&stats.grants, grant), *n, "{grant}: {stats:?}");
+            }
+            assert_eq!(grants(&stats), expected_grants.len() as u64, "{stats:?}");
+            assert_eq!(count(&stats.operations, "SearchForImages"), 2, "retried once: {stats:?}");
+        }
+    }
+}
+
+scenario! {
+    fn secure_only_call_is_refused_locally_over_http() {
+        let sb = start(SandboxConfig::default());
+        let c = builder(&sb, alice()).base_url(sb.http_base_url()).build().unwrap();
+        let e = wait!(c.create_download_request(&sdk::ops::CreateDownloadRequest::for_tokens(["t"])))
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+        let e = wait!(c.download_largest(LARGE_IMAGE_ID)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused, "no token request over http either: {e}");
+        let stats = sb.stats();
+        assert!(stats.operations.is_empty() && stats.grants.is_empty(), "nothing sent: {stats:?}");
+
+        // With an HTTPS base and a plain-HTTP base for standard calls, both work.
+        let c = builder(&sb, alice()).http_base_url(sb.http_base_url()).build().unwrap();
+        wait!(c.search_images(&search("dog", 1))).unwrap();
+        let d = wait!(c.download(&wait!(c.search_images(&search("dog", 1))).unwrap().result.images[0].image_id.clone().unwrap(), "1"));
+        // Size keys differ per image; any answer but a refusal proves the routing.
+        if let Err(e) = d {
+            assert_ne!(e.kind(), ErrorKind::Refused, "{e}");
+        }
+    }
+}
+
+scenario! {
+    fn retries_through_faults_without_duplicating_lightboxes() {
+        let sb = start(SandboxConfig::default().with_fault_rate(0.25));
+        let policy = RetryPolicy {
+            max_attempts: 8,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(50),
+            ..RetryPolicy::default()
+        };
+        // Session credentials: their answers are envelopes, so injected envelope faults on
+        // the token request are recognised as transient.
+        let c = builder(&sb, session()).retry_policy(policy).build().unwrap();
+        for _ in 0..20 {
+            wait!(c.search_images(&search("city", 3))).unwrap();
+        }
+        let mut created = Vec::new();
+        let mut failed = 0;
+        for i in 0..12 {
+            match wait!(c.create_lightbox(&CreateLightboxRequest::named(format!("faulty-{i}")))) {
+                Ok(r) => created.push(r.result.lightbox_id.unwrap()),
+                Err(_) => failed += 1,
+            }
+        }
+        let headers: Vec<_> = all!(c.lightbox_headers_all(GetLightboxHeadersRequest::page(1, 5)))
+            .into_iter()
+            .map(|h| h.unwrap())
+            .collect();
+        for i in 0..12 {
+            let name = format!("faulty-{i}");
+            let n = headers.iter().filter(|h| h.lightbox_name.as_deref() == Some(name.as_str())).count();
+            assert!(n <= 1, "{name} created {n} times");
+        }
+        for id in &created {
+            assert!(headers.iter().any(|h| h.lightbox_id == Some(*id)), "lightbox {id} listed");
+        }
+        let stats = sb.stats();
+        assert!(stats.faults > 0, "faults were injected: {stats:?}");
+        eprintln!("faults: {}, lightboxes created: {}, failed: {failed}", stats.faults, created.len());
+    }
+}
+
+// Alone (no other scenario runs meanwhile), so the process's peak memory is this download's.
+scenario_alone! {
+    fn large_download_resumes_with_flat_memory() {
+        const SIZE: u64 = 256 * 1024 * 1024;
+        let sb = start(
+            SandboxConfig::default()
+                .with_large_file_bytes(SIZE)
+                .with_disconnect_after_bytes(Some(40 * 1024 * 1024)),
+        );
+        let c = client(&sb, alice());
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("large.jpg");
+        let download = wait!(c.download_largest(LARGE_IMAGE_ID)).unwrap();
+
+        // Linux: writing 5 to clear_refs resets VmHWM to the current RSS, so the peak read
+        // afterwards is this download's. Without it, the peak since start is an upper bound.
+        let (rss_before, _) = rss_and_peak();
+        let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+        let last = std::sync::Arc::new(std::sync::Mutex::new(sdk::Progress::default()));
+        let seen = last.clone();
+        let summary = wait!(download
+            .on_progress(move |p| *seen.lock().unwrap() = p)
+            .to_file(&dest))
+        .unwrap();
+        let (_, peak) = rss_and_peak();
+        let growth = peak.saturating_sub(rss_before);
+        eprintln!(
+            "256 MiB download: peak RSS {} MiB, growth {} MiB (HWM reset: {reset}), {} resume(s)",
+            peak >> 20,
+            growth >> 20,
+            summary.resumes
+        );
+        assert!(growth < 64 * 1024 * 1024, "peak memory grew by {} MiB", growth >> 20);
+        assert_eq!(summary.bytes, SIZE);
+        assert_eq!(summary.resumes, 1, "resumed once after the injected cut");
+        assert_eq!(std::fs::metadata(&dest).unwrap().len(), SIZE);
+        assert!(!dest.with_file_name("large.jpg.part").exists());
+        assert_eq!(*last.lock().unwrap(), sdk::Progress { bytes: SIZE, total: Some(SIZE) });
+        let stats = sb.stats();
+        assert_eq!(stats.downloads, 2, "{stats:?}");
+    }
+}
+
+scenario! {
+    fn secrets_stay_out_of_debug_output() {
+        let sb = start(SandboxConfig::default());
+        let c = client(
+            &sb,
+            Credentials::resource_owner(CLIENT_ID, "sentinel-secret", "alice", "sentinel-password"),
+        );
+        let _ = wait!(c.search_images(&search("dog", 1)));
+        let shown = format!("{c:?} {:?}", builder(&sb, alice()));
+        assert!(!shown.contains("sentinel"), "{shown}");
+        assert!(!shown.contains("alice-password"), "{shown}");
+    }
+}
