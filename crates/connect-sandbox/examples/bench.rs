@@ -1,0 +1,114 @@
+//! Startup time and search latency of the sandbox, for 10,000 and 1,000,000 images.
+//!
+//! Run with `cargo run --release -p connect-sandbox --example bench`. This is a benchmark, not
+//! a test: it prints figures and asserts nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use connect_sandbox::{Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const PHRASES: &[&str] = &[
+    "tree",
+    "beach",
+    "city",
+    "dog",
+    "family",
+    "business",
+    "sunset",
+    "coffee",
+    "mountain",
+    "ocean",
+    "city skyline",
+    "dog beach",
+    "family dinner",
+    "business meeting",
+    "winter snow",
+];
+
+fn main() {
+    for images in [10_000u32, 1_000_000] {
+        let t0 = Instant::now();
+        let sb = Sandbox::start_blocking(SandboxConfig::default().with_images(images))
+            .expect("sandbox starts");
+        let wall = t0.elapsed();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let base = sb.http_base_url();
+        let token = session_token(&agent, &sb);
+        let url = format!("{base}/v2/search/SearchForImages");
+        let search = |i: usize| -> (Duration, u64) {
+            let body = json!({
+                "RequestHeader": {"Token": token},
+                "SearchForImagesRequestBody": {
+                    "Query": {"SearchPhrase": PHRASES[i % PHRASES.len()]},
+                    "Filter": {"ImageFamilies": ["Creative"], "Orientations": ["Horizontal", "Vertical"],
+                               "LicensingModels": ["RoyaltyFree"], "ExcludeNudity": true},
+                    "ResultOptions": {"ItemCount": 75, "ItemStartNumber": 1 + 75 * (i % 3), "IncludeKeywords": true},
+                    "Language": "en-us"
+                }
+            })
+            .to_string();
+            let t = Instant::now();
+            let mut r = agent
+                .post(&url)
+                .header("Content-Type", "application/json")
+                .send(body.as_bytes())
+                .expect("search answers");
+            let text = r.body_mut().read_to_string().expect("body");
+            let d = t.elapsed();
+            let v: Value = serde_json::from_str(&text).expect("json");
+            let n = v["SearchForImagesResult"]["ItemCount"]
+                .as_u64()
+                .unwrap_or(0);
+            (d, n)
+        };
+        for i in 0..20 {
+            search(i);
+        }
+        let mut times = Vec::new();
+        let mut results = 0;
+        for i in 0..300 {
+            let (d, n) = search(i);
+            times.push(d);
+            results += n;
+        }
+        times.sort();
+        let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+        println!(
+            "{images:>9} images: start {:>7.1} ms (index+TLS {:>7.1} ms) | 75-result filtered search over loopback: median {:>6.2} ms, p95 {:>6.2} ms, max {:>6.2} ms ({} searches, {:.1} results each)",
+            wall.as_secs_f64() * 1e3,
+            sb.startup_time().as_secs_f64() * 1e3,
+            pct(0.5).as_secs_f64() * 1e3,
+            pct(0.95).as_secs_f64() * 1e3,
+            times.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+            times.len(),
+            results as f64 / times.len() as f64,
+        );
+        sb.stop();
+    }
+}
+
+fn session_token(agent: &ureq::Agent, sb: &connect_sandbox::SandboxThread) -> String {
+    // Use the OAuth2 endpoint over HTTPS, trusting the sandbox CA.
+    let cert = ureq::tls::Certificate::from_pem(sb.ca_pem().as_bytes()).expect("CA");
+    let tls = ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&[cert]))
+        .build();
+    let secure: ureq::Agent = ureq::Agent::config_builder().tls_config(tls).build().into();
+    let _ = agent;
+    let mut r = secure
+        .post(format!("{}/oauth2/token", sb.https_base_url()))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(
+            "grant_type=password&username=alice&password=alice-password&client_id=sandbox-client&client_secret=sandbox-client-secret"
+                .as_bytes(),
+        )
+        .expect("token");
+    let v: Value =
+        serde_json::from_str(&r.body_mut().read_to_string().expect("body")).expect("json");
+    v["access_token"].as_str().expect("access_token").to_owned()
+}
