@@ -11,10 +11,22 @@ use crate::api::{self, Done, Fail};
 use crate::auth::{Class, Principal, Scheme};
 use crate::state::State;
 use axum::http::StatusCode as Http;
+use connect_types::ops;
 use serde_json::Value;
 
 /// A handler: the state, the caller, the parsed request, the scheme.
 type Handler = fn(&State, &Principal, &api::Request, Scheme) -> Result<Done, Fail>;
+
+/// Re-encodes a result through the shared `connect-types` model of the operation.
+type Encode = fn(&Value) -> Result<Value, serde_json::Error>;
+
+/// Reads a result into the shared wire model `T` and writes it back: the sandbox answers
+/// exactly in the form the SDK's own models encode (documented field names and types).
+fn through<T: serde::de::DeserializeOwned + serde::Serialize>(
+    v: &Value,
+) -> Result<Value, serde_json::Error> {
+    serde_json::to_value(T::deserialize(v)?)
+}
 
 /// One emulated operation.
 pub struct Op {
@@ -29,6 +41,7 @@ pub struct Op {
     /// Security class.
     pub class: Class,
     handler: Handler,
+    encode: Option<Encode>,
 }
 
 impl std::fmt::Debug for Op {
@@ -48,6 +61,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("CreateSessionResult"),
         class: Class::Login,
         handler: session::create,
+        encode: Some(through::<ops::CreateSessionResult>),
     },
     Op {
         name: "RenewSession",
@@ -56,6 +70,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("RenewSessionResult"),
         class: Class::SecureOnly,
         handler: session::renew,
+        encode: Some(through::<ops::RenewSessionResult>),
     },
     Op {
         name: "SearchForImages",
@@ -64,6 +79,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("SearchForImagesResult"),
         class: Class::Standard,
         handler: images::search,
+        encode: Some(through::<ops::SearchForImagesResult>),
     },
     Op {
         name: "SearchForImages",
@@ -72,6 +88,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("SearchForImagesResult"),
         class: Class::Standard,
         handler: images::search,
+        encode: Some(through::<ops::SearchForImagesResult>),
     },
     Op {
         name: "GetImageDetails",
@@ -80,6 +97,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetImageDetailsResult"),
         class: Class::Standard,
         handler: details::images,
+        encode: Some(through::<ops::GetImageDetailsResult>),
     },
     Op {
         name: "GetEventDetails",
@@ -88,6 +106,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetEventDetailsResult"),
         class: Class::Standard,
         handler: details::events,
+        encode: Some(through::<ops::GetEventDetailsResult>),
     },
     Op {
         name: "SearchForVideos",
@@ -96,6 +115,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("SearchForVideosResult"),
         class: Class::Standard,
         handler: videos::search,
+        encode: Some(through::<ops::SearchForVideosResult>),
     },
     Op {
         name: "GetImageDownloadAuthorizations",
@@ -104,6 +124,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetImageDownloadAuthorizationsResult"),
         class: Class::Standard,
         handler: downloads::authorizations_op,
+        encode: Some(through::<ops::GetImageDownloadAuthorizationsResult>),
     },
     Op {
         name: "GetLargestImageDownloadAuthorizations",
@@ -112,6 +133,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetLargestImageDownloadAuthorizationsResult"),
         class: Class::Standard,
         handler: downloads::largest,
+        encode: Some(through::<ops::GetLargestImageDownloadAuthorizationsResult>),
     },
     Op {
         name: "CreateDownloadRequest",
@@ -123,6 +145,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("CreateDownloadRequestResult"),
         class: Class::SecureOnly,
         handler: downloads::create_request,
+        encode: Some(through::<ops::CreateDownloadRequestResult>),
     },
     Op {
         name: "CreateLightbox",
@@ -131,6 +154,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("CreateLightboxResult"),
         class: Class::Standard,
         handler: lightboxes::create,
+        encode: Some(through::<ops::CreateLightboxResult>),
     },
     Op {
         name: "CreateLightboxItems",
@@ -139,6 +163,7 @@ pub static OPS: &[Op] = &[
         result_key: None,
         class: Class::Standard,
         handler: lightboxes::add_items,
+        encode: None,
     },
     Op {
         name: "DeleteLightbox",
@@ -147,6 +172,7 @@ pub static OPS: &[Op] = &[
         result_key: None,
         class: Class::Standard,
         handler: lightboxes::delete,
+        encode: None,
     },
     Op {
         name: "DeleteLightboxItems",
@@ -155,6 +181,7 @@ pub static OPS: &[Op] = &[
         result_key: None,
         class: Class::Standard,
         handler: lightboxes::delete_items,
+        encode: None,
     },
     Op {
         name: "GetLightbox",
@@ -163,6 +190,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetLightboxResult"),
         class: Class::Standard,
         handler: lightboxes::get,
+        encode: Some(through::<ops::GetLightboxResult>),
     },
     Op {
         name: "GetLightboxHeaders",
@@ -171,6 +199,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetLightboxHeadersResult"),
         class: Class::Standard,
         handler: lightboxes::headers,
+        encode: Some(through::<ops::GetLightboxHeadersResult>),
     },
     Op {
         name: "UpdateLightboxHeader",
@@ -179,6 +208,7 @@ pub static OPS: &[Op] = &[
         result_key: None,
         class: Class::Standard,
         handler: lightboxes::update,
+        encode: None,
     },
 ];
 
@@ -222,12 +252,24 @@ pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Value)
         state.stats.grant(op.name);
     }
     let (cid, parsed) = api::parse_request(body, op.body_keys, true);
-    let outcome = parsed.and_then(|req| {
+    let mut outcome = parsed.and_then(|req| {
         let principal = state
             .tokens
             .authorize(scheme, op.class, req.token.as_deref())?;
         (op.handler)(state, &principal, &req, scheme)
     });
+    if let (Ok(done), Some(encode)) = (&mut outcome, op.encode) {
+        if let Some(result) = &done.result {
+            match encode(result) {
+                Ok(v) => done.result = Some(v),
+                // A gap between the catalog and the shared model must not fail the call;
+                // the catalog's own rendering is sent instead.
+                Err(e) => {
+                    tracing::warn!(op = op.name, error = %e, "result does not fit the shared model");
+                }
+            }
+        }
+    }
     if let Err(f) = &outcome {
         for e in &f.entries {
             if let Some(c) = &e.code {
