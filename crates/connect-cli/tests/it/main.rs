@@ -5,6 +5,7 @@
 
 mod commands;
 mod demo;
+mod docs;
 mod download;
 mod errors;
 mod lightbox;
