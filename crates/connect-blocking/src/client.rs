@@ -160,7 +160,7 @@ impl Client {
         match self.inner.transport.send(request) {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                match read_bounded(body) {
+                match read_bounded(body, content_length(&parts.headers)) {
                     Ok(bytes) => Outcome::Response(http::Response::from_parts(parts, bytes)),
                     Err(e) => Outcome::Failed(TransportFailure {
                         message: format!("reading the answer failed: {e}"),
@@ -174,13 +174,25 @@ impl Client {
     }
 }
 
-fn read_bounded(body: Body) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+fn read_bounded(body: Body, length: Option<u64>) -> std::io::Result<Vec<u8>> {
+    // One allocation when the length is announced (bounded, so a lying header cannot reserve
+    // more than the limit).
+    let capacity = length.unwrap_or(0).min(MAX_RESPONSE_BYTES);
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     body.take(MAX_RESPONSE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_RESPONSE_BYTES {
         return Err(std::io::Error::other("the answer is larger than 32 MiB"));
     }
     Ok(bytes)
+}
+
+fn content_length(headers: &http::HeaderMap) -> Option<u64> {
+    headers
+        .get(http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
 }
 
 macro_rules! op_methods {

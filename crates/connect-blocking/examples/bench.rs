@@ -1,0 +1,190 @@
+//! Benchmark of the blocking client against the in-process sandbox on loopback (not a test).
+//!
+//! `cargo run --release -p connect-blocking --example bench [-- ITERATIONS]` prints:
+//! 1. the client's median time per 75-image search (with keywords) divided by the median of a
+//!    raw ureq POST of the same bytes (same agent settings, same token, body read to memory);
+//! 2. decode throughput of that search result: typed (`connect_types`) vs `serde_json::Value`;
+//! 3. download throughput of a 256 MiB file: the client (to a sink) vs `curl` on the same URL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use connect_blocking::ops::{ImageFamily, SearchForImagesRequest};
+use connect_blocking::{Client, Credentials, DownloadTarget};
+use connect_sandbox::{LARGE_IMAGE_ID, Sandbox, SandboxConfig};
+use connect_types::{RequestHeader, Secret};
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let iterations: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(300);
+    let sb = Sandbox::start_blocking(SandboxConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("connect-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    sb.write_ca_pem(&ca).unwrap();
+
+    let client = Client::builder()
+        .credentials(Credentials::resource_owner(
+            "sandbox-client",
+            "sandbox-client-secret",
+            "alice",
+            "alice-password",
+        ))
+        .base_url(sb.https_base_url())
+        .root_certificate_pem(sb.ca_pem().as_bytes().to_vec())
+        .build()
+        .unwrap();
+    let search = SearchForImagesRequest::phrase("tree")
+        .family(ImageFamily::Creative)
+        .count(75)
+        .include_keywords(true);
+
+    // The raw side: the same agent settings, a token of its own, the same envelope bytes.
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::new_with_certs(&[
+                    ureq::tls::Certificate::from_pem(sb.ca_pem().as_bytes()).unwrap(),
+                ]))
+                .build(),
+        )
+        .build()
+        .new_agent();
+    let token = agent
+        .post(format!("{}/oauth2/token", sb.https_base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send("grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-client-secret")
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap();
+    let token: serde_json::Value = serde_json::from_slice(&token).unwrap();
+    let header = RequestHeader {
+        token: Some(Secret::new(token["access_token"].as_str().unwrap())),
+        coordination_id: Some("0123456789abcdef".into()),
+        detail: None,
+    };
+    let body = connect_types::encode_request(&header, &search);
+    let url = format!("{}/v2/search/SearchForImages", sb.https_base_url());
+    let raw = || {
+        let mut r = agent
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .send(&body[..])
+            .unwrap();
+        let mut bytes = Vec::new();
+        r.body_mut().as_reader().read_to_end(&mut bytes).unwrap();
+        bytes
+    };
+
+    // Warm up both (connections, token), then alternate so drift hits both alike.
+    let mut sample = Vec::new();
+    for _ in 0..20 {
+        client.search_images(&search).unwrap();
+        sample = raw();
+    }
+    let (mut t_client, mut t_raw, mut t_raw_typed) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..iterations {
+        let t = Instant::now();
+        let r = client.search_images(&search).unwrap();
+        t_client.push(t.elapsed());
+        assert_eq!(r.result.images.len(), 75);
+        let t = Instant::now();
+        std::hint::black_box(raw());
+        t_raw.push(t.elapsed());
+        let t = Instant::now();
+        let bytes = raw();
+        let typed = connect_types::decode_response::<SearchForImagesRequest>(&bytes).unwrap();
+        std::hint::black_box(typed);
+        t_raw_typed.push(t.elapsed());
+    }
+    let (mc, mr, mt) = (median(t_client), median(t_raw), median(t_raw_typed));
+    println!(
+        "per call (75-image search with keywords, {} bytes, {iterations} calls each, medians):\n  \
+         client {mc:?} / raw ureq POST {mr:?} = {:.3} (target <= 1.10)\n  \
+         client {mc:?} / raw ureq POST + the same typed decode {mt:?} = {:.3}",
+        sample.len(),
+        mc.as_secs_f64() / mr.as_secs_f64(),
+        mc.as_secs_f64() / mt.as_secs_f64(),
+    );
+
+    decode_bench(&sample);
+
+    // Download: one URL, fetched by the client and by curl.
+    let target = {
+        let d = client.download_largest(LARGE_IMAGE_ID).unwrap();
+        d.target().clone()
+    };
+    let size = sb.config().large_file_bytes;
+    let mut t_sdk = Vec::new();
+    let mut t_curl = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let s = client
+            .download_target(DownloadTarget { ..target.clone() })
+            .to_writer(&mut std::io::sink())
+            .unwrap();
+        t_sdk.push(t.elapsed());
+        assert_eq!(s.bytes, size);
+        let t = Instant::now();
+        let out = std::process::Command::new("/usr/bin/curl")
+            .args(["-s", "-f", "--cacert"])
+            .arg(&ca)
+            .args(["-o", "/dev/null", &target.url])
+            .status()
+            .unwrap();
+        t_curl.push(t.elapsed());
+        assert!(out.success());
+    }
+    let mib = size as f64 / (1024.0 * 1024.0);
+    let (ds, dc) = (median(t_sdk), median(t_curl));
+    println!(
+        "download ({mib:.0} MiB over HTTPS): client {:.0} MiB/s, curl {:.0} MiB/s, ratio {:.2} (target >= 0.8)",
+        mib / ds.as_secs_f64(),
+        mib / dc.as_secs_f64(),
+        dc.as_secs_f64() / ds.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn decode_bench(bytes: &[u8]) {
+    let rounds = 300;
+    let time = |f: &dyn Fn()| {
+        let mut v = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            for _ in 0..rounds {
+                f();
+            }
+            v.push(t.elapsed());
+        }
+        median(v)
+    };
+    let typed = time(&|| {
+        let r =
+            connect_types::decode_response::<SearchForImagesRequest>(std::hint::black_box(bytes))
+                .unwrap();
+        std::hint::black_box(r);
+    });
+    let value = time(&|| {
+        let v: serde_json::Value = serde_json::from_slice(std::hint::black_box(bytes)).unwrap();
+        std::hint::black_box(v);
+    });
+    let mbs = |d: Duration| (bytes.len() * rounds) as f64 / d.as_secs_f64() / 1e6;
+    println!(
+        "decode ({} bytes): typed {:.0} MB/s, serde_json::Value {:.0} MB/s, typed/Value {:.2} (target >= 1.0)",
+        bytes.len(),
+        mbs(typed),
+        mbs(value),
+        value.as_secs_f64() / typed.as_secs_f64()
+    );
+}
