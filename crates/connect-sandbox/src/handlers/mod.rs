@@ -243,7 +243,8 @@ pub fn not_emulated(path: &str) -> bool {
     let p = path.trim_end_matches('/');
     NOT_EMULATED.iter().any(|n| same_path(p, n))
         || p.len() > "/v2/download/".len()
-            && p[.."/v2/download/".len()].eq_ignore_ascii_case("/v2/download/")
+            && p.get(.."/v2/download/".len())
+                .is_some_and(|head| head.eq_ignore_ascii_case("/v2/download/"))
 }
 
 /// Runs one API call: envelope, security rules, handler, response envelope.
