@@ -112,6 +112,34 @@ pub struct Global {
     pub sandbox: bool,
 }
 
+impl Global {
+    /// Drops the values that came from `GETTY_*` variables rather than from flags.
+    pub fn forget_env_values(&mut self, matches: &clap::ArgMatches) {
+        let from_env = |id: &str| {
+            matches!(
+                matches.value_source(id),
+                Some(clap::parser::ValueSource::EnvVariable)
+            )
+        };
+        macro_rules! forget {
+            ($($field:ident),*) => {
+                $(if from_env(stringify!($field)) { self.$field = None; })*
+            };
+        }
+        forget!(
+            base_url,
+            http_base_url,
+            ca_cert,
+            client_id,
+            client_secret,
+            username,
+            password,
+            system_id,
+            system_password
+        );
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -452,6 +480,16 @@ mod tests {
     #[test]
     fn command_tree_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn env_values_can_be_told_from_flags() {
+        let m = Cli::command()
+            .try_get_matches_from(["getty-connect", "search", "x", "--username", "flag"])
+            .unwrap();
+        let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
+        cli.global.forget_env_values(&m);
+        assert_eq!(cli.global.username.as_deref(), Some("flag"));
     }
 
     #[test]

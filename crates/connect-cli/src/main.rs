@@ -12,13 +12,21 @@ mod output;
 mod sandbox;
 
 use args::{Cli, Command};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use client::{Api, Ctx};
 use errors::CliError;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if cli.global.sandbox {
+        // The sandbox must never receive the real credentials a shell may export.
+        cli.global.forget_env_values(&matches);
+    }
     init_tracing(cli.global.verbose);
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,29 +56,22 @@ fn run(cli: &Cli) -> Result<(), CliError> {
     }
 }
 
-/// `-v` switches on the SDK's tracing, on stderr so stdout stays clean for `--json`.
+/// `-v` switches on the SDK's tracing, on stderr so stdout stays clean for `--json`; RUST_LOG,
+/// when set, decides instead.
 fn init_tracing(verbose: u8) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
-    let default = match verbose {
-        0 => return init_from_env_only(),
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
+    let filter = match (EnvFilter::try_from_default_env(), verbose) {
+        (Ok(filter), _) => filter,
+        (Err(_), 0) => return,
+        // One -v: each call of the SDK (operation, attempts, status, coordination id).
+        (Err(_), 1) => EnvFilter::new("warn,connect_blocking=debug,connect_auth=debug"),
+        (Err(_), 2) => EnvFilter::new("debug"),
+        (Err(_), _) => EnvFilter::new("trace"),
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(true)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
-}
-
-/// Without `-v`, only an explicit RUST_LOG turns logging on.
-fn init_from_env_only() {
-    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .try_init();
-    }
 }

@@ -340,7 +340,7 @@ impl Bars {
         let total_bytes: u64 = plans.iter().filter_map(|p| p.expected).sum();
         let total = multi.add(ProgressBar::new(total_bytes));
         total.set_style(style(
-            "{prefix:>12} [{bar:40}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+            "{prefix:>11} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
         ));
         total.set_prefix("total");
         total.enable_steady_tick(Duration::from_millis(200));
@@ -357,7 +357,7 @@ impl Bars {
             .multi
             .insert_before(&self.total, ProgressBar::new(p.expected.unwrap_or(0)));
         bar.set_style(style(
-            "{prefix:>12} [{bar:40}] {bytes}/{total_bytes} {binary_bytes_per_sec}",
+            "{prefix:>11} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec}",
         ));
         bar.set_prefix(p.image_id.clone());
         bar.set_position(start);

@@ -216,3 +216,17 @@ fn standard_calls_can_go_over_a_plain_http_base() {
         .success()
         .stdout(predicate::str::contains("Downloaded 1 file"));
 }
+
+#[test]
+fn sandbox_ignores_credentials_exported_for_the_real_service() {
+    crate::cli()
+        .env("GETTY_CONNECT_BASE_URL", "https://connect.gettyimages.com")
+        .env("GETTY_CLIENT_ID", "real-id")
+        .env("GETTY_CLIENT_SECRET", "real-secret")
+        .env("GETTY_USERNAME", "real-user")
+        .env("GETTY_PASSWORD", "real-password")
+        .args(["--sandbox", "search", "tree", "--count", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Page 1 of"));
+}
