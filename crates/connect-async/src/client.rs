@@ -2,7 +2,7 @@
 //! held across an `.await`) and a notification when a token request is answered.
 
 use crate::transport::{Body, Transport};
-use connect_auth::config::{MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY};
+use connect_auth::config::{MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity};
 use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
 use connect_types::{Operation, Response};
 use futures_util::StreamExt;
@@ -205,7 +205,7 @@ impl Client {
         match self.inner.transport.send(request).await {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                match read_bounded(body, content_length(&parts.headers)).await {
+                match read_bounded(body, answer_capacity(&parts.headers)).await {
                     Ok(bytes) => Outcome::Response(http::Response::from_parts(parts, bytes)),
                     Err(e) => Outcome::Failed(TransportFailure {
                         message: format!("reading the answer failed: {e}"),
@@ -219,11 +219,8 @@ impl Client {
     }
 }
 
-async fn read_bounded(mut body: Body, length: Option<u64>) -> std::io::Result<Vec<u8>> {
-    // One allocation when the length is announced (bounded, so a lying header cannot reserve
-    // more than the limit).
-    let capacity = length.unwrap_or(0).min(MAX_RESPONSE_BYTES);
-    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+async fn read_bounded(mut body: Body, capacity: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(capacity);
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
         if (bytes.len() + chunk.len()) as u64 > MAX_RESPONSE_BYTES {
@@ -232,15 +229,6 @@ async fn read_bounded(mut body: Body, length: Option<u64>) -> std::io::Result<Ve
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
-}
-
-fn content_length(headers: &http::HeaderMap) -> Option<u64> {
-    headers
-        .get(http::header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .parse()
-        .ok()
 }
 
 macro_rules! op_methods {

@@ -41,6 +41,17 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest API answer a transport reads (a guard against a runaway server; a 75-image
 /// search with keywords is well under a megabyte).
 pub const MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+/// The capacity to reserve for an API answer: its `Content-Length`, capped at
+/// [`MAX_RESPONSE_BYTES`] so a lying header cannot reserve more.
+pub fn answer_capacity(headers: &http::HeaderMap) -> usize {
+    let length = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    usize::try_from(length.min(MAX_RESPONSE_BYTES)).unwrap_or(0)
+}
+
 /// How long a call waiting for another call's token request sleeps before looking again, in
 /// case a wake-up was missed (the token request's own timeouts bound the real wait).
 pub const TOKEN_WAIT_SAFETY: Duration = Duration::from_millis(500);

@@ -1,7 +1,7 @@
 //! [`Client`]: runs calls through the sans-IO core, one lock around the token state.
 
 use crate::transport::{Body, Transport};
-use connect_auth::config::{MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY};
+use connect_auth::config::{MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity};
 use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
 use connect_types::{Operation, Response};
 use std::fmt;
@@ -160,7 +160,7 @@ impl Client {
         match self.inner.transport.send(request) {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                match read_bounded(body, content_length(&parts.headers)) {
+                match read_bounded(body, answer_capacity(&parts.headers)) {
                     Ok(bytes) => Outcome::Response(http::Response::from_parts(parts, bytes)),
                     Err(e) => Outcome::Failed(TransportFailure {
                         message: format!("reading the answer failed: {e}"),
@@ -174,25 +174,13 @@ impl Client {
     }
 }
 
-fn read_bounded(body: Body, length: Option<u64>) -> std::io::Result<Vec<u8>> {
-    // One allocation when the length is announced (bounded, so a lying header cannot reserve
-    // more than the limit).
-    let capacity = length.unwrap_or(0).min(MAX_RESPONSE_BYTES);
-    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+fn read_bounded(body: Body, capacity: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(capacity);
     body.take(MAX_RESPONSE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_RESPONSE_BYTES {
         return Err(std::io::Error::other("the answer is larger than 32 MiB"));
     }
     Ok(bytes)
-}
-
-fn content_length(headers: &http::HeaderMap) -> Option<u64> {
-    headers
-        .get(http::header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .parse()
-        .ok()
 }
 
 macro_rules! op_methods {

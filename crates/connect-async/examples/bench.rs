@@ -1,0 +1,190 @@
+//! Benchmark of the async client against the in-process sandbox on loopback (not a test).
+//!
+//! `cargo run --release -p connect-async --example bench [-- ITERATIONS]` prints:
+//! 1. the client's median time per 75-image search (with keywords) divided by the median of a
+//!    raw reqwest POST of the same bytes (same client settings, same token, body read to memory);
+//! 2. decode throughput of that search result: typed (`connect_types`) vs `serde_json::Value`;
+//! 3. download throughput of a 256 MiB file: the client (to a sink) vs `curl` on the same URL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use connect_async::ops::{ImageFamily, SearchForImagesRequest};
+use connect_async::{Client, Credentials};
+use connect_sandbox::{LARGE_IMAGE_ID, Sandbox, SandboxConfig};
+use connect_types::{RequestHeader, Secret};
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let iterations: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(300);
+    let sb = Sandbox::start_blocking(SandboxConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("connect-bench-async-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    sb.write_ca_pem(&ca).unwrap();
+
+    let client = Client::builder()
+        .credentials(Credentials::resource_owner(
+            "sandbox-client",
+            "sandbox-client-secret",
+            "alice",
+            "alice-password",
+        ))
+        .base_url(sb.https_base_url())
+        .root_certificate_pem(sb.ca_pem().as_bytes().to_vec())
+        .build()
+        .unwrap();
+    let search = SearchForImagesRequest::phrase("tree")
+        .family(ImageFamily::Creative)
+        .count(75)
+        .include_keywords(true);
+
+    // The raw side: the same client settings, a token of its own, the same envelope bytes.
+    let http = reqwest::Client::builder()
+        .use_rustls_tls()
+        .add_root_certificate(reqwest::Certificate::from_pem(sb.ca_pem().as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let token = http
+        .post(format!("{}/oauth2/token", sb.https_base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-client-secret")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let token: serde_json::Value = serde_json::from_slice(&token).unwrap();
+    let header = RequestHeader {
+        token: Some(Secret::new(token["access_token"].as_str().unwrap())),
+        coordination_id: Some("0123456789abcdef".into()),
+        detail: None,
+    };
+    let body = connect_types::encode_request(&header, &search);
+    let url = format!("{}/v2/search/SearchForImages", sb.https_base_url());
+    let raw = || async {
+        http.post(&url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+    };
+
+    // Warm up both (connections, token), then alternate so drift hits both alike.
+    let mut sample = bytes::Bytes::new();
+    for _ in 0..20 {
+        client.search_images(&search).await.unwrap();
+        sample = raw().await;
+    }
+    let (mut t_client, mut t_raw, mut t_raw_typed) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..iterations {
+        let t = Instant::now();
+        let r = client.search_images(&search).await.unwrap();
+        t_client.push(t.elapsed());
+        assert_eq!(r.result.images.len(), 75);
+        let t = Instant::now();
+        std::hint::black_box(raw().await);
+        t_raw.push(t.elapsed());
+        let t = Instant::now();
+        let bytes = raw().await;
+        let typed = connect_types::decode_response::<SearchForImagesRequest>(&bytes).unwrap();
+        std::hint::black_box(typed);
+        t_raw_typed.push(t.elapsed());
+    }
+    let (mc, mr, mt) = (median(t_client), median(t_raw), median(t_raw_typed));
+    println!(
+        "per call (75-image search with keywords, {} bytes, {iterations} calls each, medians):\n  \
+         client {mc:?} / raw reqwest POST {mr:?} = {:.3} (target <= 1.10)\n  \
+         client {mc:?} / raw reqwest POST + the same typed decode {mt:?} = {:.3}",
+        sample.len(),
+        mc.as_secs_f64() / mr.as_secs_f64(),
+        mc.as_secs_f64() / mt.as_secs_f64(),
+    );
+
+    decode_bench(&sample);
+
+    // Download: one URL, fetched by the client and by curl.
+    let target = client
+        .download_largest(LARGE_IMAGE_ID)
+        .await
+        .unwrap()
+        .target()
+        .clone();
+    let size = sb.config().large_file_bytes;
+    let (mut t_sdk, mut t_curl) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        let t = Instant::now();
+        let s = client
+            .download_target(target.clone())
+            .to_writer(&mut tokio::io::sink())
+            .await
+            .unwrap();
+        t_sdk.push(t.elapsed());
+        assert_eq!(s.bytes, size);
+        let t = Instant::now();
+        let out = tokio::process::Command::new("/usr/bin/curl")
+            .args(["-s", "-f", "--cacert"])
+            .arg(&ca)
+            .args(["-o", "/dev/null", &target.url])
+            .status()
+            .await
+            .unwrap();
+        t_curl.push(t.elapsed());
+        assert!(out.success());
+    }
+    let mib = size as f64 / (1024.0 * 1024.0);
+    let (ds, dc) = (median(t_sdk), median(t_curl));
+    println!(
+        "download ({mib:.0} MiB over HTTPS): client {:.0} MiB/s, curl {:.0} MiB/s, ratio {:.2} (target >= 0.8)",
+        mib / ds.as_secs_f64(),
+        mib / dc.as_secs_f64(),
+        dc.as_secs_f64() / ds.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn decode_bench(bytes: &[u8]) {
+    let rounds = 300;
+    let time = |f: &dyn Fn()| {
+        let mut v = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            for _ in 0..rounds {
+                f();
+            }
+            v.push(t.elapsed());
+        }
+        median(v)
+    };
+    let typed = time(&|| {
+        let r =
+            connect_types::decode_response::<SearchForImagesRequest>(std::hint::black_box(bytes))
+                .unwrap();
+        std::hint::black_box(r);
+    });
+    let value = time(&|| {
+        let v: serde_json::Value = serde_json::from_slice(std::hint::black_box(bytes)).unwrap();
+        std::hint::black_box(v);
+    });
+    let mbs = |d: Duration| (bytes.len() * rounds) as f64 / d.as_secs_f64() / 1e6;
+    println!(
+        "decode ({} bytes): typed {:.0} MB/s, serde_json::Value {:.0} MB/s, typed/Value {:.2} (target >= 1.0)",
+        bytes.len(),
+        mbs(typed),
+        mbs(value),
+        value.as_secs_f64() / typed.as_secs_f64()
+    );
+}
