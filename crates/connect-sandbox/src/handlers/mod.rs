@@ -20,6 +20,26 @@ type Handler = fn(&State, &Principal, &api::Request, Scheme) -> Result<Done, Fai
 /// Re-encodes a result through the shared `connect-types` model of the operation.
 type Encode = fn(&Value) -> Result<Value, serde_json::Error>;
 
+/// Decodes a request body with the shared `connect-types` model; the error names the field.
+type Decode = fn(&Value) -> Result<(), String>;
+
+/// Reads a request body into the shared wire model `T` (lenient: numbers and booleans as
+/// strings, enum values in any casing, unknown fields ignored). The handlers then read the
+/// same body through [`api`]'s accessors, which also accept any key casing.
+fn model<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
+    serde_path_to_error::deserialize::<_, T>(v)
+        .map(|_| ())
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path == "." {
+                format!(": {inner}")
+            } else {
+                format!(".{path}: {inner}")
+            }
+        })
+}
+
 /// Reads a result into the shared wire model `T` and writes it back: the sandbox answers
 /// exactly in the form the SDK's own models encode (documented field names and types).
 fn through<T: serde::de::DeserializeOwned + serde::Serialize>(
@@ -41,6 +61,7 @@ pub struct Op {
     /// Security class.
     pub class: Class,
     handler: Handler,
+    decode: Decode,
     encode: Option<Encode>,
 }
 
@@ -61,6 +82,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("CreateSessionResult"),
         class: Class::Login,
         handler: session::create,
+        decode: model::<ops::CreateSessionRequest>,
         encode: Some(through::<ops::CreateSessionResult>),
     },
     Op {
@@ -70,6 +92,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("RenewSessionResult"),
         class: Class::SecureOnly,
         handler: session::renew,
+        decode: model::<ops::RenewSessionRequest>,
         encode: Some(through::<ops::RenewSessionResult>),
     },
     Op {
@@ -79,6 +102,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("SearchForImagesResult"),
         class: Class::Standard,
         handler: images::search,
+        decode: model::<ops::SearchForImagesRequest>,
         encode: Some(through::<ops::SearchForImagesResult>),
     },
     Op {
@@ -88,6 +112,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("SearchForImagesResult"),
         class: Class::Standard,
         handler: images::search,
+        decode: model::<ops::SearchForImagesRequest>,
         encode: Some(through::<ops::SearchForImagesResult>),
     },
     Op {
@@ -97,6 +122,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetImageDetailsResult"),
         class: Class::Standard,
         handler: details::images,
+        decode: model::<ops::GetImageDetailsRequest>,
         encode: Some(through::<ops::GetImageDetailsResult>),
     },
     Op {
@@ -106,6 +132,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetEventDetailsResult"),
         class: Class::Standard,
         handler: details::events,
+        decode: model::<ops::GetEventDetailsRequest>,
         encode: Some(through::<ops::GetEventDetailsResult>),
     },
     Op {
@@ -115,6 +142,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("SearchForVideosResult"),
         class: Class::Standard,
         handler: videos::search,
+        decode: model::<ops::SearchForVideosRequest>,
         encode: Some(through::<ops::SearchForVideosResult>),
     },
     Op {
@@ -124,6 +152,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetImageDownloadAuthorizationsResult"),
         class: Class::Standard,
         handler: downloads::authorizations_op,
+        decode: model::<ops::GetImageDownloadAuthorizationsRequest>,
         encode: Some(through::<ops::GetImageDownloadAuthorizationsResult>),
     },
     Op {
@@ -133,6 +162,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetLargestImageDownloadAuthorizationsResult"),
         class: Class::Standard,
         handler: downloads::largest,
+        decode: model::<ops::GetLargestImageDownloadAuthorizationsRequest>,
         encode: Some(through::<ops::GetLargestImageDownloadAuthorizationsResult>),
     },
     Op {
@@ -145,6 +175,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("CreateDownloadRequestResult"),
         class: Class::SecureOnly,
         handler: downloads::create_request,
+        decode: model::<ops::CreateDownloadRequest>,
         encode: Some(through::<ops::CreateDownloadRequestResult>),
     },
     Op {
@@ -154,6 +185,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("CreateLightboxResult"),
         class: Class::Standard,
         handler: lightboxes::create,
+        decode: model::<ops::CreateLightboxRequest>,
         encode: Some(through::<ops::CreateLightboxResult>),
     },
     Op {
@@ -163,6 +195,7 @@ pub static OPS: &[Op] = &[
         result_key: None,
         class: Class::Standard,
         handler: lightboxes::add_items,
+        decode: model::<ops::CreateLightboxItemsRequest>,
         encode: None,
     },
     Op {
@@ -172,6 +205,7 @@ pub static OPS: &[Op] = &[
         result_key: None,
         class: Class::Standard,
         handler: lightboxes::delete,
+        decode: model::<ops::DeleteLightboxRequest>,
         encode: None,
     },
     Op {
@@ -181,6 +215,7 @@ pub static OPS: &[Op] = &[
         result_key: None,
         class: Class::Standard,
         handler: lightboxes::delete_items,
+        decode: model::<ops::DeleteLightboxItemsRequest>,
         encode: None,
     },
     Op {
@@ -190,6 +225,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetLightboxResult"),
         class: Class::Standard,
         handler: lightboxes::get,
+        decode: model::<ops::GetLightboxRequest>,
         encode: Some(through::<ops::GetLightboxResult>),
     },
     Op {
@@ -199,6 +235,7 @@ pub static OPS: &[Op] = &[
         result_key: Some("GetLightboxHeadersResult"),
         class: Class::Standard,
         handler: lightboxes::headers,
+        decode: model::<ops::GetLightboxHeadersRequest>,
         encode: Some(through::<ops::GetLightboxHeadersResult>),
     },
     Op {
@@ -208,6 +245,7 @@ pub static OPS: &[Op] = &[
         result_key: None,
         class: Class::Standard,
         handler: lightboxes::update,
+        decode: model::<ops::UpdateLightboxHeaderRequest>,
         encode: None,
     },
 ];
@@ -257,6 +295,9 @@ pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Value)
         let principal = state
             .tokens
             .authorize(scheme, op.class, req.token.as_deref())?;
+        let body = Value::Object(req.body.clone());
+        let key = op.body_keys.first().copied().unwrap_or("the request body");
+        (op.decode)(&body).map_err(|e| Fail::invalid(format!("{key}{e}")))?;
         (op.handler)(state, &principal, &req, scheme)
     });
     if let (Ok(done), Some(encode)) = (&mut outcome, op.encode) {
