@@ -15,6 +15,7 @@ use futures_util::StreamExt;
 use std::fmt;
 use std::path::Path;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tracing::Instrument;
 
 type ProgressFn = Box<dyn FnMut(Progress) + Send>;
 
@@ -152,6 +153,15 @@ impl Download {
         writer: &mut W,
         path: Option<&Path>,
     ) -> Result<DownloadSummary, Error> {
+        let span = tracing::info_span!("connect_download", image_id = %self.target.image_id);
+        self.transfer(writer, path).instrument(span).await
+    }
+
+    async fn transfer<W: AsyncWrite + Unpin + ?Sized>(
+        &mut self,
+        writer: &mut W,
+        path: Option<&Path>,
+    ) -> Result<DownloadSummary, Error> {
         let mut transfer = Transfer::new(self.target.url.as_str());
         loop {
             let request = transfer.request()?;
@@ -183,7 +193,6 @@ impl Download {
             match after {
                 AfterBody::Complete => {
                     tracing::debug!(
-                        image_id = %self.target.image_id,
                         bytes = transfer.progress().bytes,
                         resumes = transfer.resumes(),
                         "download complete"

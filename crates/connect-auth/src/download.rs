@@ -47,7 +47,9 @@ pub struct DownloadSummary {
 }
 
 /// An authorized download: the URL to GET, and what the API said about it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// `Debug` leaves the URL out: it authorizes the download by itself.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DownloadTarget {
     /// The image id.
     pub image_id: String,
@@ -56,6 +58,16 @@ pub struct DownloadTarget {
     /// The URL serving the bytes (`UrlAttachment`). It carries its own authorization, so it is
     /// treated like a secret and never logged.
     pub url: String,
+}
+
+impl std::fmt::Debug for DownloadTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadTarget")
+            .field("image_id", &self.image_id)
+            .field("size_key", &self.size_key)
+            .field("url", &"***")
+            .finish()
+    }
 }
 
 /// The first usable download token among the authorizations of `image_id`.
@@ -151,7 +163,6 @@ pub enum AfterBody {
 }
 
 /// The state of one download: how much is written, the total, resumption.
-#[derive(Debug)]
 pub struct Transfer {
     url: String,
     written: u64,
@@ -163,6 +174,16 @@ pub struct Transfer {
     attempt_bytes: u64,
     stalled: u32,
     resumes: u32,
+}
+
+impl std::fmt::Debug for Transfer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transfer")
+            .field("written", &self.written)
+            .field("total", &self.total)
+            .field("resumes", &self.resumes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Transfer {
@@ -555,6 +576,17 @@ mod tests {
         };
         assert_eq!(url_from(&urls, "1").unwrap(), "https://dl.example/x");
         assert!(url_from(&CreateDownloadRequestResult::default(), "1").is_err());
+    }
+
+    #[test]
+    fn the_url_stays_out_of_debug() {
+        let t = DownloadTarget {
+            image_id: "1".into(),
+            size_key: None,
+            url: "https://dl.example/sentinel-url-token".into(),
+        };
+        assert!(!format!("{t:?}").contains("sentinel"));
+        assert!(!format!("{:?}", Transfer::new(t.url)).contains("sentinel"));
     }
 
     #[test]

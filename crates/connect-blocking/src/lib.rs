@@ -32,7 +32,9 @@ pub use config::ClientBuilder;
 pub use connect_auth::config::ClientConfig;
 pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
 pub use connect_auth::paging::Paged;
-pub use connect_auth::{AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy};
+pub use connect_auth::{
+    AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy, TransportFailure,
+};
 pub use connect_types::{Operation, Response, Secret, ops};
 pub use download::Download;
 pub use paging::Pages;
