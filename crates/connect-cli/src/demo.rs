@@ -59,6 +59,8 @@ struct Tour {
     lightbox_id: Option<u64>,
     dir: Option<PathBuf>,
     keep: bool,
+    /// No progress bars (`--json`).
+    quiet: bool,
 }
 
 impl Tour {
@@ -97,45 +99,78 @@ fn skipped() -> CliError {
     )
 }
 
-/// Runs the tour.
-pub fn run(args: &DemoArgs) -> Result<(), CliError> {
+/// One step's outcome, as `--json` reports it.
+#[derive(Debug, serde::Serialize)]
+struct StepReport {
+    step: usize,
+    title: &'static str,
+    ok: bool,
+    millis: u128,
+    report: String,
+}
+
+/// Runs the tour. With `json`, stdout gets one array of step reports at the end instead of
+/// the running commentary.
+pub fn run(args: &DemoArgs, json: bool) -> Result<(), CliError> {
     let started = Instant::now();
-    let mut tour = Tour::default();
+    let mut tour = Tour {
+        quiet: json,
+        ..Tour::default()
+    };
     if let Some(dir) = &args.keep {
         tour.dir = Some(dir.clone());
         tour.keep = true;
     }
     let n = STEPS.len();
-    output::print_text(&format!(
+    let say = |text: &str| {
+        if json {
+            Ok(())
+        } else {
+            output::print_text(text)
+        }
+    };
+    say(&format!(
         "getty-connect demo: {n} steps through the Connect API, against an embedded sandbox \
          (offline; nothing leaves this machine)\n\n"
     ))?;
-    let mut failed = 0;
+    let mut reports = Vec::with_capacity(n);
     for (i, (title, step)) in STEPS.iter().enumerate() {
-        output::print_text(&format!("[{:>2}/{n}] {title}\n", i + 1))?;
+        say(&format!("[{:>2}/{n}] {title}\n", i + 1))?;
         let t = Instant::now();
         let result = step(&mut tour);
-        let ms = t.elapsed().as_millis();
-        match result {
+        let millis = t.elapsed().as_millis();
+        let (ok, report) = match result {
             Ok(report) => {
                 let mut text = indent(&report);
-                let _ = writeln!(text, "        ok ({ms} ms)\n");
-                output::print_text(&text)?;
+                let _ = writeln!(text, "        ok ({millis} ms)\n");
+                say(&text)?;
+                (true, report)
             }
             Err(e) => {
-                failed += 1;
-                output::print_text(&format!("        FAILED: {}\n\n", e.line()))?;
+                say(&format!("        FAILED: {}\n\n", e.line()))?;
+                (false, e.line())
             }
-        }
+        };
+        reports.push(StepReport {
+            step: i + 1,
+            title,
+            ok,
+            millis,
+            report,
+        });
     }
     cleanup(&mut tour);
+    if json {
+        output::print_json(&reports)?;
+    }
+    let failed = reports.iter().filter(|r| !r.ok).count();
     let took = output::duration(started.elapsed());
     if failed == 0 {
-        output::print_text(&format!("All {n} steps passed in {took}.\n"))
+        say(&format!("All {n} steps passed in {took}.\n"))
     } else {
         Err(CliError::failed(
             format!("demo: {failed} of {n} steps failed"),
-            "see the FAILED lines above; run with -v for the SDK's log",
+            "see the FAILED steps above; run with -v for the SDK's log",
         ))
     }
 }
@@ -442,7 +477,7 @@ fn download_file(t: &mut Tour) -> Result<String, CliError> {
     let ids = vec![LARGE_FIXTURE_ID.to_owned()];
     let plans = download::plan(ctx, &ids, &download::SizeChoice::Largest, &dir)?;
     let started = Instant::now();
-    let bars = download::Bars::new(true, &plans);
+    let bars = download::Bars::new(!t.quiet, &plans);
     let mut reports = Vec::new();
     for p in &plans {
         // A rerun of a finished download must fetch nothing.

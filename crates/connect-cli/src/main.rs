@@ -39,7 +39,7 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<(), CliError> {
     if let Command::Demo(args) = &cli.command {
-        return demo::run(args);
+        return demo::run(args, cli.global.json);
     }
     let ctx = Ctx {
         api: Api::connect(&cli.global)?,

@@ -35,3 +35,13 @@ fn the_demo_passes_every_step() {
             .eval(&text)
     );
 }
+
+#[test]
+fn the_demo_reports_its_steps_as_json() {
+    let out = cli().args(["--json", "demo"]).output().unwrap();
+    assert!(out.status.success());
+    let steps = crate::json_of(&out);
+    let steps = steps.as_array().unwrap();
+    assert!(steps.len() >= 10);
+    assert!(steps.iter().all(|s| s["ok"] == true), "{steps:?}");
+}
