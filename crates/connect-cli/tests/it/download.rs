@@ -105,3 +105,58 @@ fn several_files_with_a_summary_and_quiet_mode() {
         .stdout(predicate::str::is_empty());
     assert!(dir.path().join("100000005-medium.jpg").exists());
 }
+
+#[test]
+fn a_killed_download_resumes_on_the_next_run() {
+    // Image 100000000's master is the sandbox's 256 MiB fixture: big enough to stop half-way.
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("100000000-master.jpg");
+    let part = dir.path().join("100000000-master.jpg.part");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("getty-connect"))
+        .args([
+            "--sandbox",
+            "--json",
+            "download",
+            "100000000",
+            "--largest",
+            "-o",
+        ])
+        .arg(dir.path())
+        .env_remove("GETTY_CONNECT_BASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::metadata(&part).map_or(0, |m| m.len()) < 1024 * 1024
+        && !dest.exists()
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if dest.exists() {
+        // Too fast to catch: leave what an interrupted run would have left.
+        let whole = std::fs::read(&dest).unwrap();
+        std::fs::write(&part, &whole[..whole.len() / 2]).unwrap();
+        std::fs::remove_file(&dest).unwrap();
+    }
+    let had = std::fs::metadata(&part).unwrap().len();
+    assert!(had > 0);
+
+    let out = sandboxed()
+        .args(["--json", "download", "100000000", "--largest", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report = json_of(&out);
+    assert_eq!(report[0]["outcome"], "resumed");
+    assert_eq!(report[0]["resumed_from"].as_u64().unwrap(), had);
+    assert_eq!(
+        std::fs::metadata(&dest).unwrap().len(),
+        expected_size("100000000", "master")
+    );
+    assert!(!part.exists());
+}
