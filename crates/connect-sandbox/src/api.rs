@@ -4,6 +4,8 @@
 
 use axum::http::StatusCode as Http;
 use connect_types::{OverallStatus, ResponseHeader, StatusCode, StatusEntry, StatusType};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// A JSON object.
@@ -63,16 +65,22 @@ impl Fail {
 pub struct Done {
     /// Information and warning entries.
     pub notices: Vec<StatusEntry>,
-    /// The result object, when the operation has one.
-    pub result: Option<Value>,
+    /// The result object (already encoded), when the operation has one.
+    pub result: Option<Box<RawValue>>,
+}
+
+/// Encodes a result object. Serializing these plain models cannot fail; if it ever did, the
+/// result would be left out rather than the server panicking.
+pub fn raw<T: Serialize + ?Sized>(t: &T) -> Option<Box<RawValue>> {
+    serde_json::value::to_raw_value(t).ok()
 }
 
 impl Done {
     /// A success with a result.
-    pub fn result(v: Value) -> Self {
+    pub fn result<T: Serialize + ?Sized>(v: &T) -> Self {
         Done {
             notices: Vec::new(),
-            result: Some(v),
+            result: raw(v),
         }
     }
     /// A success with no result object.
@@ -87,12 +95,12 @@ impl Done {
     }
 }
 
-/// Builds the response envelope body.
+/// Builds the response envelope: `{"ResponseHeader": …, "<ResultKey>": …}` as bytes.
 pub fn envelope(
     coordination_id: Option<String>,
     outcome: Result<Done, Fail>,
     result_key: Option<&str>,
-) -> (Http, Value) {
+) -> (Http, Vec<u8>) {
     let (http, status, list, result) = match outcome {
         Ok(done) => {
             // Information alone keeps "Success"; old clients treat anything else as failure.
@@ -114,15 +122,28 @@ pub fn envelope(
         status_list: list,
         coordination_id,
     };
-    let mut m = Obj::new();
-    m.insert(
-        "ResponseHeader".into(),
-        serde_json::to_value(&header).unwrap_or(Value::Null),
-    );
-    if let (Some(k), Some(r)) = (result_key, result) {
-        m.insert(k.to_owned(), r);
+    let env = Envelope {
+        header: &header,
+        result: result_key.zip(result.as_deref()),
+    };
+    (http, serde_json::to_vec(&env).unwrap_or_default())
+}
+
+struct Envelope<'a> {
+    header: &'a ResponseHeader,
+    result: Option<(&'a str, &'a RawValue)>,
+}
+
+impl Serialize for Envelope<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("ResponseHeader", self.header)?;
+        if let Some((k, v)) = self.result {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
-    (http, Value::Object(m))
 }
 
 /// The parsed request: header fields and the body object.

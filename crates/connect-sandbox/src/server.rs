@@ -45,6 +45,16 @@ fn json_response(status: Http, v: &Value) -> Response<Body> {
     r
 }
 
+fn bytes_response(status: Http, body: Vec<u8>) -> Response<Body> {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    r
+}
+
 fn plain(status: Http, text: &'static str) -> Response<Body> {
     let mut r = Response::new(Body::from(text));
     *r.status_mut() = status;
@@ -66,7 +76,7 @@ async fn read_body(req: Request<Incoming>) -> Result<bytes::Bytes, Response<Body
             ),
             None,
         );
-        json_response(s, &v)
+        bytes_response(s, v)
     };
     let declared = req
         .headers()
@@ -209,14 +219,14 @@ pub async fn handle(
             Err(r) => return Ok(r),
         };
         let (s, v) = handlers::run(&state, op, scheme, &body);
-        return Ok(json_response(s, &v));
+        return Ok(bytes_response(s, v));
     }
     let (s, v) = if handlers::not_emulated(&path) {
         handlers::not_implemented(&path)
     } else {
         handlers::unknown_path(&path)
     };
-    Ok(json_response(s, &v))
+    Ok(bytes_response(s, v))
 }
 
 /// Latency and faults for API calls: `Ok(Some(r))` answers with `r` instead.
@@ -248,7 +258,7 @@ async fn inject(state: &State) -> Result<Option<Response<Body>>, DropConnection>
                         )),
                         None,
                     );
-                    Ok(Some(json_response(s, &v)))
+                    Ok(Some(bytes_response(s, v)))
                 }
             }
         }

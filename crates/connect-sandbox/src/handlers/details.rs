@@ -50,7 +50,7 @@ pub fn images(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
             format!("no image with id {}", missing.join(", ")),
         ));
     }
-    let mut done = Done::result(json!({ "Images": found }));
+    let mut done = Done::result(&connect_types::ops::GetImageDetailsResult { images: found });
     if let Some(l) = lang {
         done.notices.push(l);
     }
@@ -124,7 +124,7 @@ pub fn events(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
             format!("no event with id {}", missing.join(", ")),
         ));
     }
-    let done = Done::result(json!({ "EventResult": out }));
+    let done = Done::result(&json!({ "EventResult": out }));
     Ok(if missing.is_empty() {
         done
     } else {

@@ -129,7 +129,7 @@ fn finish(n: usize, problems: Vec<(StatusCode, String)>, result: Value) -> Resul
             .collect();
         return Err(f);
     }
-    let mut done = Done::result(result);
+    let mut done = Done::result(&result);
     for (c, m) in problems {
         done = done.warn(c, &m);
     }

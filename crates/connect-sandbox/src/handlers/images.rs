@@ -7,8 +7,8 @@ use crate::index::{self, Attrs, Index};
 use crate::render::{self, ImageView};
 use crate::state::State;
 use crate::vocab::{COLLECTIONS, PEOPLE, SUBJECTS};
+use connect_types::ops;
 use connect_types::{RequestDate, StatusCode};
-use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
 /// Page sizes SearchForImages accepts.
@@ -575,35 +575,28 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
     if let Some(l) = lang {
         done.notices.push(l);
     }
-    let mut result = Map::new();
-    let sort_names = |m: &mut Map<String, Value>| {
-        let ed = match editorial_sort {
-            Some(0) => "MostRecent",
-            Some(1) => "MostPopular",
-            Some(2) => "Trending",
-            Some(3) => "Oldest",
-            _ => "Default",
-        };
-        m.insert("EditorialSortOrder".into(), json!(ed));
-        m.insert(
-            "CreativeSortOrder".into(),
-            json!(if creative_sort == Some(0) {
-                "MostRecent"
-            } else {
-                "MostPopular"
-            }),
-        );
+    let editorial_name = match editorial_sort {
+        Some(0) => "MostRecent",
+        Some(1) => "MostPopular",
+        Some(2) => "Trending",
+        Some(3) => "Oldest",
+        _ => "Default",
+    };
+    let creative_name = if creative_sort == Some(0) {
+        "MostRecent"
+    } else {
+        "MostPopular"
+    };
+    let mut result = ops::SearchForImagesResult {
+        editorial_sort_order: Some(ops::EditorialSortOrder::parse(editorial_name)),
+        creative_sort_order: Some(ops::CreativeSortOrder::parse(creative_name)),
+        item_start_number: u32::try_from(start).ok(),
+        item_total_count: Some(total as u64),
+        item_count: Some(0),
+        ..ops::SearchForImagesResult::default()
     };
     if total == 0 {
-        sort_names(&mut result);
-        result.insert("Images".into(), json!([]));
-        result.insert("ItemCount".into(), json!(0));
-        result.insert("ItemStartNumber".into(), json!(start));
-        result.insert("ItemTotalCount".into(), json!(0));
-        if refinement_set.is_some() {
-            result.insert("RefinementOptions".into(), json!([]));
-        }
-        done.result = Some(Value::Object(result));
+        done.result = api::raw(&result);
         return Ok(done.warn(
             StatusCode::NoImages,
             "the query and filters matched no images",
@@ -615,12 +608,14 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
             format!("ItemStartNumber {start} lies beyond the {total} matching images"),
         ));
     }
-    let refinements = refinement_set.map(|s| refinement_options(idx, &matched, [15, 25, 5][s]));
+    if let Some(s) = refinement_set {
+        result.refinement_options = refinement_options(idx, &matched, [15, 25, 5][s]);
+    }
     let upto = (start - 1 + count).min(total);
     top_sorted(&mut matched, upto, |i| {
         idx.attrs.get(i as usize).map_or(0, |a| sort_key(sort, a))
     });
-    let images: Vec<Value> = matched[start - 1..upto]
+    result.images = matched[start - 1..upto]
         .iter()
         .map(|&i| {
             render::image(
@@ -632,15 +627,8 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
             )
         })
         .collect();
-    sort_names(&mut result);
-    result.insert("ItemCount".into(), json!(images.len()));
-    result.insert("Images".into(), Value::Array(images));
-    result.insert("ItemStartNumber".into(), json!(start));
-    result.insert("ItemTotalCount".into(), json!(total));
-    if let Some(r) = refinements {
-        result.insert("RefinementOptions".into(), r);
-    }
-    done.result = Some(Value::Object(result));
+    result.item_count = u32::try_from(result.images.len()).ok();
+    done.result = api::raw(&result);
     Ok(done)
 }
 
@@ -652,7 +640,11 @@ fn keyword_list<'a>(idx: &'a Index, id: &str) -> Option<&'a [u32]> {
 
 /// Refinement options over the matched set: keyword counts per category plus events.
 /// Large result sets are sampled (the first 20,000 matches) and the counts scaled.
-fn refinement_options(idx: &Index, matched: &[u32], per_category: usize) -> Value {
+fn refinement_options(
+    idx: &Index,
+    matched: &[u32],
+    per_category: usize,
+) -> Vec<ops::RefinementOption> {
     const SAMPLE: usize = 20_000;
     let sample = &matched[..matched.len().min(SAMPLE)];
     let scale = matched.len() as f64 / sample.len().max(1) as f64;
@@ -667,31 +659,34 @@ fn refinement_options(idx: &Index, matched: &[u32], per_category: usize) -> Valu
             *events.entry(e).or_default() += 1;
         }
     }
-    let mut by_cat: HashMap<&str, Vec<(u64, Value)>> = HashMap::new();
+    let option = |category: &str, id: String, n: u64, text: String| {
+        let count = (n as f64 * scale).round() as u64;
+        ops::RefinementOption {
+            category: Some(ops::RefinementCategory::parse(category)),
+            id: Some(id),
+            image_count: Some(count),
+            text: Some(text),
+        }
+    };
+    let mut by_cat: HashMap<&str, Vec<ops::RefinementOption>> = HashMap::new();
     for (k, n) in kw {
         if let Some(def) = catalog::keyword(usize::from(k)) {
-            let count = (n as f64 * scale).round() as u64;
-            by_cat.entry(def.category).or_default().push((
-                count,
-                json!({
-                    "Category": def.category,
-                    "Id": (catalog::KEYWORD_ID_BASE + u64::from(k)).to_string(),
-                    "ImageCount": count,
-                    "Text": def.text,
-                }),
+            let id = (catalog::KEYWORD_ID_BASE + u64::from(k)).to_string();
+            by_cat.entry(def.category).or_default().push(option(
+                def.category,
+                id,
+                n,
+                def.text.to_owned(),
             ));
         }
     }
     for (e, n) in events {
-        let count = (n as f64 * scale).round() as u64;
-        by_cat.entry("Events").or_default().push((
-            count,
-            json!({
-                "Category": "Events",
-                "Id": render::event_id(e).to_string(),
-                "ImageCount": count,
-                "Text": idx.shape.event(e).name(),
-            }),
+        let id = render::event_id(e).to_string();
+        by_cat.entry("Events").or_default().push(option(
+            "Events",
+            id,
+            n,
+            idx.shape.event(e).name(),
         ));
     }
     let mut cats: Vec<_> = by_cat.into_iter().collect();
@@ -699,13 +694,11 @@ fn refinement_options(idx: &Index, matched: &[u32], per_category: usize) -> Valu
     let mut out = Vec::new();
     for (_, mut opts) in cats {
         opts.sort_by(|a, b| {
-            b.0.cmp(&a.0).then_with(|| {
-                a.1.get("Id")
-                    .and_then(Value::as_str)
-                    .cmp(&b.1.get("Id").and_then(Value::as_str))
-            })
+            b.image_count
+                .cmp(&a.image_count)
+                .then_with(|| a.id.cmp(&b.id))
         });
-        out.extend(opts.into_iter().take(per_category).map(|(_, v)| v));
+        out.extend(opts.into_iter().take(per_category));
     }
-    Value::Array(out)
+    out
 }

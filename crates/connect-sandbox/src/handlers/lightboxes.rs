@@ -99,7 +99,7 @@ pub fn create(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
     let notes = text(b, "Notes", key)?.unwrap_or_default();
     let owner = user(p, "a lightbox")?;
     let id = state.lightboxes.create(owner, n, client, project, notes);
-    Ok(Done::result(json!({ "LightboxId": id })))
+    Ok(Done::result(&json!({ "LightboxId": id })))
 }
 
 /// CreateLightboxItems.
@@ -279,7 +279,7 @@ pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Don
             o
         })
         .collect();
-    Ok(Done::result(json!({
+    Ok(Done::result(&json!({
         "Lightbox": { "LightboxHeader": header(&lb), "LightboxItems": items }
     })))
 }
@@ -294,7 +294,7 @@ pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
     let all = state.lightboxes.owned_by(owner);
     if all.is_empty() {
         // A user without lightboxes is not a failure: an empty page with a warning.
-        return Ok(Done::result(json!({
+        return Ok(Done::result(&json!({
             "LightboxHeaders": [],
             "TotalLightboxHeaderCount": 0,
         }))
@@ -313,7 +313,7 @@ pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
         ));
     }
     let page: Vec<Value> = all.iter().skip(start - 1).take(count).map(header).collect();
-    Ok(Done::result(json!({
+    Ok(Done::result(&json!({
         "LightboxHeaders": page,
         "TotalLightboxHeaderCount": all.len(),
     })))

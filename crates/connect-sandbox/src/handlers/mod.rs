@@ -13,12 +13,13 @@ use crate::state::State;
 use axum::http::StatusCode as Http;
 use connect_types::ops;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// A handler: the state, the caller, the parsed request, the scheme.
 type Handler = fn(&State, &Principal, &api::Request, Scheme) -> Result<Done, Fail>;
 
 /// Re-encodes a result through the shared `connect-types` model of the operation.
-type Encode = fn(&Value) -> Result<Value, serde_json::Error>;
+type Encode = fn(&RawValue) -> Result<Box<RawValue>, serde_json::Error>;
 
 /// Decodes a request body with the shared `connect-types` model; the error names the field.
 type Decode = fn(&Value) -> Result<(), String>;
@@ -43,9 +44,9 @@ fn model<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
 /// Reads a result into the shared wire model `T` and writes it back: the sandbox answers
 /// exactly in the form the SDK's own models encode (documented field names and types).
 fn through<T: serde::de::DeserializeOwned + serde::Serialize>(
-    v: &Value,
-) -> Result<Value, serde_json::Error> {
-    serde_json::to_value(T::deserialize(v)?)
+    v: &RawValue,
+) -> Result<Box<RawValue>, serde_json::Error> {
+    serde_json::value::to_raw_value(&serde_json::from_str::<T>(v.get())?)
 }
 
 /// One emulated operation.
@@ -103,7 +104,7 @@ pub static OPS: &[Op] = &[
         class: Class::Standard,
         handler: images::search,
         decode: model::<ops::SearchForImagesRequest>,
-        encode: Some(through::<ops::SearchForImagesResult>),
+        encode: None,
     },
     Op {
         name: "SearchForImages",
@@ -113,7 +114,7 @@ pub static OPS: &[Op] = &[
         class: Class::Standard,
         handler: images::search,
         decode: model::<ops::SearchForImagesRequest>,
-        encode: Some(through::<ops::SearchForImagesResult>),
+        encode: None,
     },
     Op {
         name: "GetImageDetails",
@@ -123,7 +124,7 @@ pub static OPS: &[Op] = &[
         class: Class::Standard,
         handler: details::images,
         decode: model::<ops::GetImageDetailsRequest>,
-        encode: Some(through::<ops::GetImageDetailsResult>),
+        encode: None,
     },
     Op {
         name: "GetEventDetails",
@@ -286,7 +287,7 @@ pub fn not_emulated(path: &str) -> bool {
 }
 
 /// Runs one API call: envelope, security rules, handler, response envelope.
-pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Value) {
+pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Vec<u8>) {
     if matches!(op.name, "CreateSession" | "RenewSession") {
         state.stats.grant(op.name);
     }
@@ -353,13 +354,13 @@ pub(crate) fn user<'a>(p: &'a Principal, what: &str) -> Result<&'a str, Fail> {
 }
 
 /// A 404-like envelope for paths that name nothing.
-pub fn unknown_path(path: &str) -> (Http, Value) {
+pub fn unknown_path(path: &str) -> (Http, Vec<u8>) {
     let f = Fail::invalid(format!("no operation at {path}")).with_http(Http::NOT_FOUND);
     api::envelope(None, Err(f), None)
 }
 
 /// A 501 envelope for documented operations the sandbox does not emulate.
-pub fn not_implemented(path: &str) -> (Http, Value) {
+pub fn not_implemented(path: &str) -> (Http, Vec<u8>) {
     let f = Fail::new(
         connect_types::StatusCode::SystemError,
         format!("{path} is a documented operation that connect-sandbox does not emulate"),

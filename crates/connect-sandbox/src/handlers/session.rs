@@ -10,7 +10,7 @@ fn result(state: &State, user: &str) -> Done {
     let (token, secure) = state.tokens.issue_session(user);
     // Whole minutes, rounded up so a short test TTL is not reported as zero.
     let minutes = state.tokens.ttl().as_secs().div_ceil(60).max(1);
-    Done::result(json!({
+    Done::result(&json!({
         "AccountId": format!("sandbox-account-{user}"),
         "SecureToken": secure,
         "Token": token,

@@ -231,7 +231,7 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
         done.notices.push(l);
     }
     if total == 0 {
-        done.result = Some(json!({
+        done.result = api::raw(&json!({
             "Videos": [], "ItemCount": 0, "ItemStartNumber": start, "ItemTotalCount": 0
         }));
         return Ok(done.warn(StatusCode::NoVideos, "the query matched no videos"));
@@ -265,7 +265,7 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
         .iter()
         .map(|&v| video_json(state, v, expires))
         .collect();
-    done.result = Some(json!({
+    done.result = api::raw(&json!({
         "ItemCount": videos.len(),
         "ItemStartNumber": start,
         "ItemTotalCount": total,
