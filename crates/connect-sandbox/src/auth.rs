@@ -62,11 +62,21 @@ pub struct Principal {
 }
 
 /// The live tokens.
-#[derive(Debug)]
 pub struct TokenStore {
     tokens: Mutex<HashMap<String, TokenInfo>>,
     rng: Mutex<Rng>,
     ttl: Duration,
+}
+
+impl std::fmt::Debug for TokenStore {
+    // Tokens are secrets: only their number is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.tokens.lock().map_or(0, |m| m.len());
+        f.debug_struct("TokenStore")
+            .field("live", &n)
+            .field("ttl", &self.ttl)
+            .finish()
+    }
 }
 
 /// Refresh tokens live a year, as documented.

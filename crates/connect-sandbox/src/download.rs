@@ -33,10 +33,15 @@ pub enum TokenError {
 }
 
 /// Signing secret and the set of URLs already cut by disconnect injection.
-#[derive(Debug)]
 pub struct Downloads {
     secret: u64,
     cut: Mutex<HashSet<String>>,
+}
+
+impl std::fmt::Debug for Downloads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Downloads").finish_non_exhaustive()
+    }
 }
 
 impl Downloads {

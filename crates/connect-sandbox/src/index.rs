@@ -99,7 +99,6 @@ pub fn is_stopword(t: &str) -> bool {
 }
 
 /// The catalog with its search index.
-#[derive(Debug)]
 pub struct Index {
     /// The catalog's shape (seed and counts).
     pub shape: Shape,
@@ -117,6 +116,16 @@ pub struct Index {
     pub video_term_postings: Vec<Vec<u32>>,
     /// Subject keyword → sorted video indexes.
     pub video_keyword_postings: Vec<Vec<u32>>,
+}
+
+impl std::fmt::Debug for Index {
+    // The postings run to millions of entries; show their size only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("shape", &self.shape)
+            .field("terms", &self.terms.len())
+            .finish_non_exhaustive()
+    }
 }
 
 struct Part {

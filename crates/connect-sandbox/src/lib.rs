@@ -69,13 +69,23 @@ use tokio::sync::watch;
 pub const LARGE_IMAGE_ID: &str = "100000000";
 
 /// What both handles expose: addresses, the CA, credentials, counters and test hooks.
-#[derive(Debug)]
 pub struct SandboxInfo {
     state: Arc<State>,
     http_addr: SocketAddr,
     https_addr: SocketAddr,
     ca_pem: String,
     startup: Duration,
+}
+
+impl std::fmt::Debug for SandboxInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxInfo")
+            .field("http", &self.http_addr)
+            .field("https", &self.https_addr)
+            .field("images", &self.state.config.images)
+            .field("seed", &self.state.config.seed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SandboxInfo {

@@ -184,3 +184,13 @@ fn revoked_tokens_fail_until_reacquired() {
     assert!(v["revoked"].as_u64().unwrap() >= 2);
     assert!(sb.stats().revocations >= 5);
 }
+
+#[test]
+fn debug_output_is_short_and_shows_no_tokens() {
+    let sb = shared();
+    let c = Client::new(sb);
+    let (standard, secure) = c.session("alice");
+    let dbg = format!("{sb:?}");
+    assert!(dbg.len() < 300, "{dbg}");
+    assert!(!dbg.contains(&standard) && !dbg.contains(&secure), "{dbg}");
+}
