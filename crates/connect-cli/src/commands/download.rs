@@ -325,7 +325,8 @@ pub fn summary(reports: &[FileReport], elapsed: Duration) -> String {
 pub struct Bars {
     multi: MultiProgress,
     total: ProgressBar,
-    shown: bool,
+    // With one file the total bar would only repeat the file's; it is then kept but not drawn.
+    total_drawn: bool,
 }
 
 impl Bars {
@@ -338,24 +339,33 @@ impl Bars {
         };
         let multi = MultiProgress::with_draw_target(target);
         let total_bytes: u64 = plans.iter().filter_map(|p| p.expected).sum();
-        let total = multi.add(ProgressBar::new(total_bytes));
-        total.set_style(style(
-            "{prefix:>11} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
-        ));
-        total.set_prefix("total");
-        total.enable_steady_tick(Duration::from_millis(200));
+        let total_drawn = plans.len() > 1;
+        let total = if total_drawn {
+            let total = multi.add(ProgressBar::new(total_bytes));
+            total.set_style(style(
+                "{prefix:>11} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+            ));
+            total.set_prefix("total");
+            total.enable_steady_tick(Duration::from_millis(200));
+            total
+        } else {
+            ProgressBar::hidden()
+        };
         Self {
             multi,
             total,
-            shown: show,
+            total_drawn,
         }
     }
 
     /// A bar for one file, starting at what is on disk already.
     pub fn file(&self, p: &Plan, start: u64) -> ProgressBar {
-        let bar = self
-            .multi
-            .insert_before(&self.total, ProgressBar::new(p.expected.unwrap_or(0)));
+        let bar = ProgressBar::new(p.expected.unwrap_or(0));
+        let bar = if self.total_drawn {
+            self.multi.insert_before(&self.total, bar)
+        } else {
+            self.multi.add(bar)
+        };
         bar.set_style(style(
             "{prefix:>11} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec}",
         ));
@@ -385,13 +395,11 @@ impl Bars {
         })
     }
 
-    /// A line above the bars (or plainly, when they are hidden), on stdout.
+    /// A line on stdout that does not tear the bars.
     pub fn println(&self, line: &str) {
-        if self.shown && !self.multi.is_hidden() {
-            let _ = self.multi.println(line);
-        } else {
+        self.multi.suspend(|| {
             let _ = output::print_text(&format!("{line}\n"));
-        }
+        });
     }
 
     /// A line on stderr that does not tear the bars.
