@@ -216,9 +216,11 @@ impl Api {
         let url = download.target().url.clone();
         progress(have, None);
         let mut stalled = 0;
+        // The lowest offset any attempt wrote from: 0 if the server sent the whole file again.
+        let mut from = have;
         loop {
             let before = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
-            match self.resume_once(&url, &part, &mut progress) {
+            match self.resume_once(&url, &part, &mut progress, &mut from) {
                 Ok(()) => break,
                 Err(e) => {
                     let after = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
@@ -232,7 +234,7 @@ impl Api {
         }
         std::fs::rename(&part, dest)
             .map_err(|e| CliError::io(format!("renaming {}", part.display()), e))?;
-        Ok(Transferred { resumed_from: have })
+        Ok(Transferred { resumed_from: from })
     }
 
     /// One ranged GET that appends the missing bytes to `part`.
@@ -241,6 +243,7 @@ impl Api {
         url: &str,
         part: &Path,
         progress: &mut ProgressSink,
+        from: &mut u64,
     ) -> Result<(), ResumeError> {
         let have = std::fs::metadata(part).map(|m| m.len()).unwrap_or(0);
         let request = http::Request::get(url)
@@ -264,6 +267,19 @@ impl Api {
             (200, _) => (0, content_length(response.headers())),
             // Nothing left to fetch: the part file is already whole.
             (416, Some((_, Some(total)))) if total == have => return Ok(()),
+            // The part file does not fit this download (longer than the file, or a range the
+            // server will not honour): start it over rather than keep bad bytes.
+            (206 | 416, _) => {
+                *from = 0;
+                std::fs::remove_file(part)
+                    .map_err(|e| ResumeError::fatal(download::write_error(Some(part), e)))?;
+                return Err(ResumeError::retry(connect_auth::Error::Transport {
+                    operation: "download",
+                    message: "the partial file did not match the server's; starting over".into(),
+                    reached_server: true,
+                    source: None,
+                }));
+            }
             _ => {
                 let error = connect_auth::Error::Http {
                     operation: "download",
@@ -277,6 +293,7 @@ impl Api {
                 });
             }
         };
+        *from = (*from).min(start);
         let file = if start == 0 {
             std::fs::File::create(part)
         } else {
