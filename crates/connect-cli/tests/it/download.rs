@@ -160,3 +160,24 @@ fn a_killed_download_resumes_on_the_next_run() {
     );
     assert!(!part.exists());
 }
+
+#[test]
+fn a_partial_file_longer_than_the_download_is_started_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let want = expected_size("100000007", "small");
+    std::fs::write(
+        dir.path().join("100000007-small.jpg.part"),
+        vec![0u8; want as usize + 10],
+    )
+    .unwrap();
+    let out = sandboxed()
+        .args(["--json", "download", "100000007", "--size", "small", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json_of(&out)[0]["outcome"], "downloaded");
+    let bytes = std::fs::read(dir.path().join("100000007-small.jpg")).unwrap();
+    assert_eq!(bytes.len() as u64, want);
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8]);
+}
