@@ -48,43 +48,4 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
     " (connect-async)"
 );
 
-fn trace_send(span: &tracing::Span, purpose: connect_auth::Purpose) {
-    match purpose {
-        connect_auth::Purpose::Call { attempt } => {
-            span.record("attempt", attempt);
-            tracing::debug!(attempt, "sending");
-        }
-        connect_auth::Purpose::Auth { grant } => {
-            tracing::debug!(grant = grant.name(), "sending a token request");
-        }
-    }
-}
-
-fn trace_outcome(
-    span: &tracing::Span,
-    purpose: connect_auth::Purpose,
-    outcome: &connect_auth::Outcome,
-) {
-    match outcome {
-        connect_auth::Outcome::Response(r) => {
-            if let connect_auth::Purpose::Call { .. } = purpose {
-                span.record("status", r.status().as_u16());
-            }
-            tracing::debug!(
-                status = r.status().as_u16(),
-                bytes = r.body().len(),
-                "answer"
-            );
-        }
-        connect_auth::Outcome::Failed(f) => {
-            tracing::debug!(error = %f.message, reached_server = f.reached_server, "no answer");
-        }
-    }
-}
-
-fn trace_done<T>(result: &Result<Response<T>, Error>) {
-    match result {
-        Ok(_) => tracing::debug!("call succeeded"),
-        Err(e) => tracing::debug!(error = %e, kind = ?e.kind(), "call failed"),
-    }
-}
+connect_auth::call_tracing!();

@@ -232,6 +232,222 @@ fn missing_error(names: &[&str], what: &str) -> Error {
     ))
 }
 
+/// Defines a transport crate's `ClientBuilder` (and `Client::builder`, `Client::from_env`,
+/// `Client::builder_from_env`) over [`ClientConfig`], so both transports offer the same builder.
+///
+/// Expects `Client` (with `Client::from_parts(Core, Arc<dyn Transport>)`) and `Transport` in
+/// scope; `$default` is the default transport (`fn new(&ClientConfig) -> Result<Self, Error>`),
+/// `$krate` the crate's name for the examples.
+#[macro_export]
+macro_rules! client_builder {
+    ($default:ty, $krate:literal) => {
+        /// Builds a [`Client`]. Only the credentials are required.
+        ///
+        /// ```no_run
+        #[doc = concat!("use ", $krate, "::{Client, Credentials};")]
+        /// let client = Client::builder()
+        ///     .credentials(Credentials::client_credentials("my-key", "my-secret"))
+        ///     .request_timeout(std::time::Duration::from_secs(30))
+        ///     .build()?;
+        #[doc = concat!("# Ok::<(), ", $krate, "::Error>(())")]
+        /// ```
+        #[derive(Debug, Default)]
+        pub struct ClientBuilder {
+            config: $crate::config::ClientConfig,
+            ca_files: Vec<std::path::PathBuf>,
+            transport: Option<std::sync::Arc<dyn Transport>>,
+        }
+
+        impl ClientBuilder {
+            /// A builder with the defaults (production base URL, 10 s connect and 60 s request
+            /// timeouts, 3 attempts).
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// A builder starting from these settings.
+            pub fn from_config(config: $crate::config::ClientConfig) -> Self {
+                Self {
+                    config,
+                    ..Self::default()
+                }
+            }
+
+            /// How to log in (every kind `Credentials` has).
+            pub fn credentials(mut self, credentials: $crate::Credentials) -> Self {
+                self.config.credentials = Some(credentials);
+                self
+            }
+
+            /// The base URL of every call (default `https://connect.gettyimages.com`).
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.config.base_url = url.into();
+                self
+            }
+
+            /// Sends standard operations to this plain-HTTP base with the standard token;
+            /// secure-only calls still use the main base.
+            pub fn http_base_url(mut self, url: impl Into<String>) -> Self {
+                self.config.http_base_url = Some(url.into());
+                self
+            }
+
+            /// Trusts the root certificates in this PEM document (for a private server or the
+            /// sandbox).
+            pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+                self.config.root_certificates_pem.push(pem.into());
+                self
+            }
+
+            /// Trusts the root certificates in this PEM file (read by `build`).
+            pub fn root_certificate_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+                self.ca_files.push(path.into());
+                self
+            }
+
+            /// Time allowed to open a connection.
+            pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.config.connect_timeout = timeout;
+                self
+            }
+
+            /// Time allowed for one API exchange, and between two reads of a download.
+            pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.config.request_timeout = timeout;
+                self
+            }
+
+            /// How failed calls are retried.
+            pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+                self.config.retry = policy;
+                self
+            }
+
+            /// Token renewal tuning.
+            pub fn auth_config(mut self, auth: $crate::AuthConfig) -> Self {
+                self.config.auth = auth;
+                self
+            }
+
+            /// The `User-Agent` header.
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.config.user_agent = Some(user_agent.into());
+                self
+            }
+
+            /// Sends everything through this proxy (`http://host:port`).
+            pub fn proxy(mut self, url: impl Into<String>) -> Self {
+                self.config.proxy = Some(url.into());
+                self
+            }
+
+            /// Uses this transport instead of the default one (the timeouts, proxy,
+            /// certificates and user agent are then the transport's business).
+            pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+                self.transport = Some(std::sync::Arc::new(transport));
+                self
+            }
+
+            /// The settings collected so far.
+            pub fn config(&self) -> &$crate::config::ClientConfig {
+                &self.config
+            }
+
+            /// Builds the client. Fails on missing credentials, a bad URL or an unreadable
+            /// certificate; nothing is sent yet.
+            pub fn build(mut self) -> Result<Client, $crate::Error> {
+                for path in &self.ca_files {
+                    let pem = std::fs::read(path).map_err(|e| {
+                        $crate::Error::Config(format!(
+                            "cannot read the CA certificate {}: {e}",
+                            path.display()
+                        ))
+                    })?;
+                    self.config.root_certificates_pem.push(pem);
+                }
+                let core = self.config.core()?;
+                let transport: std::sync::Arc<dyn Transport> = match self.transport {
+                    Some(t) => t,
+                    None => std::sync::Arc::new(<$default>::new(&self.config)?),
+                };
+                Ok(Client::from_parts(core, transport))
+            }
+        }
+
+        impl Client {
+            /// A builder.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
+            /// A client configured from the environment: `GETTY_CONNECT_BASE_URL`,
+            /// `GETTY_CONNECT_HTTP_BASE_URL`, `GETTY_CONNECT_CA_CERT` (a PEM file), and either
+            /// `GETTY_CLIENT_ID` / `GETTY_CLIENT_SECRET` (+ optional `GETTY_USERNAME` /
+            /// `GETTY_PASSWORD`) or `GETTY_SYSTEM_ID` / `GETTY_SYSTEM_PASSWORD` /
+            /// `GETTY_USERNAME` / `GETTY_PASSWORD`. The error names the missing variables.
+            pub fn from_env() -> Result<Client, $crate::Error> {
+                Self::builder_from_env()?.build()
+            }
+
+            /// A builder preset from the environment (see `Client::from_env`), to adjust
+            /// further.
+            pub fn builder_from_env() -> Result<ClientBuilder, $crate::Error> {
+                let env = $crate::config::ClientConfig::from_vars(|k| std::env::var(k).ok())?;
+                let mut builder = ClientBuilder::from_config(env.config);
+                if let Some(path) = env.ca_cert_path {
+                    builder = builder.root_certificate_file(path);
+                }
+                Ok(builder)
+            }
+        }
+    };
+}
+
+/// Defines the tracing helpers both transports call around each exchange:
+/// `trace_send(&span, purpose)`, `trace_outcome(&span, purpose, &outcome)` and
+/// `trace_done(&result)`. They record the attempt and the HTTP status on the `connect_call`
+/// span and log at debug level; they never see a request body, so no token or password can
+/// reach the logs. The expansion calls `tracing`, which the transport crate depends on (this
+/// crate does not).
+#[macro_export]
+macro_rules! call_tracing {
+    () => {
+        fn trace_send(span: &tracing::Span, purpose: $crate::Purpose) {
+            match purpose {
+                $crate::Purpose::Call { attempt } => {
+                    span.record("attempt", attempt);
+                    tracing::debug!(attempt, "sending");
+                }
+                $crate::Purpose::Auth { grant } => {
+                    tracing::debug!(grant = grant.name(), "sending a token request");
+                }
+            }
+        }
+
+        fn trace_outcome(span: &tracing::Span, purpose: $crate::Purpose, outcome: &$crate::Outcome) {
+            match outcome {
+                $crate::Outcome::Response(r) => {
+                    let status = r.status().as_u16();
+                    if let $crate::Purpose::Call { .. } = purpose {
+                        span.record("status", status);
+                    }
+                    tracing::debug!(status, bytes = r.body().len(), "answer");
+                }
+                $crate::Outcome::Failed(f) => {
+                    tracing::debug!(error = %f.message, reached_server = f.reached_server, "no answer");
+                }
+            }
+        }
+
+        fn trace_done<T>(result: &Result<connect_types::Response<T>, $crate::Error>) {
+            match result {
+                Ok(_) => tracing::debug!("call succeeded"),
+                Err(e) => tracing::debug!(error = %e, kind = ?e.kind(), "call failed"),
+            }
+        }
+    };
+}
+
 /// Calls `$m!` with the list of seed operations every client exposes as a method:
 /// `doc; method(Request) -> Result;` entries (types from `connect_types::ops`). Both transports
 /// generate their methods from this one list, so the two clients cannot drift apart.

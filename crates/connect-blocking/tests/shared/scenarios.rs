@@ -363,16 +363,66 @@ scenario_alone! {
     }
 }
 
+/// Log lines captured from the `tracing` events of the current thread.
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
 scenario! {
-    fn secrets_stay_out_of_debug_output() {
+    fn secrets_stay_out_of_logs_and_debug_output() {
         let sb = start(SandboxConfig::default());
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+
+        // A token we know, so we can look for it.
+        let form = format!(
+            "grant_type=password&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}&username=alice&password=alice-password"
+        );
+        let raw: serde_json::Value = serde_json::from_slice(&wait!(post_form(&sb, form))).unwrap();
+        let token = raw["access_token"].as_str().unwrap().to_owned();
+        let c = client(&sb, Credentials::access_token(token.clone(), None));
+        let found = wait!(c.search_images(&search("dog", 1))).unwrap();
+        let id = found.result.images[0].image_id.clone().unwrap();
+        let download = wait!(c.download_largest(&id)).unwrap();
+        let url = download.target().url.clone();
+        let shown = format!("{c:?} {download:?} {:?}", builder(&sb, alice()));
+        let mut sink = Vec::new();
+        wait!(download.to_writer(&mut sink)).unwrap();
+
+        // Refused credentials: the error names no secret either.
         let c = client(
             &sb,
             Credentials::resource_owner(CLIENT_ID, "sentinel-secret", "alice", "sentinel-password"),
         );
-        let _ = wait!(c.search_images(&search("dog", 1)));
-        let shown = format!("{c:?} {:?}", builder(&sb, alice()));
-        assert!(!shown.contains("sentinel"), "{shown}");
-        assert!(!shown.contains("alice-password"), "{shown}");
+        let e = wait!(c.search_images(&search("dog", 1))).unwrap_err();
+        let shown = format!("{shown} {c:?} {e} {e:?}");
+
+        let text = logs.text();
+        assert!(text.contains("SearchForImages") && text.contains("status=200"), "spans recorded: {text}");
+        for secret in [token.as_str(), "sentinel", "alice-password", CLIENT_SECRET, url.as_str()] {
+            assert!(!text.contains(secret), "{secret} logged");
+            assert!(!shown.contains(secret), "{secret} shown: {shown}");
+        }
     }
 }
