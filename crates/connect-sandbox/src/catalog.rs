@@ -735,3 +735,50 @@ pub fn video_title(core: &VideoCore) -> String {
         s(1)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_ids() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(year_of(0), 2000);
+        let shape = Shape::new(1, 5_000, 1234);
+        assert_eq!(shape.image_index("100004999"), Some(4_999));
+        assert_eq!(shape.image_index("100005000"), None);
+        assert_eq!(shape.image_index("99"), None);
+        assert_eq!(shape.event_index(EVENT_ID_BASE + 19), Some(19));
+        let big = shape.image_sizes(0, &shape.image(0));
+        assert_eq!(
+            big.iter().find(|s| s.key == "master").map(|s| s.bytes),
+            Some(1234)
+        );
+    }
+
+    #[test]
+    fn the_catalog_is_a_function_of_the_seed() {
+        let a = Shape::new(7, 100, 1);
+        let b = Shape::new(7, 100, 1);
+        let c = Shape::new(8, 100, 1);
+        assert_eq!(
+            image_caption(&a, &a.image(42)),
+            image_caption(&b, &b.image(42))
+        );
+        assert_ne!(
+            (0..20)
+                .map(|i| image_title(&a, &a.image(i)))
+                .collect::<Vec<_>>(),
+            (0..20)
+                .map(|i| image_title(&c, &c.image(i)))
+                .collect::<Vec<_>>()
+        );
+        assert!((0..catalog_keywords()).all(|k| keyword(k).is_some()));
+        assert!(keyword(catalog_keywords()).is_none());
+    }
+
+    fn catalog_keywords() -> usize {
+        keyword_count()
+    }
+}

@@ -329,3 +329,39 @@ pub fn intersect(mut lists: Vec<&[u32]>) -> Vec<u32> {
     }
     acc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intersect_is_the_sorted_common_part() {
+        let a = [1, 3, 5, 7, 9, 11];
+        let b = [0, 3, 4, 5, 11, 12];
+        let c = [3, 5, 6, 11];
+        assert_eq!(intersect(vec![&a, &b, &c]), vec![3, 5, 11]);
+        assert_eq!(intersect(vec![&a, &[]]), Vec::<u32>::new());
+        assert_eq!(intersect(vec![]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn postings_are_sorted_and_agree_with_the_records() {
+        let idx = Index::build(Shape::new(3, 3_001, 1 << 20));
+        assert_eq!(idx.attrs.len(), 3_001);
+        let dog = idx.term(&idx.term_postings, "dogs").unwrap();
+        assert!(dog.len() > 50);
+        assert!(dog.windows(2).all(|w| w[0] < w[1]));
+        for &i in dog.iter().take(20) {
+            let core = idx.shape.image(i);
+            assert!(
+                core.keywords
+                    .iter()
+                    .any(|&k| catalog::keyword(usize::from(k)).unwrap().text == "dog")
+            );
+        }
+        // Both halves built on separate threads joined in order.
+        let all: usize = idx.event_postings.iter().map(Vec::len).sum();
+        let editorial = idx.attrs.iter().filter(|a| a.editorial()).count();
+        assert_eq!(all, editorial);
+    }
+}

@@ -33,6 +33,8 @@
 //! - [`SandboxConfig::large_file_bytes`]: the `master` size of the first image (id
 //!   `100000000`) and of every 1000th image has exactly this many bytes (default 256 MiB).
 
+#![warn(missing_docs)]
+
 mod api;
 mod auth;
 mod catalog;
