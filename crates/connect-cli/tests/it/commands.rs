@@ -169,7 +169,7 @@ fn videos_prints_a_table_and_json() {
 #[test]
 fn verbose_logs_go_to_stderr_and_json_stays_clean() {
     let out = sandboxed()
-        .args(["-vv", "--json", "search", "tree", "--count", "3"])
+        .args(["-v", "--json", "search", "tree", "--count", "3"])
         .output()
         .unwrap();
     assert!(out.status.success());
