@@ -2,13 +2,11 @@
 //! held across an `.await`) and a notification when a token request is answered.
 
 use crate::transport::{Body, Transport};
-use connect_auth::config::{MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity};
+use connect_auth::config::{CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity};
 use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
 use connect_types::{Operation, Response};
 use futures_util::StreamExt;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 use tokio::sync::Notify;
@@ -40,8 +38,7 @@ struct Inner {
     /// Notified each time a token request is answered (or abandoned).
     token_ready: Notify,
     transport: Arc<dyn Transport>,
-    seed: u64,
-    calls: AtomicU64,
+    seeds: CallSeeds,
 }
 
 struct Shared {
@@ -92,9 +89,7 @@ impl Client {
                 state: Mutex::new(Shared { core }),
                 token_ready: Notify::new(),
                 transport,
-                // Per-process randomness for jitter and coordination ids, without a rand crate.
-                seed: RandomState::new().hash_one(Instant::now()),
-                calls: AtomicU64::new(0),
+                seeds: CallSeeds::new(),
             }),
         }
     }
@@ -110,11 +105,6 @@ impl Client {
             .state
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn next_seed(&self) -> u64 {
-        let n = self.inner.calls.fetch_add(1, Ordering::Relaxed);
-        self.inner.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
 
     fn handle<O: Operation>(&self, call: &mut Call<O>, outcome: Outcome, auth: bool) {
@@ -140,7 +130,7 @@ impl Client {
         op: &O,
         options: CallOptions,
     ) -> Result<Response<O::Result>, Error> {
-        let call = Call::new(op, options, self.next_seed());
+        let call = Call::new(op, options, self.inner.seeds.next());
         let span = tracing::info_span!(
             "connect_call",
             operation = O::NAME,

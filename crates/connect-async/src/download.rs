@@ -5,7 +5,7 @@ use crate::client::Client;
 use connect_auth::Error;
 use connect_auth::download::{
     AfterBody, BodyPlan, DownloadSummary, DownloadTarget, Progress, Transfer, part_path,
-    read_error, send_error, token_from_authorizations, token_from_largest, url_from, write_error,
+    read_error, send_error, token_from_authorizations, token_from_largest, write_error,
 };
 use connect_types::ops::{
     CreateDownloadRequest, GetImageDownloadAuthorizationsRequest,
@@ -73,12 +73,8 @@ impl Client {
         let urls = self
             .create_download_request(&CreateDownloadRequest::for_tokens([token]))
             .await?;
-        let url = url_from(&urls.result, image_id)?;
-        Ok(self.download_target(DownloadTarget {
-            image_id: image_id.to_owned(),
-            size_key,
-            url,
-        }))
+        let target = DownloadTarget::from_result(&urls.result, image_id, size_key)?;
+        Ok(self.download_target(target))
     }
 
     /// A download of a URL obtained earlier (for example from

@@ -3,7 +3,6 @@
 use crate::client::Client;
 use connect_auth::Error;
 use connect_auth::paging::{Next, Paged, Pager};
-use connect_types::ops::{GetLightboxHeadersRequest, GetLightboxRequest, SearchForImagesRequest};
 use futures_core::Stream;
 use std::fmt;
 use std::marker::PhantomData;
@@ -13,6 +12,18 @@ use std::task::{Context, Poll};
 /// Every item of a paged listing, fetched a page at a time as the stream is polled.
 ///
 /// A failed page fetch yields one `Err` and ends the stream.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), connect_async::Error> {
+/// use connect_async::{Client, ops::SearchForImagesRequest};
+/// use futures_util::StreamExt;
+/// let client = Client::from_env()?;
+/// let mut images = client.search_images_all(SearchForImagesRequest::phrase("beach")).take(200);
+/// while let Some(image) = images.next().await {
+///     println!("{:?}", image?.image_id);
+/// }
+/// # Ok(()) }
+/// ```
 pub struct Pages<O: Paged> {
     inner: Pin<Box<dyn Stream<Item = Result<O::Item, Error>> + Send>>,
     _op: PhantomData<fn() -> O>,
@@ -64,39 +75,6 @@ impl Client {
             _op: PhantomData,
         }
     }
-
-    /// Every image a search matches (up to `ItemTotalCount`), in pages of the request's
-    /// `ItemCount`.
-    ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), connect_async::Error> {
-    /// use connect_async::{Client, ops::SearchForImagesRequest};
-    /// use futures_util::StreamExt;
-    /// let client = Client::from_env()?;
-    /// let mut images = client.search_images_all(SearchForImagesRequest::phrase("beach")).take(200);
-    /// while let Some(image) = images.next().await {
-    ///     println!("{:?}", image?.image_id);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn search_images_all(
-        &self,
-        request: SearchForImagesRequest,
-    ) -> Pages<SearchForImagesRequest> {
-        self.pages(request)
-    }
-
-    /// Every item of a lightbox (`GetLightboxRequest::new(id)`; its view options set the page
-    /// size).
-    pub fn lightbox_items_all(&self, request: GetLightboxRequest) -> Pages<GetLightboxRequest> {
-        self.pages(request)
-    }
-
-    /// Every lightbox header of the user.
-    pub fn lightbox_headers_all(
-        &self,
-        request: GetLightboxHeadersRequest,
-    ) -> Pages<GetLightboxHeadersRequest> {
-        self.pages(request)
-    }
 }
+
+connect_auth::paged_listings!();

@@ -52,6 +52,39 @@ pub fn answer_capacity(headers: &http::HeaderMap) -> usize {
     usize::try_from(length.min(MAX_RESPONSE_BYTES)).unwrap_or(0)
 }
 
+/// Seeds for [`crate::Call::new`]: per-client randomness for backoff jitter and coordination
+/// ids, without a random-number crate (std's per-process hash keys give the entropy).
+#[derive(Debug)]
+pub struct CallSeeds {
+    base: u64,
+    calls: std::sync::atomic::AtomicU64,
+}
+
+impl Default for CallSeeds {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        Self {
+            base: std::collections::hash_map::RandomState::new().hash_one(0x5EED_u64),
+            calls: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+impl CallSeeds {
+    /// A fresh source.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The seed of the next call: distinct per call.
+    pub fn next(&self) -> u64 {
+        let n = self
+            .calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.base ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
 /// How long a call waiting for another call's token request sleeps before looking again, in
 /// case a wake-up was missed (the token request's own timeouts bound the real wait).
 pub const TOKEN_WAIT_SAFETY: Duration = Duration::from_millis(500);
@@ -565,6 +598,12 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
+    }
+
+    #[test]
+    fn call_seeds_differ() {
+        let s = CallSeeds::new();
+        assert_ne!(s.next(), s.next());
     }
 
     #[test]

@@ -121,6 +121,21 @@ fn pick_token(auths: &[Authorization], image_id: &str) -> Result<(String, Option
         })
 }
 
+impl DownloadTarget {
+    /// The target CreateDownloadRequest returned for `image_id`.
+    pub fn from_result(
+        result: &CreateDownloadRequestResult,
+        image_id: &str,
+        size_key: Option<String>,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            image_id: image_id.to_owned(),
+            size_key,
+            url: url_from(result, image_id)?,
+        })
+    }
+}
+
 /// The download URL CreateDownloadRequest returned.
 pub fn url_from(result: &CreateDownloadRequestResult, image_id: &str) -> Result<String, Error> {
     result

@@ -1,13 +1,11 @@
 //! [`Client`]: runs calls through the sans-IO core, one lock around the token state.
 
 use crate::transport::{Body, Transport};
-use connect_auth::config::{MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity};
+use connect_auth::config::{CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity};
 use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
 use connect_types::{Operation, Response};
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
 use std::io::Read;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 use tracing::field::Empty;
@@ -36,8 +34,7 @@ struct Inner {
     /// Signalled each time a token request is answered (or abandoned).
     token_ready: Condvar,
     transport: Arc<dyn Transport>,
-    seed: u64,
-    calls: AtomicU64,
+    seeds: CallSeeds,
 }
 
 struct Shared {
@@ -64,9 +61,7 @@ impl Client {
                 }),
                 token_ready: Condvar::new(),
                 transport,
-                // Per-process randomness for jitter and coordination ids, without a rand crate.
-                seed: RandomState::new().hash_one(Instant::now()),
-                calls: AtomicU64::new(0),
+                seeds: CallSeeds::new(),
             }),
         }
     }
@@ -84,11 +79,6 @@ impl Client {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn next_seed(&self) -> u64 {
-        let n = self.inner.calls.fetch_add(1, Ordering::Relaxed);
-        self.inner.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-
     /// Runs any operation with default options.
     pub fn execute<O: Operation>(&self, op: &O) -> Result<Response<O::Result>, Error> {
         self.execute_with(op, CallOptions::default())
@@ -102,7 +92,7 @@ impl Client {
         op: &O,
         options: CallOptions,
     ) -> Result<Response<O::Result>, Error> {
-        let mut call = Call::new(op, options, self.next_seed());
+        let mut call = Call::new(op, options, self.inner.seeds.next());
         let span = tracing::info_span!(
             "connect_call",
             operation = O::NAME,

@@ -21,6 +21,8 @@
 //! Each call runs in a `connect_call` tracing span (operation, coordination id, attempt, HTTP
 //! status); tokens, passwords and request bodies are never logged.
 
+#![warn(missing_docs)]
+
 mod client;
 mod config;
 mod download;

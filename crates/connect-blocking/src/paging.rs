@@ -3,12 +3,20 @@
 use crate::client::Client;
 use connect_auth::Error;
 use connect_auth::paging::{Next, Paged, Pager};
-use connect_types::ops::{GetLightboxHeadersRequest, GetLightboxRequest, SearchForImagesRequest};
 use std::fmt;
 
 /// Every item of a paged listing, fetched a page at a time as the iteration goes.
 ///
 /// A failed page fetch yields one `Err` and ends the iteration.
+///
+/// ```no_run
+/// # use connect_blocking::{Client, ops::SearchForImagesRequest};
+/// # let client = Client::from_env()?;
+/// for image in client.search_images_all(SearchForImagesRequest::phrase("beach")).take(200) {
+///     println!("{:?}", image?.image_id);
+/// }
+/// # Ok::<(), connect_blocking::Error>(())
+/// ```
 pub struct Pages<O: Paged> {
     client: Client,
     pager: Pager<O>,
@@ -59,36 +67,6 @@ impl Client {
             pager: Pager::new(request),
         }
     }
-
-    /// Every image a search matches (up to `ItemTotalCount`), in pages of the request's
-    /// `ItemCount`.
-    ///
-    /// ```no_run
-    /// # use connect_blocking::{Client, ops::SearchForImagesRequest};
-    /// # let client = Client::from_env()?;
-    /// for image in client.search_images_all(SearchForImagesRequest::phrase("beach")).take(200) {
-    ///     println!("{:?}", image?.image_id);
-    /// }
-    /// # Ok::<(), connect_blocking::Error>(())
-    /// ```
-    pub fn search_images_all(
-        &self,
-        request: SearchForImagesRequest,
-    ) -> Pages<SearchForImagesRequest> {
-        self.pages(request)
-    }
-
-    /// Every item of a lightbox (`GetLightboxRequest::new(id)`; its view options set the page
-    /// size).
-    pub fn lightbox_items_all(&self, request: GetLightboxRequest) -> Pages<GetLightboxRequest> {
-        self.pages(request)
-    }
-
-    /// Every lightbox header of the user.
-    pub fn lightbox_headers_all(
-        &self,
-        request: GetLightboxHeadersRequest,
-    ) -> Pages<GetLightboxHeadersRequest> {
-        self.pages(request)
-    }
 }
+
+connect_auth::paged_listings!();

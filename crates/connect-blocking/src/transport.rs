@@ -67,22 +67,20 @@ impl UreqTransport {
             }
             tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
         }
-        let proxy = match &config.proxy {
-            Some(p) => Some(
-                ureq::Proxy::new(p)
-                    .map_err(|e| Error::Config(format!("invalid proxy URL: {e}")))?,
-            ),
-            None => None,
-        };
-        let agent = ureq::Agent::config_builder()
+        let mut builder = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .tls_config(tls.build())
-            .proxy(proxy)
             .user_agent(config.user_agent_or(crate::DEFAULT_USER_AGENT))
             .timeout_connect(Some(config.connect_timeout))
-            .timeout_per_read(Some(config.request_timeout))
-            .build()
-            .new_agent();
+            .timeout_per_read(Some(config.request_timeout));
+        // Without a configured proxy, ureq's default (the proxy environment variables) stays,
+        // as with reqwest.
+        if let Some(p) = &config.proxy {
+            let proxy = ureq::Proxy::new(p)
+                .map_err(|e| Error::Config(format!("invalid proxy URL: {e}")))?;
+            builder = builder.proxy(Some(proxy));
+        }
+        let agent = builder.build().new_agent();
         Ok(Self {
             agent,
             request_timeout: config.request_timeout,
