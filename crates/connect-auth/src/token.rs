@@ -655,18 +655,49 @@ fn is_server_trouble(status: http::StatusCode) -> bool {
     status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS
 }
 
+/// The retryable failure a Connect envelope with a transient status code stands for, if the
+/// body is one.
+fn transient_envelope(response: &http::Response<Vec<u8>>) -> Option<AuthFailure> {
+    let Err(DecodeError::Api(api)) = connect_types::envelope::decode_envelope::<
+        connect_types::ops::Empty,
+    >(response.body(), None) else {
+        return None;
+    };
+    let code = api.code().filter(|c| c.is_transient())?.clone();
+    Some(AuthFailure {
+        error: Error::Auth {
+            message: format!("the token endpoint reported a transient failure ({api})"),
+            code: Some(code),
+            oauth_error: None,
+        },
+        retryable: true,
+        retry_after: retry_after(response),
+    })
+}
+
 fn parse_oauth(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
     let status = response.status();
     if status.is_success() {
-        let t: TokenResponse =
-            serde_json::from_slice(response.body()).map_err(|e| AuthFailure {
-                error: Error::Decode {
-                    operation: "the OAuth2 token request",
-                    message: format!("the token endpoint's answer is not a token response: {e}"),
-                },
-                retryable: false,
-                retry_after: None,
-            })?;
+        let t: TokenResponse = match serde_json::from_slice(response.body()) {
+            Ok(t) => t,
+            Err(e) => {
+                // A Connect envelope reporting a transient failure (DependentServiceDown and
+                // kin) instead of a token: worth another try, like a 503.
+                if let Some(failure) = transient_envelope(response) {
+                    return Err(failure);
+                }
+                return Err(AuthFailure {
+                    error: Error::Decode {
+                        operation: "the OAuth2 token request",
+                        message: format!(
+                            "the token endpoint's answer is not a token response: {e}"
+                        ),
+                    },
+                    retryable: false,
+                    retry_after: None,
+                });
+            }
+        };
         if t.access_token.is_empty() {
             return Err(AuthFailure {
                 error: Error::auth("the token endpoint answered without an access token"),
@@ -761,5 +792,35 @@ fn session_result_key(response: &http::Response<Vec<u8>>) -> &'static str {
         "RenewSessionResult"
     } else {
         "CreateSessionResult"
+    }
+}
+
+#[cfg(test)]
+mod envelope_fault_tests {
+    use super::*;
+
+    #[test]
+    fn a_transient_envelope_from_the_token_endpoint_is_retryable() {
+        let mut m = TokenMachine::new(
+            Credentials::client_credentials("id", "secret"),
+            AuthConfig::default(),
+        );
+        let endpoints = Endpoints::new("https://h.example").unwrap();
+        let now = Instant::now();
+        let TokenStep::Send(auth) = m.poll_token(now, &endpoints, Scheme::Https).unwrap() else {
+            panic!("expected a token request");
+        };
+        let body = br#"{"ResponseHeader":{"Status":"Error","StatusList":[{"Type":"Error","Code":"DependentServiceDown","Message":"down"}]}}"#;
+        let response = http::Response::new(body.to_vec());
+        let failure = m.handle_auth_response(now, auth.id, &response).unwrap_err();
+        assert!(failure.retryable);
+        // Junk stays a final decode error.
+        let TokenStep::Send(auth) = m.poll_token(now, &endpoints, Scheme::Https).unwrap() else {
+            panic!("expected a token request");
+        };
+        let failure = m
+            .handle_auth_response(now, auth.id, &http::Response::new(b"<html>".to_vec()))
+            .unwrap_err();
+        assert!(!failure.retryable);
     }
 }
