@@ -281,42 +281,43 @@ scenario! {
 
 scenario! {
     fn retries_through_faults_without_duplicating_lightboxes() {
-        let sb = start(SandboxConfig::default().with_fault_rate(0.25));
         let policy = RetryPolicy {
             max_attempts: 8,
             base_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(50),
             ..RetryPolicy::default()
         };
-        // Session credentials: their answers are envelopes, so injected envelope faults on
-        // the token request are recognised as transient.
-        let c = builder(&sb, session()).retry_policy(policy).build().unwrap();
-        for _ in 0..20 {
-            wait!(c.search_images(&search("city", 3))).unwrap();
-        }
-        let mut created = Vec::new();
-        let mut failed = 0;
-        for i in 0..12 {
-            match wait!(c.create_lightbox(&CreateLightboxRequest::named(format!("faulty-{i}")))) {
-                Ok(r) => created.push(r.result.lightbox_id.unwrap()),
-                Err(_) => failed += 1,
+        // A seeded mix of 503s, DependentServiceDown envelopes and dropped connections hits a
+        // quarter of all requests, token requests included.
+        for credentials in [alice(), session()] {
+            let sb = start(SandboxConfig::default().with_fault_rate(0.25));
+            let c = builder(&sb, credentials).retry_policy(policy.clone()).build().unwrap();
+            for _ in 0..20 {
+                wait!(c.search_images(&search("city", 3))).unwrap();
             }
+            let mut created = Vec::new();
+            for i in 0..12 {
+                // A create that may have reached the server is not repeated: it may fail.
+                if let Ok(r) = wait!(c.create_lightbox(&CreateLightboxRequest::named(format!("faulty-{i}")))) {
+                    created.push(r.result.lightbox_id.unwrap());
+                }
+            }
+            let headers: Vec<_> = all!(c.lightbox_headers_all(GetLightboxHeadersRequest::page(1, 5)))
+                .into_iter()
+                .map(|h| h.unwrap())
+                .collect();
+            for i in 0..12 {
+                let name = format!("faulty-{i}");
+                let n = headers.iter().filter(|h| h.lightbox_name.as_deref() == Some(name.as_str())).count();
+                assert!(n <= 1, "{name} created {n} times");
+            }
+            for id in &created {
+                assert!(headers.iter().any(|h| h.lightbox_id == Some(*id)), "lightbox {id} listed");
+            }
+            let stats = sb.stats();
+            assert!(stats.faults > 0, "faults were injected: {stats:?}");
+            assert!(created.len() >= 6, "most creates succeed: {}", created.len());
         }
-        let headers: Vec<_> = all!(c.lightbox_headers_all(GetLightboxHeadersRequest::page(1, 5)))
-            .into_iter()
-            .map(|h| h.unwrap())
-            .collect();
-        for i in 0..12 {
-            let name = format!("faulty-{i}");
-            let n = headers.iter().filter(|h| h.lightbox_name.as_deref() == Some(name.as_str())).count();
-            assert!(n <= 1, "{name} created {n} times");
-        }
-        for id in &created {
-            assert!(headers.iter().any(|h| h.lightbox_id == Some(*id)), "lightbox {id} listed");
-        }
-        let stats = sb.stats();
-        assert!(stats.faults > 0, "faults were injected: {stats:?}");
-        eprintln!("faults: {}, lightboxes created: {}, failed: {failed}", stats.faults, created.len());
     }
 }
 
