@@ -105,60 +105,62 @@ impl Download {
         mut self,
         writer: &mut W,
     ) -> Result<DownloadSummary, Error> {
-        let summary = self.run(writer, None).await?;
+        let transfer = Transfer::new(&self.target.url);
+        let summary = self.run(&mut Sink::Writer(writer), transfer).await?;
         writer.flush().await.map_err(|e| write_error(None, e))?;
         Ok(summary)
     }
 
-    /// Writes the file to `path`: first to `path.part`, renamed to `path` when complete (and
-    /// removed on failure).
+    /// Writes the file to `path`: first to `path.part`, renamed to `path` when complete.
+    ///
+    /// When a `.part` file is there already (an earlier run failed; it is kept on failure for
+    /// this purpose), only the missing bytes are fetched; if it does not fit the file (longer,
+    /// or the server will not serve the rest) it is started over.
     pub async fn to_file(mut self, path: impl AsRef<Path>) -> Result<DownloadSummary, Error> {
         let path = path.as_ref();
         let part = part_path(path);
-        let result = async {
-            let file = tokio::fs::File::create(&part)
-                .await
-                .map_err(|e| write_error(Some(&part), e))?;
-            let mut file = tokio::io::BufWriter::with_capacity(FILE_BUFFER, file);
-            let summary = self.run(&mut file, Some(&part)).await?;
-            file.flush()
-                .await
-                .map_err(|e| write_error(Some(&part), e))?;
-            drop(file);
-            tokio::fs::rename(&part, path)
-                .await
-                .map_err(|e| write_error(Some(path), e))?;
-            Ok(summary)
-        }
-        .await;
-        match result {
-            Ok(summary) => Ok(DownloadSummary {
-                path: Some(path.to_owned()),
-                ..summary
-            }),
-            Err(e) => {
-                // Best effort: a half-written temporary file is of no use to anyone.
-                let _ = tokio::fs::remove_file(&part).await;
-                Err(e)
-            }
-        }
+        let file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&part)
+            .await
+            .map_err(|e| write_error(Some(&part), e))?;
+        let have = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+        let mut file = tokio::io::BufWriter::with_capacity(FILE_BUFFER, file);
+        let transfer = Transfer::resume_at(&self.target.url, have);
+        let summary = self
+            .run(
+                &mut Sink::<tokio::fs::File>::Part(&mut file, &part),
+                transfer,
+            )
+            .await?;
+        file.flush()
+            .await
+            .map_err(|e| write_error(Some(&part), e))?;
+        drop(file);
+        tokio::fs::rename(&part, path)
+            .await
+            .map_err(|e| write_error(Some(path), e))?;
+        Ok(DownloadSummary {
+            path: Some(path.to_owned()),
+            ..summary
+        })
     }
 
     async fn run<W: AsyncWrite + Unpin + ?Sized>(
         &mut self,
-        writer: &mut W,
-        path: Option<&Path>,
+        sink: &mut Sink<'_, W>,
+        transfer: Transfer,
     ) -> Result<DownloadSummary, Error> {
         let span = tracing::info_span!("connect_download", image_id = %self.target.image_id);
-        self.transfer(writer, path).instrument(span).await
+        self.transfer(sink, transfer).instrument(span).await
     }
 
     async fn transfer<W: AsyncWrite + Unpin + ?Sized>(
         &mut self,
-        writer: &mut W,
-        path: Option<&Path>,
+        sink: &mut Sink<'_, W>,
+        mut transfer: Transfer,
     ) -> Result<DownloadSummary, Error> {
-        let mut transfer = Transfer::new(self.target.url.as_str());
         loop {
             let request = transfer.request()?;
             let after = match self.client.transport().send(request).await {
@@ -166,6 +168,10 @@ impl Download {
                 Ok(response) => match transfer.on_response(response.status(), response.headers()) {
                     Err(e) => transfer.on_interrupted(e)?,
                     Ok(BodyPlan::Complete) => AfterBody::Complete,
+                    Ok(BodyPlan::StartOver) => {
+                        sink.discard().await?;
+                        AfterBody::Resume(std::time::Duration::ZERO)
+                    }
                     Ok(BodyPlan::Read) => {
                         let mut body = response.into_body();
                         loop {
@@ -174,11 +180,7 @@ impl Download {
                                 Some(Ok(chunk)) => chunk,
                                 Some(Err(e)) => break transfer.on_interrupted(read_error(e))?,
                             };
-                            let fresh = transfer.accept(&chunk);
-                            writer
-                                .write_all(fresh)
-                                .await
-                                .map_err(|e| write_error(path, e))?;
+                            sink.put(transfer.accept(&chunk)).await?;
                             if let Some(f) = self.progress.as_mut() {
                                 f(transfer.progress());
                             }
@@ -199,6 +201,43 @@ impl Download {
                     tracing::debug!(at = transfer.progress().bytes, "resuming the download");
                     tokio::time::sleep(pause).await;
                 }
+            }
+        }
+    }
+}
+
+/// Where the bytes go.
+enum Sink<'a, W: AsyncWrite + Unpin + ?Sized> {
+    /// Any writer; what it was given cannot be taken back.
+    Writer(&'a mut W),
+    /// The `.part` file, opened for appending, so truncating it starts it over.
+    Part(&'a mut tokio::io::BufWriter<tokio::fs::File>, &'a Path),
+}
+
+impl<W: AsyncWrite + Unpin + ?Sized> Sink<'_, W> {
+    async fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        match self {
+            Sink::Writer(w) => w.write_all(bytes).await.map_err(|e| write_error(None, e)),
+            Sink::Part(f, path) => f
+                .write_all(bytes)
+                .await
+                .map_err(|e| write_error(Some(path), e)),
+        }
+    }
+
+    async fn discard(&mut self) -> Result<(), Error> {
+        match self {
+            // Only transfers resumed from a file start over.
+            Sink::Writer(_) => Err(write_error(
+                None,
+                std::io::Error::other("cannot start over"),
+            )),
+            Sink::Part(f, path) => {
+                let result = match f.flush().await {
+                    Ok(()) => f.get_mut().set_len(0).await,
+                    Err(e) => Err(e),
+                };
+                result.map_err(|e| write_error(Some(path), e))
             }
         }
     }

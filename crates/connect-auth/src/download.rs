@@ -38,8 +38,10 @@ pub struct Progress {
 /// What a finished download did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DownloadSummary {
-    /// Bytes written.
+    /// Size of the file: bytes written now plus those found from an earlier run.
     pub bytes: u64,
+    /// Bytes of a `.part` file from an earlier run that were kept, not fetched again.
+    pub resumed_from: u64,
     /// How many times the transfer resumed after a dropped connection.
     pub resumes: u32,
     /// The file written, for file downloads.
@@ -166,6 +168,11 @@ pub enum BodyPlan {
     Read,
     /// Nothing left to read (the file was already complete): finish.
     Complete,
+    /// What an earlier run left does not fit this file (longer, or a range the server will
+    /// not serve): discard everything written so far (truncate the file) and send
+    /// [`Transfer::request`] again, from the first byte. Only a transfer made with
+    /// [`Transfer::resume_at`] asks for this.
+    StartOver,
 }
 
 /// What to do after the body ended or broke.
@@ -189,6 +196,8 @@ pub struct Transfer {
     attempt_bytes: u64,
     stalled: u32,
     resumes: u32,
+    /// Bytes found from an earlier run (0 once it turned out they do not fit).
+    origin: u64,
 }
 
 impl std::fmt::Debug for Transfer {
@@ -212,7 +221,28 @@ impl Transfer {
             attempt_bytes: 0,
             stalled: 0,
             resumes: 0,
+            origin: 0,
         }
+    }
+
+    /// A transfer of `url` whose first `offset` bytes were written by an earlier run (a
+    /// `.part` file): asks only for the rest. If those bytes turn out not to fit the file,
+    /// [`Transfer::on_response`] answers [`BodyPlan::StartOver`].
+    pub fn resume_at(url: impl Into<String>, offset: u64) -> Self {
+        Self {
+            written: offset,
+            origin: offset,
+            ..Self::new(url)
+        }
+    }
+
+    /// Forgets what an earlier run wrote (after [`BodyPlan::StartOver`]).
+    fn start_over(&mut self) -> Result<BodyPlan, Error> {
+        self.written = 0;
+        self.origin = 0;
+        self.total = None;
+        self.skip = 0;
+        Ok(BodyPlan::StartOver)
     }
 
     /// The GET to send now: the whole file, or `Range: bytes=<written>-` when resuming.
@@ -245,10 +275,13 @@ impl Transfer {
         match status.as_u16() {
             200 => {
                 // The whole file, even if a range was asked: skip what is written already.
+                let length = header(http::header::CONTENT_LENGTH).and_then(|v| v.parse().ok());
+                if self.origin > 0 && length.is_some_and(|l| l < self.written) {
+                    return self.start_over();
+                }
                 self.skip = self.written;
-                if let Some(len) = header(http::header::CONTENT_LENGTH).and_then(|v| v.parse().ok())
-                {
-                    self.total = Some(len);
+                if length.is_some() {
+                    self.total = length;
                 }
                 Ok(BodyPlan::Read)
             }
@@ -257,8 +290,14 @@ impl Transfer {
                 let Some((start, total)) = range else {
                     return Err(self.protocol("a partial answer without a valid Content-Range"));
                 };
-                if start > self.written {
-                    return Err(self.protocol("a partial answer starting past the bytes received"));
+                let misfit = start > self.written || total.is_some_and(|t| t < self.written);
+                if misfit && self.origin > 0 {
+                    return self.start_over();
+                }
+                if misfit {
+                    return Err(
+                        self.protocol("a partial answer that does not fit the bytes received")
+                    );
                 }
                 self.skip = self.written - start;
                 if total.is_some() {
@@ -275,6 +314,8 @@ impl Transfer {
                 if total == Some(self.written) {
                     self.total = total;
                     Ok(BodyPlan::Complete)
+                } else if self.origin > 0 {
+                    self.start_over()
                 } else {
                     Err(self.protocol("the server refused to resume the download"))
                 }
@@ -361,6 +402,7 @@ impl Transfer {
     pub fn summary(&self, path: Option<PathBuf>) -> DownloadSummary {
         DownloadSummary {
             bytes: self.written,
+            resumed_from: self.origin,
             resumes: self.resumes,
             path,
         }
@@ -526,6 +568,56 @@ mod tests {
         );
         assert_eq!(parse_content_range("bytes 0-9/*"), Some((0, None)));
         assert_eq!(parse_content_range("items 0-9/10"), None);
+    }
+
+    #[test]
+    fn resumes_what_an_earlier_run_left() {
+        let mut t = Transfer::resume_at("https://dl.example/f", 4);
+        assert_eq!(t.request().unwrap().headers()["range"], "bytes=4-");
+        t.on_response(
+            StatusCode::PARTIAL_CONTENT,
+            &headers(&[("content-range", "bytes 4-9/10")]),
+        )
+        .unwrap();
+        assert_eq!(t.accept(b"456789"), b"456789");
+        assert_eq!(t.on_end().unwrap(), AfterBody::Complete);
+        let s = t.summary(None);
+        assert_eq!((s.bytes, s.resumed_from, s.resumes), (10, 4, 0));
+        // Already whole.
+        let mut t = Transfer::resume_at("https://dl.example/f", 10);
+        let plan = t.on_response(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            &headers(&[("content-range", "bytes */10")]),
+        );
+        assert_eq!(plan.unwrap(), BodyPlan::Complete);
+    }
+
+    #[test]
+    fn a_leftover_that_does_not_fit_starts_over() {
+        // Longer than the file.
+        let mut t = Transfer::resume_at("https://dl.example/f", 20);
+        let plan = t.on_response(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            &headers(&[("content-range", "bytes */10")]),
+        );
+        assert_eq!(plan.unwrap(), BodyPlan::StartOver);
+        assert!(t.request().unwrap().headers().get("range").is_none());
+        t.on_response(StatusCode::OK, &headers(&[("content-length", "10")]))
+            .unwrap();
+        assert_eq!(t.accept(b"0123456789"), b"0123456789");
+        assert_eq!(t.on_end().unwrap(), AfterBody::Complete);
+        assert_eq!(t.summary(None).resumed_from, 0);
+        // A whole-file answer shorter than the leftover.
+        let mut t = Transfer::resume_at("https://dl.example/f", 20);
+        let plan = t.on_response(StatusCode::OK, &headers(&[("content-length", "10")]));
+        assert_eq!(plan.unwrap(), BodyPlan::StartOver);
+        // A partial answer past the leftover.
+        let mut t = Transfer::resume_at("https://dl.example/f", 5);
+        let plan = t.on_response(
+            StatusCode::PARTIAL_CONTENT,
+            &headers(&[("content-range", "bytes 8-9/10")]),
+        );
+        assert_eq!(plan.unwrap(), BodyPlan::StartOver);
     }
 
     #[test]

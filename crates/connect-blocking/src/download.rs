@@ -14,6 +14,7 @@ use connect_types::ops::{
 use std::fmt;
 use std::io::{Read, Write};
 use std::path::Path;
+use std::time::Duration;
 
 type ProgressFn = Box<dyn FnMut(Progress) + Send>;
 
@@ -93,46 +94,43 @@ impl Download {
         mut self,
         writer: &mut W,
     ) -> Result<DownloadSummary, Error> {
-        let summary = self.run(writer, None)?;
+        let summary = self.run(&mut Sink::Writer(writer), Transfer::new(&self.target.url))?;
         writer.flush().map_err(|e| write_error(None, e))?;
         Ok(summary)
     }
 
-    /// Writes the file to `path`: first to `path.part`, renamed to `path` when complete (and
-    /// removed on failure).
+    /// Writes the file to `path`: first to `path.part`, renamed to `path` when complete.
+    ///
+    /// When a `.part` file is there already (an earlier run failed; it is kept on failure for
+    /// this purpose), only the missing bytes are fetched; if it does not fit the file (longer,
+    /// or the server will not serve the rest) it is started over.
     pub fn to_file(mut self, path: impl AsRef<Path>) -> Result<DownloadSummary, Error> {
         let path = path.as_ref();
         let part = part_path(path);
-        let result = std::fs::File::create(&part)
-            .map_err(|e| write_error(Some(&part), e))
-            .and_then(|mut file| {
-                let summary = self.run(&mut file, Some(&part))?;
-                file.flush().map_err(|e| write_error(Some(&part), e))?;
-                drop(file);
-                std::fs::rename(&part, path).map_err(|e| write_error(Some(path), e))?;
-                Ok(summary)
-            });
-        match result {
-            Ok(summary) => Ok(DownloadSummary {
-                path: Some(path.to_owned()),
-                ..summary
-            }),
-            Err(e) => {
-                // Best effort: a half-written temporary file is of no use to anyone.
-                let _ = std::fs::remove_file(&part);
-                Err(e)
-            }
-        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&part)
+            .map_err(|e| write_error(Some(&part), e))?;
+        let have = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let transfer = Transfer::resume_at(&self.target.url, have);
+        let summary = self.run(&mut Sink::<std::fs::File>::Part(&mut file, &part), transfer)?;
+        file.flush().map_err(|e| write_error(Some(&part), e))?;
+        drop(file);
+        std::fs::rename(&part, path).map_err(|e| write_error(Some(path), e))?;
+        Ok(DownloadSummary {
+            path: Some(path.to_owned()),
+            ..summary
+        })
     }
 
     fn run<W: Write + ?Sized>(
         &mut self,
-        writer: &mut W,
-        path: Option<&Path>,
+        sink: &mut Sink<'_, W>,
+        mut transfer: Transfer,
     ) -> Result<DownloadSummary, Error> {
         let span = tracing::info_span!("connect_download", image_id = %self.target.image_id);
         let _entered = span.enter();
-        let mut transfer = Transfer::new(self.target.url.as_str());
         let mut buf = vec![0u8; BUFFER_SIZE];
         loop {
             let request = transfer.request()?;
@@ -141,6 +139,10 @@ impl Download {
                 Ok(response) => match transfer.on_response(response.status(), response.headers()) {
                     Err(e) => transfer.on_interrupted(e)?,
                     Ok(BodyPlan::Complete) => AfterBody::Complete,
+                    Ok(BodyPlan::StartOver) => {
+                        sink.discard()?;
+                        AfterBody::Resume(Duration::ZERO)
+                    }
                     Ok(BodyPlan::Read) => {
                         let mut body = response.into_body();
                         loop {
@@ -150,8 +152,7 @@ impl Download {
                                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                                 Err(e) => break transfer.on_interrupted(read_error(e))?,
                             };
-                            let fresh = transfer.accept(&buf[..n]);
-                            writer.write_all(fresh).map_err(|e| write_error(path, e))?;
+                            sink.put(transfer.accept(&buf[..n]))?;
                             if let Some(f) = self.progress.as_mut() {
                                 f(transfer.progress());
                             }
@@ -173,6 +174,34 @@ impl Download {
                     std::thread::sleep(pause);
                 }
             }
+        }
+    }
+}
+
+/// Where the bytes go.
+enum Sink<'a, W: Write + ?Sized> {
+    /// Any writer; what it was given cannot be taken back.
+    Writer(&'a mut W),
+    /// The `.part` file, opened for appending, so truncating it starts it over.
+    Part(&'a mut std::fs::File, &'a Path),
+}
+
+impl<W: Write + ?Sized> Sink<'_, W> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        match self {
+            Sink::Writer(w) => w.write_all(bytes).map_err(|e| write_error(None, e)),
+            Sink::Part(f, path) => f.write_all(bytes).map_err(|e| write_error(Some(path), e)),
+        }
+    }
+
+    fn discard(&mut self) -> Result<(), Error> {
+        match self {
+            // Only transfers resumed from a file start over.
+            Sink::Writer(_) => Err(write_error(
+                None,
+                std::io::Error::other("cannot start over"),
+            )),
+            Sink::Part(f, path) => f.set_len(0).map_err(|e| write_error(Some(path), e)),
         }
     }
 }

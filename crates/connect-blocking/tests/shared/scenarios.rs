@@ -364,6 +364,40 @@ scenario_alone! {
     }
 }
 
+scenario! {
+    fn file_downloads_resume_what_an_earlier_run_left() {
+        let sb = start(SandboxConfig::default());
+        let c = client(&sb, alice());
+        let found = wait!(c.search_images(&search("dog", 1))).unwrap();
+        let id = found.result.images[0].image_id.clone().unwrap();
+        let mut whole = Vec::new();
+        wait!(wait!(c.download_largest(&id)).unwrap().to_writer(&mut whole)).unwrap();
+        assert!(whole.len() > 1000);
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("dog.jpg");
+        let part = dir.path().join("dog.jpg.part");
+
+        // Half of it left by an earlier run: only the rest is fetched.
+        let half = whole.len() / 2;
+        std::fs::write(&part, &whole[..half]).unwrap();
+        sb.reset_stats();
+        let summary = wait!(wait!(c.download_largest(&id)).unwrap().to_file(&dest)).unwrap();
+        assert_eq!(summary.resumed_from, half as u64);
+        assert_eq!(summary.bytes, whole.len() as u64);
+        assert_eq!(std::fs::read(&dest).unwrap(), whole);
+        assert!(!part.exists());
+        assert_eq!(sb.stats().download_bytes, (whole.len() - half) as u64);
+
+        // A leftover longer than the file: started over.
+        let mut junk = whole.clone();
+        junk.extend_from_slice(b"junk");
+        std::fs::write(&part, &junk).unwrap();
+        let summary = wait!(wait!(c.download_largest(&id)).unwrap().to_file(&dest)).unwrap();
+        assert_eq!(summary.resumed_from, 0);
+        assert_eq!(std::fs::read(&dest).unwrap(), whole);
+    }
+}
+
 /// Log lines captured from the `tracing` events of the current thread.
 #[derive(Clone, Default)]
 pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
