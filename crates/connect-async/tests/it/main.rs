@@ -75,7 +75,7 @@ use scenarios::*;
 
 scenario! {
     fn hundred_concurrent_searches_cause_one_token_request() {
-        let sb = start(connect_sandbox::SandboxConfig::default().with_token_ttl(std::time::Duration::from_secs(2)));
+        let sb = start(connect_sandbox::SandboxConfig::default().with_token_ttl(std::time::Duration::from_secs(4)));
         let c = client(&sb, alice());
         let run_all = |c: sdk::Client| async move {
             let tasks: Vec<_> = (0..100)
@@ -92,13 +92,21 @@ scenario! {
         let stats = sb.stats();
         assert_eq!(grants(&stats), 1, "one login for 100 tasks: {stats:?}");
         assert_eq!(count(&stats.operations, "SearchForImages"), 100);
-        // Past expiry: the 100 tasks wait for one renewal.
-        tokio::time::sleep(std::time::Duration::from_millis(2_200)).await;
+        // In the renewal window (the token still valid): one renewal, the others keep going.
+        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
         sb.reset_stats();
         run_all(c.clone()).await;
         let stats = sb.stats();
-        assert_eq!(grants(&stats), 1, "one renewal for 100 tasks: {stats:?}");
+        assert_eq!(grants(&stats), 1, "one renewal ahead of expiry: {stats:?}");
         assert_eq!(count(&stats.grants, "refresh_token"), 1, "{stats:?}");
+        // Past expiry: the 100 tasks wait for one renewal.
+        tokio::time::sleep(std::time::Duration::from_millis(4_200)).await;
+        sb.reset_stats();
+        run_all(c.clone()).await;
+        let stats = sb.stats();
+        assert_eq!(grants(&stats), 1, "one renewal after expiry: {stats:?}");
+        assert_eq!(count(&stats.grants, "refresh_token"), 1, "{stats:?}");
+        assert_eq!(count(&stats.errors, "AUTH-021"), 0, "{stats:?}");
     }
 }
 

@@ -67,7 +67,7 @@ use scenarios::*;
 
 scenario! {
     fn threads_share_one_token_request() {
-        let sb = start(connect_sandbox::SandboxConfig::default().with_token_ttl(std::time::Duration::from_secs(2)));
+        let sb = start(connect_sandbox::SandboxConfig::default().with_token_ttl(std::time::Duration::from_secs(4)));
         let c = client(&sb, alice());
         let run_all = || {
             std::thread::scope(|s| {
@@ -82,13 +82,21 @@ scenario! {
         run_all();
         let stats = sb.stats();
         assert_eq!(grants(&stats), 1, "one login for 100 threads: {stats:?}");
-        // Past expiry: the 100 threads wait for one renewal.
-        std::thread::sleep(std::time::Duration::from_millis(2_200));
+        // In the renewal window (the token still valid): one renewal, the others keep going.
+        std::thread::sleep(std::time::Duration::from_millis(2_500));
         sb.reset_stats();
         run_all();
         let stats = sb.stats();
-        assert_eq!(grants(&stats), 1, "one renewal for 100 threads: {stats:?}");
+        assert_eq!(grants(&stats), 1, "one renewal ahead of expiry: {stats:?}");
         assert_eq!(count(&stats.grants, "refresh_token"), 1, "{stats:?}");
+        // Past expiry: the 100 threads wait for one renewal.
+        std::thread::sleep(std::time::Duration::from_millis(4_200));
+        sb.reset_stats();
+        run_all();
+        let stats = sb.stats();
+        assert_eq!(grants(&stats), 1, "one renewal after expiry: {stats:?}");
+        assert_eq!(count(&stats.grants, "refresh_token"), 1, "{stats:?}");
+        assert_eq!(count(&stats.errors, "AUTH-021"), 0, "{stats:?}");
     }
 }
 
