@@ -2,7 +2,9 @@
 //! held across an `.await`) and a notification when a token request is answered.
 
 use crate::transport::{Body, Transport};
-use connect_auth::config::{CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity};
+use connect_auth::config::{
+    CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
+};
 use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
 use connect_types::{Operation, Response};
 use futures_util::StreamExt;
@@ -195,14 +197,8 @@ impl Client {
         match self.inner.transport.send(request).await {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                match read_bounded(body, answer_capacity(&parts.headers)).await {
-                    Ok(bytes) => Outcome::Response(http::Response::from_parts(parts, bytes)),
-                    Err(e) => Outcome::Failed(TransportFailure {
-                        message: format!("reading the answer failed: {e}"),
-                        reached_server: true,
-                        source: Some(Box::new(e)),
-                    }),
-                }
+                let capacity = answer_capacity(&parts.headers);
+                answer_outcome(parts, read_bounded(body, capacity).await)
             }
             Err(failure) => Outcome::Failed(failure),
         }

@@ -4,40 +4,22 @@
 use crate::client::Client;
 use connect_auth::Error;
 use connect_auth::download::{
-    AfterBody, BodyPlan, DownloadSummary, DownloadTarget, Progress, Transfer, part_path,
-    read_error, send_error, token_from_authorizations, token_from_largest, write_error,
+    AfterBody, BodyPlan, DownloadSummary, DownloadTarget, Transfer, part_path, read_error,
+    send_error, token_from_authorizations, token_from_largest, write_error,
 };
 use connect_types::ops::{
     CreateDownloadRequest, GetImageDownloadAuthorizationsRequest,
     GetLargestImageDownloadAuthorizationsRequest,
 };
 use futures_util::StreamExt;
-use std::fmt;
 use std::path::Path;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tracing::Instrument;
 
-type ProgressFn = Box<dyn FnMut(Progress) + Send>;
-
 /// Writes to a file go through tokio's blocking pool; this buffer keeps those hand-offs few.
 const FILE_BUFFER: usize = 1024 * 1024;
 
-/// An authorized download, ready to be written somewhere.
-pub struct Download {
-    client: Client,
-    target: DownloadTarget,
-    progress: Option<ProgressFn>,
-}
-
-impl fmt::Debug for Download {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The URL authorizes the download by itself: keep it out of logs.
-        f.debug_struct("Download")
-            .field("image_id", &self.target.image_id)
-            .field("size_key", &self.target.size_key)
-            .finish_non_exhaustive()
-    }
-}
+connect_auth::download_handle!();
 
 impl Client {
     /// Authorizes `image_id` at `size_key` and asks for its download URL
@@ -76,30 +58,9 @@ impl Client {
         let target = DownloadTarget::from_result(&urls.result, image_id, size_key)?;
         Ok(self.download_target(target))
     }
-
-    /// A download of a URL obtained earlier (for example from
-    /// [`Client::create_download_request`]).
-    pub fn download_target(&self, target: DownloadTarget) -> Download {
-        Download {
-            client: self.clone(),
-            target,
-            progress: None,
-        }
-    }
 }
 
 impl Download {
-    /// What is downloaded.
-    pub fn target(&self) -> &DownloadTarget {
-        &self.target
-    }
-
-    /// Calls `f` with the bytes written so far and the total (once known) after every chunk.
-    pub fn on_progress(mut self, f: impl FnMut(Progress) + Send + 'static) -> Self {
-        self.progress = Some(Box::new(f));
-        self
-    }
-
     /// Streams the file into `writer`, resuming with `Range` after a dropped connection.
     pub async fn to_writer<W: AsyncWrite + Unpin + ?Sized>(
         mut self,

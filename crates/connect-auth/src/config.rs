@@ -52,6 +52,22 @@ pub fn answer_capacity(headers: &http::HeaderMap) -> usize {
     usize::try_from(length.min(MAX_RESPONSE_BYTES)).unwrap_or(0)
 }
 
+/// The [`crate::Outcome`] of an API exchange once the transport has read (or failed to read)
+/// the whole answer.
+pub fn answer_outcome(
+    head: http::response::Parts,
+    body: std::io::Result<Vec<u8>>,
+) -> crate::Outcome {
+    match body {
+        Ok(bytes) => crate::Outcome::Response(http::Response::from_parts(head, bytes)),
+        Err(e) => crate::Outcome::Failed(crate::TransportFailure {
+            message: format!("reading the answer failed: {e}"),
+            reached_server: true,
+            source: Some(Box::new(e)),
+        }),
+    }
+}
+
 /// Seeds for [`crate::Call::new`]: per-client randomness for backoff jitter and coordination
 /// ids, without a random-number crate (std's per-process hash keys give the entropy).
 #[derive(Debug)]

@@ -72,6 +72,62 @@ impl std::fmt::Debug for DownloadTarget {
     }
 }
 
+/// Defines a transport crate's `Download` handle (what `download`, `download_largest` and
+/// `download_target` return): the target, the progress callback, and `Client::download_target`.
+/// The transport adds `to_writer` and `to_file`. Expects `Client` in scope.
+#[macro_export]
+macro_rules! download_handle {
+    () => {
+        type ProgressFn = Box<dyn FnMut($crate::download::Progress) + Send>;
+
+        /// An authorized download, ready to be written to a writer or a file.
+        pub struct Download {
+            client: Client,
+            target: $crate::download::DownloadTarget,
+            progress: Option<ProgressFn>,
+        }
+
+        impl std::fmt::Debug for Download {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // The URL authorizes the download by itself: keep it out of logs.
+                f.debug_struct("Download")
+                    .field("image_id", &self.target.image_id)
+                    .field("size_key", &self.target.size_key)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl Client {
+            /// A download of a URL obtained earlier (for example from
+            /// `create_download_request`).
+            pub fn download_target(&self, target: $crate::download::DownloadTarget) -> Download {
+                Download {
+                    client: self.clone(),
+                    target,
+                    progress: None,
+                }
+            }
+        }
+
+        impl Download {
+            /// What is downloaded.
+            pub fn target(&self) -> &$crate::download::DownloadTarget {
+                &self.target
+            }
+
+            /// Calls `f` with the bytes written so far and the total (once known) after every
+            /// chunk.
+            pub fn on_progress(
+                mut self,
+                f: impl FnMut($crate::download::Progress) + Send + 'static,
+            ) -> Self {
+                self.progress = Some(Box::new(f));
+                self
+            }
+        }
+    };
+}
+
 /// The first usable download token among the authorizations of `image_id`.
 pub fn token_from_authorizations(
     result: &GetImageDownloadAuthorizationsResult,

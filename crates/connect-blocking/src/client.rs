@@ -1,8 +1,10 @@
 //! [`Client`]: runs calls through the sans-IO core, one lock around the token state.
 
 use crate::transport::{Body, Transport};
-use connect_auth::config::{CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity};
-use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
+use connect_auth::config::{
+    CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
+};
+use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step};
 use connect_types::{Operation, Response};
 use std::fmt;
 use std::io::Read;
@@ -150,14 +152,8 @@ impl Client {
         match self.inner.transport.send(request) {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                match read_bounded(body, answer_capacity(&parts.headers)) {
-                    Ok(bytes) => Outcome::Response(http::Response::from_parts(parts, bytes)),
-                    Err(e) => Outcome::Failed(TransportFailure {
-                        message: format!("reading the answer failed: {e}"),
-                        reached_server: true,
-                        source: Some(Box::new(e)),
-                    }),
-                }
+                let capacity = answer_capacity(&parts.headers);
+                answer_outcome(parts, read_bounded(body, capacity))
             }
             Err(failure) => Outcome::Failed(failure),
         }
