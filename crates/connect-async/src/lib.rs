@@ -30,6 +30,8 @@ mod download;
 mod paging;
 mod transport;
 
+/// Re-exported so a [`Transport`] can be implemented without adding the dependency.
+pub use async_trait::async_trait;
 pub use client::Client;
 pub use config::ClientBuilder;
 pub use connect_auth::config::ClientConfig;
@@ -40,6 +42,8 @@ pub use connect_auth::{
 };
 pub use connect_types::{Operation, Response, Secret, ops};
 pub use download::Download;
+/// Re-exported: the request and response types of [`Transport`].
+pub use http;
 pub use paging::Pages;
 pub use transport::{Body, ReqwestTransport, Transport};
 

@@ -19,6 +19,40 @@ pub type Body = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>
 /// `Range`). An implementation returns any HTTP status as a response (errors come back inside
 /// the envelope, whatever the status) and reports a failure only when no response came.
 /// The request body may hold credentials or tokens: never log it.
+///
+/// A transport that answers from canned bytes (a test double; a recorder would wrap
+/// [`ReqwestTransport`] the same way):
+///
+/// ```
+/// use connect_async::{Body, Client, Credentials, Transport, TransportFailure, async_trait, http};
+/// use connect_async::ops::SearchForImagesRequest;
+///
+/// #[derive(Debug)]
+/// struct Canned;
+///
+/// #[async_trait]
+/// impl Transport for Canned {
+///     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Body>, TransportFailure> {
+///         let answer: &'static [u8] = if request.uri().path() == "/oauth2/token" {
+///             br#"{"access_token":"t","token_type":"Bearer","expires_in":1800}"#
+///         } else {
+///             br#"{"ResponseHeader":{"Status":"Success"},"SearchForImagesResult":{"ItemTotalCount":0}}"#
+///         };
+///         let body: Body = Box::pin(futures_util::stream::iter([Ok(answer.into())]));
+///         Ok(http::Response::new(body))
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let client = Client::builder()
+///     .credentials(Credentials::client_credentials("id", "secret"))
+///     .transport(Canned)
+///     .build()?;
+/// let found = client.search_images(&SearchForImagesRequest::phrase("tree")).await?;
+/// assert_eq!(found.result.item_total_count, Some(0));
+/// # Ok::<(), connect_async::Error>(())
+/// # }).unwrap();
+/// ```
 #[async_trait]
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends `request` and returns the response with its body unread.

@@ -39,6 +39,8 @@ pub use connect_auth::{
 };
 pub use connect_types::{Operation, Response, Secret, ops};
 pub use download::Download;
+/// Re-exported: the request and response types of [`Transport`].
+pub use http;
 pub use paging::Pages;
 pub use transport::{Body, Transport, UreqTransport};
 

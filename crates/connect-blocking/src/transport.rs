@@ -15,6 +15,36 @@ pub type Body = Box<dyn Read + Send>;
 /// `Range`). An implementation returns any HTTP status as a response (errors come back inside
 /// the envelope, whatever the status) and reports a failure only when no response came.
 /// The request body may hold credentials or tokens: never log it.
+///
+/// A transport that answers from canned bytes (a test double; a recorder would wrap
+/// [`UreqTransport`] the same way):
+///
+/// ```
+/// use connect_blocking::{Body, Client, Credentials, Transport, TransportFailure, http};
+/// use connect_blocking::ops::SearchForImagesRequest;
+///
+/// #[derive(Debug)]
+/// struct Canned;
+///
+/// impl Transport for Canned {
+///     fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Body>, TransportFailure> {
+///         let answer: &'static [u8] = if request.uri().path() == "/oauth2/token" {
+///             br#"{"access_token":"t","token_type":"Bearer","expires_in":1800}"#
+///         } else {
+///             br#"{"ResponseHeader":{"Status":"Success"},"SearchForImagesResult":{"ItemTotalCount":0}}"#
+///         };
+///         Ok(http::Response::new(Box::new(answer) as Body))
+///     }
+/// }
+///
+/// let client = Client::builder()
+///     .credentials(Credentials::client_credentials("id", "secret"))
+///     .transport(Canned)
+///     .build()?;
+/// let found = client.search_images(&SearchForImagesRequest::phrase("tree"))?;
+/// assert_eq!(found.result.item_total_count, Some(0));
+/// # Ok::<(), connect_blocking::Error>(())
+/// ```
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends `request` and returns the response with its body unread.
     fn send(
