@@ -61,6 +61,46 @@ fn post_form(sb: &connect_sandbox::SandboxThread, form: String) -> Vec<u8> {
     bytes
 }
 
+/// A user-defined transport around the default one, counting requests.
+#[derive(Debug)]
+struct Counting {
+    inner: sdk::UreqTransport,
+    sent: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl sdk::Transport for Counting {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<sdk::Body>, sdk::TransportFailure> {
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.send(request)
+    }
+}
+
+/// A client (with a fixed access token, so no token request) that counts what it sends.
+fn counting_client(
+    base: &str,
+    policy: sdk::RetryPolicy,
+) -> (sdk::Client, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let sent = std::sync::Arc::default();
+    let builder = sdk::Client::builder()
+        .credentials(sdk::Credentials::access_token("token", None))
+        .base_url(base)
+        .retry_policy(policy)
+        .connect_timeout(std::time::Duration::from_secs(2))
+        .request_timeout(std::time::Duration::from_secs(5));
+    let inner = sdk::UreqTransport::new(builder.config()).unwrap();
+    let client = builder
+        .transport(Counting {
+            inner,
+            sent: std::sync::Arc::clone(&sent),
+        })
+        .build()
+        .unwrap();
+    (client, sent)
+}
+
 #[path = "../shared/scenarios.rs"]
 mod scenarios;
 use scenarios::*;

@@ -8,9 +8,11 @@
 //!   [`EXCLUSIVE`] shared, and `scenario_alone!` the same holding it alone;
 //! - `all!(pages)`: every item of a paged listing, as a `Vec<Result<_, _>>`;
 //! - `post_form(sb, body)`: a raw `POST /oauth2/token` through the crate's transport, returning
-//!   the answer's bytes (a `fn` or an `async fn`, called through `wait!`).
+//!   the answer's bytes (a `fn` or an `async fn`, called through `wait!`);
+//! - `counting_client(base, policy)`: a client on the crate's default transport wrapped in a
+//!   user-defined one that counts the requests, and the counter.
 
-use super::{post_form, sdk};
+use super::{counting_client, post_form, sdk};
 use connect_sandbox::{LARGE_IMAGE_ID, SandboxConfig, SandboxThread, Stats};
 use sdk::ops::{
     CreateLightboxItemsRequest, CreateLightboxRequest, DeleteLightboxItemsRequest,
@@ -395,6 +397,52 @@ scenario! {
         let summary = wait!(wait!(c.download_largest(&id)).unwrap().to_file(&dest)).unwrap();
         assert_eq!(summary.resumed_from, 0);
         assert_eq!(std::fs::read(&dest).unwrap(), whole);
+    }
+}
+
+/// A server that reads each request and hangs up without answering: the request reached it.
+pub fn hangup_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A base URL nobody listens on: connecting fails, nothing is sent.
+pub fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
+}
+
+scenario! {
+    fn transport_failures_are_retried_only_when_safe() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        };
+        let sent_before = |n: &std::sync::Arc<std::sync::atomic::AtomicUsize>| {
+            n.swap(0, std::sync::atomic::Ordering::SeqCst)
+        };
+        // Nothing reached the server: even a create is retried.
+        let (c, sent) = counting_client(&closed_port(), policy.clone());
+        let e = wait!(c.create_lightbox(&CreateLightboxRequest::named("x"))).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+        assert_eq!(sent_before(&sent), 3);
+        // The request reached a server that hung up: a search is retried, a create is not.
+        let (c, sent) = counting_client(&hangup_server(), policy);
+        let e = wait!(c.search_images(&search("dog", 1))).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+        assert_eq!(sent_before(&sent), 3);
+        let e = wait!(c.create_lightbox(&CreateLightboxRequest::named("x"))).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+        assert_eq!(sent_before(&sent), 1, "a create that may have been done is not repeated");
     }
 }
 
