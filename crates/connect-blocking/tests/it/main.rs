@@ -82,6 +82,7 @@ impl sdk::Transport for Counting {
 fn counting_client(
     base: &str,
     policy: sdk::RetryPolicy,
+    request_timeout: std::time::Duration,
 ) -> (sdk::Client, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let sent = std::sync::Arc::default();
     let builder = sdk::Client::builder()
@@ -89,7 +90,7 @@ fn counting_client(
         .base_url(base)
         .retry_policy(policy)
         .connect_timeout(std::time::Duration::from_secs(2))
-        .request_timeout(std::time::Duration::from_secs(5));
+        .request_timeout(request_timeout);
     let inner = sdk::UreqTransport::new(builder.config()).unwrap();
     let client = builder
         .transport(Counting {

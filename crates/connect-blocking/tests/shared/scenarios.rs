@@ -414,6 +414,19 @@ pub fn hangup_server() -> String {
     format!("http://{addr}")
 }
 
+/// A server that accepts connections and never answers.
+pub fn silent_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming() {
+            open.push(stream);
+        }
+    });
+    format!("http://{addr}")
+}
+
 /// A base URL nobody listens on: connecting fails, nothing is sent.
 pub fn closed_port() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -431,18 +444,25 @@ scenario! {
             n.swap(0, std::sync::atomic::Ordering::SeqCst)
         };
         // Nothing reached the server: even a create is retried.
-        let (c, sent) = counting_client(&closed_port(), policy.clone());
+        let (c, sent) = counting_client(&closed_port(), policy.clone(), Duration::from_secs(5));
         let e = wait!(c.create_lightbox(&CreateLightboxRequest::named("x"))).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
         assert_eq!(sent_before(&sent), 3);
         // The request reached a server that hung up: a search is retried, a create is not.
-        let (c, sent) = counting_client(&hangup_server(), policy);
+        let (c, sent) = counting_client(&hangup_server(), policy.clone(), Duration::from_secs(5));
         let e = wait!(c.search_images(&search("dog", 1))).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
         assert_eq!(sent_before(&sent), 3);
         let e = wait!(c.create_lightbox(&CreateLightboxRequest::named("x"))).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
         assert_eq!(sent_before(&sent), 1, "a create that may have been done is not repeated");
+        // A server that never answers: the request timeout ends each attempt.
+        let (c, sent) = counting_client(&silent_server(), policy, Duration::from_millis(300));
+        let t0 = std::time::Instant::now();
+        let e = wait!(c.search_images(&search("dog", 1))).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+        assert_eq!(sent_before(&sent), 3);
+        assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
     }
 }
 
