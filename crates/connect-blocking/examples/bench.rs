@@ -8,8 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use connect_blocking::ops::{ImageFamily, SearchForImagesRequest};
-use connect_blocking::{Client, Credentials, DownloadTarget};
-use connect_sandbox::{LARGE_IMAGE_ID, Sandbox, SandboxConfig};
+use connect_blocking::{Client, Credentials};
+use connect_sandbox::{LARGE_IMAGE_ID, Sandbox, SandboxConfig, SandboxThread};
 use connect_types::{RequestHeader, Secret};
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -19,18 +19,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn main() {
-    let iterations: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(300);
-    let sb = Sandbox::start_blocking(SandboxConfig::default()).unwrap();
-    let dir = std::env::temp_dir().join(format!("connect-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let ca = dir.join("ca.pem");
-    sb.write_ca_pem(&ca).unwrap();
-
-    let client = Client::builder()
+fn client_for(sb: &SandboxThread) -> Client {
+    Client::builder()
         .credentials(Credentials::resource_owner(
             "sandbox-client",
             "sandbox-client-secret",
@@ -40,7 +30,12 @@ fn main() {
         .base_url(sb.https_base_url())
         .root_certificate_pem(sb.ca_pem().as_bytes().to_vec())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// Client vs raw POST of the same bytes; returns one answer's bytes.
+fn per_call(sb: &SandboxThread, iterations: usize, label: &str) -> Vec<u8> {
+    let client = client_for(sb);
     let search = SearchForImagesRequest::phrase("tree")
         .family(ImageFamily::Creative)
         .count(75)
@@ -109,28 +104,48 @@ fn main() {
     }
     let (mc, mr, mt) = (median(t_client), median(t_raw), median(t_raw_typed));
     println!(
-        "per call (75-image search with keywords, {} bytes, {iterations} calls each, medians):\n  \
+        "per call, {label} (75-image search with keywords, {} bytes, {iterations} calls each, medians):\n  \
          client {mc:?} / raw ureq POST {mr:?} = {:.3} (target <= 1.10)\n  \
          client {mc:?} / raw ureq POST + the same typed decode {mt:?} = {:.3}",
         sample.len(),
         mc.as_secs_f64() / mr.as_secs_f64(),
         mc.as_secs_f64() / mt.as_secs_f64(),
     );
+    sample
+}
 
+fn main() {
+    let iterations: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(300);
+    let sb = Sandbox::start_blocking(SandboxConfig::default()).unwrap();
+    let sample = per_call(&sb, iterations, "loopback");
+    {
+        // The same with 5 ms added per answer, closer to a real network.
+        let slow = SandboxConfig::default().with_latency(Duration::from_millis(5));
+        let slow = Sandbox::start_blocking(slow).unwrap();
+        per_call(&slow, iterations / 3, "loopback + 5 ms server latency");
+    }
     decode_bench(&sample);
 
     // Download: one URL, fetched by the client and by curl.
-    let target = {
-        let d = client.download_largest(LARGE_IMAGE_ID).unwrap();
-        d.target().clone()
-    };
+    let dir = std::env::temp_dir().join(format!("connect-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    sb.write_ca_pem(&ca).unwrap();
+    let client = client_for(&sb);
+    let target = client
+        .download_largest(LARGE_IMAGE_ID)
+        .unwrap()
+        .target()
+        .clone();
     let size = sb.config().large_file_bytes;
-    let mut t_sdk = Vec::new();
-    let mut t_curl = Vec::new();
+    let (mut t_sdk, mut t_curl) = (Vec::new(), Vec::new());
     for _ in 0..3 {
         let t = Instant::now();
         let s = client
-            .download_target(DownloadTarget { ..target.clone() })
+            .download_target(target.clone())
             .to_writer(&mut std::io::sink())
             .unwrap();
         t_sdk.push(t.elapsed());
@@ -148,7 +163,7 @@ fn main() {
     let mib = size as f64 / (1024.0 * 1024.0);
     let (ds, dc) = (median(t_sdk), median(t_curl));
     println!(
-        "download ({mib:.0} MiB over HTTPS): client {:.0} MiB/s, curl {:.0} MiB/s, ratio {:.2} (target >= 0.8)",
+        "download ({mib:.0} MiB over HTTPS, median of 3): client {:.0} MiB/s, curl {:.0} MiB/s, ratio {:.2} (target >= 0.8)",
         mib / ds.as_secs_f64(),
         mib / dc.as_secs_f64(),
         dc.as_secs_f64() / ds.as_secs_f64()

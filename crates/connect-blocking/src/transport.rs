@@ -59,7 +59,11 @@ pub trait Transport: Send + Sync + fmt::Debug {
 /// whole `POST` exchange, and the silence between two reads of a `GET` (a large download may
 /// take longer in all).
 pub struct UreqTransport {
-    agent: ureq::Agent,
+    /// API calls: the request timeout bounds each whole exchange.
+    api: ureq::Agent,
+    /// Downloads: the request timeout bounds each read. (Configuring single requests instead
+    /// would copy the agent's settings on every call.)
+    downloads: ureq::Agent,
     request_timeout: Duration,
 }
 
@@ -97,22 +101,32 @@ impl UreqTransport {
             }
             tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
         }
-        let mut builder = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .tls_config(tls.build())
-            .user_agent(config.user_agent_or(crate::DEFAULT_USER_AGENT))
-            .timeout_connect(Some(config.connect_timeout))
-            .timeout_per_read(Some(config.request_timeout));
-        // Without a configured proxy, ureq's default (the proxy environment variables) stays,
-        // as with reqwest.
-        if let Some(p) = &config.proxy {
-            let proxy = ureq::Proxy::new(p)
-                .map_err(|e| Error::Config(format!("invalid proxy URL: {e}")))?;
-            builder = builder.proxy(Some(proxy));
-        }
-        let agent = builder.build().new_agent();
+        let proxy = match &config.proxy {
+            Some(p) => Some(
+                ureq::Proxy::new(p)
+                    .map_err(|e| Error::Config(format!("invalid proxy URL: {e}")))?,
+            ),
+            None => None,
+        };
+        let tls = tls.build();
+        let agent = |whole: Option<Duration>| {
+            let mut builder = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .tls_config(tls.clone())
+                .user_agent(config.user_agent_or(crate::DEFAULT_USER_AGENT))
+                .timeout_connect(Some(config.connect_timeout))
+                .timeout_per_read(Some(config.request_timeout))
+                .timeout_per_call(whole);
+            // Without a configured proxy, ureq's default (the proxy environment variables)
+            // stays, as with reqwest.
+            if let Some(p) = &proxy {
+                builder = builder.proxy(Some(p.clone()));
+            }
+            builder.build().new_agent()
+        };
         Ok(Self {
-            agent,
+            api: agent(Some(config.request_timeout)),
+            downloads: agent(None),
             request_timeout: config.request_timeout,
         })
     }
@@ -123,15 +137,12 @@ impl Transport for UreqTransport {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Body>, TransportFailure> {
-        let request = if request.method() == http::Method::POST {
-            self.agent
-                .configure_request(request)
-                .timeout_per_call(Some(self.request_timeout))
-                .build()
+        let agent = if request.method() == http::Method::POST {
+            &self.api
         } else {
-            request
+            &self.downloads
         };
-        match self.agent.run(request) {
+        match agent.run(request) {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
                 let body: Body = Box::new(body.into_reader());
