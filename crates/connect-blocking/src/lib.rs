@@ -37,7 +37,7 @@ pub use connect_auth::paging::Paged;
 pub use connect_auth::{
     AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy, TransportFailure,
 };
-pub use connect_types::{Operation, Response, Secret, ops};
+pub use connect_types::{Operation, Response, Secret, StatusCode, StatusEntry, ops};
 pub use download::Download;
 /// Re-exported: the request and response types of [`Transport`].
 pub use http;

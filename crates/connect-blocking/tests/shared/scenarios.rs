@@ -96,6 +96,12 @@ scenario! {
         };
         let found = wait!(c.execute_with(&search("tree", 5), opts)).unwrap();
         assert_eq!(found.coordination_id(), Some("suite-search"));
+        // No Language sent: the header carries the DefaultLanguageUsed notice.
+        assert!(
+            found.warnings().any(|w| w.code == Some(sdk::StatusCode::DefaultLanguageUsed)),
+            "{:?}",
+            found.header
+        );
         assert_eq!(found.result.images.len(), 5);
         let ids: Vec<String> = found.result.images.iter().filter_map(|i| i.image_id.clone()).collect();
         let found = wait!(c.search_images(&search("tree", 5))).unwrap();
