@@ -1,6 +1,6 @@
 //! Startup time and search latency of the sandbox, for 10,000 and 1,000,000 images.
 //!
-//! Run with `cargo run --release -p connect-sandbox --example bench`. This is a benchmark, not
+//! Run with `cargo run --release -p connect-sandbox --example sandbox_bench`. This is a benchmark, not
 //! a test: it prints figures and asserts nothing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
