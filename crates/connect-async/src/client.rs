@@ -36,15 +36,11 @@ pub struct Client {
 }
 
 struct Inner {
-    state: Mutex<Shared>,
+    core: Mutex<Core>,
     /// Notified each time a token request is answered (or abandoned).
     token_ready: Notify,
     transport: Arc<dyn Transport>,
     seeds: CallSeeds,
-}
-
-struct Shared {
-    core: Core,
 }
 
 impl fmt::Debug for Client {
@@ -88,7 +84,7 @@ impl Client {
     pub(crate) fn from_parts(core: Core, transport: Arc<dyn Transport>) -> Self {
         Self {
             inner: Arc::new(Inner {
-                state: Mutex::new(Shared { core }),
+                core: Mutex::new(core),
                 token_ready: Notify::new(),
                 transport,
                 seeds: CallSeeds::new(),
@@ -100,19 +96,19 @@ impl Client {
         self.inner.transport.as_ref()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Shared> {
+    fn lock(&self) -> MutexGuard<'_, Core> {
         // A panic elsewhere while holding the lock leaves the core consistent (it is only ever
         // changed by whole method calls), so keep going.
         self.inner
-            .state
+            .core
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn handle<O: Operation>(&self, call: &mut Call<O>, outcome: Outcome, auth: bool) {
-        let mut shared = self.lock();
-        call.handle(&mut shared.core, Instant::now(), outcome);
-        drop(shared);
+        let mut core = self.lock();
+        call.handle(&mut core, Instant::now(), outcome);
+        drop(core);
         if auth {
             // Waiters enabled their notification under the lock before this handle ran.
             self.inner.token_ready.notify_waiters();
@@ -150,8 +146,8 @@ impl Client {
     ) -> Result<Response<O::Result>, Error> {
         loop {
             let (step, waiter) = {
-                let mut shared = self.lock();
-                let step = call.poll(&mut shared.core, Instant::now());
+                let mut core = self.lock();
+                let step = call.poll(&mut core, Instant::now());
                 // Register for the notification before the lock is released, so an answer
                 // that comes in meanwhile cannot be missed.
                 let waiter = matches!(step, Step::WaitForToken).then(|| {

@@ -106,7 +106,10 @@ impl CallSeeds {
 pub const TOKEN_WAIT_SAFETY: Duration = Duration::from_millis(500);
 
 /// Everything a client is built from, whatever its transport.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows no secret: credentials print their secrets as `***`, the proxy URL (which
+/// may carry a password) is left out, and certificates are only counted.
+#[derive(Clone)]
 pub struct ClientConfig {
     /// How to log in. Required.
     pub credentials: Option<Credentials>,
@@ -129,6 +132,23 @@ pub struct ClientConfig {
     pub user_agent: Option<String>,
     /// A proxy URL (`http://host:port`), if any.
     pub proxy: Option<String>,
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("credentials", &self.credentials)
+            .field("base_url", &self.base_url)
+            .field("http_base_url", &self.http_base_url)
+            .field("root_certificates", &self.root_certificates_pem.len())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry", &self.retry)
+            .field("auth", &self.auth)
+            .field("user_agent", &self.user_agent)
+            .field("proxy", &self.proxy.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 impl Default for ClientConfig {
@@ -620,6 +640,18 @@ mod tests {
     fn call_seeds_differ() {
         let s = CallSeeds::new();
         assert_ne!(s.next(), s.next());
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let config = ClientConfig {
+            credentials: Some(Credentials::client_credentials("id", "sentinel-secret")),
+            proxy: Some("http://user:sentinel-proxy@proxy.example:3128".into()),
+            ..ClientConfig::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("sentinel"), "{shown}");
+        assert!(shown.contains("connect.gettyimages.com"));
     }
 
     #[test]
