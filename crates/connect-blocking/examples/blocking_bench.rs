@@ -1,6 +1,6 @@
 //! Benchmark of the blocking client against the in-process sandbox on loopback (not a test).
 //!
-//! `cargo run --release -p connect-blocking --example bench [-- ITERATIONS]` prints:
+//! `cargo run --release -p connect-blocking --example blocking_bench [-- ITERATIONS]` prints:
 //! 1. the client's median time per 75-image search (with keywords) divided by the median of a
 //!    raw ureq POST of the same bytes (same agent settings, same token, body read to memory);
 //! 2. decode throughput of that search result: typed (`connect_types`) vs `serde_json::Value`;
