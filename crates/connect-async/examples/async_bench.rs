@@ -7,16 +7,15 @@
 //! 3. download throughput of a 256 MiB file: the client (to a sink) vs `curl` on the same URL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../connect-blocking/examples/support/bench.rs"]
+mod support;
+
 use connect_async::ops::{ImageFamily, SearchForImagesRequest};
 use connect_async::{Client, Credentials};
 use connect_sandbox::{LARGE_IMAGE_ID, Sandbox, SandboxConfig, SandboxThread};
 use connect_types::{RequestHeader, Secret};
 use std::time::{Duration, Instant};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+use support::{curl_once, decode_bench, median, report_download, report_per_call};
 
 fn client_for(sb: &SandboxThread) -> Client {
     Client::builder()
@@ -99,14 +98,7 @@ async fn per_call(sb: &SandboxThread, iterations: usize, label: &str) -> bytes::
         t_raw_typed.push(t.elapsed());
     }
     let (mc, mr, mt) = (median(t_client), median(t_raw), median(t_raw_typed));
-    println!(
-        "per call, {label} (75-image search with keywords, {} bytes, {iterations} calls each, medians):\n  \
-         client {mc:?} / raw reqwest POST {mr:?} = {:.3} (target <= 1.10)\n  \
-         client {mc:?} / raw reqwest POST + the same typed decode {mt:?} = {:.3}",
-        sample.len(),
-        mc.as_secs_f64() / mr.as_secs_f64(),
-        mc.as_secs_f64() / mt.as_secs_f64(),
-    );
+    report_per_call(label, "reqwest", sample.len(), iterations, mc, mr, mt);
     sample
 }
 
@@ -149,57 +141,8 @@ async fn main() {
             .unwrap();
         t_sdk.push(t.elapsed());
         assert_eq!(s.bytes, size);
-        let t = Instant::now();
-        let out = tokio::process::Command::new("/usr/bin/curl")
-            .args(["-s", "-f", "--cacert"])
-            .arg(&ca)
-            .args(["-o", "/dev/null", &target.url])
-            .status()
-            .await
-            .unwrap();
-        t_curl.push(t.elapsed());
-        assert!(out.success());
+        t_curl.push(curl_once(&target.url, &ca));
     }
-    let mib = size as f64 / (1024.0 * 1024.0);
-    let (ds, dc) = (median(t_sdk), median(t_curl));
-    println!(
-        "download ({mib:.0} MiB over HTTPS, median of 3): client {:.0} MiB/s, curl {:.0} MiB/s, ratio {:.2} (target >= 0.8)",
-        mib / ds.as_secs_f64(),
-        mib / dc.as_secs_f64(),
-        dc.as_secs_f64() / ds.as_secs_f64()
-    );
+    report_download(size, t_sdk, t_curl);
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn decode_bench(bytes: &[u8]) {
-    let rounds = 300;
-    let time = |f: &dyn Fn()| {
-        let mut v = Vec::new();
-        for _ in 0..5 {
-            let t = Instant::now();
-            for _ in 0..rounds {
-                f();
-            }
-            v.push(t.elapsed());
-        }
-        median(v)
-    };
-    let typed = time(&|| {
-        let r =
-            connect_types::decode_response::<SearchForImagesRequest>(std::hint::black_box(bytes))
-                .unwrap();
-        std::hint::black_box(r);
-    });
-    let value = time(&|| {
-        let v: serde_json::Value = serde_json::from_slice(std::hint::black_box(bytes)).unwrap();
-        std::hint::black_box(v);
-    });
-    let mbs = |d: Duration| (bytes.len() * rounds) as f64 / d.as_secs_f64() / 1e6;
-    println!(
-        "decode ({} bytes): typed {:.0} MB/s, serde_json::Value {:.0} MB/s, typed/Value {:.2} (target >= 1.0)",
-        bytes.len(),
-        mbs(typed),
-        mbs(value),
-        value.as_secs_f64() / typed.as_secs_f64()
-    );
 }
