@@ -461,3 +461,20 @@ pub fn language(obj: &Obj, path: &str) -> Result<Option<StatusEntry>, Fail> {
         }
     }
 }
+
+/// The documented cap on asset ids (or download items) in one call.
+pub const MAX_ASSETS: usize = 500;
+
+/// Checks a list that must hold between 1 and [`MAX_ASSETS`] entries.
+pub fn check_asset_count(len: usize, path: &str) -> Result<(), Fail> {
+    if len == 0 {
+        return Err(Fail::invalid(format!("{path} is required")));
+    }
+    if len > MAX_ASSETS {
+        return Err(Fail::new(
+            connect_types::StatusCode::AssetIdListExceedsMaxAllowed,
+            format!("{path} holds {len} entries; at most {MAX_ASSETS} are allowed"),
+        ));
+    }
+    Ok(())
+}

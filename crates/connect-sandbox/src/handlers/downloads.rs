@@ -12,8 +12,6 @@ use crate::state::State;
 use connect_types::StatusCode;
 use serde_json::{Value, json};
 
-const MAX_ASSETS: usize = 500;
-
 fn agreement(p: &Principal) -> Result<&str, Fail> {
     user(p, "a download").map_err(|_| {
         Fail::new(
@@ -68,18 +66,7 @@ pub fn authorizations_op(
     let key = "GetImageDownloadAuthorizationsRequestBody";
     let path = format!("{key}.ImageSizes");
     let list = api::opt_obj_list(&req.body, "ImageSizes", &path)?;
-    if list.is_empty() {
-        return Err(Fail::invalid(format!("{path} is required")));
-    }
-    if list.len() > MAX_ASSETS {
-        return Err(Fail::new(
-            StatusCode::AssetIdListExceedsMaxAllowed,
-            format!(
-                "{path} holds {} entries; at most {MAX_ASSETS} are allowed",
-                list.len()
-            ),
-        ));
-    }
+    api::check_asset_count(list.len(), &path)?;
     let mut wanted = Vec::new();
     for (n, o) in list.iter().enumerate() {
         let id = api::req_str(o, "ImageId", &format!("{path}[{n}].ImageId"))?;
@@ -141,18 +128,7 @@ pub fn largest(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
     let key = "GetLargestImageDownloadAuthorizationsRequestBody";
     let path = format!("{key}.Images");
     let list = api::opt_list(&req.body, "Images", &path)?;
-    if list.is_empty() {
-        return Err(Fail::invalid(format!("{path} is required")));
-    }
-    if list.len() > MAX_ASSETS {
-        return Err(Fail::new(
-            StatusCode::AssetIdListExceedsMaxAllowed,
-            format!(
-                "{path} holds {} entries; at most {MAX_ASSETS} are allowed",
-                list.len()
-            ),
-        ));
-    }
+    api::check_asset_count(list.len(), &path)?;
     let mut ids = Vec::new();
     for (n, v) in list.iter().enumerate() {
         let p = format!("{path}[{n}].ImageId");
@@ -198,18 +174,7 @@ pub fn create_request(
     let key = "CreateDownloadRequestBody";
     let path = format!("{key}.DownloadItems");
     let list = api::opt_obj_list(&req.body, "DownloadItems", &path)?;
-    if list.is_empty() {
-        return Err(Fail::invalid(format!("{path} is required")));
-    }
-    if list.len() > MAX_ASSETS {
-        return Err(Fail::new(
-            StatusCode::AssetIdListExceedsMaxAllowed,
-            format!(
-                "{path} holds {} entries; at most {MAX_ASSETS} are allowed",
-                list.len()
-            ),
-        ));
-    }
+    api::check_asset_count(list.len(), &path)?;
     let mut tokens = Vec::new();
     for (n, o) in list.iter().enumerate() {
         tokens.push(api::req_str(

@@ -9,8 +9,6 @@ use crate::state::State;
 use connect_types::{MsDate, StatusCode};
 use serde_json::{Value, json};
 
-const MAX_ASSETS: usize = 500;
-
 fn refusal(r: Refusal, id: u64) -> Fail {
     match r {
         Refusal::NotFound => Fail::new(
@@ -62,18 +60,7 @@ fn header(lb: &Lightbox) -> Value {
 fn asset_ids(state: &State, b: &api::Obj, key: &str) -> Result<Vec<String>, Fail> {
     let path = format!("{key}.AssetIds");
     let ids = api::opt_str_list(b, "AssetIds", &path)?;
-    if ids.is_empty() {
-        return Err(Fail::invalid(format!("{path} is required")));
-    }
-    if ids.len() > MAX_ASSETS {
-        return Err(Fail::new(
-            StatusCode::AssetIdListExceedsMaxAllowed,
-            format!(
-                "{path} holds {} ids; at most {MAX_ASSETS} are allowed",
-                ids.len()
-            ),
-        ));
-    }
+    api::check_asset_count(ids.len(), &path)?;
     let shape = &state.index.shape;
     let bad: Vec<&str> = ids
         .iter()
@@ -135,18 +122,7 @@ pub fn delete_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> R
     let id = lightbox_id(&req.body, key)?;
     let path = format!("{key}.AssetIds");
     let ids = api::opt_str_list(&req.body, "AssetIds", &path)?;
-    if ids.is_empty() {
-        return Err(Fail::invalid(format!("{path} is required")));
-    }
-    if ids.len() > MAX_ASSETS {
-        return Err(Fail::new(
-            StatusCode::AssetIdListExceedsMaxAllowed,
-            format!(
-                "{path} holds {} ids; at most {MAX_ASSETS} are allowed",
-                ids.len()
-            ),
-        ));
-    }
+    api::check_asset_count(ids.len(), &path)?;
     let owner = user(p, "a lightbox")?;
     state
         .lightboxes
