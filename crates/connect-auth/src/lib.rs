@@ -17,6 +17,8 @@
 //! acquisition on [`Step::WaitForToken`], and return on [`Step::Done`]. See [`Call`] for an
 //! example driver.
 
+#![warn(missing_docs)]
+
 pub mod call;
 pub mod config;
 pub mod credentials;
