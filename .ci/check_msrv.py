@@ -8,7 +8,8 @@ import sys
 
 
 def version(v):
-    return tuple(int(x) for x in v.split("."))
+    parts = [int(x) for x in v.split(".")]
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 meta = json.load(sys.stdin)
