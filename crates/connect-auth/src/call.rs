@@ -124,6 +124,9 @@ pub struct Call<O: Operation> {
     attempts: u32,
     failures: u32,
     auth_retry_used: bool,
+    /// The token in use was issued by this call's own token request, so a refusal of it is
+    /// about the credentials' rights, not about a stale token: another token would not help.
+    token_issued_here: bool,
     retry_non_idempotent: Option<bool>,
     last_status: Option<u16>,
     rng: SplitMix64,
@@ -157,6 +160,7 @@ impl<O: Operation> Call<O> {
             attempts: 0,
             failures: 0,
             auth_retry_used: false,
+            token_issued_here: false,
             retry_non_idempotent: options.retry_non_idempotent,
             last_status: None,
             rng,
@@ -270,7 +274,9 @@ impl<O: Operation> Call<O> {
             State::AwaitAuth { id } => match outcome {
                 Outcome::Response(r) => {
                     self.last_status = Some(r.status().as_u16());
-                    if let Err(f) = core.tokens.handle_auth_response(now, id, &r) {
+                    let answer = core.tokens.handle_auth_response(now, id, &r);
+                    self.token_issued_here = answer.is_ok();
+                    if let Err(f) = answer {
                         if f.retryable {
                             self.retry_or_finish(core, f.error, f.retry_after, true);
                         } else {
@@ -318,6 +324,11 @@ impl<O: Operation> Call<O> {
             Err(DecodeError::Api(api)) => {
                 let code = api.code().cloned();
                 if api.codes().any(|c| c.is_token_failure()) {
+                    if self.token_issued_here {
+                        self.state =
+                            State::Finished(Some(Err(refused_fresh_token::<O>(core, api))));
+                        return;
+                    }
                     if let (false, Some(id)) = (self.auth_retry_used, token_id) {
                         // Drop the refused token and try once more with a fresh one.
                         self.auth_retry_used = true;
@@ -392,6 +403,25 @@ impl<O: Operation> Call<O> {
     fn finish(&mut self, r: Result<Response<O::Result>, Error>) -> Step<O::Result> {
         self.state = State::Finished(None);
         Step::Done(r)
+    }
+}
+
+/// A token issued moments ago for this very call was refused: the credentials lack the right.
+fn refused_fresh_token<O: Operation>(core: &Core, api: connect_types::ApiError) -> Error {
+    let why = match core.tokens.credentials() {
+        crate::Credentials::ClientCredentials { .. } => {
+            "an OAuth2 client-credentials token acts for no user, and this operation needs one: \
+             sign in with a user (resource owner password, refresh token or a legacy session)"
+        }
+        _ => "these credentials are not allowed this operation",
+    };
+    Error::Auth {
+        message: format!(
+            "{} was refused with a token issued for it just now ({api}); {why}",
+            O::NAME
+        ),
+        code: api.code().cloned(),
+        oauth_error: None,
     }
 }
 

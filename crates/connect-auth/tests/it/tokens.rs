@@ -427,3 +427,34 @@ proptest::proptest! {
         proptest::prop_assert!(fake.grants().len() <= gaps.len());
     }
 }
+
+#[test]
+fn a_fresh_token_refused_is_not_replaced_in_a_loop() {
+    // An application-only token asking for a user's lightbox: the refusal is about rights, so
+    // the call fails at once, with a message that says what to do, and keeps the token.
+    let mut core = core(oauth());
+    let mut fake = Fake::new(1800);
+    let mut now = Instant::now();
+    let mut call = connect_auth::Call::new(&find(), connect_auth::CallOptions::default(), 1);
+    let err = loop {
+        match call.poll(&mut core, now) {
+            connect_auth::Step::Send(out) => {
+                let o = if matches!(out.purpose, connect_auth::Purpose::Call { .. }) {
+                    respond(200, error_envelope("AUTH-021"))
+                } else {
+                    fake.serve(out.request, out.purpose)
+                };
+                call.handle(&mut core, now, o);
+            }
+            connect_auth::Step::Done(r) => break r.unwrap_err(),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(err.kind(), ErrorKind::Auth);
+    assert!(err.to_string().contains("acts for no user"), "{err}");
+    assert_eq!(call.attempts(), 1);
+    assert_eq!(fake.grants().len(), 1);
+    // The token is still good for what it may do.
+    run(&mut core, &mut fake, &mut now, &find()).unwrap();
+    assert_eq!(fake.grants().len(), 1);
+}
