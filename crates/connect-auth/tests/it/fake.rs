@@ -247,3 +247,28 @@ pub fn run<O: Operation>(
 pub fn mins(m: u64) -> Duration {
     Duration::from_secs(m * 60)
 }
+
+/// Runs one call whose every operation request is refused with AUTH-021 (token requests are
+/// answered normally); returns the error and how many times the operation was sent.
+pub fn run_refusing_every_call<O: Operation>(
+    core: &mut Core,
+    fake: &mut Fake,
+    now: Instant,
+    op: &O,
+) -> (connect_auth::Error, u32) {
+    let mut call = Call::new(op, CallOptions::default(), 1);
+    loop {
+        match call.poll(core, now) {
+            Step::Send(out) => {
+                let outcome = if matches!(out.purpose, Purpose::Call { .. }) {
+                    respond(200, error_envelope("AUTH-021"))
+                } else {
+                    fake.serve(out.request, out.purpose)
+                };
+                call.handle(core, now, outcome);
+            }
+            Step::Done(r) => return (r.expect_err("every call is refused"), call.attempts()),
+            other => panic!("unexpected step {other:?}"),
+        }
+    }
+}

@@ -241,24 +241,10 @@ fn a_token_refused_twice_gives_up_after_one_retry() {
     let mut now = Instant::now();
     run(&mut core, &mut fake, &mut now, &find()).unwrap();
     // Every call attempt is refused; token requests are answered normally.
-    let mut call = connect_auth::Call::new(&find(), connect_auth::CallOptions::default(), 1);
-    let err = loop {
-        match call.poll(&mut core, now) {
-            connect_auth::Step::Send(out) => {
-                let o = if matches!(out.purpose, connect_auth::Purpose::Call { .. }) {
-                    respond(200, error_envelope("AUTH-021"))
-                } else {
-                    fake.serve(out.request, out.purpose)
-                };
-                call.handle(&mut core, now, o);
-            }
-            connect_auth::Step::Done(r) => break r.unwrap_err(),
-            other => panic!("{other:?}"),
-        }
-    };
+    let (err, attempts) = run_refusing_every_call(&mut core, &mut fake, now, &find());
     assert_eq!(err.kind(), ErrorKind::Auth);
     assert_eq!(err.status_code().unwrap().as_str(), "AUTH-021");
-    assert_eq!(call.attempts(), 2);
+    assert_eq!(attempts, 2);
     assert_eq!(fake.grants().len(), 2);
 }
 
@@ -435,24 +421,10 @@ fn a_fresh_token_refused_is_not_replaced_in_a_loop() {
     let mut core = core(oauth());
     let mut fake = Fake::new(1800);
     let mut now = Instant::now();
-    let mut call = connect_auth::Call::new(&find(), connect_auth::CallOptions::default(), 1);
-    let err = loop {
-        match call.poll(&mut core, now) {
-            connect_auth::Step::Send(out) => {
-                let o = if matches!(out.purpose, connect_auth::Purpose::Call { .. }) {
-                    respond(200, error_envelope("AUTH-021"))
-                } else {
-                    fake.serve(out.request, out.purpose)
-                };
-                call.handle(&mut core, now, o);
-            }
-            connect_auth::Step::Done(r) => break r.unwrap_err(),
-            other => panic!("{other:?}"),
-        }
-    };
+    let (err, attempts) = run_refusing_every_call(&mut core, &mut fake, now, &find());
     assert_eq!(err.kind(), ErrorKind::Auth);
     assert!(err.to_string().contains("acts for no user"), "{err}");
-    assert_eq!(call.attempts(), 1);
+    assert_eq!(attempts, 1);
     assert_eq!(fake.grants().len(), 1);
     // The token is still good for what it may do.
     run(&mut core, &mut fake, &mut now, &find()).unwrap();
