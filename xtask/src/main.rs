@@ -50,9 +50,8 @@ fn read_existing(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {
     };
     for entry in entries {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "json")
-            && let Some(name) = path.file_name().and_then(|n| n.to_str())
-        {
+        let name = path.file_name().and_then(|n| n.to_str());
+        if let (true, Some(name)) = (path.extension().is_some_and(|e| e == "json"), name) {
             out.insert(name.to_owned(), std::fs::read_to_string(&path)?);
         }
     }
@@ -95,9 +94,8 @@ fn check_schemas() -> std::io::Result<ExitCode> {
     let wanted = schema::files();
     for p in &problems {
         eprintln!("{p}");
-        if let Mismatch::Stale(name) = p
-            && let (Some(have), Some(want)) = (existing.get(name), wanted.get(name))
-        {
+        let Mismatch::Stale(name) = p else { continue };
+        if let (Some(have), Some(want)) = (existing.get(name), wanted.get(name)) {
             print_first_difference(have, want);
         }
     }
