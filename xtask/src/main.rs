@@ -1,14 +1,22 @@
-//! Workspace chores: `cargo xtask schema [--check]`.
+//! Workspace chores: `cargo xtask schema [--check]`, `cargo xtask bench`.
 
 use connect_types::schema::{self, Mismatch, SCHEMA_DIR};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask schema [--check]
+const USAGE: &str = "usage: cargo xtask schema [--check] | bench
 
   schema          write docs/schemas/*.json from the connect-types models
-  schema --check  exit non-zero if docs/schemas/ is stale, naming each file";
+  schema --check  exit non-zero if docs/schemas/ is stale, naming each file
+  bench           run every benchmark (release builds) and print its figures";
+
+/// The benchmarks, as (package, example): each prints its figures and the targets beside them.
+const BENCHES: &[(&str, &str)] = &[
+    ("connect-sandbox", "sandbox_bench"),
+    ("connect-blocking", "blocking_bench"),
+    ("connect-async", "async_bench"),
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,6 +24,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["schema"] => write_schemas(),
         ["schema", "--check"] | ["--check", "schema"] => check_schemas(),
+        ["bench"] => run_benches(),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -32,6 +41,32 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs each benchmark example in turn; stops at the first that fails.
+fn run_benches() -> std::io::Result<ExitCode> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    for (package, example) in BENCHES {
+        println!("== {package} ({example})");
+        let status = std::process::Command::new(&cargo)
+            .current_dir(workspace_root())
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "--locked",
+                "-p",
+                package,
+                "--example",
+                example,
+            ])
+            .status()?;
+        if !status.success() {
+            eprintln!("xtask: the {example} benchmark failed ({status})");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn workspace_root() -> PathBuf {
