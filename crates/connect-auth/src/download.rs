@@ -133,11 +133,7 @@ pub fn token_from_authorizations(
     result: &GetImageDownloadAuthorizationsResult,
     image_id: &str,
 ) -> Result<(String, Option<String>), Error> {
-    let entry = result
-        .images
-        .iter()
-        .find(|i| i.image_id.as_deref() == Some(image_id))
-        .or_else(|| result.images.first());
+    let entry = entry_for(&result.images, image_id, |i| i.image_id.as_deref());
     let auths = entry
         .map(|e| e.authorizations.as_slice())
         .unwrap_or_default();
@@ -150,15 +146,23 @@ pub fn token_from_largest(
     result: &GetLargestImageDownloadAuthorizationsResult,
     image_id: &str,
 ) -> Result<(String, Option<String>), Error> {
-    let entry = result
-        .images
-        .iter()
-        .find(|i| i.image_id.as_deref() == Some(image_id))
-        .or_else(|| result.images.first());
+    let entry = entry_for(&result.images, image_id, |i| i.image_id.as_deref());
     let auths = entry
         .map(|e| e.authorizations.as_slice())
         .unwrap_or_default();
     pick_token(auths, image_id)
+}
+
+/// The answer's entry for `image_id`, or its only entry when the server left the id out.
+fn entry_for<'a, T>(
+    images: &'a [T],
+    image_id: &str,
+    id: impl Fn(&T) -> Option<&str>,
+) -> Option<&'a T> {
+    images
+        .iter()
+        .find(|i| id(i) == Some(image_id))
+        .or_else(|| images.first())
 }
 
 fn pick_token(auths: &[Authorization], image_id: &str) -> Result<(String, Option<String>), Error> {
