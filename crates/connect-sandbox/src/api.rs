@@ -2,8 +2,8 @@
 //! (numbers and booleans as strings, any key casing, unknown fields ignored), and writing
 //! the documented `ResponseHeader` with the right status list.
 
-use axum::http::StatusCode as Http;
 use connect_types::{OverallStatus, ResponseHeader, StatusCode, StatusEntry, StatusType};
+use http::StatusCode as Http;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -157,13 +157,14 @@ pub struct Request {
     pub body: Obj,
 }
 
-/// Reads the envelope. The body key is matched case-insensitively, and any of `keys` is
-/// accepted (`SearchForImagesRequestBody` and `SearchForImages2RequestBody` on v1).
+/// Reads the envelope. The body key is matched case-insensitively, and any of `aliases` is
+/// accepted in its place (`SearchForImagesRequestBody` and `SearchForImages2RequestBody` on v1).
 ///
 /// The coordination id is returned even when the rest fails, so errors can echo it.
 pub fn parse_request(
     bytes: &[u8],
-    keys: &[&str],
+    key: &str,
+    aliases: &[&str],
     body_required: bool,
 ) -> (Option<String>, Result<Request, Fail>) {
     let root: Value = match serde_json::from_slice(bytes) {
@@ -203,20 +204,16 @@ pub fn parse_request(
             Some(h) => opt_str(h, "Detail", "RequestHeader.Detail")?,
             None => None,
         };
-        let body = keys.iter().find_map(|k| get(&root, k));
+        let body = std::iter::once(&key)
+            .chain(aliases)
+            .find_map(|k| get(&root, k));
         let body = match body {
             Some(Value::Object(b)) => b.clone(),
             Some(_) => {
-                return Err(Fail::invalid(format!(
-                    "{} must be a JSON object",
-                    keys.first().copied().unwrap_or("the request body")
-                )));
+                return Err(Fail::invalid(format!("{key} must be a JSON object")));
             }
             None if body_required => {
-                return Err(Fail::invalid(format!(
-                    "{} is required",
-                    keys.first().copied().unwrap_or("the request body")
-                )));
+                return Err(Fail::invalid(format!("{key} is required")));
             }
             None => Obj::new(),
         };

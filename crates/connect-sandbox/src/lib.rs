@@ -36,21 +36,23 @@
 #![warn(missing_docs)]
 
 mod api;
-mod auth;
 mod catalog;
+mod clock;
 mod config;
-mod download;
+mod content;
 mod error;
 mod faults;
 mod handlers;
 mod index;
-mod lightbox;
-mod oauth;
+mod operations;
 mod render;
+mod response;
 mod rng;
+mod security;
 mod server;
 mod state;
 mod stats;
+mod store;
 mod tls;
 mod vocab;
 
@@ -58,7 +60,7 @@ pub use config::{Credentials, SandboxConfig, User, parse_duration};
 pub use error::Error;
 pub use stats::Stats;
 
-use auth::Scheme;
+use security::Scheme;
 use state::State;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -192,10 +194,10 @@ impl Sandbox {
         let tls = tls?;
         let state = Arc::new(State {
             index,
-            tokens: auth::TokenStore::new(config.seed, config.token_ttl),
+            tokens: store::tokens::TokenStore::new(config.seed, config.token_ttl),
             stats: stats::StatsRecorder::default(),
-            lightboxes: lightbox::Lightboxes::default(),
-            downloads: download::Downloads::new(config.seed),
+            lightboxes: store::lightboxes::Lightboxes::default(),
+            downloads: store::downloads::Downloads::new(config.seed),
             faults: faults::Faults::new(config.seed, config.fault_rate),
             https_base: format!("https://{https_addr}"),
             config,

@@ -1,14 +1,12 @@
 //! Listeners, connection handling and request routing.
 
-use crate::auth::Scheme;
-use crate::download::{Content, Range, parse_range};
 use crate::faults::Fault;
-use crate::handlers;
-use crate::lightbox::now_millis;
-use crate::oauth;
+use crate::handlers::{files, oauth2};
+use crate::operations;
+use crate::response::{Body, DropConnection, bytes_response, empty, json_response, plain};
+use crate::security::Scheme;
 use crate::state::State;
-use axum::body::Body;
-use axum::http::{HeaderValue, Method, Request, Response, StatusCode as Http, header};
+use http::{HeaderValue, Method, Request, Response, StatusCode as Http, header};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -21,49 +19,6 @@ use tokio_rustls::TlsAcceptor;
 
 /// Largest request body accepted (1 MiB); larger ones get 413.
 pub const MAX_BODY: usize = 1 << 20;
-
-/// Returned by the service to make hyper close the connection without an answer.
-#[derive(Debug)]
-pub struct DropConnection;
-
-impl std::fmt::Display for DropConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped on purpose")
-    }
-}
-
-impl std::error::Error for DropConnection {}
-
-fn json_response(status: Http, v: &Value) -> Response<Body> {
-    let body = serde_json::to_vec(v).unwrap_or_default();
-    let mut r = Response::new(Body::from(body));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    r
-}
-
-fn bytes_response(status: Http, body: Vec<u8>) -> Response<Body> {
-    let mut r = Response::new(Body::from(body));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    r
-}
-
-fn plain(status: Http, text: &'static str) -> Response<Body> {
-    let mut r = Response::new(Body::from(text));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
-}
 
 /// Reads a request body up to [`MAX_BODY`]; `Err` carries the response to send instead.
 async fn read_body(req: Request<Incoming>) -> Result<bytes::Bytes, Response<Body>> {
@@ -165,7 +120,7 @@ pub async fn handle(
         if method != Method::GET && method != Method::HEAD {
             return Ok(plain(Http::METHOD_NOT_ALLOWED, "use GET\n"));
         }
-        return download(&state, &req, &path, method == Method::HEAD);
+        return files::serve(&state, &req, &path, method == Method::HEAD);
     }
     if lower == "/oauth2/token" {
         if method != Method::POST {
@@ -178,7 +133,7 @@ pub async fn handle(
             Ok(b) => b,
             Err(r) => return Ok(r),
         };
-        let (s, v) = oauth::token(&state, scheme, &body);
+        let (s, v) = oauth2::token(&state, scheme, &body);
         let mut r = json_response(s, &v);
         r.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -188,19 +143,19 @@ pub async fn handle(
     }
     if lower == "/oauth2/auth" {
         let q = req.uri().query().unwrap_or("").to_owned();
-        return Ok(match oauth::authorize(&state, scheme, &q) {
-            oauth::AuthReply::Redirect(loc) => {
-                let mut r = Response::new(Body::empty());
+        return Ok(match oauth2::authorize(&state, scheme, &q) {
+            oauth2::AuthReply::Redirect(loc) => {
+                let mut r = Response::new(empty());
                 *r.status_mut() = Http::FOUND;
                 if let Ok(v) = HeaderValue::from_str(&loc) {
                     r.headers_mut().insert(header::LOCATION, v);
                 }
                 r
             }
-            oauth::AuthReply::Error((s, v)) => json_response(s, &v),
+            oauth2::AuthReply::Error((s, v)) => json_response(s, &v),
         });
     }
-    if let Some(op) = handlers::find(&path) {
+    if let Some(op) = operations::find(&path) {
         state.stats.operation(op.name);
         if method != Method::POST {
             let mut r = plain(
@@ -218,13 +173,13 @@ pub async fn handle(
             Ok(b) => b,
             Err(r) => return Ok(r),
         };
-        let (s, v) = handlers::run(&state, op, scheme, &body);
+        let (s, v) = operations::run(&state, op, scheme, &body);
         return Ok(bytes_response(s, v));
     }
-    let (s, v) = if handlers::not_emulated(&path) {
-        handlers::not_implemented(&path)
+    let (s, v) = if operations::not_emulated(&path) {
+        operations::not_implemented(&path)
     } else {
-        handlers::unknown_path(&path)
+        operations::unknown_path(&path)
     };
     Ok(bytes_response(s, v))
 }
@@ -263,116 +218,6 @@ async fn inject(state: &State) -> Result<Option<Response<Body>>, DropConnection>
             }
         }
     }
-}
-
-fn download(
-    state: &Arc<State>,
-    req: &Request<Incoming>,
-    path: &str,
-    head: bool,
-) -> Result<Response<Body>, DropConnection> {
-    let token = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    let grant = match state.downloads.check_url(token, now_millis()) {
-        Ok(g) => g,
-        Err(crate::download::TokenError::Expired) => {
-            return Ok(plain(Http::GONE, "this download link has expired\n"));
-        }
-        Err(crate::download::TokenError::Invalid) => {
-            return Ok(plain(Http::NOT_FOUND, "no such download\n"));
-        }
-    };
-    let shape = &state.index.shape;
-    let (size, name) = if grant.kind == 'v' {
-        let core = shape.video(grant.index);
-        let s = shape
-            .video_sizes(&core)
-            .into_iter()
-            .find(|s| s.key == grant.size);
-        (
-            s,
-            format!(
-                "{}_{}.mov",
-                crate::catalog::VIDEO_ID_BASE + u64::from(grant.index),
-                grant.size
-            ),
-        )
-    } else {
-        let core = shape.image(grant.index);
-        let s = shape
-            .image_sizes(grant.index, &core)
-            .into_iter()
-            .find(|s| s.key == grant.size);
-        (
-            s,
-            format!(
-                "{}_{}.jpg",
-                crate::render::image_id(grant.index),
-                grant.size
-            ),
-        )
-    };
-    let Some(size) = size else {
-        return Ok(plain(Http::NOT_FOUND, "no such download\n"));
-    };
-    state.stats.download();
-    let len = size.bytes;
-    let range_header = req
-        .headers()
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok());
-    let (status, start, end) = match parse_range(range_header, len) {
-        Range::Full => (Http::OK, 0, len),
-        Range::Part(a, b) => (Http::PARTIAL_CONTENT, a, b),
-        Range::Unsatisfiable => {
-            let mut r = plain(Http::RANGE_NOT_SATISFIABLE, "range not satisfiable\n");
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
-                r.headers_mut().insert(header::CONTENT_RANGE, v);
-            }
-            return Ok(r);
-        }
-    };
-    let cut = state
-        .config
-        .disconnect_after_bytes
-        .filter(|_| !head && state.downloads.first_cut(token));
-    if cut.is_some() {
-        state.stats.fault();
-    }
-    let sent = end - start;
-    state
-        .stats
-        .download_bytes(cut.map_or(sent, |c| c.min(sent)));
-    let content = Content::new(state.config.seed, &grant, len);
-    let body = if head {
-        Body::empty()
-    } else {
-        Body::from_stream(content.stream(start, end, cut))
-    };
-    let mut r = Response::new(body);
-    *r.status_mut() = status;
-    let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(size.mime) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(sent));
-    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if status == Http::PARTIAL_CONTENT {
-        if let Ok(v) =
-            HeaderValue::from_str(&format!("bytes {start}-{}/{len}", end.saturating_sub(1)))
-        {
-            h.insert(header::CONTENT_RANGE, v);
-        }
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "\"{}-{}-{}\"",
-        grant.kind, grant.index, grant.size
-    )) {
-        h.insert(header::ETAG, v);
-    }
-    Ok(r)
 }
 
 /// Accepts connections until `shutdown` turns true, then lets open connections finish.

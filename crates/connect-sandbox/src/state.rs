@@ -1,12 +1,12 @@
 //! Everything the handlers share.
 
-use crate::auth::TokenStore;
 use crate::config::SandboxConfig;
-use crate::download::Downloads;
 use crate::faults::Faults;
 use crate::index::Index;
-use crate::lightbox::Lightboxes;
 use crate::stats::StatsRecorder;
+use crate::store::downloads::Downloads;
+use crate::store::lightboxes::Lightboxes;
+use crate::store::tokens::TokenStore;
 
 /// The server's shared state.
 #[derive(Debug)]

@@ -1,9 +1,9 @@
 //! GetImageDetails and GetEventDetails.
 
 use crate::api::{self, Done, Fail, Request};
-use crate::auth::{Principal, Scheme};
 use crate::catalog;
 use crate::render::{self, ImageView};
+use crate::security::{Principal, Scheme};
 use crate::state::State;
 use crate::vocab::{LOCATIONS, SEGMENTS, VENUES};
 use connect_types::StatusCode;

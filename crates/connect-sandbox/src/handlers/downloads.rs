@@ -3,12 +3,12 @@
 
 use super::user;
 use crate::api::{self, Done, Fail, Request};
-use crate::auth::{Principal, Scheme};
 use crate::catalog::OFFERINGS;
-use crate::download::{Grant, TokenError};
-use crate::lightbox::now_millis;
+use crate::clock::now_millis;
 use crate::render;
+use crate::security::{Principal, Scheme};
 use crate::state::State;
+use crate::store::downloads::{Grant, TokenError};
 use connect_types::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,10 +1,10 @@
 //! SearchForImages: query → candidate ids from the index → filters → sort → page.
 
 use crate::api::{self, Done, Fail, Obj, Request};
-use crate::auth::{Principal, Scheme};
 use crate::catalog::{self, LICENSING, OFFERINGS, ORIENTATIONS};
 use crate::index::{self, Attrs, Index};
 use crate::render::{self, ImageView};
+use crate::security::{Principal, Scheme};
 use crate::state::State;
 use crate::vocab::{COLLECTIONS, PEOPLE, SUBJECTS};
 use connect_types::ops;

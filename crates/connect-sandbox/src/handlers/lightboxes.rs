@@ -2,10 +2,11 @@
 
 use super::{paging, user};
 use crate::api::{self, Done, Fail, Request};
-use crate::auth::{Principal, Scheme};
 use crate::catalog::MEDIA_HOST;
-use crate::lightbox::{Item, Lightbox, Refusal, now_millis};
+use crate::clock::now_millis;
+use crate::security::{Principal, Scheme};
 use crate::state::State;
+use crate::store::lightboxes::{Item, Lightbox, Refusal};
 use connect_types::{MsDate, StatusCode};
 use serde_json::{Value, json};
 

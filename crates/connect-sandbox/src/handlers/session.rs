@@ -1,8 +1,9 @@
 //! CreateSession and RenewSession: the legacy token pair.
 
 use crate::api::{self, Done, Fail, Request};
-use crate::auth::{Principal, Scheme, TokenKind};
+use crate::security::{Principal, Scheme};
 use crate::state::State;
+use crate::store::tokens::TokenKind;
 use connect_types::StatusCode;
 use serde_json::json;
 

@@ -2,12 +2,12 @@
 
 use super::images::{collections_filter, entity_keywords, page, top_sorted};
 use crate::api::{self, Done, Fail, Obj, Request};
-use crate::auth::{Principal, Scheme};
 use crate::catalog::{self, Family, RELEASES, SHOT_SPEEDS, VIDEO_LICENSES, VideoCore};
-use crate::download::Grant;
+use crate::clock::now_millis;
 use crate::index;
-use crate::lightbox::now_millis;
+use crate::security::{Principal, Scheme};
 use crate::state::State;
+use crate::store::downloads::Grant;
 use crate::vocab::{ARTISTS, COLLECTIONS, SUBJECTS};
 use connect_types::StatusCode;
 use serde_json::{Value, json};

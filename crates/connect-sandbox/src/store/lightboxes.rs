@@ -1,4 +1,4 @@
-//! Per-user lightboxes, kept in memory.
+//! The lightbox store: every user's lightboxes and their items, in memory.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -57,13 +57,6 @@ pub enum Refusal {
     NotOwner,
 }
 
-/// Unix milliseconds now.
-pub fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 impl Lightboxes {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
@@ -81,7 +74,7 @@ impl Lightboxes {
         let mut g = self.lock();
         g.next_id += 1;
         let id = 1000 + g.next_id;
-        let now = now_millis();
+        let now = crate::clock::now_millis();
         g.boxes.insert(
             id,
             Lightbox {

@@ -1,9 +1,8 @@
-//! Tokens: issuing, checking and revoking session tokens (standard and secure), OAuth2 access
-//! tokens and refresh tokens, and the security rules of each operation class.
+//! The token store: issuing, looking up and revoking session tokens (standard and secure),
+//! OAuth2 access tokens and refresh tokens. The rules for which token an operation accepts
+//! live in [`crate::security`].
 
-use crate::api::Fail;
 use crate::rng::Rng;
-use connect_types::StatusCode;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -30,35 +29,6 @@ pub struct TokenInfo {
     pub user: Option<String>,
     /// When it stops working.
     pub expires: Instant,
-}
-
-/// How an operation is secured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    /// No token, HTTPS only (CreateSession).
-    Login,
-    /// Any valid token; HTTP or HTTPS.
-    Standard,
-    /// HTTPS and the secure token (or an OAuth2 token).
-    SecureOnly,
-}
-
-/// The transport a request came over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheme {
-    /// Plain HTTP.
-    Http,
-    /// HTTPS.
-    Https,
-}
-
-/// Who is calling, once the rules passed.
-#[derive(Clone, Debug, Default)]
-pub struct Principal {
-    /// The user, if the token has one.
-    pub user: Option<String>,
-    /// The token used, if any.
-    pub token: Option<String>,
 }
 
 /// The live tokens.
@@ -176,63 +146,5 @@ impl TokenStore {
     pub fn revoke(&self, token: &str) -> bool {
         let mut map = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(token).is_some()
-    }
-
-    /// Applies the security rules for an operation of `class` called over `scheme`.
-    pub fn authorize(
-        &self,
-        scheme: Scheme,
-        class: Class,
-        token: Option<&str>,
-    ) -> Result<Principal, Fail> {
-        if matches!(class, Class::SecureOnly | Class::Login) && scheme == Scheme::Http {
-            return Err(Fail::pair(
-                StatusCode::OperationRequiresHttps,
-                StatusCode::Auth002,
-                "this operation must be called over HTTPS",
-            ));
-        }
-        if class == Class::Login {
-            return Ok(Principal::default());
-        }
-        let Some(token) = token else {
-            return Err(Fail::new(
-                StatusCode::Auth021,
-                "RequestHeader.Token is required for this operation",
-            ));
-        };
-        let Some(info) = self.lookup(token) else {
-            return Err(Fail::new(
-                StatusCode::Auth021,
-                "the token is unknown, malformed, revoked or expired",
-            ));
-        };
-        match info.kind {
-            TokenKind::Refresh => {
-                return Err(Fail::new(
-                    StatusCode::Auth021,
-                    "a refresh token is not accepted for API calls",
-                ));
-            }
-            TokenKind::Secure if scheme == Scheme::Http => {
-                return Err(Fail::pair(
-                    StatusCode::SecureTokenPassedOverHttp,
-                    StatusCode::Auth014,
-                    "the secure token must not be sent over plain HTTP",
-                ));
-            }
-            TokenKind::Standard if class == Class::SecureOnly => {
-                return Err(Fail::pair(
-                    StatusCode::OperationRequiresSecureToken,
-                    StatusCode::Auth023,
-                    "this operation needs the secure token",
-                ));
-            }
-            _ => {}
-        }
-        Ok(Principal {
-            user: info.user,
-            token: Some(token.to_owned()),
-        })
     }
 }

@@ -1,10 +1,11 @@
 //! OAuth2: `POST /oauth2/token` (client_credentials, password, refresh_token) and the implicit
 //! grant at `GET /oauth2/auth`. Errors take the RFC 6749 form.
 
-use crate::auth::{Scheme, TokenKind};
+use crate::security::Scheme;
 use crate::state::State;
-use axum::http::StatusCode as Http;
+use crate::store::tokens::TokenKind;
 use connect_types::ops::oauth2::{OAuthErrorResponse, decode_form, encode_form};
+use http::StatusCode as Http;
 use serde_json::{Value, json};
 
 /// A reply: HTTP status and JSON body.

@@ -1,0 +1,121 @@
+//! `GET`/`HEAD /download/<signed token>`: the file behind a download URL, whole or by `Range`,
+//! with disconnect injection for resume tests.
+
+use crate::clock::now_millis;
+use crate::content::{Content, Range, parse_range};
+use crate::response::{self, Body, DropConnection, plain};
+use crate::state::State;
+use crate::store::downloads::TokenError;
+use http::{HeaderValue, Request, Response, StatusCode as Http, header};
+use std::sync::Arc;
+
+/// Serves one download URL (`head`: headers only).
+pub fn serve<B>(
+    state: &Arc<State>,
+    req: &Request<B>,
+    path: &str,
+    head: bool,
+) -> Result<Response<Body>, DropConnection> {
+    let token = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let grant = match state.downloads.check_url(token, now_millis()) {
+        Ok(g) => g,
+        Err(TokenError::Expired) => {
+            return Ok(plain(Http::GONE, "this download link has expired\n"));
+        }
+        Err(TokenError::Invalid) => {
+            return Ok(plain(Http::NOT_FOUND, "no such download\n"));
+        }
+    };
+    let shape = &state.index.shape;
+    let (size, name) = if grant.kind == 'v' {
+        let core = shape.video(grant.index);
+        let s = shape
+            .video_sizes(&core)
+            .into_iter()
+            .find(|s| s.key == grant.size);
+        (
+            s,
+            format!(
+                "{}_{}.mov",
+                crate::catalog::VIDEO_ID_BASE + u64::from(grant.index),
+                grant.size
+            ),
+        )
+    } else {
+        let core = shape.image(grant.index);
+        let s = shape
+            .image_sizes(grant.index, &core)
+            .into_iter()
+            .find(|s| s.key == grant.size);
+        (
+            s,
+            format!(
+                "{}_{}.jpg",
+                crate::render::image_id(grant.index),
+                grant.size
+            ),
+        )
+    };
+    let Some(size) = size else {
+        return Ok(plain(Http::NOT_FOUND, "no such download\n"));
+    };
+    state.stats.download();
+    let len = size.bytes;
+    let range_header = req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok());
+    let (status, start, end) = match parse_range(range_header, len) {
+        Range::Full => (Http::OK, 0, len),
+        Range::Part(a, b) => (Http::PARTIAL_CONTENT, a, b),
+        Range::Unsatisfiable => {
+            let mut r = plain(Http::RANGE_NOT_SATISFIABLE, "range not satisfiable\n");
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(r);
+        }
+    };
+    let cut = state
+        .config
+        .disconnect_after_bytes
+        .filter(|_| !head && state.downloads.first_cut(token));
+    if cut.is_some() {
+        state.stats.fault();
+    }
+    let sent = end - start;
+    state
+        .stats
+        .download_bytes(cut.map_or(sent, |c| c.min(sent)));
+    let content = Content::new(state.config.seed, &grant, len);
+    let body = if head {
+        response::empty()
+    } else {
+        response::stream(content.stream(start, end, cut))
+    };
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(size.mime) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(sent));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if status == Http::PARTIAL_CONTENT {
+        if let Ok(v) =
+            HeaderValue::from_str(&format!("bytes {start}-{}/{len}", end.saturating_sub(1)))
+        {
+            h.insert(header::CONTENT_RANGE, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "\"{}-{}-{}\"",
+        grant.kind, grant.index, grant.size
+    )) {
+        h.insert(header::ETAG, v);
+    }
+    Ok(r)
+}

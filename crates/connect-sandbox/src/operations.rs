@@ -1,0 +1,224 @@
+//! The operation table: every emulated operation, registered in one place, and [`run`], which
+//! takes one API call from request bytes to response bytes.
+//!
+//! Each entry is derived from the connect-types [`Operation`] the SDK sends (name, path, body
+//! key, result key and security class come from its constants), so the sandbox and the SDK
+//! cannot disagree about where an operation lives or which token it needs. What the sandbox
+//! adds is its own: the handler, extra body keys old clients sent, and whether the result is
+//! re-encoded through the shared model.
+//!
+//! Adding an operation: write its handler in the group's file under `handlers/`, then add one
+//! `Op::of::<Request>(handler)` line to [`OPS`].
+
+use crate::api::{self, Done, Fail};
+use crate::handlers::{details, downloads, images, lightboxes, session, videos};
+use crate::security::{self, Principal, Scheme};
+use crate::state::State;
+use connect_types::{Operation, Security, ops};
+use http::StatusCode as Http;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// A handler: the state, the caller, the parsed request, the scheme.
+type Handler = fn(&State, &Principal, &api::Request, Scheme) -> Result<Done, Fail>;
+
+/// Re-encodes a result through the shared `connect-types` model of the operation.
+type Encode = fn(&RawValue) -> Result<Box<RawValue>, serde_json::Error>;
+
+/// Decodes a request body with the shared `connect-types` model; the error names the field.
+type Decode = fn(&Value) -> Result<(), String>;
+
+/// Reads a request body into the shared wire model `T` (lenient: numbers and booleans as
+/// strings, enum values in any casing, unknown fields ignored). The handlers then read the
+/// same body through [`api`]'s accessors, which also accept any key casing.
+fn model<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
+    serde_path_to_error::deserialize::<_, T>(v)
+        .map(|_| ())
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path == "." {
+                format!(": {inner}")
+            } else {
+                format!(".{path}: {inner}")
+            }
+        })
+}
+
+/// Reads a result into the shared wire model `T` and writes it back: the sandbox answers
+/// exactly in the form the SDK's own models encode (documented field names and types).
+fn through<T: serde::de::DeserializeOwned + serde::Serialize>(
+    v: &RawValue,
+) -> Result<Box<RawValue>, serde_json::Error> {
+    serde_json::value::to_raw_value(&serde_json::from_str::<T>(v.get())?)
+}
+
+/// One emulated operation.
+pub struct Op {
+    /// Documented name (also the stats key).
+    pub name: &'static str,
+    /// Documented path.
+    pub path: &'static str,
+    /// The documented body key.
+    pub body_key: &'static str,
+    /// Other body keys accepted for it (spellings older clients sent).
+    pub aliases: &'static [&'static str],
+    /// Result key, when the operation has a result.
+    pub result_key: Option<&'static str>,
+    /// Which token it needs and whether it is HTTPS only.
+    pub security: Security,
+    handler: Handler,
+    decode: Decode,
+    encode: Option<Encode>,
+}
+
+impl std::fmt::Debug for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Op")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Op {
+    /// The operation `O`, answered by `handler`. Requests are checked against `O`'s body
+    /// model and results re-encoded through `O::Result`.
+    const fn of<O: Operation + serde::de::DeserializeOwned>(handler: Handler) -> Op {
+        Op {
+            name: O::NAME,
+            path: O::PATH,
+            body_key: O::BODY_KEY,
+            aliases: &[],
+            result_key: O::RESULT_KEY,
+            security: O::SECURITY,
+            handler,
+            decode: model::<O>,
+            encode: Some(through::<O::Result>),
+        }
+    }
+
+    /// Also accepts the body under `keys`.
+    const fn also_accepts(mut self, keys: &'static [&'static str]) -> Op {
+        self.aliases = keys;
+        self
+    }
+
+    /// The handler already builds the result from the shared model: no second encoding.
+    const fn built_from_model(mut self) -> Op {
+        self.encode = None;
+        self
+    }
+}
+
+/// Every emulated operation.
+pub static OPS: &[Op] = &[
+    Op::of::<ops::CreateSessionRequest>(session::create),
+    Op::of::<ops::RenewSessionRequest>(session::renew),
+    Op::of::<ops::SearchForImagesRequest>(images::search)
+        .also_accepts(&["SearchForImages2RequestBody"])
+        .built_from_model(),
+    Op::of::<ops::SearchForImagesV1Request>(images::search)
+        .also_accepts(&["SearchForImagesRequestBody"])
+        .built_from_model(),
+    Op::of::<ops::GetImageDetailsRequest>(details::images).built_from_model(),
+    Op::of::<ops::GetEventDetailsRequest>(details::events),
+    Op::of::<ops::SearchForVideosRequest>(videos::search),
+    Op::of::<ops::GetImageDownloadAuthorizationsRequest>(downloads::authorizations_op),
+    Op::of::<ops::GetLargestImageDownloadAuthorizationsRequest>(downloads::largest),
+    Op::of::<ops::CreateDownloadRequest>(downloads::create_request)
+        .also_accepts(&["CreateDownloadRequestRequestBody"]),
+    Op::of::<ops::CreateLightboxRequest>(lightboxes::create),
+    Op::of::<ops::CreateLightboxItemsRequest>(lightboxes::add_items),
+    Op::of::<ops::DeleteLightboxRequest>(lightboxes::delete),
+    Op::of::<ops::DeleteLightboxItemsRequest>(lightboxes::delete_items),
+    Op::of::<ops::GetLightboxRequest>(lightboxes::get),
+    Op::of::<ops::GetLightboxHeadersRequest>(lightboxes::headers),
+    Op::of::<ops::UpdateLightboxHeaderRequest>(lightboxes::update),
+];
+
+/// Documented operations the sandbox does not emulate: answered 501, honestly.
+pub static NOT_EMULATED: &[&str] = &[
+    "/v1/download/GetPreviousDownloads",
+    "/v1/lightbox/CreateSharedLightbox",
+    "/v1/data/GetActiveProductOfferings",
+    "/v1/data/GetAllProductOfferings",
+    "/v1/data/GetCollections",
+    "/v1/data/GetCountries",
+    "/v1/account/CreateCustomer",
+    "/v1/purchase/GetPreviousPurchases",
+    "/v1/usage/ReportUsage",
+    "/v1/partnerassetingestion/ConfirmAssetChanges",
+    "/v1/partnerassetingestion/GetAssetChanges",
+    "/oembed",
+];
+
+fn same_path(a: &str, b: &str) -> bool {
+    // The service was case-insensitive about paths; a trailing slash is tolerated too.
+    a.trim_end_matches('/').eq_ignore_ascii_case(b)
+}
+
+/// The operation at `path`.
+pub fn find(path: &str) -> Option<&'static Op> {
+    OPS.iter().find(|op| same_path(path, op.path))
+}
+
+/// Whether `path` is a documented operation the sandbox does not emulate.
+pub fn not_emulated(path: &str) -> bool {
+    let p = path.trim_end_matches('/');
+    NOT_EMULATED.iter().any(|n| same_path(p, n))
+        || p.len() > "/v2/download/".len()
+            && p.get(.."/v2/download/".len())
+                .is_some_and(|head| head.eq_ignore_ascii_case("/v2/download/"))
+}
+
+/// Runs one API call: envelope, security rules, handler, response envelope.
+pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Vec<u8>) {
+    if matches!(op.name, "CreateSession" | "RenewSession") {
+        state.stats.grant(op.name);
+    }
+    let (cid, parsed) = api::parse_request(body, op.body_key, op.aliases, true);
+    let mut outcome = parsed.and_then(|req| {
+        let principal =
+            security::authorize(&state.tokens, scheme, op.security, req.token.as_deref())?;
+        let body = Value::Object(req.body.clone());
+        let key = op.body_key;
+        (op.decode)(&body).map_err(|e| Fail::invalid(format!("{key}{e}")))?;
+        (op.handler)(state, &principal, &req, scheme)
+    });
+    if let (Ok(done), Some(encode)) = (&mut outcome, op.encode) {
+        if let Some(result) = &done.result {
+            match encode(result) {
+                Ok(v) => done.result = Some(v),
+                // A gap between the catalog and the shared model must not fail the call;
+                // the catalog's own rendering is sent instead.
+                Err(e) => {
+                    tracing::warn!(op = op.name, error = %e, "result does not fit the shared model");
+                }
+            }
+        }
+    }
+    if let Err(f) = &outcome {
+        for e in &f.entries {
+            if let Some(c) = &e.code {
+                state.stats.error(c.as_str());
+            }
+        }
+    }
+    api::envelope(cid, outcome, op.result_key)
+}
+
+/// A 404-like envelope for paths that name nothing.
+pub fn unknown_path(path: &str) -> (Http, Vec<u8>) {
+    let f = Fail::invalid(format!("no operation at {path}")).with_http(Http::NOT_FOUND);
+    api::envelope(None, Err(f), None)
+}
+
+/// A 501 envelope for documented operations the sandbox does not emulate.
+pub fn not_implemented(path: &str) -> (Http, Vec<u8>) {
+    let f = Fail::new(
+        connect_types::StatusCode::SystemError,
+        format!("{path} is a documented operation that connect-sandbox does not emulate"),
+    )
+    .with_http(Http::NOT_IMPLEMENTED);
+    api::envelope(None, Err(f), None)
+}
