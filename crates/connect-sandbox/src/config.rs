@@ -113,6 +113,12 @@ pub struct SandboxConfig {
     /// many body bytes (the connection is closed mid-body), later GETs are served whole, so a
     /// client can prove that it resumes with `Range`.
     pub disconnect_after_bytes: Option<u64>,
+    /// Caps and timeouts that keep memory and connections bounded (see [`Limits`]).
+    pub limits: Limits,
+    /// Whether the `/_sandbox/*` control endpoints (stats, reset, revoke) are served over
+    /// HTTP (default off: anyone who can reach the port could use them). The same hooks are
+    /// always available from the library, e.g. [`crate::SandboxInfo::stats`].
+    pub control_endpoints: bool,
 }
 
 impl Default for SandboxConfig {
@@ -130,6 +136,8 @@ impl Default for SandboxConfig {
             https_addr: local,
             large_file_bytes: 256 * 1024 * 1024,
             disconnect_after_bytes: None,
+            limits: Limits::default(),
+            control_endpoints: false,
         }
     }
 }
@@ -193,6 +201,63 @@ impl SandboxConfig {
     pub fn with_disconnect_after_bytes(mut self, bytes: Option<u64>) -> Self {
         self.disconnect_after_bytes = bytes;
         self
+    }
+    /// Replaces the caps and timeouts.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+    /// Serves (or not) the `/_sandbox/*` control endpoints.
+    pub fn with_control_endpoints(mut self, enabled: bool) -> Self {
+        self.control_endpoints = enabled;
+        self
+    }
+}
+
+/// Caps and timeouts that keep a sandbox's memory and connections bounded whatever its
+/// clients do. The defaults suit tests and local development; every field can be changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Live tokens per user (client-credentials tokens count as one more user); issuing one
+    /// more revokes that user's oldest (default 1,000).
+    pub max_tokens_per_user: usize,
+    /// Lightboxes per user; CreateLightbox beyond it fails with `InvalidRequest` (default 1,000).
+    pub max_lightboxes_per_user: usize,
+    /// Items per lightbox; CreateLightboxItems beyond it fails with `InvalidRequest` and adds
+    /// nothing (default 10,000).
+    pub max_items_per_lightbox: usize,
+    /// Characters in `LightboxName`; longer fails with `InvalidLightboxName` (default 256).
+    pub max_name_chars: usize,
+    /// Characters in `ClientName`, `ProjectName` and `Notes`; longer fails with
+    /// `InvalidRequest` (default 4,096).
+    pub max_text_chars: usize,
+    /// Time from the first byte of a request (or the TLS handshake) to the end of its header
+    /// (default 10 s).
+    pub header_read_timeout: Duration,
+    /// Time a connection may sit without a request in progress and without moving a byte:
+    /// an idle keep-alive connection, or a client that stopped reading an answer (default 60 s).
+    pub idle_timeout: Duration,
+    /// Time to receive a whole request body once its header arrived; past it the answer is
+    /// 408 and the connection closes (default 30 s).
+    pub body_read_timeout: Duration,
+    /// Open connections over both listeners; a connection beyond it is closed at once
+    /// (default 1,024).
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_tokens_per_user: 1_000,
+            max_lightboxes_per_user: 1_000,
+            max_items_per_lightbox: 10_000,
+            max_name_chars: 256,
+            max_text_chars: 4_096,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 1_024,
+        }
     }
 }
 

@@ -19,6 +19,8 @@
 //! thread and returns a [`SandboxThread`].
 //!
 //! # Test hooks
+//! The `/_sandbox/*` endpoints below are served only when [`SandboxConfig::control_endpoints`]
+//! is set (the binary's `--control`); the library methods always work.
 //! - `GET /_sandbox/stats` (or [`SandboxInfo::stats`]): counters per operation, per token grant
 //!   (`client_credentials`, `password`, `refresh_token`, `implicit`, `CreateSession`,
 //!   `RenewSession`), errors per code, downloads, injected faults. `POST /_sandbox/stats/reset`
@@ -39,6 +41,7 @@ mod api;
 mod catalog;
 mod clock;
 mod config;
+mod conn;
 mod content;
 mod error;
 mod faults;
@@ -48,6 +51,7 @@ mod operations;
 mod render;
 mod response;
 mod rng;
+mod secrets;
 mod security;
 mod server;
 mod state;
@@ -56,7 +60,7 @@ mod store;
 mod tls;
 mod vocab;
 
-pub use config::{Credentials, SandboxConfig, User, parse_duration};
+pub use config::{Credentials, Limits, SandboxConfig, User, parse_duration};
 pub use error::Error;
 pub use stats::Stats;
 
@@ -144,6 +148,12 @@ impl SandboxInfo {
         self.state.stats.revoked(n);
         n
     }
+    /// Moves the sandbox clock forward by `by`: tokens and download tokens and URLs whose
+    /// lifetime ends within it are expired at once, and dates the sandbox writes move too.
+    /// Real time keeps running on top; the clock never goes back.
+    pub fn advance(&self, by: Duration) {
+        self.state.clock.advance(by);
+    }
     /// Revokes one token; returns whether it was live.
     pub fn revoke_token(&self, token: &str) -> bool {
         let hit = self.state.tokens.revoke(token);
@@ -192,12 +202,22 @@ impl Sandbox {
                 .await
                 .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         let tls = tls?;
+        let secrets = Arc::new(secrets::Secrets::from_os().ok_or_else(|| {
+            Error::Config("the OS random source could not be read for the sandbox's keys".into())
+        })?);
+        let clock = Arc::new(clock::Clock::default());
         let state = Arc::new(State {
             index,
-            tokens: store::tokens::TokenStore::new(config.seed, config.token_ttl),
+            tokens: store::tokens::TokenStore::new(
+                secrets.clone(),
+                clock.clone(),
+                config.token_ttl,
+                config.limits.max_tokens_per_user,
+            ),
             stats: stats::StatsRecorder::default(),
             lightboxes: store::lightboxes::Lightboxes::default(),
-            downloads: store::downloads::Downloads::new(config.seed),
+            downloads: store::downloads::Downloads::new(secrets),
+            clock,
             faults: faults::Faults::new(config.seed, config.fault_rate),
             https_base: format!("https://{https_addr}"),
             config,

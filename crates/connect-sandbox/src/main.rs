@@ -40,6 +40,10 @@ struct Args {
     /// Cut the first GET of each download URL after this many bytes (resume testing).
     #[arg(long)]
     disconnect_after: Option<u64>,
+    /// Serve the /_sandbox/* control endpoints (stats, reset, revoke). Off by default:
+    /// anyone who can reach the ports could use them.
+    #[arg(long)]
+    control: bool,
 }
 
 fn main() -> std::process::ExitCode {
@@ -73,7 +77,8 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
         .with_http_addr(args.http)
         .with_https_addr(args.https)
         .with_large_file_bytes(args.large_file_bytes)
-        .with_disconnect_after_bytes(args.disconnect_after);
+        .with_disconnect_after_bytes(args.disconnect_after)
+        .with_control_endpoints(args.control);
     let sandbox = Sandbox::start(config).await?;
     sandbox.write_ca_pem(&args.ca_out)?;
     let c = sandbox.credentials();
@@ -90,7 +95,11 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
     }
     println!("  OAuth2 client: {} / {}", c.client_id, c.client_secret);
     println!("  catalog: {} images, seed {}", args.images, args.seed);
-    println!("  stats: GET {}/_sandbox/stats", sandbox.http_base_url());
+    if args.control {
+        println!("  control: GET {}/_sandbox/stats", sandbox.http_base_url());
+    } else {
+        println!("  control: off (--control serves /_sandbox/stats, /_sandbox/revoke)");
+    }
     wait_for_signal().await;
     println!("connect-sandbox: shutting down");
     sandbox.stop().await;

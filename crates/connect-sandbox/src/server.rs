@@ -1,5 +1,6 @@
 //! Listeners, connection handling and request routing.
 
+use crate::conn::{self, Activity, Watched};
 use crate::faults::Fault;
 use crate::handlers::{files, oauth2};
 use crate::operations;
@@ -13,6 +14,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
@@ -20,8 +22,26 @@ use tokio_rustls::TlsAcceptor;
 /// Largest request body accepted (1 MiB); larger ones get 413.
 pub const MAX_BODY: usize = 1 << 20;
 
-/// Reads a request body up to [`MAX_BODY`]; `Err` carries the response to send instead.
-async fn read_body(req: Request<Incoming>) -> Result<bytes::Bytes, Response<Body>> {
+/// Reads a request body up to [`MAX_BODY`] within the body read timeout; `Err` carries the
+/// response to send instead (413, or 408 and a closed connection).
+async fn read_body(state: &State, req: Request<Incoming>) -> Result<bytes::Bytes, Response<Body>> {
+    let limit = state.config.limits.body_read_timeout;
+    match tokio::time::timeout(limit, read_body_untimed(req)).await {
+        Ok(r) => r,
+        Err(_) => {
+            state.stats.connection_timed_out();
+            let mut r = plain(
+                Http::REQUEST_TIMEOUT,
+                "the request body did not arrive in time\n",
+            );
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            Err(r)
+        }
+    }
+}
+
+async fn read_body_untimed(req: Request<Incoming>) -> Result<bytes::Bytes, Response<Body>> {
     let too_big = || {
         let (s, v) = crate::api::envelope(
             None,
@@ -85,35 +105,12 @@ pub async fn handle(
     let method = req.method().clone();
     let lower = path.trim_end_matches('/').to_ascii_lowercase();
 
-    if lower == "/_sandbox/stats" && method == Method::GET {
-        let v = serde_json::to_value(state.stats.snapshot()).unwrap_or(Value::Null);
-        return Ok(json_response(Http::OK, &v));
-    }
-    if lower == "/_sandbox/stats/reset" && method == Method::POST {
-        state.stats.reset();
-        return Ok(json_response(Http::OK, &json!({"reset": true})));
-    }
-    if lower == "/_sandbox/revoke" && method == Method::POST {
-        let q = req.uri().query().unwrap_or("");
-        let pairs = connect_types::ops::oauth2::decode_form(q);
-        let one = pairs
-            .iter()
-            .find(|(k, _)| k == "token")
-            .map(|(_, v)| v.clone());
-        let refresh = pairs
-            .iter()
-            .any(|(k, v)| k == "refresh" && (v == "true" || v == "1"));
-        let n = match one {
-            Some(t) => u64::from(state.tokens.revoke(&t)),
-            None => state.tokens.revoke_all(refresh),
-        };
-        state.stats.revoked(n);
-        return Ok(json_response(Http::OK, &json!({"revoked": n})));
-    }
-    if lower.starts_with("/_sandbox/") {
-        return Ok(plain(
-            Http::METHOD_NOT_ALLOWED,
-            "stats: GET; stats/reset and revoke: POST\n",
+    if lower.starts_with("/_sandbox/") && state.config.control_endpoints {
+        return Ok(control(
+            &state,
+            &lower,
+            &method,
+            req.uri().query().unwrap_or(""),
         ));
     }
     if lower.starts_with("/download/") {
@@ -129,7 +126,7 @@ pub async fn handle(
         if let Some(r) = inject(&state).await? {
             return Ok(r);
         }
-        let body = match read_body(req).await {
+        let body = match read_body(&state, req).await {
             Ok(b) => b,
             Err(r) => return Ok(r),
         };
@@ -169,7 +166,7 @@ pub async fn handle(
         if let Some(r) = inject(&state).await? {
             return Ok(r);
         }
-        let body = match read_body(req).await {
+        let body = match read_body(&state, req).await {
             Ok(b) => b,
             Err(r) => return Ok(r),
         };
@@ -182,6 +179,38 @@ pub async fn handle(
         operations::unknown_path(&path)
     };
     Ok(bytes_response(s, v))
+}
+
+/// The `/_sandbox/*` control endpoints (served only when the operator enabled them).
+fn control(state: &State, lower: &str, method: &Method, query: &str) -> Response<Body> {
+    if lower == "/_sandbox/stats" && *method == Method::GET {
+        let v = serde_json::to_value(state.stats.snapshot()).unwrap_or(Value::Null);
+        return json_response(Http::OK, &v);
+    }
+    if lower == "/_sandbox/stats/reset" && *method == Method::POST {
+        state.stats.reset();
+        return json_response(Http::OK, &json!({"reset": true}));
+    }
+    if lower == "/_sandbox/revoke" && *method == Method::POST {
+        let pairs = connect_types::ops::oauth2::decode_form(query);
+        let one = pairs
+            .iter()
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v.clone());
+        let refresh = pairs
+            .iter()
+            .any(|(k, v)| k == "refresh" && (v == "true" || v == "1"));
+        let n = match one {
+            Some(t) => u64::from(state.tokens.revoke(&t)),
+            None => state.tokens.revoke_all(refresh),
+        };
+        state.stats.revoked(n);
+        return json_response(Http::OK, &json!({"revoked": n}));
+    }
+    plain(
+        Http::METHOD_NOT_ALLOWED,
+        "stats: GET; stats/reset and revoke: POST\n",
+    )
 }
 
 /// Latency and faults for API calls: `Ok(Some(r))` answers with `r` instead.
@@ -221,6 +250,8 @@ async fn inject(state: &State) -> Result<Option<Response<Body>>, DropConnection>
 }
 
 /// Accepts connections until `shutdown` turns true, then lets open connections finish.
+/// `active` counts open connections over both listeners; past
+/// [`crate::Limits::max_connections`] a new one is closed at once.
 pub async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
@@ -229,6 +260,7 @@ pub async fn serve(
     mut shutdown: watch::Receiver<bool>,
     active: Arc<AtomicUsize>,
 ) {
+    let max = state.config.limits.max_connections;
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
@@ -236,55 +268,107 @@ pub async fn serve(
         };
         let Ok((stream, _)) = accepted else {
             // Accept errors (e.g. too many open files) are transient; back off briefly.
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
+        let open = active.fetch_add(1, Ordering::SeqCst);
+        if open >= max {
+            active.fetch_sub(1, Ordering::SeqCst);
+            state.stats.connection_refused();
+            drop(stream);
+            continue;
+        }
         let _ = stream.set_nodelay(true);
         let state = state.clone();
         let tls = tls.clone();
         let mut stop = shutdown.clone();
         let active = active.clone();
-        active.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(async move {
-            let svc = hyper::service::service_fn(move |req| handle(state.clone(), scheme, req));
+            let limits = &state.config.limits;
+            let activity = Activity::new();
             match tls {
                 Some(acceptor) => {
-                    if let Ok(Ok(s)) = tokio::time::timeout(
-                        std::time::Duration::from_secs(10),
-                        acceptor.accept(stream),
-                    )
-                    .await
-                    {
-                        drive(TokioIo::new(s), svc, &mut stop).await;
+                    let handshake =
+                        tokio::time::timeout(limits.header_read_timeout, acceptor.accept(stream))
+                            .await;
+                    match handshake {
+                        Ok(Ok(s)) => {
+                            drive(
+                                Watched::new(s, activity.clone()),
+                                &state,
+                                scheme,
+                                activity,
+                                &mut stop,
+                            )
+                            .await
+                        }
+                        Ok(Err(_)) => {}
+                        Err(_) => state.stats.connection_timed_out(),
                     }
                 }
-                None => drive(TokioIo::new(stream), svc, &mut stop).await,
+                None => {
+                    drive(
+                        Watched::new(stream, activity.clone()),
+                        &state,
+                        scheme,
+                        activity,
+                        &mut stop,
+                    )
+                    .await
+                }
             }
             active.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
 
-async fn drive<I, S>(io: I, svc: S, stop: &mut watch::Receiver<bool>)
-where
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
-    S: hyper::service::Service<
-            Request<Incoming>,
-            Response = Response<Body>,
-            Error = DropConnection,
-        > + Send
-        + 'static,
-    S::Future: Send + 'static,
+/// Serves one connection until it ends, the sandbox stops, or a time limit strikes (then it
+/// is dropped: closed without an answer).
+async fn drive<S>(
+    io: Watched<S>,
+    state: &Arc<State>,
+    scheme: Scheme,
+    activity: Arc<Activity>,
+    stop: &mut watch::Receiver<bool>,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let svc = {
+        let state = state.clone();
+        let activity = activity.clone();
+        hyper::service::service_fn(move |req| {
+            let guard = activity.request();
+            let state = state.clone();
+            async move {
+                let r = handle(state, scheme, req).await;
+                drop(guard);
+                r
+            }
+        })
+    };
     let conn = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
-        .serve_connection(io, svc);
+        .serve_connection(TokioIo::new(io), svc);
     tokio::pin!(conn);
-    tokio::select! {
-        _ = conn.as_mut() => {}
-        _ = stopped(stop) => {
-            conn.as_mut().graceful_shutdown();
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), conn).await;
+    let limits = &state.config.limits;
+    let (header, idle) = (limits.header_read_timeout, limits.idle_timeout);
+    let mut tick = tokio::time::interval(conn::tick(header, idle));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = stopped(stop) => {
+                conn.as_mut().graceful_shutdown();
+                let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+                return;
+            }
+            _ = tick.tick() => {
+                if let Some(why) = activity.overdue(header, idle) {
+                    tracing::debug!(reason = why, "closing a connection");
+                    state.stats.connection_timed_out();
+                    return;
+                }
+            }
         }
     }
 }

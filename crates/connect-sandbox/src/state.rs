@@ -1,5 +1,6 @@
 //! Everything the handlers share.
 
+use crate::clock::Clock;
 use crate::config::SandboxConfig;
 use crate::faults::Faults;
 use crate::index::Index;
@@ -7,6 +8,7 @@ use crate::stats::StatsRecorder;
 use crate::store::downloads::Downloads;
 use crate::store::lightboxes::Lightboxes;
 use crate::store::tokens::TokenStore;
+use std::sync::Arc;
 
 /// The server's shared state.
 #[derive(Debug)]
@@ -25,6 +27,8 @@ pub struct State {
     pub downloads: Downloads,
     /// Fault injection.
     pub faults: Faults,
+    /// The clock lifetimes are measured by.
+    pub clock: Arc<Clock>,
     /// `https://127.0.0.1:PORT`, for download links.
     pub https_base: String,
 }

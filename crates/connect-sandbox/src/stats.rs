@@ -8,7 +8,7 @@ use std::sync::Mutex;
 ///
 /// `operations` counts every request that reached an operation's path (whatever its outcome);
 /// `grants` counts every token request per grant: `client_credentials`, `password`,
-/// `refresh_token`, `implicit`, `CreateSession`, `RenewSession` (also failed ones), so a test
+/// `refresh_token`, `implicit`, `CreateSession`, `RenewSession`, or `other` (also failed ones), so a test
 /// can assert that 100 concurrent calls caused exactly one token request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Stats {
@@ -26,7 +26,24 @@ pub struct Stats {
     pub faults: u64,
     /// Tokens revoked through the test hook.
     pub revocations: u64,
+    /// Connections closed at once because [`crate::Limits::max_connections`] were open.
+    #[serde(default)]
+    pub connections_refused: u64,
+    /// Connections closed by a timeout of [`crate::Limits`] (header, idle or body).
+    #[serde(default)]
+    pub connections_timed_out: u64,
 }
+
+/// The grant names counted on their own; anything else a client sends counts as `other`, so
+/// a client cannot grow the map by inventing names.
+const GRANTS: &[&str] = &[
+    "client_credentials",
+    "password",
+    "refresh_token",
+    "implicit",
+    "CreateSession",
+    "RenewSession",
+];
 
 /// The live counters.
 #[derive(Debug, Default)]
@@ -44,9 +61,14 @@ impl StatsRecorder {
         self.with(|s| *s.operations.entry(op.to_owned()).or_default() += 1);
     }
 
-    /// Counts one token request with `grant`.
+    /// Counts one token request with `grant` (an unknown or missing one as `other`).
     pub fn grant(&self, grant: &str) {
-        self.with(|s| *s.grants.entry(grant.to_owned()).or_default() += 1);
+        let key = GRANTS
+            .iter()
+            .find(|g| **g == grant)
+            .copied()
+            .unwrap_or("other");
+        self.with(|s| *s.grants.entry(key.to_owned()).or_default() += 1);
     }
 
     /// Counts one error answer with `code`.
@@ -67,6 +89,16 @@ impl StatsRecorder {
     /// Counts one injected fault.
     pub fn fault(&self) {
         self.with(|s| s.faults += 1);
+    }
+
+    /// Counts one connection refused for the connection cap.
+    pub fn connection_refused(&self) {
+        self.with(|s| s.connections_refused += 1);
+    }
+
+    /// Counts one connection closed by a timeout.
+    pub fn connection_timed_out(&self) {
+        self.with(|s| s.connections_timed_out += 1);
     }
 
     /// Adds revoked tokens.

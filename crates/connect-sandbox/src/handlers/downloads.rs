@@ -4,7 +4,6 @@
 use super::user;
 use crate::api::{self, Done, Fail, Request};
 use crate::catalog::OFFERINGS;
-use crate::clock::now_millis;
 use crate::render;
 use crate::security::{Principal, Scheme};
 use crate::state::State;
@@ -23,7 +22,7 @@ fn agreement(p: &Principal) -> Result<&str, Fail> {
 
 /// Authorizations for one image size: one per product offering of the image.
 fn authorizations(state: &State, index: u32, mask: u8, size: &str, with_size: bool) -> Vec<Value> {
-    let expires = now_millis() + state.config.download_token_ttl.as_millis() as i64;
+    let expires = state.clock.now_millis() + state.config.download_token_ttl.as_millis() as i64;
     let token = state.downloads.token(&Grant {
         kind: 'i',
         index,
@@ -184,7 +183,7 @@ pub fn create_request(
         )?);
     }
     agreement(p)?;
-    let now = now_millis();
+    let now = state.clock.now_millis();
     let url_expiry = now + 24 * 3600 * 1000;
     let mut out = Vec::new();
     let mut problems = Vec::new();

@@ -1,7 +1,6 @@
 //! `GET`/`HEAD /download/<signed token>`: the file behind a download URL, whole or by `Range`,
 //! with disconnect injection for resume tests.
 
-use crate::clock::now_millis;
 use crate::content::{Content, Range, parse_range};
 use crate::response::{self, Body, DropConnection, plain};
 use crate::state::State;
@@ -17,7 +16,7 @@ pub fn serve<B>(
     head: bool,
 ) -> Result<Response<Body>, DropConnection> {
     let token = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    let grant = match state.downloads.check_url(token, now_millis()) {
+    let grant = match state.downloads.check_url(token, state.clock.now_millis()) {
         Ok(g) => g,
         Err(TokenError::Expired) => {
             return Ok(plain(Http::GONE, "this download link has expired\n"));

@@ -3,12 +3,12 @@
 use super::{paging, user};
 use crate::api::{self, Done, Fail, Request};
 use crate::catalog::MEDIA_HOST;
-use crate::clock::now_millis;
 use crate::security::{Principal, Scheme};
 use crate::state::State;
-use crate::store::lightboxes::{Item, Lightbox, Refusal};
+use crate::store::lightboxes::{Item, Lightbox, NewLightbox, Refusal};
 use connect_types::{MsDate, StatusCode};
 use serde_json::{Value, json};
+use std::collections::HashSet;
 
 fn refusal(r: Refusal, id: u64) -> Fail {
     match r {
@@ -20,6 +20,10 @@ fn refusal(r: Refusal, id: u64) -> Fail {
             StatusCode::OperationValidOnlyForLightboxOwner,
             format!("lightbox {id} belongs to another user"),
         ),
+        Refusal::TooManyLightboxes => Fail::new(
+            StatusCode::InvalidRequest,
+            "this user has the most lightboxes the sandbox keeps; delete one first",
+        ),
     }
 }
 
@@ -29,8 +33,13 @@ fn lightbox_id(b: &api::Obj, key: &str) -> Result<u64, Fail> {
     Ok(u64::try_from(id).unwrap_or(0))
 }
 
-fn name(b: &api::Obj, key: &str) -> Result<String, Fail> {
+fn name(state: &State, b: &api::Obj, key: &str) -> Result<String, Fail> {
+    let max = state.config.limits.max_name_chars;
     match api::opt_str(b, "LightboxName", &format!("{key}.LightboxName"))? {
+        Some(n) if n.chars().count() > max => Err(Fail::new(
+            StatusCode::InvalidLightboxName,
+            format!("{key}.LightboxName is longer than {max} characters"),
+        )),
         Some(n) if !n.trim().is_empty() => Ok(n),
         _ => Err(Fail::new(
             StatusCode::InvalidLightboxName,
@@ -39,11 +48,30 @@ fn name(b: &api::Obj, key: &str) -> Result<String, Fail> {
     }
 }
 
-fn text(b: &api::Obj, field: &str, key: &str) -> Result<Option<String>, Fail> {
-    api::opt_str(b, field, &format!("{key}.{field}"))
+fn text(state: &State, b: &api::Obj, field: &str, key: &str) -> Result<Option<String>, Fail> {
+    let max = state.config.limits.max_text_chars;
+    let t = api::opt_str(b, field, &format!("{key}.{field}"))?;
+    if t.as_ref().is_some_and(|t| t.chars().count() > max) {
+        return Err(Fail::new(
+            StatusCode::InvalidRequest,
+            format!("{key}.{field} is longer than {max} characters"),
+        ));
+    }
+    Ok(t)
 }
 
-fn header(lb: &Lightbox) -> Value {
+/// The id the catalog writes for an asset id in any spelling (`0100000001` is `100000001`).
+fn canonical(state: &State, id: &str) -> Option<String> {
+    let shape = &state.index.shape;
+    match shape.image_index(id) {
+        Some(i) => Some(crate::render::image_id(i)),
+        None => shape
+            .video_index(id)
+            .map(|v| (crate::catalog::VIDEO_ID_BASE + u64::from(v)).to_string()),
+    }
+}
+
+fn header(lb: &Lightbox, items: usize) -> Value {
     json!({
         "LightboxId": lb.id.to_string(),
         "LightboxName": lb.name,
@@ -52,7 +80,7 @@ fn header(lb: &Lightbox) -> Value {
         "DateCreated": MsDate::from_millis(lb.created),
         "DateModified": MsDate::from_millis(lb.modified),
         "IsShared": false,
-        "LightboxItemCount": lb.items.len().to_string(),
+        "LightboxItemCount": items.to_string(),
         "LightboxUrl": format!("https://www.gettyimages.connect-sandbox.invalid/lightbox/{}", lb.id),
         "Notes": lb.notes,
     })
@@ -62,31 +90,43 @@ fn asset_ids(state: &State, b: &api::Obj, key: &str) -> Result<Vec<String>, Fail
     let path = format!("{key}.AssetIds");
     let ids = api::opt_str_list(b, "AssetIds", &path)?;
     api::check_asset_count(ids.len(), &path)?;
-    let shape = &state.index.shape;
-    let bad: Vec<&str> = ids
-        .iter()
-        .filter(|id| shape.image_index(id).is_none() && shape.video_index(id).is_none())
-        .map(String::as_str)
-        .collect();
+    let mut out = Vec::with_capacity(ids.len());
+    let mut bad = Vec::new();
+    for id in &ids {
+        match canonical(state, id) {
+            Some(c) => out.push(c),
+            None => bad.push(id.as_str()),
+        }
+    }
     if !bad.is_empty() {
         return Err(Fail::new(
             StatusCode::InvalidAssets,
             format!("not asset ids of this catalog: {}", bad.join(", ")),
         ));
     }
-    Ok(ids.into_iter().map(|s| s.trim().to_owned()).collect())
+    Ok(out)
 }
 
 /// CreateLightbox.
 pub fn create(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
     let key = "CreateLightboxRequestBody";
     let b = &req.body;
-    let n = name(b, key)?;
-    let client = text(b, "ClientName", key)?.unwrap_or_default();
-    let project = text(b, "ProjectName", key)?.unwrap_or_default();
-    let notes = text(b, "Notes", key)?.unwrap_or_default();
+    let fields = NewLightbox {
+        name: name(state, b, key)?,
+        client: text(state, b, "ClientName", key)?.unwrap_or_default(),
+        project: text(state, b, "ProjectName", key)?.unwrap_or_default(),
+        notes: text(state, b, "Notes", key)?.unwrap_or_default(),
+    };
     let owner = user(p, "a lightbox")?;
-    let id = state.lightboxes.create(owner, n, client, project, notes);
+    let id = state
+        .lightboxes
+        .create(
+            owner,
+            fields,
+            state.clock.now_millis(),
+            state.config.limits.max_lightboxes_per_user,
+        )
+        .map_err(|r| refusal(r, 0))?;
     Ok(Done::result(&json!({ "LightboxId": id })))
 }
 
@@ -96,14 +136,20 @@ pub fn add_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
     let id = lightbox_id(&req.body, key)?;
     let ids = asset_ids(state, &req.body, key)?;
     let owner = user(p, "a lightbox")?;
+    let max = state.config.limits.max_items_per_lightbox;
     state
         .lightboxes
         .with_owned(id, owner, |lb, next_item| {
-            let now = now_millis();
-            for a in ids {
-                if lb.items.iter().any(|i| i.asset_id == a) {
-                    continue;
-                }
+            let mut held: HashSet<String> = lb.items.iter().map(|i| i.asset_id.clone()).collect();
+            let fresh: Vec<String> = ids.into_iter().filter(|a| held.insert(a.clone())).collect();
+            if lb.items.len() + fresh.len() > max {
+                return Err(Fail::new(
+                    StatusCode::InvalidRequest,
+                    format!("lightbox {id} would hold more than {max} items; nothing was added"),
+                ));
+            }
+            let now = state.clock.now_millis();
+            for a in fresh {
                 *next_item += 1;
                 lb.items.push(Item {
                     asset_id: a,
@@ -112,8 +158,9 @@ pub fn add_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
                 });
             }
             lb.modified = now;
+            Ok(())
         })
-        .map_err(|r| refusal(r, id))?;
+        .map_err(|r| refusal(r, id))??;
     Ok(Done::empty())
 }
 
@@ -124,13 +171,17 @@ pub fn delete_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> R
     let path = format!("{key}.AssetIds");
     let ids = api::opt_str_list(&req.body, "AssetIds", &path)?;
     api::check_asset_count(ids.len(), &path)?;
+    // Any spelling of a catalog id names its item; other ids name nothing, so they match as sent.
+    let ids: HashSet<String> = ids
+        .iter()
+        .map(|a| canonical(state, a).unwrap_or_else(|| a.trim().to_owned()))
+        .collect();
     let owner = user(p, "a lightbox")?;
     state
         .lightboxes
         .with_owned(id, owner, |lb, _| {
-            lb.items
-                .retain(|i| !ids.iter().any(|a| a.trim() == i.asset_id));
-            lb.modified = now_millis();
+            lb.items.retain(|i| !ids.contains(&i.asset_id));
+            lb.modified = state.clock.now_millis();
         })
         .map_err(|r| refusal(r, id))?;
     Ok(Done::empty())
@@ -152,10 +203,10 @@ pub fn update(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
     let key = "UpdateLightboxHeaderRequestBody";
     let b = &req.body;
     let id = lightbox_id(b, key)?;
-    let n = name(b, key)?;
-    let client = text(b, "ClientName", key)?;
-    let project = text(b, "ProjectName", key)?;
-    let notes = text(b, "Notes", key)?;
+    let n = name(state, b, key)?;
+    let client = text(state, b, "ClientName", key)?;
+    let project = text(state, b, "ProjectName", key)?;
+    let notes = text(state, b, "Notes", key)?;
     let owner = user(p, "a lightbox")?;
     state
         .lightboxes
@@ -170,7 +221,7 @@ pub fn update(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
             if let Some(no) = notes {
                 lb.notes = no;
             }
-            lb.modified = now_millis();
+            lb.modified = state.clock.now_millis();
         })
         .map_err(|r| refusal(r, id))?;
     Ok(Done::empty())
@@ -257,7 +308,7 @@ pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Don
         })
         .collect();
     Ok(Done::result(&json!({
-        "Lightbox": { "LightboxHeader": header(&lb), "LightboxItems": items }
+        "Lightbox": { "LightboxHeader": header(&lb, lb.items.len()), "LightboxItems": items }
     })))
 }
 
@@ -289,7 +340,12 @@ pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
             ),
         ));
     }
-    let page: Vec<Value> = all.iter().skip(start - 1).take(count).map(header).collect();
+    let page: Vec<Value> = all
+        .iter()
+        .skip(start - 1)
+        .take(count)
+        .map(|(lb, n)| header(lb, *n))
+        .collect();
     Ok(Done::result(&json!({
         "LightboxHeaders": page,
         "TotalLightboxHeaderCount": all.len(),

@@ -52,9 +52,7 @@ fn field<'a>(f: &'a [(String, String)], name: &str) -> Option<&'a str> {
 pub fn token(state: &State, scheme: Scheme, body: &[u8]) -> Reply {
     let f = fields(body);
     let grant = field(&f, "grant_type").unwrap_or("");
-    state
-        .stats
-        .grant(if grant.is_empty() { "(none)" } else { grant });
+    state.stats.grant(grant);
     if scheme == Scheme::Http {
         return error(
             Http::BAD_REQUEST,

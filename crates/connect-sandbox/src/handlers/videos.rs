@@ -3,7 +3,6 @@
 use super::images::{collections_filter, entity_keywords, page, top_sorted};
 use crate::api::{self, Done, Fail, Obj, Request};
 use crate::catalog::{self, Family, RELEASES, SHOT_SPEEDS, VIDEO_LICENSES, VideoCore};
-use crate::clock::now_millis;
 use crate::index;
 use crate::security::{Principal, Scheme};
 use crate::state::State;
@@ -259,7 +258,7 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
         let lookup: std::collections::HashMap<u32, u64> = keys.into_iter().collect();
         top_sorted(&mut matched, upto, |v| lookup.get(&v).copied().unwrap_or(0));
     }
-    let now = now_millis();
+    let now = state.clock.now_millis();
     let expires = now + state.config.download_token_ttl.as_millis() as i64;
     let videos: Vec<Value> = matched[start - 1..upto]
         .iter()

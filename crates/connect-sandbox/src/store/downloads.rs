@@ -1,11 +1,11 @@
 //! The download store: download tokens (from the authorization operations) and download URLs
-//! (from CreateDownloadRequest). Both are self-contained and signed with a per-start secret,
-//! so nothing grows with use; the only state is the set of URLs already cut by disconnect
-//! injection.
+//! (from CreateDownloadRequest). Both are self-contained and carry an HMAC-SHA256 signature
+//! under a key drawn at start ([`Secrets`]), so nothing grows with use and nothing can be
+//! forged or altered; the only state is the set of URLs already cut by disconnect injection.
 
-use crate::rng::{Rng, mix};
+use crate::secrets::Secrets;
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// What a download token or URL grants.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,9 +29,17 @@ pub enum TokenError {
     Expired,
 }
 
-/// Signing secret and the set of URLs already cut by disconnect injection.
+/// What a signature is for: a token signed for one use is refused for the other.
+const TOKEN: &str = "download-token";
+const URL: &str = "download-url";
+
+/// URLs remembered as already cut; past this the set starts over (a URL may then be cut
+/// twice, which a resuming client survives).
+const MAX_CUT_MEMORY: usize = 10_000;
+
+/// Signing keys and the set of URLs already cut by disconnect injection.
 pub struct Downloads {
-    secret: u64,
+    secrets: Arc<Secrets>,
     cut: Mutex<HashSet<String>>,
 }
 
@@ -42,95 +50,76 @@ impl std::fmt::Debug for Downloads {
 }
 
 impl Downloads {
-    /// A fresh secret per start.
-    pub fn new(seed: u64) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
+    /// Signs with `secrets`.
+    pub fn new(secrets: Arc<Secrets>) -> Self {
         Downloads {
-            secret: Rng::new(seed, nanos).next_u64(),
+            secrets,
             cut: Mutex::new(HashSet::new()),
         }
     }
 
-    fn mac(&self, domain: u64, g: &Grant) -> u64 {
-        let mut h = mix(self.secret ^ domain);
-        h = mix(h ^ u64::from(g.kind as u32));
-        h = mix(h ^ u64::from(g.index));
-        for b in g.size.bytes() {
-            h = mix(h ^ u64::from(b));
+    fn encode(&self, domain: &str, g: &Grant) -> String {
+        let message = format!("{}{}.{}.{}", g.kind, g.index, g.size, g.expires);
+        let signature = self.secrets.sign(domain, &message);
+        format!("{message}.{signature}")
+    }
+
+    fn decode(&self, domain: &str, s: &str, now: i64) -> Result<Grant, TokenError> {
+        let (message, signature) = s.trim().rsplit_once('.').ok_or(TokenError::Invalid)?;
+        if !self.secrets.verify(domain, message, signature) {
+            return Err(TokenError::Invalid);
         }
-        mix(h ^ g.expires as u64)
-    }
-
-    fn encode(&self, domain: u64, g: &Grant) -> String {
-        format!(
-            "{}{}.{}.{}.{:016x}",
-            g.kind,
-            g.index,
-            g.size,
-            g.expires,
-            self.mac(domain, g)
-        )
-    }
-
-    fn decode(&self, domain: u64, s: &str, now: i64) -> Result<Grant, TokenError> {
-        let mut parts = s.trim().split('.');
-        let (Some(head), Some(size), Some(exp), Some(mac), None) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        let mut parts = message.split('.');
+        let (Some(head), Some(size), Some(exp), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(TokenError::Invalid);
         };
         let mut chars = head.chars();
         let kind = chars.next().ok_or(TokenError::Invalid)?;
         let index: u32 = chars.as_str().parse().map_err(|_| TokenError::Invalid)?;
         let expires: i64 = exp.parse().map_err(|_| TokenError::Invalid)?;
-        let mac = u64::from_str_radix(mac, 16).map_err(|_| TokenError::Invalid)?;
-        let g = Grant {
-            kind,
-            index,
-            size: size.to_owned(),
-            expires,
-        };
-        if !matches!(kind, 'i' | 'v') || self.mac(domain, &g) != mac {
+        if !matches!(kind, 'i' | 'v') {
             return Err(TokenError::Invalid);
         }
         if expires <= now {
             return Err(TokenError::Expired);
         }
-        Ok(g)
+        Ok(Grant {
+            kind,
+            index,
+            size: size.to_owned(),
+            expires,
+        })
     }
 
     /// A download token for a grant.
     pub fn token(&self, g: &Grant) -> String {
-        self.encode(1, g)
+        self.encode(TOKEN, g)
     }
 
     /// Checks a download token.
     pub fn check_token(&self, s: &str, now: i64) -> Result<Grant, TokenError> {
-        self.decode(1, s, now)
+        self.decode(TOKEN, s, now)
     }
 
     /// The path part of a download URL.
     pub fn url_path(&self, g: &Grant) -> String {
-        format!("/download/{}", self.encode(2, g))
+        format!("/download/{}", self.encode(URL, g))
     }
 
     /// Checks the last path segment of a download URL.
     pub fn check_url(&self, s: &str, now: i64) -> Result<Grant, TokenError> {
-        self.decode(2, s, now)
+        self.decode(URL, s, now)
     }
 
     /// Whether this GET of `url` is to be cut (true once per URL).
     pub fn first_cut(&self, url: &str) -> bool {
-        self.cut
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(url.to_owned())
+        let mut cut = self.cut.lock().unwrap_or_else(|p| p.into_inner());
+        if cut.len() >= MAX_CUT_MEMORY {
+            cut.clear();
+        }
+        cut.insert(url.to_owned())
     }
 }
 
@@ -138,9 +127,13 @@ impl Downloads {
 mod tests {
     use super::*;
 
+    fn store() -> Downloads {
+        Downloads::new(Arc::new(Secrets::from_os().unwrap()))
+    }
+
     #[test]
     fn tokens_round_trip_and_detect_tampering() {
-        let d = Downloads::new(1);
+        let d = store();
         let g = Grant {
             kind: 'i',
             index: 5,
@@ -154,5 +147,8 @@ mod tests {
         assert_eq!(d.check_token("junk", 0), Err(TokenError::Invalid));
         let tampered = t.replacen("i5", "i6", 1);
         assert_eq!(d.check_token(&tampered, 0), Err(TokenError::Invalid));
+        let later = t.replacen(".2000.", ".9000.", 1);
+        assert_eq!(d.check_token(&later, 0), Err(TokenError::Invalid));
+        assert_eq!(store().check_token(&t, 0), Err(TokenError::Invalid));
     }
 }

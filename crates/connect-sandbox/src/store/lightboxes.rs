@@ -1,12 +1,13 @@
-//! The lightbox store: every user's lightboxes and their items, in memory.
+//! The lightbox store: every user's lightboxes and their items, in memory, within the caps of
+//! [`crate::Limits`] (lightboxes per user, items per lightbox).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 /// One item in a lightbox.
 #[derive(Clone, Debug)]
 pub struct Item {
-    /// The asset's id.
+    /// The asset's canonical id (as the catalog writes it, e.g. `100000001`).
     pub asset_id: String,
     /// The item's own id.
     pub item_id: u64,
@@ -37,9 +38,26 @@ pub struct Lightbox {
     pub items: Vec<Item>,
 }
 
+impl Lightbox {
+    /// A copy without the items (for header listings), and how many items it holds.
+    pub fn header(&self) -> (Lightbox, usize) {
+        let copy = Lightbox {
+            items: Vec::new(),
+            name: self.name.clone(),
+            owner: self.owner.clone(),
+            client_name: self.client_name.clone(),
+            project_name: self.project_name.clone(),
+            notes: self.notes.clone(),
+            ..*self
+        };
+        (copy, self.items.len())
+    }
+}
+
 #[derive(Debug, Default)]
 struct Inner {
     boxes: BTreeMap<u64, Lightbox>,
+    per_user: HashMap<String, usize>,
     next_id: u64,
     next_item: u64,
 }
@@ -55,6 +73,21 @@ pub enum Refusal {
     NotFound,
     /// Someone else's lightbox.
     NotOwner,
+    /// The user already has the most lightboxes allowed.
+    TooManyLightboxes,
+}
+
+/// The fields a new lightbox starts with.
+#[derive(Debug)]
+pub struct NewLightbox {
+    /// `LightboxName`.
+    pub name: String,
+    /// `ClientName`.
+    pub client: String,
+    /// `ProjectName`.
+    pub project: String,
+    /// `Notes`.
+    pub notes: String,
 }
 
 impl Lightboxes {
@@ -62,37 +95,41 @@ impl Lightboxes {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Creates a lightbox and returns its id.
+    /// Creates a lightbox for `owner` at time `now` and returns its id, unless the owner
+    /// already has `max_per_user`.
     pub fn create(
         &self,
         owner: &str,
-        name: String,
-        client: String,
-        project: String,
-        notes: String,
-    ) -> u64 {
+        fields: NewLightbox,
+        now: i64,
+        max_per_user: usize,
+    ) -> Result<u64, Refusal> {
         let mut g = self.lock();
+        if g.per_user.get(owner).copied().unwrap_or(0) >= max_per_user {
+            return Err(Refusal::TooManyLightboxes);
+        }
+        *g.per_user.entry(owner.to_owned()).or_default() += 1;
         g.next_id += 1;
         let id = 1000 + g.next_id;
-        let now = crate::clock::now_millis();
         g.boxes.insert(
             id,
             Lightbox {
                 id,
                 owner: owner.to_owned(),
-                name,
-                client_name: client,
-                project_name: project,
-                notes,
+                name: fields.name,
+                client_name: fields.client,
+                project_name: fields.project,
+                notes: fields.notes,
                 created: now,
                 modified: now,
                 items: Vec::new(),
             },
         );
-        id
+        Ok(id)
     }
 
-    /// Runs `f` on lightbox `id` if `user` owns it.
+    /// Runs `f` on lightbox `id` if `user` owns it. `f` gets the lightbox and the item-id
+    /// counter.
     pub fn with_owned<T>(
         &self,
         id: u64,
@@ -116,18 +153,22 @@ impl Lightboxes {
             Some(lb) if lb.owner != user => Err(Refusal::NotOwner),
             Some(_) => {
                 g.boxes.remove(&id);
+                if let Some(n) = g.per_user.get_mut(user) {
+                    *n = n.saturating_sub(1);
+                }
                 Ok(())
             }
         }
     }
 
-    /// Copies of `user`'s lightboxes, oldest first.
-    pub fn owned_by(&self, user: &str) -> Vec<Lightbox> {
+    /// Headers (lightboxes without their items) of `user`'s lightboxes with their item
+    /// counts, oldest first.
+    pub fn owned_by(&self, user: &str) -> Vec<(Lightbox, usize)> {
         self.lock()
             .boxes
             .values()
             .filter(|l| l.owner == user)
-            .cloned()
+            .map(Lightbox::header)
             .collect()
     }
 }

@@ -1,10 +1,16 @@
 //! The token store: issuing, looking up and revoking session tokens (standard and secure),
 //! OAuth2 access tokens and refresh tokens. The rules for which token an operation accepts
 //! live in [`crate::security`].
+//!
+//! Memory stays bounded: every token sits in an expiry queue (deadline order), a few expired
+//! ones are dropped on every insert, so nothing ever scans the whole map under the lock; and
+//! each user (client-credentials tokens count as one more "user") keeps at most
+//! `max_tokens_per_user` live tokens, the oldest going first.
 
-use crate::rng::Rng;
-use std::collections::HashMap;
-use std::sync::Mutex;
+use crate::clock::Clock;
+use crate::secrets::Secrets;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Which kind of token a string is.
@@ -29,21 +35,64 @@ pub struct TokenInfo {
     pub user: Option<String>,
     /// When it stops working.
     pub expires: Instant,
+    /// Issue order, unique: keys the expiry queue and the per-user list.
+    seq: u64,
+}
+
+/// Expired tokens dropped per insert: more than one, so the queue shrinks faster than it grows.
+const PRUNE_PER_INSERT: usize = 8;
+
+#[derive(Default)]
+struct Inner {
+    by_token: HashMap<Arc<str>, TokenInfo>,
+    /// `(deadline, seq)` → token.
+    by_deadline: BTreeMap<(Instant, u64), Arc<str>>,
+    /// user → `seq` → token, oldest first.
+    by_user: HashMap<Option<String>, BTreeMap<u64, Arc<str>>>,
+    next_seq: u64,
+}
+
+impl Inner {
+    fn remove(&mut self, token: &str) -> Option<TokenInfo> {
+        let info = self.by_token.remove(token)?;
+        self.by_deadline.remove(&(info.expires, info.seq));
+        if let Some(list) = self.by_user.get_mut(&info.user) {
+            list.remove(&info.seq);
+            if list.is_empty() {
+                self.by_user.remove(&info.user);
+            }
+        }
+        Some(info)
+    }
+
+    fn prune(&mut self, now: Instant, budget: usize) {
+        for _ in 0..budget {
+            let Some(entry) = self.by_deadline.first_entry() else {
+                return;
+            };
+            if entry.key().0 > now {
+                return;
+            }
+            let token = entry.get().clone();
+            self.remove(&token);
+        }
+    }
 }
 
 /// The live tokens.
 pub struct TokenStore {
-    tokens: Mutex<HashMap<String, TokenInfo>>,
-    rng: Mutex<Rng>,
+    inner: Mutex<Inner>,
+    secrets: Arc<Secrets>,
+    clock: Arc<Clock>,
     ttl: Duration,
+    max_per_user: usize,
 }
 
 impl std::fmt::Debug for TokenStore {
     // Tokens are secrets: only their number is shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.tokens.lock().map_or(0, |m| m.len());
         f.debug_struct("TokenStore")
-            .field("live", &n)
+            .field("live", &self.len())
             .field("ttl", &self.ttl)
             .finish()
     }
@@ -53,17 +102,25 @@ impl std::fmt::Debug for TokenStore {
 const REFRESH_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
 
 impl TokenStore {
-    /// A store issuing tokens that live `ttl`.
-    pub fn new(seed: u64, ttl: Duration) -> Self {
-        // Tokens need not be reproducible, only distinct between runs.
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
+    /// A store issuing tokens that live `ttl`, at most `max_per_user` live per user.
+    pub fn new(
+        secrets: Arc<Secrets>,
+        clock: Arc<Clock>,
+        ttl: Duration,
+        max_per_user: usize,
+    ) -> Self {
         TokenStore {
-            tokens: Mutex::new(HashMap::new()),
-            rng: Mutex::new(Rng::new(seed ^ nanos, u64::from(std::process::id()))),
+            inner: Mutex::new(Inner::default()),
+            secrets,
+            clock,
             ttl,
+            max_per_user: max_per_user.max(1),
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A poisoned lock only means another thread panicked mid-update; the maps stay usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The access-token lifetime.
@@ -71,34 +128,53 @@ impl TokenStore {
         self.ttl
     }
 
-    fn fresh(&self, prefix: &str) -> String {
-        let mut r = self.rng.lock().unwrap_or_else(|p| p.into_inner());
-        format!("{prefix}{:016x}{:016x}", r.next_u64(), r.next_u64())
+    /// How many tokens the store holds (live, or expired and not yet dropped).
+    pub fn len(&self) -> usize {
+        self.lock().by_token.len()
     }
 
     fn insert(&self, kind: TokenKind, user: Option<String>, ttl: Duration) -> String {
+        let now = self.clock.now();
         let prefix = match kind {
             TokenKind::Standard => "st-",
             TokenKind::Secure => "ss-",
             TokenKind::OAuth => "oa-",
             TokenKind::Refresh => "rt-",
         };
-        let token = self.fresh(prefix);
-        let now = Instant::now();
-        let mut map = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        // Keep the map from growing without bound in long runs.
-        if map.len() > 10_000 {
-            map.retain(|_, t| t.expires > now);
+        let token: Arc<str> = self.secrets.token(prefix).into();
+        // A lifetime past what `Instant` can hold counts as "until the sandbox stops".
+        let expires = now
+            .checked_add(ttl)
+            .or_else(|| now.checked_add(REFRESH_TTL))
+            .unwrap_or(now);
+        let mut g = self.lock();
+        g.prune(now, PRUNE_PER_INSERT);
+        let oldest = g
+            .by_user
+            .get(&user)
+            .filter(|list| list.len() >= self.max_per_user)
+            .and_then(|list| list.first_key_value())
+            .map(|(_, t)| t.clone());
+        if let Some(old) = oldest {
+            g.remove(&old);
         }
-        map.insert(
+        let seq = g.next_seq;
+        g.next_seq += 1;
+        g.by_deadline.insert((expires, seq), token.clone());
+        g.by_user
+            .entry(user.clone())
+            .or_default()
+            .insert(seq, token.clone());
+        g.by_token.insert(
             token.clone(),
             TokenInfo {
                 kind,
                 user,
-                expires: now + ttl,
+                expires,
+                seq,
             },
         );
-        token
+        token.to_string()
     }
 
     /// Issues a session pair: (standard token, secure token).
@@ -119,14 +195,14 @@ impl TokenStore {
         self.insert(TokenKind::Refresh, Some(user.to_owned()), REFRESH_TTL)
     }
 
-    /// Looks a token up; expired or unknown tokens give `None`.
+    /// Looks a token up; expired or unknown tokens give `None` (an expired one is dropped).
     pub fn lookup(&self, token: &str) -> Option<TokenInfo> {
-        let now = Instant::now();
-        let mut map = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        match map.get(token) {
+        let now = self.clock.now();
+        let mut g = self.lock();
+        match g.by_token.get(token) {
             Some(t) if t.expires > now => Some(t.clone()),
             Some(_) => {
-                map.remove(token);
+                g.remove(token);
                 None
             }
             None => None,
@@ -134,17 +210,84 @@ impl TokenStore {
     }
 
     /// Revokes every session and access token (and refresh tokens when `refresh`); returns
-    /// how many were revoked.
+    /// how many were revoked. A test hook: it walks every token.
     pub fn revoke_all(&self, refresh: bool) -> u64 {
-        let mut map = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        let before = map.len();
-        map.retain(|_, t| t.kind == TokenKind::Refresh && !refresh);
-        (before - map.len()) as u64
+        let mut g = self.lock();
+        let doomed: Vec<Arc<str>> = g
+            .by_token
+            .iter()
+            .filter(|(_, t)| refresh || t.kind != TokenKind::Refresh)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for t in &doomed {
+            g.remove(t);
+        }
+        doomed.len() as u64
     }
 
     /// Revokes one token; returns whether it existed.
     pub fn revoke(&self, token: &str) -> bool {
-        let mut map = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(token).is_some()
+        self.lock().remove(token).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(ttl: Duration, cap: usize) -> (TokenStore, Arc<Clock>) {
+        let clock = Arc::new(Clock::default());
+        let secrets = Arc::new(Secrets::from_os().unwrap());
+        (TokenStore::new(secrets, clock.clone(), ttl, cap), clock)
+    }
+
+    #[test]
+    fn expired_tokens_are_dropped_a_few_per_insert() {
+        let (s, clock) = store(Duration::from_secs(60), 100_000);
+        for _ in 0..1_000 {
+            s.issue_access(None);
+        }
+        assert_eq!(s.len(), 1_000);
+        clock.advance(Duration::from_secs(61));
+        // Each insert drops up to PRUNE_PER_INSERT expired tokens and adds one.
+        for _ in 0..100 {
+            s.issue_access(None);
+        }
+        assert_eq!(s.len(), 1_000 - 100 * PRUNE_PER_INSERT + 100);
+        for _ in 0..100 {
+            s.issue_access(None);
+        }
+        assert_eq!(s.len(), 200, "only the fresh tokens remain");
+    }
+
+    #[test]
+    fn each_user_keeps_at_most_the_cap_oldest_going_first() {
+        let (s, _) = store(Duration::from_secs(60), 3);
+        let first = s.issue_access(Some("alice"));
+        let rest: Vec<String> = (0..3).map(|_| s.issue_access(Some("alice"))).collect();
+        let bob = s.issue_access(Some("bob"));
+        assert!(s.lookup(&first).is_none(), "the oldest was evicted");
+        assert!(rest.iter().all(|t| s.lookup(t).is_some()));
+        assert!(s.lookup(&bob).is_some(), "other users are not affected");
+        assert_eq!(s.len(), 4);
+        let inner = s.lock();
+        assert_eq!(
+            inner.by_deadline.len(),
+            4,
+            "the expiry queue follows the map"
+        );
+    }
+
+    #[test]
+    fn revoking_removes_every_index_entry() {
+        let (s, _) = store(Duration::from_secs(60), 10);
+        let a = s.issue_access(Some("alice"));
+        s.issue_refresh("alice");
+        assert!(s.revoke(&a));
+        assert!(!s.revoke(&a));
+        assert_eq!(s.revoke_all(false), 0);
+        assert_eq!(s.revoke_all(true), 1);
+        let inner = s.lock();
+        assert!(inner.by_deadline.is_empty() && inner.by_user.is_empty());
     }
 }

@@ -28,7 +28,7 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
     let mut banner = Vec::new();
     for line in lines.by_ref() {
         let line = line.unwrap();
-        let done = line.contains("/_sandbox/stats");
+        let done = line.contains("control:");
         banner.push(line);
         if done {
             break;
@@ -71,6 +71,10 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
     let v: serde_json::Value =
         serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
     assert_eq!(v["expires_in"], 90);
+    // Control endpoints are off without --control.
+    let http = url("HTTP  base URL");
+    let r = agent.get(format!("{http}/_sandbox/stats")).call().unwrap();
+    assert_eq!(r.status().as_u16(), 404);
     let _ = status(&v);
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

@@ -9,6 +9,7 @@ mod details;
 mod downloads;
 mod input;
 mod lightboxes;
+mod limits;
 mod oauth;
 mod search;
 mod security;

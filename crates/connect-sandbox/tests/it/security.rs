@@ -155,7 +155,11 @@ fn tokens_expire_after_the_ttl_and_renewal_extends_them() {
 
 #[test]
 fn revoked_tokens_fail_until_reacquired() {
-    let sb = start(SandboxConfig::default().with_images(500));
+    let sb = start(
+        SandboxConfig::default()
+            .with_images(500)
+            .with_control_endpoints(true),
+    );
     let c = Client::new(&sb);
     let (_, v) = c.token_form(
         "grant_type=password&username=alice&password=alice-password&client_id=sandbox-client&client_secret=sandbox-client-secret",

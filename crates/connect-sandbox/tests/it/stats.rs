@@ -4,7 +4,11 @@ use serde_json::json;
 
 #[test]
 fn stats_count_operations_and_grants() {
-    let sb = start(SandboxConfig::default().with_images(500));
+    let sb = start(
+        SandboxConfig::default()
+            .with_images(500)
+            .with_control_endpoints(true),
+    );
     let c = Client::new(&sb);
     let token = c.oauth("alice");
     let threads: Vec<_> = (0..100)
