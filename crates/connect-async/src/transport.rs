@@ -68,7 +68,10 @@ pub trait Transport: Send + Sync + fmt::Debug {
 /// whole `POST` exchange, and the silence between two reads of a `GET` (a large download may
 /// take longer in all).
 pub struct ReqwestTransport {
-    client: reqwest::Client,
+    /// API calls and token requests (`POST`s): redirects are never followed.
+    api: reqwest::Client,
+    /// Downloads (`GET`s): their own client, so their redirect rules stay apart from the API's.
+    downloads: reqwest::Client,
     request_timeout: Duration,
 }
 
@@ -84,7 +87,24 @@ impl ReqwestTransport {
     /// A client for these settings. The settings' `root_certificates_pem` are trusted in
     /// addition to the bundled web roots.
     pub fn new(config: &ClientConfig) -> Result<Self, Error> {
+        // reqwest's default policy re-sends a POST, body and all, to any 307/308 `Location`
+        // (plain HTTP or another host): the token or the password would go with it. A 3xx is
+        // handed back as it came, and the core turns it into an error.
+        let api = Self::client(config, reqwest::redirect::Policy::none())?;
+        let downloads = Self::client(config, reqwest::redirect::Policy::default())?;
+        Ok(Self {
+            api,
+            downloads,
+            request_timeout: config.request_timeout,
+        })
+    }
+
+    fn client(
+        config: &ClientConfig,
+        redirects: reqwest::redirect::Policy,
+    ) -> Result<reqwest::Client, Error> {
         let mut builder = reqwest::Client::builder()
+            .redirect(redirects)
             .use_rustls_tls()
             .user_agent(config.user_agent_or(crate::DEFAULT_USER_AGENT))
             .connect_timeout(config.connect_timeout)
@@ -106,13 +126,9 @@ impl ReqwestTransport {
                 .map_err(|e| Error::Config(format!("invalid proxy URL: {}", e.without_url())))?;
             builder = builder.proxy(proxy);
         }
-        let client = builder
+        builder
             .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self {
-            client,
-            request_timeout: config.request_timeout,
-        })
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
     }
 }
 
@@ -124,10 +140,13 @@ impl Transport for ReqwestTransport {
     ) -> Result<http::Response<Body>, TransportFailure> {
         let is_post = request.method() == http::Method::POST;
         let mut request = reqwest::Request::try_from(request).map_err(failure)?;
-        if is_post {
+        let client = if is_post {
             *request.timeout_mut() = Some(self.request_timeout);
-        }
-        let response = self.client.execute(request).await.map_err(failure)?;
+            &self.api
+        } else {
+            &self.downloads
+        };
+        let response = client.execute(request).await.map_err(failure)?;
         let mut head = http::Response::builder()
             .status(response.status())
             .version(response.version());

@@ -313,6 +313,10 @@ impl<O: Operation> Call<O> {
     }
 
     fn interpret(&mut self, core: &mut Core, token_id: Option<u64>, r: &http::Response<Vec<u8>>) {
+        if let Some(e) = crate::redirect::refused_redirect(O::NAME, r) {
+            self.state = State::Finished(Some(Err(e)));
+            return;
+        }
         let status = r.status();
         let retry_after = r
             .headers()

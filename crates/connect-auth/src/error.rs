@@ -78,6 +78,22 @@ pub enum Error {
         /// The server's `Retry-After`, if any.
         retry_after: Option<Duration>,
     },
+    /// The server answered with a redirect, which the SDK does not follow for API calls and
+    /// token requests.
+    #[error(
+        "{operation}: the server answered HTTP {status}, redirecting to {}; redirects are not \
+         followed for API calls and token requests, since they would carry the token or the \
+         credentials elsewhere: check the base URL",
+        host.as_deref().unwrap_or("nowhere (no Location)")
+    )]
+    Redirect {
+        /// The operation (or token request).
+        operation: &'static str,
+        /// The HTTP status (3xx).
+        status: u16,
+        /// The host (and port) the `Location` header pointed at; never its path or query.
+        host: Option<String>,
+    },
     /// The response was not a valid envelope.
     #[error("{operation}: {message}")]
     Decode {
@@ -99,7 +115,7 @@ impl Error {
             Error::Auth { .. } => ErrorKind::Auth,
             Error::Refused { .. } => ErrorKind::Refused,
             Error::Transport { .. } => ErrorKind::Transport,
-            Error::Http { .. } => ErrorKind::Http,
+            Error::Http { .. } | Error::Redirect { .. } => ErrorKind::Http,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::Config(_) => ErrorKind::Config,
         }
@@ -145,6 +161,9 @@ impl Error {
                 "check the base URL, the network and, for a self-signed server, the CA certificate"
             }
             Error::Http { .. } => "the service is unavailable or overloaded; try again later",
+            Error::Redirect { .. } => {
+                "use the API's own base URL (a proxy or load balancer may be redirecting)"
+            }
             Error::Decode { .. } => {
                 "the server did not answer like the Connect API; check the base URL"
             }

@@ -23,7 +23,8 @@ pub struct ImplicitToken {
     pub access_token: Secret,
     /// `bearer`.
     pub token_type: String,
-    /// Lifetime, when the redirect states one.
+    /// Lifetime, when the redirect states one, clamped to 24 hours
+    /// ([`crate::token::MAX_LIFETIME`]).
     pub expires_in: Option<Duration>,
 }
 
@@ -59,7 +60,7 @@ pub fn parse_redirect(url_or_fragment: &str, expected_state: &str) -> Result<Imp
         token_type: get("token_type").unwrap_or("bearer").to_owned(),
         expires_in: get("expires_in")
             .and_then(|s| s.parse::<u64>().ok())
-            .map(Duration::from_secs),
+            .map(|secs| crate::token::clamp_lifetime(Duration::from_secs(secs))),
     })
 }
 

@@ -27,6 +27,7 @@ pub mod endpoints;
 pub mod error;
 pub mod implicit;
 pub mod paging;
+pub mod redirect;
 pub mod retry;
 pub mod token;
 

@@ -28,6 +28,16 @@ use std::time::{Duration, Instant};
 /// Lifetime assumed when the server does not state one (the API documents 30 minutes).
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
 
+/// The longest lifetime believed: a server (or a redirect fragment) stating more gets this.
+/// Lifetimes come from the network, so they are clamped to `0 s ..= 24 h` before they meet the
+/// clock; a token that lives longer is renewed a little early, which costs one request a day.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A stated lifetime, clamped to `0 s ..= MAX_LIFETIME`.
+pub fn clamp_lifetime(lifetime: Duration) -> Duration {
+    lifetime.min(MAX_LIFETIME)
+}
+
 /// Tuning of the token machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthConfig {
@@ -136,12 +146,18 @@ struct TokenSet {
     standard: Secret,
     secure: Secret,
     acquired_at: Instant,
+    /// Clamped by [`clamp_lifetime`].
     lifetime: Option<Duration>,
+    /// Whether it has been handed to a call. A token is handed out at least once even when its
+    /// stated lifetime has already run out (a lifetime of 0): otherwise a call would fetch
+    /// tokens forever.
+    served: bool,
 }
 
 impl TokenSet {
+    /// `None` when the lifetime is unknown (or, impossibly after clamping, beyond the clock).
     fn expires_at(&self) -> Option<Instant> {
-        self.lifetime.map(|l| self.acquired_at + l)
+        self.lifetime.and_then(|l| self.acquired_at.checked_add(l))
     }
 
     fn expired(&self, now: Instant) -> bool {
@@ -154,7 +170,16 @@ impl TokenSet {
             .renew_margin
             .unwrap_or_else(|| (lifetime / 10).max(Duration::from_secs(60)))
             .min(lifetime / 2);
-        Some(self.acquired_at + lifetime - margin)
+        self.acquired_at
+            .checked_add(lifetime.saturating_sub(margin))
+    }
+
+    fn serve(&mut self, scheme: Scheme) -> TokenStep {
+        self.served = true;
+        TokenStep::Use {
+            token: self.token_for(scheme).clone(),
+            token_id: self.id,
+        }
     }
 
     fn token_for(&self, scheme: Scheme) -> &Secret {
@@ -255,6 +280,11 @@ impl TokenMachine {
         scheme: Scheme,
     ) -> Result<TokenStep, Error> {
         match std::mem::replace(&mut self.state, State::Empty) {
+            State::Ready(mut ts) if !ts.served => {
+                let step = ts.serve(scheme);
+                self.state = State::Ready(ts);
+                Ok(step)
+            }
             State::Ready(ts) => {
                 if ts.expired(now) {
                     let grant = self.renewal_grant(false);
@@ -322,17 +352,15 @@ impl TokenMachine {
             State::Empty => {
                 if let Credentials::AccessToken { token, expires_in } = &self.credentials {
                     let (token, expires_in) = (token.clone(), *expires_in);
-                    let ts = TokenSet {
+                    let mut ts = TokenSet {
                         id: self.bump_id(),
                         standard: token.clone(),
-                        secure: token.clone(),
+                        secure: token,
                         acquired_at: now,
-                        lifetime: expires_in,
+                        lifetime: expires_in.map(clamp_lifetime),
+                        served: false,
                     };
-                    let step = TokenStep::Use {
-                        token,
-                        token_id: ts.id,
-                    };
+                    let step = ts.serve(scheme);
                     self.state = State::Ready(ts);
                     return Ok(step);
                 }
@@ -410,7 +438,8 @@ impl TokenMachine {
                     standard: fresh.standard,
                     secure: fresh.secure,
                     acquired_at: started,
-                    lifetime: Some(fresh.lifetime),
+                    lifetime: Some(clamp_lifetime(fresh.lifetime)),
+                    served: false,
                 };
                 self.state = State::Ready(ts);
                 Ok(())
@@ -675,7 +704,20 @@ fn transient_envelope(response: &http::Response<Vec<u8>>) -> Option<AuthFailure>
     })
 }
 
+/// A redirect answering a token request: final (it would carry the credentials elsewhere).
+fn redirected(what: &'static str, response: &http::Response<Vec<u8>>) -> Result<(), AuthFailure> {
+    match crate::redirect::refused_redirect(what, response) {
+        Some(error) => Err(AuthFailure {
+            error,
+            retryable: false,
+            retry_after: None,
+        }),
+        None => Ok(()),
+    }
+}
+
 fn parse_oauth(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
+    redirected("the OAuth2 token request", response)?;
     let status = response.status();
     if status.is_success() {
         let t: TokenResponse = match serde_json::from_slice(response.body()) {
@@ -737,6 +779,7 @@ fn parse_oauth(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure>
 }
 
 fn parse_session(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
+    redirected("the session request", response)?;
     match connect_types::envelope::decode_envelope::<SessionResult>(
         response.body(),
         Some(session_result_key(response)),
@@ -754,7 +797,9 @@ fn parse_session(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailur
                 standard,
                 secure,
                 refresh_token: None,
-                lifetime: Duration::from_secs(u64::from(minutes) * 60),
+                lifetime: clamp_lifetime(Duration::from_secs(
+                    u64::from(minutes).saturating_mul(60),
+                )),
             })
         }
         Err(DecodeError::Api(api)) => {

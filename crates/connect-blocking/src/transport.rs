@@ -59,7 +59,8 @@ pub trait Transport: Send + Sync + fmt::Debug {
 /// whole `POST` exchange, and the silence between two reads of a `GET` (a large download may
 /// take longer in all).
 pub struct UreqTransport {
-    /// API calls: the request timeout bounds each whole exchange.
+    /// API calls and token requests: the request timeout bounds each whole exchange, and
+    /// redirects are not followed.
     api: ureq::Agent,
     /// Downloads: the request timeout bounds each read. (Configuring single requests instead
     /// would copy the agent's settings on every call.)
@@ -109,9 +110,10 @@ impl UreqTransport {
             None => None,
         };
         let tls = tls.build();
-        let agent = |whole: Option<Duration>| {
+        let agent = |whole: Option<Duration>, redirects: u32| {
             let mut builder = ureq::Agent::config_builder()
                 .http_status_as_error(false)
+                .max_redirects(redirects)
                 .tls_config(tls.clone())
                 .user_agent(config.user_agent_or(crate::DEFAULT_USER_AGENT))
                 .timeout_connect(Some(config.connect_timeout))
@@ -125,8 +127,12 @@ impl UreqTransport {
             builder.build().new_agent()
         };
         Ok(Self {
-            api: agent(Some(config.request_timeout)),
-            downloads: agent(None),
+            // API calls and token requests never follow a redirect: it would re-send the token
+            // or the credentials to wherever `Location` points. With 0, ureq hands the 3xx
+            // back as it came, and the core turns it into an error.
+            api: agent(Some(config.request_timeout), 0),
+            // Downloads: ureq's own redirect handling (it drops `Authorization` on the way).
+            downloads: agent(None, 10),
             request_timeout: config.request_timeout,
         })
     }

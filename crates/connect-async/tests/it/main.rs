@@ -1,6 +1,5 @@
-//! Behaviour suite of the async client: the shared scenarios (in
-//! `connect-blocking/tests/shared/scenarios.rs`, also run by the blocking client) plus what only
-//! an async client has.
+//! Behaviour suite of the async client: the shared scenarios (in `connect-testkit/suite/`, also
+//! run by the blocking client) plus what only an async client has.
 
 // Test helpers outside #[test] functions may unwrap too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -111,9 +110,11 @@ fn counting_client(
     (client, sent)
 }
 
-#[path = "../../../connect-blocking/tests/shared/scenarios.rs"]
+#[path = "../../../connect-testkit/suite/scenarios.rs"]
 mod scenarios;
 use scenarios::*;
+#[path = "../../../connect-testkit/suite/hostile.rs"]
+mod hostile;
 
 scenario! {
     fn hundred_concurrent_searches_cause_one_token_request() {

@@ -4,5 +4,6 @@
 
 mod calls;
 mod fake;
+mod lifetimes;
 mod requests;
 mod tokens;

@@ -1,4 +1,4 @@
-//! Behaviour suite of the blocking client: the shared scenarios (`tests/shared/scenarios.rs`,
+//! Behaviour suite of the blocking client: the shared scenarios (in `connect-testkit/suite/`,
 //! also run by `connect-async`) plus what only a blocking client has.
 
 // Test helpers outside #[test] functions may unwrap too.
@@ -102,9 +102,11 @@ fn counting_client(
     (client, sent)
 }
 
-#[path = "../shared/scenarios.rs"]
+#[path = "../../../connect-testkit/suite/scenarios.rs"]
 mod scenarios;
 use scenarios::*;
+#[path = "../../../connect-testkit/suite/hostile.rs"]
+mod hostile;
 
 scenario! {
     fn threads_share_one_token_request() {

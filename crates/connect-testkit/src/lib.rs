@@ -1,0 +1,13 @@
+//! Test support for `connect-blocking` and `connect-async`. Not published.
+//!
+//! - [`hostile`]: a scripted HTTP/HTTPS server on `127.0.0.1:0` that answers whatever a test
+//!   tells it to (absurd token lifetimes, redirects, garbage, truncated or dripping bodies) and
+//!   logs every request it receives, so a test can count requests and look for leaked secrets.
+//! - `suite/`: the behaviour scenarios both clients run. They are not compiled here: each
+//!   client's `tests/it/main.rs` includes them with `#[path]` after defining the few macros
+//!   that differ between a blocking and an async client (see `suite/scenarios.rs`).
+
+pub mod hostile;
+mod tls;
+
+pub use hostile::{Answer, HostileServer, Logged};
