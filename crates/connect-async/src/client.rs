@@ -160,7 +160,7 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
-                    crate::trace_send(&span, purpose);
+                    crate::trace_send(&span, purpose, call.coordination_id());
                     let in_flight = InFlight {
                         client: self,
                         call: Some(&mut call),

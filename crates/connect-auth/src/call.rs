@@ -9,10 +9,16 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::{Duration, Instant};
 
+/// The most token requests one call sends: its first acquisition, plus one recovery (a renewal
+/// and, if the server refuses that, one full sign-in). However the server answers (tokens that
+/// are expired on arrival, refused at once, or refused renewals), a call never sends more.
+pub const MAX_TOKEN_REQUESTS_PER_CALL: u32 = 3;
+
 /// Per-call choices.
 #[derive(Clone, Debug, Default)]
 pub struct CallOptions {
-    /// The `CoordinationId` to send (default: a random one, so calls can be traced).
+    /// The `CoordinationId` to send with every request of the call, its retries and its session
+    /// requests included (default, or when empty: a random one, so calls can be traced).
     pub coordination_id: Option<String>,
     /// Overrides [`crate::RetryPolicy::retry_non_idempotent`] for this call.
     pub retry_non_idempotent: Option<bool>,
@@ -124,9 +130,11 @@ pub struct Call<O: Operation> {
     attempts: u32,
     failures: u32,
     auth_retry_used: bool,
-    /// The token in use was issued by this call's own token request, so a refusal of it is
-    /// about the credentials' rights, not about a stale token: another token would not help.
+    /// The token in use was issued by this call's own token request: when it is refused after
+    /// the one recovery, the likely cause is the credentials' rights, and the error says so.
     token_issued_here: bool,
+    /// Token requests this call has sent (see [`MAX_TOKEN_REQUESTS_PER_CALL`]).
+    token_requests: u32,
     retry_non_idempotent: Option<bool>,
     last_status: Option<u16>,
     rng: SplitMix64,
@@ -151,6 +159,7 @@ impl<O: Operation> Call<O> {
         let mut rng = SplitMix64::new(seed);
         let coordination_id = options
             .coordination_id
+            .filter(|id| !id.trim().is_empty())
             .unwrap_or_else(|| format!("{:016x}", rng.next_u64()));
         Self {
             // Plain data structs serialize infallibly.
@@ -161,6 +170,7 @@ impl<O: Operation> Call<O> {
             failures: 0,
             auth_retry_used: false,
             token_issued_here: false,
+            token_requests: 0,
             retry_non_idempotent: options.retry_non_idempotent,
             last_status: None,
             rng,
@@ -182,6 +192,11 @@ impl<O: Operation> Call<O> {
     /// How many times the operation itself has been sent.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// How many token requests this call has sent.
+    pub fn token_requests(&self) -> u32 {
+        self.token_requests
     }
 
     /// The HTTP status of the last response, if any.
@@ -215,9 +230,27 @@ impl<O: Operation> Call<O> {
         };
         let mut token: Option<(Secret, u64)> = None;
         if O::SECURITY.needs_token() {
-            match core.tokens.poll_token(now, &core.endpoints, scheme) {
+            if let Err(e) = core.oauth_over_http_allowed(scheme, O::NAME) {
+                return self.finish(Err(e));
+            }
+            match core
+                .tokens
+                .poll_token(now, &core.endpoints, scheme, Some(&self.coordination_id))
+            {
                 Ok(TokenStep::Use { token: t, token_id }) => token = Some((t, token_id)),
                 Ok(TokenStep::Send(auth)) => {
+                    if self.token_requests >= MAX_TOKEN_REQUESTS_PER_CALL {
+                        core.tokens.withdraw(auth.id);
+                        return self.finish(Err(Error::auth(format!(
+                            "{} gave up after {} token requests: the server's tokens were \
+                             refused or expired as soon as they were issued; check the server's \
+                             clock and token lifetimes, and that nothing else signs in with \
+                             these credentials meanwhile",
+                            O::NAME,
+                            self.token_requests
+                        ))));
+                    }
+                    self.token_requests += 1;
                     self.state = State::AwaitAuth { id: auth.id };
                     return Step::Send(Outgoing {
                         request: auth.request,
@@ -276,18 +309,23 @@ impl<O: Operation> Call<O> {
                     self.last_status = Some(r.status().as_u16());
                     let answer = core.tokens.handle_auth_response(now, id, &r);
                     self.token_issued_here = answer.is_ok();
-                    if let Err(f) = answer {
-                        if f.retryable {
-                            self.retry_or_finish(core, f.error, f.retry_after, true);
-                        } else {
-                            self.state = State::Finished(Some(Err(f.error)));
+                    match answer {
+                        // A refused renewal: the machine falls back to a full sign-in, the
+                        // next token request; pause before it.
+                        Ok(()) if !core.tokens.has_token() => self.pause_before_token(core),
+                        Ok(()) => {}
+                        Err(f) if f.retryable => {
+                            let allowed = self.token_requests < MAX_TOKEN_REQUESTS_PER_CALL;
+                            self.retry_or_finish(core, f.error, f.retry_after, allowed);
                         }
+                        Err(f) => self.state = State::Finished(Some(Err(f.error))),
                     }
                 }
                 Outcome::Failed(t) => {
                     core.tokens.handle_auth_transport_failure(id);
                     let err = transport_error("the token request", t);
-                    self.retry_or_finish(core, err, None, true);
+                    let allowed = self.token_requests < MAX_TOKEN_REQUESTS_PER_CALL;
+                    self.retry_or_finish(core, err, None, allowed);
                 }
             },
             State::AwaitCall { token_id } => match outcome {
@@ -328,23 +366,25 @@ impl<O: Operation> Call<O> {
             Err(DecodeError::Api(api)) => {
                 let code = api.code().cloned();
                 if api.codes().any(|c| c.is_token_failure()) {
-                    if self.token_issued_here {
-                        self.state =
-                            State::Finished(Some(Err(refused_fresh_token::<O>(core, api))));
-                        return;
-                    }
                     if let (false, Some(id)) = (self.auth_retry_used, token_id) {
-                        // Drop the refused token and try once more with a fresh one.
+                        // Drop the refused token and try once more with a fresh one, even when
+                        // this call obtained it moments ago: tokens get revoked between issue
+                        // and first use (another sign-in, a restart on the service's side).
                         self.auth_retry_used = true;
                         core.tokens.invalidate(id);
-                        self.state = State::Ready;
+                        self.pause_before_token(core);
                         return;
                     }
-                    self.state = State::Finished(Some(Err(Error::Auth {
-                        message: format!("{} was refused: {api}", O::NAME),
-                        code,
-                        oauth_error: None,
-                    })));
+                    let err = if self.token_issued_here {
+                        refused_fresh_token::<O>(core, api)
+                    } else {
+                        Error::Auth {
+                            message: format!("{} was refused: {api}", O::NAME),
+                            code,
+                            oauth_error: None,
+                        }
+                    };
+                    self.state = State::Finished(Some(Err(err)));
                     return;
                 }
                 let transient = code.as_ref().is_some_and(|c| c.is_transient());
@@ -384,6 +424,16 @@ impl<O: Operation> Call<O> {
         }
     }
 
+    /// Before another token request of this call, a jittered pause (none before its first):
+    /// a server that refuses every token is not hammered.
+    fn pause_before_token(&mut self, core: &Core) {
+        self.state = if self.token_requests == 0 {
+            State::Ready
+        } else {
+            State::Backoff(core.retry.backoff(self.token_requests, self.rng.next_f64()))
+        };
+    }
+
     fn retry_or_finish(
         &mut self,
         core: &Core,
@@ -410,7 +460,7 @@ impl<O: Operation> Call<O> {
     }
 }
 
-/// A token issued moments ago for this very call was refused: the credentials lack the right.
+/// A second token issued for this very call was refused too: the credentials lack the right.
 fn refused_fresh_token<O: Operation>(core: &Core, api: connect_types::ApiError) -> Error {
     let why = match core.tokens.credentials() {
         crate::Credentials::ClientCredentials { .. } => {
@@ -421,7 +471,7 @@ fn refused_fresh_token<O: Operation>(core: &Core, api: connect_types::ApiError) 
     };
     Error::Auth {
         message: format!(
-            "{} was refused with a token issued for it just now ({api}); {why}",
+            "{} was refused twice, with tokens issued for it just now ({api}); {why}",
             O::NAME
         ),
         code: api.code().cloned(),

@@ -19,6 +19,9 @@ use std::time::Duration;
 pub const ENV_BASE_URL: &str = "GETTY_CONNECT_BASE_URL";
 /// The optional plain-HTTP base URL for standard operations.
 pub const ENV_HTTP_BASE_URL: &str = "GETTY_CONNECT_HTTP_BASE_URL";
+/// Set to `1` (or `true`, `yes`) to let OAuth2 access tokens travel over plain HTTP; see
+/// [`AuthConfig::allow_oauth_token_over_http`].
+pub const ENV_INSECURE_OAUTH_OVER_HTTP: &str = "GETTY_CONNECT_INSECURE_SEND_OAUTH_TOKEN_OVER_HTTP";
 /// A PEM file of extra trusted root certificates.
 pub const ENV_CA_CERT: &str = "GETTY_CONNECT_CA_CERT";
 /// OAuth2 client id (API key).
@@ -202,6 +205,17 @@ impl ClientConfig {
             config.base_url = base.trim().to_owned();
         }
         config.http_base_url = get(ENV_HTTP_BASE_URL).map(|v| v.trim().to_owned());
+        if let Some(v) = get(ENV_INSECURE_OAUTH_OVER_HTTP) {
+            config.auth.allow_oauth_token_over_http = match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => {
+                    return Err(Error::Config(format!(
+                        "{ENV_INSECURE_OAUTH_OVER_HTTP} must be 1 or 0 (true or false)"
+                    )));
+                }
+            };
+        }
         config.credentials = Some(credentials_from(&get)?);
         // Check the URLs now, so a typo is reported before the first call.
         config.endpoints()?;
@@ -361,6 +375,15 @@ macro_rules! client_builder {
                 self
             }
 
+            /// Lets OAuth2 access tokens travel over plain HTTP (an `http://` base URL or
+            /// plain-HTTP base). Off by default, and risky: such a token also authorizes
+            /// secure-only operations for whoever sees it on the wire. Legacy sessions are not
+            /// affected (their standard token is made for plain HTTP).
+            pub fn allow_oauth_token_over_http(mut self, allow: bool) -> Self {
+                self.config.auth.allow_oauth_token_over_http = allow;
+                self
+            }
+
             /// Trusts the root certificates in this PEM document (for a private server or the
             /// sandbox).
             pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
@@ -473,7 +496,7 @@ macro_rules! client_builder {
 }
 
 /// Defines the tracing helpers both transports call around each exchange:
-/// `trace_send(&span, purpose)`, `trace_outcome(&span, purpose, &outcome)` and
+/// `trace_send(&span, purpose, coordination_id)`, `trace_outcome(&span, purpose, &outcome)` and
 /// `trace_done(&result)`. They record the attempt and the HTTP status on the `connect_call`
 /// span and log at debug level; they never see a request body, so no token or password can
 /// reach the logs. The expansion calls `tracing`, which the transport crate depends on (this
@@ -481,14 +504,14 @@ macro_rules! client_builder {
 #[macro_export]
 macro_rules! call_tracing {
     () => {
-        fn trace_send(span: &tracing::Span, purpose: $crate::Purpose) {
+        fn trace_send(span: &tracing::Span, purpose: $crate::Purpose, coordination_id: &str) {
             match purpose {
                 $crate::Purpose::Call { attempt } => {
                     span.record("attempt", attempt);
-                    tracing::debug!(attempt, "sending");
+                    tracing::debug!(attempt, coordination_id, "sending");
                 }
                 $crate::Purpose::Auth { grant } => {
-                    tracing::debug!(grant = grant.name(), "sending a token request");
+                    tracing::debug!(grant = grant.name(), coordination_id, "sending a token request");
                 }
             }
         }

@@ -51,6 +51,32 @@ pub struct Core {
 }
 
 impl Core {
+    /// Refuses to put an OAuth2 access token on a plain-HTTP request unless the settings opt in
+    /// ([`AuthConfig::allow_oauth_token_over_http`]): such a token also authorizes secure-only
+    /// operations. Legacy session tokens follow the standard/secure split instead.
+    pub fn oauth_over_http_allowed(
+        &self,
+        scheme: Scheme,
+        operation: &'static str,
+    ) -> Result<(), Error> {
+        let oauth = !matches!(self.tokens.credentials(), Credentials::Session { .. });
+        if scheme == Scheme::Http && oauth && !self.tokens.config().allow_oauth_token_over_http {
+            return Err(Error::Refused {
+                operation,
+                reason: format!(
+                    "it would carry an OAuth2 access token over plain HTTP ({}), and such a \
+                     token also authorizes secure-only operations for whoever sees it on the \
+                     wire; use an https:// base URL, or opt in with \
+                     allow_oauth_token_over_http / --insecure-send-oauth-token-over-http",
+                    self.endpoints
+                        .route(connect_types::Security::Standard, operation)
+                        .map_or("", |(base, _)| base)
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// A core for these credentials and endpoints, with the default auth config and retry policy.
     pub fn new(credentials: Credentials, endpoints: Endpoints) -> Self {
         Self {

@@ -55,9 +55,15 @@ impl RetryPolicy {
         if let Some(ra) = retry_after {
             return (ra <= self.max_retry_after).then_some(ra);
         }
-        let exp = 2u32.saturating_pow(retry - 1);
+        Some(self.backoff(retry, random))
+    }
+
+    /// The full-jitter pause before retry number `retry` (1 for the first), given a random
+    /// number in `[0, 1)`: up to `base_delay` doubled per retry, capped at `max_delay`.
+    pub fn backoff(&self, retry: u32, random: f64) -> Duration {
+        let exp = 2u32.saturating_pow(retry.max(1) - 1);
         let ceiling = self.base_delay.saturating_mul(exp).min(self.max_delay);
-        Some(ceiling.mul_f64(random.clamp(0.0, 1.0)))
+        ceiling.mul_f64(random.clamp(0.0, 1.0))
     }
 }
 

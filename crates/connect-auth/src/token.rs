@@ -38,7 +38,7 @@ pub fn clamp_lifetime(lifetime: Duration) -> Duration {
     lifetime.min(MAX_LIFETIME)
 }
 
-/// Tuning of the token machine.
+/// Tuning of the token machine, and how far tokens may travel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthConfig {
     /// Renew this long before expiry. Default: the larger of 60 s and 10% of the lifetime,
@@ -47,6 +47,11 @@ pub struct AuthConfig {
     /// A token request in flight for longer than this is taken as abandoned (its caller was
     /// cancelled) and another caller may start a new one. Default 2 minutes.
     pub abandon_after: Duration,
+    /// Send OAuth2 access tokens over plain HTTP (an `http://` base URL, or the plain-HTTP base
+    /// for standard operations). Off by default: an OAuth2 access token also authorizes
+    /// secure-only operations, so anyone who sees it on the wire can use it for everything.
+    /// Legacy sessions are not affected (their standard token is made for plain HTTP).
+    pub allow_oauth_token_over_http: bool,
 }
 
 impl Default for AuthConfig {
@@ -54,6 +59,7 @@ impl Default for AuthConfig {
         Self {
             renew_margin: None,
             abandon_after: Duration::from_secs(120),
+            allow_oauth_token_over_http: false,
         }
     }
 }
@@ -213,6 +219,8 @@ pub struct TokenMachine {
     /// The refresh token in force (from the credentials or the last password grant).
     refresh_token: Option<Secret>,
     grants_sent: u64,
+    /// The coordination id of the call polling now, for session requests.
+    coordination_id: Option<String>,
 }
 
 impl fmt::Debug for TokenMachine {
@@ -245,12 +253,23 @@ impl TokenMachine {
             next_id: 1,
             refresh_token,
             grants_sent: 0,
+            coordination_id: None,
         }
     }
 
     /// The credentials' flow, for messages.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
+    }
+
+    /// The settings it was made with.
+    pub fn config(&self) -> &AuthConfig {
+        &self.config
+    }
+
+    /// Whether a token is held and ready (not refused, not being acquired).
+    pub fn has_token(&self) -> bool {
+        matches!(self.state, State::Ready(_))
     }
 
     /// How many token requests the machine has asked for so far.
@@ -273,12 +292,16 @@ impl TokenMachine {
     }
 
     /// The token to use for a call going over `scheme`, or the request to send first.
+    /// `coordination_id` goes into the `RequestHeader` of a CreateSession or RenewSession
+    /// request, so the call's token request can be traced with the call.
     pub fn poll_token(
         &mut self,
         now: Instant,
         endpoints: &Endpoints,
         scheme: Scheme,
+        coordination_id: Option<&str>,
     ) -> Result<TokenStep, Error> {
+        self.coordination_id = coordination_id.map(str::to_owned);
         match std::mem::replace(&mut self.state, State::Empty) {
             State::Ready(mut ts) if !ts.served => {
                 let step = ts.serve(scheme);
@@ -390,6 +413,15 @@ impl TokenMachine {
             }
             State::Stale(ts) => ts.id == token_id,
             _ => false,
+        }
+    }
+
+    /// The token request `id` will not be sent after all (its call gave up): go back to the
+    /// tokens held before, so other callers neither wait for it nor count it.
+    pub fn withdraw(&mut self, id: u64) {
+        if matches!(&self.state, State::InFlight { id: current, .. } if *current == id) {
+            self.grants_sent = self.grants_sent.saturating_sub(1);
+            self.restore_previous();
         }
     }
 
@@ -560,7 +592,7 @@ impl TokenMachine {
                     user_name: user_name.clone(),
                     user_password: user_password.clone(),
                 };
-                envelope_request(endpoints, &body, None)
+                envelope_request(endpoints, &body, None, self.coordination_id.clone())
             }
             (
                 Credentials::Session {
@@ -574,7 +606,12 @@ impl TokenMachine {
                     system_id: system_id.clone(),
                     system_password: system_password.clone(),
                 };
-                envelope_request(endpoints, &body, current.map(|c| c.secure.clone()))
+                envelope_request(
+                    endpoints,
+                    &body,
+                    current.map(|c| c.secure.clone()),
+                    self.coordination_id.clone(),
+                )
             }
             (
                 Credentials::ClientCredentials {
@@ -640,10 +677,12 @@ fn envelope_request<O: Operation>(
     endpoints: &Endpoints,
     body: &O,
     token: Option<Secret>,
+    coordination_id: Option<String>,
 ) -> Result<http::Request<Vec<u8>>, Error> {
     let (url, _) = endpoints.url(O::SECURITY, O::PATH, O::NAME)?;
     let header = RequestHeader {
         token,
+        coordination_id,
         ..RequestHeader::default()
     };
     http::Request::post(url)
@@ -852,7 +891,8 @@ mod envelope_fault_tests {
         );
         let endpoints = Endpoints::new("https://h.example").unwrap();
         let now = Instant::now();
-        let TokenStep::Send(auth) = m.poll_token(now, &endpoints, Scheme::Https).unwrap() else {
+        let TokenStep::Send(auth) = m.poll_token(now, &endpoints, Scheme::Https, None).unwrap()
+        else {
             panic!("expected a token request");
         };
         let body = br#"{"ResponseHeader":{"Status":"Error","StatusList":[{"Type":"Error","Code":"DependentServiceDown","Message":"down"}]}}"#;
@@ -860,7 +900,8 @@ mod envelope_fault_tests {
         let failure = m.handle_auth_response(now, auth.id, &response).unwrap_err();
         assert!(failure.retryable);
         // Junk stays a final decode error.
-        let TokenStep::Send(auth) = m.poll_token(now, &endpoints, Scheme::Https).unwrap() else {
+        let TokenStep::Send(auth) = m.poll_token(now, &endpoints, Scheme::Https, None).unwrap()
+        else {
             panic!("expected a token request");
         };
         let failure = m

@@ -112,7 +112,7 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
-                    crate::trace_send(&span, purpose);
+                    crate::trace_send(&span, purpose, call.coordination_id());
                     let outcome = self.exchange(out.request);
                     crate::trace_outcome(&span, purpose, &outcome);
                     let mut shared = self.lock();

@@ -49,6 +49,18 @@ pub struct Global {
     )]
     pub http_base_url: Option<String>,
 
+    /// Send OAuth2 access tokens over plain HTTP too (to --http-base-url or an http:// base
+    /// URL). Risky: such a token also authorizes secure-only operations, for anyone who sees it
+    /// on the wire. Legacy sessions do not need it.
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_CONNECT_INSECURE_SEND_OAUTH_TOKEN_OVER_HTTP",
+        action = ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub insecure_send_oauth_token_over_http: bool,
+
     /// Extra trusted CA certificate (PEM file), e.g. the sandbox's.
     #[arg(long, global = true, env = "GETTY_CONNECT_CA_CERT", value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,

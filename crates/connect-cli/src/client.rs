@@ -5,8 +5,8 @@ use crate::args::Global;
 use crate::errors::CliError;
 use crate::sandbox::EmbeddedSandbox;
 use connect_auth::config::{
-    ClientConfig, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_HTTP_BASE_URL, ENV_PASSWORD,
-    ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD, ENV_USERNAME,
+    ClientConfig, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_HTTP_BASE_URL,
+    ENV_INSECURE_OAUTH_OVER_HTTP, ENV_PASSWORD, ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD, ENV_USERNAME,
 };
 use connect_auth::paging::Paged;
 use connect_types::Operation;
@@ -68,6 +68,9 @@ impl Settings {
             match key {
                 k if k == ENV_BASE_URL => base_url.clone(),
                 k if k == ENV_HTTP_BASE_URL => g.http_base_url.clone(),
+                k if k == ENV_INSECURE_OAUTH_OVER_HTTP => g
+                    .insecure_send_oauth_token_over_http
+                    .then(|| "1".to_owned()),
                 k if k == ENV_CLIENT_ID => client_id.clone(),
                 k if k == ENV_CLIENT_SECRET => {
                     client_secret.as_ref().map(|s| s.expose().to_owned())

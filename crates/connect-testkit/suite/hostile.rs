@@ -204,3 +204,113 @@ scenario! {
         }
     }
 }
+
+scenario! {
+    fn hostile_token_lifetimes_neither_panic_nor_loop() {
+        // Zero, absurd, negative and non-numeric lifetimes, three calls each: no panic, at most
+        // one token request per call; usable lifetimes give working calls.
+        let oauth = ["0", "18446744073709551615", "1e300", "-1", "\"soon\"", "null"];
+        for expires in oauth {
+            let server = HostileServer::https(move |r| match r.path() {
+                TOKEN => Answer::token(&format!("tok{}", r.seq), Some(expires)),
+                _ => search_ok(),
+            });
+            let c = hostile_client(&server, user());
+            for calls in 1..=3 {
+                let r = wait!(c.search_images(&query()));
+                let tokens = server.requests_to(TOKEN);
+                assert!(tokens <= calls, "{expires}: {tokens} token requests for {calls} calls");
+                match r {
+                    Ok(_) => {}
+                    Err(e) if ["0", "18446744073709551615", "null"].contains(&expires) => {
+                        panic!("{expires}: {e}")
+                    }
+                    Err(e) => assert_eq!(e.kind(), ErrorKind::Decode, "{expires}: {e}"),
+                }
+            }
+        }
+        for minutes in ["0", "4294967295", "-5", "1e300"] {
+            let server = HostileServer::https(move |r| match r.path() {
+                CREATE_SESSION | RENEW_SESSION => Answer::session(r, &format!("tok{}", r.seq), minutes),
+                _ => search_ok(),
+            });
+            let c = hostile_client(&server, legacy());
+            for calls in 1..=3 {
+                let r = wait!(c.search_images(&query()));
+                let tokens = server.request_count() - server.requests_to(SEARCH);
+                assert!(tokens <= calls, "{minutes}: {tokens} token requests for {calls} calls");
+                if ["0", "4294967295"].contains(&minutes) {
+                    r.unwrap();
+                }
+            }
+        }
+    }
+}
+
+scenario! {
+    fn hostile_tokens_revoked_right_after_issue() {
+        // Every token is refused at its first use: one recovery, then an explained failure.
+        let app = Credentials::client_credentials("hostile-client", CLIENT_SECRET);
+        for credentials in [user(), legacy(), app] {
+            let server = HostileServer::https(with_tokens(|_| Answer::api_error("AUTH-021", "revoked")));
+            let c = hostile_client(&server, credentials);
+            let e = wait!(c.search_images(&query())).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Auth, "{e}");
+            assert_eq!(server.requests_to(SEARCH), 2, "retried once, never more");
+            let tokens = server.request_count() - 2;
+            assert!((2..=3).contains(&tokens), "{tokens} token requests");
+            assert_no_leak(&server, &[]);
+        }
+        // Only the first token is revoked: the call recovers with one more.
+        for credentials in [user(), legacy()] {
+            let server = HostileServer::https(with_tokens(|r| {
+                if r.seq_on_path == 0 {
+                    Answer::api_error("AUTH-021", "revoked")
+                } else {
+                    search_ok()
+                }
+            }));
+            let c = hostile_client(&server, credentials);
+            wait!(c.search_images(&query())).unwrap();
+            assert_eq!(server.requests_to(SEARCH), 2);
+            assert_eq!(server.request_count(), 4, "{:?}", server.requests());
+        }
+    }
+}
+
+/// The `RequestHeader.CoordinationId` of each logged request ("" when there is none).
+fn coordination_ids(server: &HostileServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|r| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+            body["RequestHeader"]["CoordinationId"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect()
+}
+
+scenario! {
+    fn hostile_every_envelope_request_carries_the_calls_coordination_id() {
+        // CreateSession, a refusal, RenewSession, a 503, the answer: one call, one id.
+        let server = HostileServer::https(with_tokens(|r| match r.seq_on_path {
+            0 => Answer::api_error("AUTH-021", "revoked"),
+            1 => Answer::html(503, "busy"),
+            _ => search_ok(),
+        }));
+        let c = hostile_client(&server, legacy());
+        wait!(c.search_images(&query())).unwrap();
+        let paths: Vec<String> = server.requests().iter().map(|r| r.path().to_owned()).collect();
+        assert_eq!(paths, [CREATE_SESSION, SEARCH, RENEW_SESSION, SEARCH, SEARCH]);
+        let ids = coordination_ids(&server);
+        assert!(!ids[0].is_empty());
+        assert!(ids.iter().all(|id| id == &ids[0]), "{ids:?}");
+        // The next call has its own.
+        wait!(c.search_images(&query())).unwrap();
+        let ids = coordination_ids(&server);
+        assert!(!ids[5].is_empty() && ids[5] != ids[0], "{ids:?}");
+    }
+}

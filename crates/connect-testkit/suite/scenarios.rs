@@ -276,8 +276,21 @@ scenario! {
         let stats = sb.stats();
         assert!(stats.operations.is_empty() && stats.grants.is_empty(), "nothing sent: {stats:?}");
 
-        // With an HTTPS base and a plain-HTTP base for standard calls, both work.
+        // With an HTTPS base and a plain-HTTP base for standard calls: an OAuth2 token (which
+        // also authorizes secure-only calls) stays off plain HTTP unless the caller opts in...
         let c = builder(&sb, alice()).http_base_url(sb.http_base_url()).build().unwrap();
+        let e = wait!(c.search_images(&search("dog", 1))).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+        let stats = sb.stats();
+        assert!(stats.operations.is_empty() && stats.grants.is_empty(), "nothing sent: {stats:?}");
+        // ...while a legacy session sends its standard token there.
+        let c = builder(&sb, session()).http_base_url(sb.http_base_url()).build().unwrap();
+        wait!(c.search_images(&search("dog", 1))).unwrap();
+        let c = builder(&sb, alice())
+            .http_base_url(sb.http_base_url())
+            .allow_oauth_token_over_http(true)
+            .build()
+            .unwrap();
         wait!(c.search_images(&search("dog", 1))).unwrap();
         let d = wait!(c.download(&wait!(c.search_images(&search("dog", 1))).unwrap().result.images[0].image_id.clone().unwrap(), "1"));
         // Size keys differ per image; any answer but a refusal proves the routing.

@@ -205,11 +205,14 @@ impl Fake {
     }
 }
 
+/// A core on `https://api.example`; legacy sessions also get `http://api.example` for standard
+/// operations (OAuth2 tokens do not travel over plain HTTP unless the settings opt in).
 pub fn core(credentials: Credentials) -> Core {
-    let endpoints = Endpoints::new("https://api.example")
-        .unwrap()
-        .with_http_base("http://api.example")
-        .unwrap();
+    let endpoints = Endpoints::new("https://api.example").unwrap();
+    let endpoints = match credentials {
+        Credentials::Session { .. } => endpoints.with_http_base("http://api.example").unwrap(),
+        _ => endpoints,
+    };
     Core::new(credentials, endpoints)
 }
 
@@ -219,6 +222,24 @@ pub fn oauth() -> Credentials {
 
 pub fn session() -> Credentials {
     Credentials::session("sys", "syspw", "alice", "alicepw")
+}
+
+/// A core on `https://api.example` with `http://api.example` for standard operations, and
+/// OAuth2 tokens allowed over plain HTTP if `allow_oauth` says so.
+pub fn core_with_http_base(credentials: Credentials, allow_oauth: bool) -> Core {
+    let endpoints = Endpoints::new("https://api.example")
+        .unwrap()
+        .with_http_base("http://api.example")
+        .unwrap();
+    let auth = connect_auth::AuthConfig {
+        allow_oauth_token_over_http: allow_oauth,
+        ..Default::default()
+    };
+    Core {
+        tokens: connect_auth::TokenMachine::new(credentials, auth),
+        endpoints,
+        retry: connect_auth::RetryPolicy::default(),
+    }
 }
 
 /// Runs one call to completion against the fake at time `now`; sleeps advance `now`.
@@ -268,6 +289,8 @@ pub fn run_refusing_every_call<O: Operation>(
                 call.handle(core, now, outcome);
             }
             Step::Done(r) => return (r.expect_err("every call is refused"), call.attempts()),
+            // The pause before a second token request of the call.
+            Step::Sleep(_) => {}
             other => panic!("unexpected step {other:?}"),
         }
     }

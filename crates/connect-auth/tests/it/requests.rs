@@ -20,7 +20,7 @@ fn show(req: &http::Request<Vec<u8>>) -> String {
 /// The first request a call of `op` sends with these credentials, and then the request after
 /// the token is answered.
 fn first_two<O: connect_types::Operation>(creds: Credentials, op: &O) -> (String, String) {
-    let mut core = core(creds);
+    let mut core = core_with_http_base(creds, true);
     let mut fake = Fake::new(1800);
     let now = Instant::now();
     let mut call = Call::new(

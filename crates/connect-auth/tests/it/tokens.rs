@@ -415,18 +415,164 @@ proptest::proptest! {
 }
 
 #[test]
-fn a_fresh_token_refused_is_not_replaced_in_a_loop() {
-    // An application-only token asking for a user's lightbox: the refusal is about rights, so
-    // the call fails at once, with a message that says what to do, and keeps the token.
+fn a_fresh_token_refused_twice_ends_the_call_with_the_likely_cause() {
+    // An application-only token asking for a user's lightbox: the call gets one more token in
+    // case the first was revoked right after issue; when that one is refused too, it fails with
+    // a message that says what to do.
     let mut core = core(oauth());
     let mut fake = Fake::new(1800);
     let mut now = Instant::now();
     let (err, attempts) = run_refusing_every_call(&mut core, &mut fake, now, &find());
     assert_eq!(err.kind(), ErrorKind::Auth);
     assert!(err.to_string().contains("acts for no user"), "{err}");
-    assert_eq!(attempts, 1);
-    assert_eq!(fake.grants().len(), 1);
-    // The token is still good for what it may do.
+    assert_eq!(attempts, 2, "retried once, never more");
+    assert_eq!(fake.grants().len(), 2);
+    // The second token is still good for what it may do.
     run(&mut core, &mut fake, &mut now, &find()).unwrap();
-    assert_eq!(fake.grants().len(), 1);
+    assert_eq!(fake.grants().len(), 2);
+}
+
+#[test]
+fn a_token_revoked_right_after_issue_is_replaced_once_and_the_call_succeeds() {
+    for credentials in [
+        oauth(),
+        Credentials::resource_owner("id", "secret", "alice", "pw"),
+        session(),
+    ] {
+        let mut core = core(credentials);
+        let mut fake = Fake::new(1800);
+        let mut now = Instant::now();
+        // The first token is answered, then refused at its first use.
+        fake.script.push_back(respond(
+            200,
+            br#"{"access_token":"gone","token_type":"Bearer","expires_in":1800,"refresh_token":"r1"}"#
+                .to_vec(),
+        ));
+        if matches!(core.tokens.credentials(), Credentials::Session { .. }) {
+            fake.script.pop_back();
+            fake.script.push_back(respond(
+                200,
+                ok_envelope(
+                    "CreateSessionResult",
+                    r#"{"Token":"gone","SecureToken":"gone","TokenDurationMinutes":30}"#,
+                ),
+            ));
+        }
+        let start = now;
+        let r = run(&mut core, &mut fake, &mut now, &find()).unwrap();
+        assert_eq!(r.result.count, 7);
+        let grants = fake.grants();
+        assert_eq!(grants.len(), 2, "{grants:?}");
+        assert_eq!(fake.calls().len(), 2);
+        assert_eq!(fake.calls()[0].1.as_deref(), Some("gone"));
+        assert!(now > start, "a pause before the second token request");
+    }
+}
+
+#[test]
+fn a_call_sends_at_most_three_token_requests_however_the_server_answers() {
+    // A user whose every token is refused at first use, and whose renewals are refused too:
+    // first acquisition, a refresh (refused), one full sign-in, and the call ends.
+    let mut core = core(Credentials::resource_owner("id", "secret", "alice", "pw"));
+    let mut fake = Fake::new(1800);
+    let now = Instant::now();
+    let mut call = connect_auth::Call::new(&find(), connect_auth::CallOptions::default(), 5);
+    let mut token_requests = 0;
+    let err = loop {
+        match call.poll(&mut core, now) {
+            connect_auth::Step::Send(out) => {
+                let outcome = match out.purpose {
+                    connect_auth::Purpose::Call { .. } => respond(200, error_envelope("AUTH-021")),
+                    connect_auth::Purpose::Auth { grant } => {
+                        token_requests += 1;
+                        if grant == Grant::RefreshToken {
+                            respond(400, br#"{"error":"invalid_grant"}"#.to_vec())
+                        } else {
+                            fake.serve(out.request, out.purpose)
+                        }
+                    }
+                };
+                call.handle(&mut core, now, outcome);
+            }
+            connect_auth::Step::Sleep(_) => {}
+            connect_auth::Step::Done(r) => break r.unwrap_err(),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert_eq!(token_requests, 3);
+    assert_eq!(call.token_requests(), 3);
+    assert_eq!(call.attempts(), 2);
+
+    // Server trouble at the token endpoint with a generous retry policy: still three at most.
+    let mut core = crate::fake::core(oauth());
+    core.retry.max_attempts = 10;
+    let mut fake = Fake::new(1800);
+    for _ in 0..10 {
+        fake.script.push_back(respond(503, b"busy".to_vec()));
+    }
+    let mut now = Instant::now();
+    let err = run(&mut core, &mut fake, &mut now, &find()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Http, "{err}");
+    assert_eq!(fake.grants().len(), 3);
+}
+
+#[test]
+fn session_requests_carry_the_calls_coordination_id() {
+    let mut core = core(session());
+    let mut now = Instant::now();
+    let options = connect_auth::CallOptions {
+        coordination_id: Some("trace-me".into()),
+        ..Default::default()
+    };
+    let mut call = connect_auth::Call::new(&find(), options, 1);
+    let connect_auth::Step::Send(out) = call.poll(&mut core, now) else {
+        panic!("a token request first")
+    };
+    let body: serde_json::Value = serde_json::from_slice(out.request.body()).unwrap();
+    assert_eq!(body["RequestHeader"]["CoordinationId"], "trace-me");
+    // An empty id is replaced by a random one.
+    now += Duration::from_secs(1);
+    let options = connect_auth::CallOptions {
+        coordination_id: Some(" ".into()),
+        ..Default::default()
+    };
+    let call = connect_auth::Call::new(&find(), options, 1);
+    assert_eq!(call.coordination_id().len(), 16);
+    let _ = now;
+}
+
+#[test]
+fn oauth_tokens_stay_off_plain_http_unless_the_caller_opts_in() {
+    for credentials in [
+        oauth(),
+        Credentials::resource_owner("id", "secret", "alice", "pw"),
+        Credentials::access_token("a", None),
+    ] {
+        // Refused before anything is sent, token request included.
+        let mut core = core_with_http_base(credentials.clone(), false);
+        let mut fake = Fake::new(1800);
+        fake.valid.push("a".into());
+        let mut now = Instant::now();
+        let err = run(&mut core, &mut fake, &mut now, &find()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
+        assert!(
+            err.to_string()
+                .contains("--insecure-send-oauth-token-over-http"),
+            "{err}"
+        );
+        assert!(fake.seen.is_empty());
+        // A secure-only call still goes over HTTPS.
+        run(&mut core, &mut fake, &mut now, &Fetch { id: "1".into() }).unwrap();
+        // Opted in: the standard call goes over plain HTTP.
+        let mut core = core_with_http_base(credentials, true);
+        run(&mut core, &mut fake, &mut now, &find()).unwrap();
+        assert!(!fake.calls().last().unwrap().2, "over http");
+    }
+    // A legacy session keeps its standard/secure split without opting in.
+    let mut core = core_with_http_base(session(), false);
+    let mut fake = Fake::new(1800);
+    let mut now = Instant::now();
+    run(&mut core, &mut fake, &mut now, &find()).unwrap();
+    assert_eq!(fake.calls()[0].1.as_deref(), Some("s1"));
 }

@@ -208,8 +208,21 @@ fn legacy_session_credentials_work() {
 fn standard_calls_can_go_over_a_plain_http_base() {
     let s = crate::shared();
     let dir = tempfile::tempdir().unwrap();
+    // An OAuth2 token stays off plain HTTP unless the flag says to risk it.
+    let out = against_shared("alice", "alice-password")
+        .args(["--http-base-url", &s.sandbox.http_base_url()])
+        .args(["search", "tree", "--count", "1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--insecure-send-oauth-token-over-http"),
+        "{stderr}"
+    );
     against_shared("alice", "alice-password")
         .args(["--http-base-url", &s.sandbox.http_base_url()])
+        .arg("--insecure-send-oauth-token-over-http")
         .args(["download", "100000003", "--size", "small", "-o"])
         .arg(dir.path())
         .assert()

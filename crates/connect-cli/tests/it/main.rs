@@ -23,6 +23,7 @@ pub fn cli() -> Command {
     for var in [
         "GETTY_CONNECT_BASE_URL",
         "GETTY_CONNECT_HTTP_BASE_URL",
+        "GETTY_CONNECT_INSECURE_SEND_OAUTH_TOKEN_OVER_HTTP",
         "GETTY_CONNECT_CA_CERT",
         "GETTY_CLIENT_ID",
         "GETTY_CLIENT_SECRET",
