@@ -88,6 +88,8 @@ fn counting_client(
     let builder = sdk::Client::builder()
         .credentials(sdk::Credentials::access_token("token", None))
         .base_url(base)
+        // The test servers are plain HTTP, and the token is a dummy.
+        .allow_oauth_token_over_http(true)
         .retry_policy(policy)
         .connect_timeout(std::time::Duration::from_secs(2))
         .request_timeout(request_timeout);
