@@ -287,12 +287,17 @@ impl<O: Operation> Call<O> {
         }
     }
 
-    /// `{"RequestHeader":…,"<BODY_KEY>":…}` from the body serialized once at `new`.
+    /// `{"RequestHeader":…,"<BODY_KEY>":…}` from the body serialized once at `new` (the
+    /// header alone for operations documented without a body).
     fn envelope(&self, header: &RequestHeader) -> Vec<u8> {
         let header = serde_json::to_vec(header).unwrap_or_else(|_| b"{}".to_vec());
         let mut out = Vec::with_capacity(header.len() + self.body.len() + O::BODY_KEY.len() + 24);
         out.extend_from_slice(b"{\"RequestHeader\":");
         out.extend_from_slice(&header);
+        if !O::HAS_BODY {
+            out.push(b'}');
+            return out;
+        }
         out.extend_from_slice(b",\"");
         out.extend_from_slice(O::BODY_KEY.as_bytes());
         out.extend_from_slice(b"\":");

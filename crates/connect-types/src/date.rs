@@ -254,9 +254,148 @@ impl<'de> Deserialize<'de> for RequestDate {
     }
 }
 
+/// A date and time written ISO 8601, `YYYY-MM-DDThh:mm:ssTZD`, as the history operations
+/// (GetPreviousDownloads, GetPreviousPurchases) use it in requests and responses.
+///
+/// Milliseconds since the epoch plus the zone offset the text carried, so the value re-encodes
+/// as it arrived. A missing zone, or `Z`, means UTC and is written `Z`. Decoding also accepts a
+/// bare date (midnight UTC) and the Microsoft `/Date(ms)/` form other operations use.
+///
+/// ```
+/// use connect_types::IsoDateTime;
+/// let t: IsoDateTime = "2013-04-02T10:31:41-07:00".parse().unwrap();
+/// assert_eq!(t.to_string(), "2013-04-02T10:31:41-07:00");
+/// assert_eq!(IsoDateTime::from_millis(0).to_string(), "1970-01-01T00:00:00Z");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IsoDateTime {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    pub millis: i64,
+    /// Offset from UTC in minutes that the text carried (`None` for `Z` or no zone).
+    pub offset_minutes: Option<i16>,
+}
+
+impl IsoDateTime {
+    /// The instant at `millis` since the epoch, written in UTC.
+    pub fn from_millis(millis: i64) -> Self {
+        Self {
+            millis,
+            offset_minutes: None,
+        }
+    }
+
+    /// Midnight UTC at the start of `date`.
+    pub fn start_of(date: RequestDate) -> Self {
+        Self::from_millis(date.start_millis())
+    }
+
+    /// The instant as a `SystemTime`.
+    pub fn to_system_time(self) -> SystemTime {
+        MsDate::from_millis(self.millis).to_system_time()
+    }
+
+    /// The instant of a `SystemTime`, written in UTC.
+    pub fn from_system_time(t: SystemTime) -> Self {
+        Self::from_millis(MsDate::from_system_time(t).millis)
+    }
+
+    /// Parses ISO 8601 (`YYYY-MM-DD[Thh:mm[:ss[.fff]]][Z|±hh:mm]`) or `/Date(ms[±hhmm])/`.
+    pub fn parse(s: &str) -> Result<Self, DateParseError> {
+        let t = s.trim();
+        if let Some(d) = crate::lenient::parse_iso(t) {
+            return Ok(Self {
+                millis: d.millis,
+                offset_minutes: d.offset_minutes,
+            });
+        }
+        MsDate::parse(t)
+            .map(|d| Self {
+                millis: d.millis,
+                offset_minutes: d.offset_minutes,
+            })
+            .map_err(|_| DateParseError(format!("not an ISO 8601 date-time: {s:?}")))
+    }
+}
+
+/// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    // d is 1..=31 and m 1..=12 by construction.
+    (
+        y,
+        u32::try_from(m).unwrap_or(1),
+        u32::try_from(d).unwrap_or(1),
+    )
+}
+
+impl fmt::Display for IsoDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let offset_ms = i64::from(self.offset_minutes.unwrap_or(0)) * 60_000;
+        let local = self.millis.saturating_add(offset_ms);
+        let (days, ms_of_day) = (local.div_euclid(86_400_000), local.rem_euclid(86_400_000));
+        let (y, mo, d) = civil_from_days(days);
+        let secs = ms_of_day / 1000;
+        write!(
+            f,
+            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )?;
+        if ms_of_day % 1000 != 0 {
+            write!(f, ".{:03}", ms_of_day % 1000)?;
+        }
+        match self.offset_minutes {
+            None => f.write_str("Z"),
+            Some(o) => {
+                let sign = if o < 0 { '-' } else { '+' };
+                let a = o.unsigned_abs();
+                write!(f, "{sign}{:02}:{:02}", a / 60, a % 60)
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for IsoDateTime {
+    type Err = DateParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl Serialize for IsoDateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for IsoDateTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = IsoDateTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ISO 8601 date-time string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IsoDateTime, E> {
+                IsoDateTime::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 #[cfg(feature = "schema")]
 mod schema {
-    use super::{MsDate, RequestDate};
+    use super::{IsoDateTime, MsDate, RequestDate};
     use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
     use std::borrow::Cow;
 
@@ -269,6 +408,19 @@ mod schema {
                 "type": "string",
                 "description": "Microsoft JSON date: /Date(milliseconds since the epoch[+-hhmm])/",
                 "pattern": "^/Date\\(-?[0-9]+([+-][0-9]{4})?\\)/$"
+            })
+        }
+    }
+
+    impl JsonSchema for IsoDateTime {
+        fn schema_name() -> Cow<'static, str> {
+            "IsoDateTime".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "format": "date-time",
+                "description": "ISO 8601 date and time, YYYY-MM-DDThh:mm:ssTZD"
             })
         }
     }
@@ -320,6 +472,27 @@ mod tests {
         ] {
             assert!(MsDate::parse(s).is_err(), "{s}");
         }
+    }
+
+    #[test]
+    fn iso_date_times_keep_their_zone() {
+        let t = IsoDateTime::parse("2013-04-02T10:31:41-07:00").unwrap();
+        assert_eq!(t.millis, 1_364_923_901_000);
+        assert_eq!(t.offset_minutes, Some(-420));
+        assert_eq!(t.to_string(), "2013-04-02T10:31:41-07:00");
+        let z = IsoDateTime::parse("2013-04-02T17:31:41.5Z").unwrap();
+        assert_eq!(z.millis, 1_364_923_901_500);
+        assert_eq!(z.to_string(), "2013-04-02T17:31:41.500Z");
+        assert_eq!(
+            IsoDateTime::parse("/Date(1364923901000)/").unwrap().millis,
+            t.millis
+        );
+        assert_eq!(
+            IsoDateTime::parse("1969-12-31").unwrap().to_string(),
+            "1969-12-31T00:00:00Z"
+        );
+        assert!(IsoDateTime::parse("last tuesday").is_err());
+        assert!(IsoDateTime::parse("2013-04-02T25:00:00Z").is_err());
     }
 
     #[test]

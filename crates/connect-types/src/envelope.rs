@@ -203,20 +203,23 @@ impl From<serde_json::Error> for DecodeError {
 /// The request envelope, serialized without building an intermediate `Value`.
 struct RequestEnvelope<'a, O> {
     header: &'a RequestHeader,
-    body: &'a O,
-    body_key: &'static str,
+    /// The body and its key; `None` for operations documented without a body.
+    body: Option<(&'static str, &'a O)>,
 }
 
 impl<O: Serialize> Serialize for RequestEnvelope<'_, O> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(2))?;
+        let mut m = s.serialize_map(Some(1 + usize::from(self.body.is_some())))?;
         m.serialize_entry("RequestHeader", self.header)?;
-        m.serialize_entry(self.body_key, self.body)?;
+        if let Some((key, body)) = self.body {
+            m.serialize_entry(key, body)?;
+        }
         m.end()
     }
 }
 
-/// Encodes `{"RequestHeader": header, "<BODY_KEY>": body}`.
+/// Encodes `{"RequestHeader": header, "<BODY_KEY>": body}` (the header alone for operations
+/// whose [`Operation::HAS_BODY`] is false).
 ///
 /// The header's `Detail` is filled from the operation when it has one and the header does not.
 pub fn encode_request<O: Operation>(header: &RequestHeader, body: &O) -> Vec<u8> {
@@ -233,8 +236,7 @@ pub fn encode_request<O: Operation>(header: &RequestHeader, body: &O) -> Vec<u8>
     };
     let env = RequestEnvelope {
         header,
-        body,
-        body_key: O::BODY_KEY,
+        body: O::HAS_BODY.then_some((O::BODY_KEY, body)),
     };
     // Serializing plain data structs with string keys into a Vec cannot fail.
     serde_json::to_vec(&env).unwrap_or_default()

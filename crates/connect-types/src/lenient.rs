@@ -276,6 +276,19 @@ pub fn opt_ms_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MsDate>, D:
         .map_err(de::Error::custom)
 }
 
+/// An optional ISO 8601 date-time (a Microsoft JSON date or a bare date also reads), `""` or
+/// `null`.
+pub fn opt_iso_date_time<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::date::IsoDateTime>, D::Error> {
+    match opt_string(d)? {
+        Some(s) if !s.trim().is_empty() => crate::date::IsoDateTime::parse(&s)
+            .map(Some)
+            .map_err(de::Error::custom),
+        _ => Ok(None),
+    }
+}
+
 /// An optional request date: `YYYY-MM-DD` (a time part is dropped), `""` or `null`.
 pub fn opt_request_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RequestDate>, D::Error> {
     match opt_string(d)? {
@@ -287,7 +300,7 @@ pub fn opt_request_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Reques
 }
 
 /// `YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM]` as an [`MsDate`] (offset kept in minutes).
-fn parse_iso(s: &str) -> Option<MsDate> {
+pub(crate) fn parse_iso(s: &str) -> Option<MsDate> {
     let (date, rest) = match s.find(['T', ' ']) {
         Some(i) => (&s[..i], &s[i + 1..]),
         None => (s, ""),

@@ -36,12 +36,13 @@ pub mod envelope;
 pub mod lenient;
 pub mod operation;
 pub mod ops;
+mod percent;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod secret;
 pub mod status;
 
-pub use date::{MsDate, RequestDate};
+pub use date::{IsoDateTime, MsDate, RequestDate};
 pub use envelope::{
     ApiError, DecodeError, RequestHeader, Response, ResponseHeader, decode_response, encode_request,
 };

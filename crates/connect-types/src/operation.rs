@@ -38,8 +38,13 @@ pub trait Operation: Serialize + Debug {
     const NAME: &'static str;
     /// The endpoint path, e.g. `/v2/search/SearchForImages`.
     const PATH: &'static str;
-    /// The request body's key in the envelope, e.g. `SearchForImagesRequestBody`.
+    /// The request body's key in the envelope, e.g. `SearchForImagesRequestBody`. For the
+    /// operations documented without a body ([`Operation::HAS_BODY`] false) it is the key a
+    /// body would have; nothing is sent under it.
     const BODY_KEY: &'static str;
+    /// Whether the envelope carries a body. A few operations (GetCollections, the product
+    /// offerings) are documented with a `RequestHeader` alone.
+    const HAS_BODY: bool = true;
     /// The result's key in the response envelope, if the operation returns a result.
     const RESULT_KEY: Option<&'static str>;
     /// Which token the operation needs and whether it is HTTPS only.

@@ -31,8 +31,9 @@ pub fn schema_of<T: JsonSchema>() -> Value {
     sort_keys(v)
 }
 
-/// Every schema, by name: a request and (where the operation has one) a result for each seed
-/// operation, the OAuth2 token request and replies, and the two envelope headers.
+/// Every schema, by name: the request body (where the operation sends one) and the result
+/// (where it returns one) of every documented operation, the OAuth2 token request and replies,
+/// and the two envelope headers.
 pub fn all() -> Vec<(&'static str, Value)> {
     vec![
         ("RequestHeader", schema_of::<RequestHeader>()),
@@ -131,6 +132,68 @@ pub fn all() -> Vec<(&'static str, Value)> {
             "UpdateLightboxHeaderRequest",
             schema_of::<UpdateLightboxHeaderRequest>(),
         ),
+        // The operations beyond the seed set. GetActiveProductOfferings,
+        // GetAllProductOfferings and GetCollections send no body, CreateCustomer and
+        // ConfirmAssetChanges return none; SingleStepDownload and oEmbed use no envelope.
+        (
+            "GetPreviousDownloadsRequest",
+            schema_of::<GetPreviousDownloadsRequest>(),
+        ),
+        (
+            "GetPreviousDownloadsResult",
+            schema_of::<GetPreviousDownloadsResult>(),
+        ),
+        (
+            "SingleStepDownloadRequest",
+            schema_of::<SingleStepDownloadRequest>(),
+        ),
+        (
+            "CreateSharedLightboxRequest",
+            schema_of::<CreateSharedLightboxRequest>(),
+        ),
+        (
+            "CreateSharedLightboxResult",
+            schema_of::<CreateSharedLightboxResult>(),
+        ),
+        (
+            "GetActiveProductOfferingsResult",
+            schema_of::<GetActiveProductOfferingsResult>(),
+        ),
+        (
+            "GetAllProductOfferingsResult",
+            schema_of::<GetAllProductOfferingsResult>(),
+        ),
+        ("GetCollectionsResult", schema_of::<GetCollectionsResult>()),
+        ("GetCountriesRequest", schema_of::<GetCountriesRequest>()),
+        ("GetCountriesResult", schema_of::<GetCountriesResult>()),
+        (
+            "CreateCustomerRequest",
+            schema_of::<CreateCustomerRequest>(),
+        ),
+        (
+            "GetPreviousPurchasesRequest",
+            schema_of::<GetPreviousPurchasesRequest>(),
+        ),
+        (
+            "GetPreviousPurchasesResult",
+            schema_of::<GetPreviousPurchasesResult>(),
+        ),
+        ("ReportUsageRequest", schema_of::<ReportUsageRequest>()),
+        ("ReportUsageResult", schema_of::<ReportUsageResult>()),
+        (
+            "GetAssetChangesRequest",
+            schema_of::<GetAssetChangesRequest>(),
+        ),
+        (
+            "GetAssetChangesResult",
+            schema_of::<GetAssetChangesResult>(),
+        ),
+        (
+            "ConfirmAssetChangesRequest",
+            schema_of::<ConfirmAssetChangesRequest>(),
+        ),
+        ("OEmbedRequest", schema_of::<OEmbedRequest>()),
+        ("OEmbedResponse", schema_of::<OEmbedResponse>()),
     ]
 }
 

@@ -41,6 +41,8 @@ crate::string_enum! {
         RoyaltyFreeSubscription = "RoyaltyFreeSubscription",
         /// Image pack (search results write it `Imagepack`; any casing reads).
         ImagePack = "ImagePack",
+        /// Legacy royalty-free subscription (GetPreviousDownloads lists it).
+        LegacyRfSubscription = "LegacyRfSubscription",
     }
 }
 

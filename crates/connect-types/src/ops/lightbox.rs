@@ -1,5 +1,5 @@
 //! Lightboxes: CreateLightbox, GetLightbox, GetLightboxHeaders, UpdateLightboxHeader,
-//! DeleteLightbox, CreateLightboxItems, DeleteLightboxItems.
+//! DeleteLightbox, CreateLightboxItems, DeleteLightboxItems, CreateSharedLightbox.
 
 use crate::date::MsDate;
 use crate::operation::{Empty, Operation, Security};
@@ -600,3 +600,50 @@ op!(
     None,
     true
 );
+
+/// The `CreateSharedLightboxRequestBody`: a read-only copy of a lightbox the caller owns.
+///
+/// The service offers this to Thinkstock applications only; the SDK cannot know whether an
+/// application is one, so it sends the call and passes the answer through.
+///
+/// ```
+/// use connect_types::ops::CreateSharedLightboxRequest;
+/// assert_eq!(CreateSharedLightboxRequest::new(42).lightbox_id, 42);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateSharedLightboxRequest {
+    /// The lightbox to copy.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    pub lightbox_id: u64,
+}
+
+impl CreateSharedLightboxRequest {
+    /// A shared copy of lightbox `lightbox_id`.
+    pub fn new(lightbox_id: u64) -> Self {
+        Self { lightbox_id }
+    }
+}
+
+op!(
+    CreateSharedLightboxRequest,
+    CreateSharedLightboxResult,
+    "CreateSharedLightbox",
+    Some("CreateSharedLightboxResult"),
+    false
+);
+
+/// `CreateSharedLightboxResult`: the id of the read-only copy (readable with GetLightbox).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateSharedLightboxResult {
+    /// Id of the shared copy.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
+    )]
+    pub shared_lightbox_id: Option<u64>,
+}

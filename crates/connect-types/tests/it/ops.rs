@@ -17,8 +17,14 @@ fn check<O: Operation>(
     if facts["path"] != O::PATH {
         problems.push(format!("PATH {} vs {}", O::PATH, facts["path"]));
     }
-    if facts["body_key"] != O::BODY_KEY {
-        problems.push(format!("BODY_KEY {} vs {}", O::BODY_KEY, facts["body_key"]));
+    match facts["body_key"].as_str() {
+        // Documented without a body: nothing may be sent under the key.
+        None if O::HAS_BODY => problems.push("HAS_BODY true, documented without a body".into()),
+        None => {}
+        Some(key) if key != O::BODY_KEY || !O::HAS_BODY => {
+            problems.push(format!("BODY_KEY {} vs {key}", O::BODY_KEY));
+        }
+        Some(_) => {}
     }
     if facts["result_key"].as_str() != O::RESULT_KEY {
         problems.push(format!(
@@ -57,6 +63,17 @@ fn routing_constants_match_the_spec() {
         check::<DeleteLightboxRequest>(&spec, Standard, true),
         check::<GetLightboxHeadersRequest>(&spec, Standard, true),
         check::<UpdateLightboxHeaderRequest>(&spec, Standard, true),
+        check::<GetPreviousDownloadsRequest>(&spec, SecureOnly, true),
+        check::<CreateSharedLightboxRequest>(&spec, Standard, false),
+        check::<GetActiveProductOfferingsRequest>(&spec, Standard, true),
+        check::<GetAllProductOfferingsRequest>(&spec, Standard, true),
+        check::<GetCollectionsRequest>(&spec, Standard, true),
+        check::<GetCountriesRequest>(&spec, Standard, true),
+        check::<CreateCustomerRequest>(&spec, SecureOnly, false),
+        check::<GetPreviousPurchasesRequest>(&spec, SecureOnly, true),
+        check::<ReportUsageRequest>(&spec, Standard, true),
+        check::<GetAssetChangesRequest>(&spec, Standard, true),
+        check::<ConfirmAssetChangesRequest>(&spec, Standard, true),
     ]
     .into_iter()
     .flatten()
@@ -87,4 +104,37 @@ fn only_image_details_has_a_header_detail() {
     assert_eq!(req.header_detail(), Some("IncludeSizeName"));
     assert!(!serde_json::to_string(&req).unwrap().contains("Detail"));
     assert_eq!(SearchForImagesRequest::phrase("x").header_detail(), None);
+}
+
+#[test]
+fn the_two_operations_without_an_envelope_match_the_spec() {
+    let spec: BTreeMap<String, Value> =
+        serde_json::from_str(include_str!("../fixtures/spec-fields.json")).unwrap();
+    let single = &spec["SingleStepDownload"];
+    assert_eq!(single["path"], SingleStepDownloadRequest::PATH_TEMPLATE);
+    assert_eq!(single["method"], SingleStepDownloadRequest::METHOD);
+    assert_eq!(single["secure_only"], true);
+    assert!(SingleStepDownloadRequest::SECURITY.requires_https());
+    assert!(
+        SingleStepDownloadRequest::PATH_TEMPLATE
+            .starts_with(SingleStepDownloadRequest::PATH_PREFIX)
+    );
+    let oembed = &spec["oEmbed"];
+    assert_eq!(oembed["path"], OEmbedRequest::PATH);
+    assert_eq!(oembed["method"], OEmbedRequest::METHOD);
+    assert_eq!(oembed["secure_only"], false);
+    assert_eq!(oembed["envelope"], false);
+    assert_eq!(single["envelope"], false);
+}
+
+#[test]
+fn bodyless_operations_send_the_header_alone() {
+    let header = connect_types::RequestHeader::default();
+    let bytes = connect_types::encode_request(&header, &GetCollectionsRequest {});
+    assert_eq!(bytes, br#"{"RequestHeader":{}}"#);
+    let bytes = connect_types::encode_request(&header, &GetCountriesRequest::default());
+    assert_eq!(
+        bytes,
+        br#"{"RequestHeader":{},"GetCountriesRequestBody":{}}"#
+    );
 }

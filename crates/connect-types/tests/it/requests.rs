@@ -3,7 +3,7 @@
 
 use crate::pretty;
 use connect_types::ops::*;
-use connect_types::{Operation, RequestDate, RequestHeader, Secret, encode_request};
+use connect_types::{IsoDateTime, Operation, RequestDate, RequestHeader, Secret, encode_request};
 use serde::de::DeserializeOwned;
 
 fn header() -> RequestHeader {
@@ -18,10 +18,22 @@ fn header() -> RequestHeader {
 fn encoded<O: Operation + DeserializeOwned>(req: &O) -> String {
     let bytes = encode_request(&header(), req);
     let env: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert!(!bytes.windows(4).any(|w| w == b"null"), "no nulls sent");
+    if !O::HAS_BODY {
+        assert_eq!(env.as_object().unwrap().len(), 1, "the header alone");
+        assert!(env["RequestHeader"].is_object());
+        return format!(
+            "POST {} ({:?}, idempotent: {}, no body, result key: {:?})\n{}",
+            O::PATH,
+            O::SECURITY,
+            O::IDEMPOTENT,
+            O::RESULT_KEY,
+            pretty(&bytes)
+        );
+    }
     assert_eq!(env.as_object().unwrap().len(), 2, "header and body only");
     let body = &env[O::BODY_KEY];
     assert!(body.is_object(), "body under {}", O::BODY_KEY);
-    assert!(!bytes.windows(4).any(|w| w == b"null"), "no nulls sent");
     let back: O = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(
         serde_json::to_string(&back).unwrap(),
@@ -242,6 +254,126 @@ fn update_lightbox_header() {
 }
 
 #[test]
+fn get_previous_downloads() {
+    let range = DateRange::new(
+        IsoDateTime::parse("2013-03-01T00:00:00-08:00").unwrap(),
+        IsoDateTime::parse("2013-04-01T00:00:00Z").unwrap(),
+    );
+    let req = GetPreviousDownloadsRequest::page(26, 25)
+        .between(range)
+        .offering(DownloadOfferingFilter::All);
+    let text = encoded(&req);
+    // The example's key names (Start/End) go out, with the zone each date was given in.
+    assert!(text.contains(r#""Start": "2013-03-01T00:00:00-08:00""#));
+    assert!(text.contains(r#""End": "2013-04-01T00:00:00Z""#));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn get_previous_purchases() {
+    let req = GetPreviousPurchasesRequest::page(1, 25)
+        .sort(PurchaseSortType::OrderDateDescending)
+        .matching(SearchCriteriaType::AssetId, "83454811");
+    let text = encoded(&req);
+    assert!(text.contains("GetPreviousPurchasesResultBody"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn create_shared_lightbox() {
+    insta::assert_snapshot!(encoded(&CreateSharedLightboxRequest::new(2_207_841)));
+}
+
+#[test]
+fn bodyless_data_operations() {
+    let texts = [
+        encoded(&GetActiveProductOfferingsRequest {}),
+        encoded(&GetAllProductOfferingsRequest {}),
+        encoded(&GetCollectionsRequest {}),
+    ];
+    for t in &texts {
+        assert!(!t.contains("RequestBody\""), "{t}");
+    }
+    insta::assert_snapshot!(texts.join("\n\n"));
+}
+
+#[test]
+fn get_countries() {
+    let text = encoded(&GetCountriesRequest::in_language(Language::EnGb));
+    assert!(text.contains(r#""Language": "en-gb""#));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn create_customer() {
+    let req = CreateCustomerRequest::new(
+        "carol",
+        "customer-password-fixture",
+        "carol@example.com",
+        "Carol",
+        "Ng",
+        "USA",
+    )
+    .middle_name("J")
+    .phone("+1 555 0100")
+    .marketing_email(true);
+    let bytes = encode_request(&header(), &req);
+    let text = format!(
+        "POST {} ({:?}, idempotent: {}, result key: {:?})\n{}",
+        CreateCustomerRequest::PATH,
+        CreateCustomerRequest::SECURITY,
+        CreateCustomerRequest::IDEMPOTENT,
+        CreateCustomerRequest::RESULT_KEY,
+        pretty(&bytes)
+    );
+    // The password goes on the wire (it must) but never into Debug.
+    assert!(text.contains("customer-password-fixture"));
+    assert!(!format!("{req:?}").contains("customer-password-fixture"));
+    assert!(text.contains(r#""MarketingEmailOptIn": true"#));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn report_usage() {
+    let day = RequestDate::new(2013, 4, 2).unwrap();
+    let req = ReportUsageRequest::new("9f1c2d7e-0d1b-4c55-a1de-2f3c4b5a6d7e")
+        .usage("83454811", 2, day)
+        .usage("83454811", 1, RequestDate::new(2013, 4, 3).unwrap());
+    let text = encoded(&req);
+    assert!(text.contains(r#""UsageDate": "2013-04-02""#));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn asset_change_feed() {
+    let get = encoded(&GetAssetChangesRequest::channel(17).count(100));
+    let confirm = encoded(&ConfirmAssetChangesRequest::new("tx-17-000001"));
+    assert!(get.contains(r#""ItemCount": 100"#));
+    insta::assert_snapshot!(format!("{get}\n\n{confirm}"));
+}
+
+#[test]
+fn single_step_download_and_oembed() {
+    let single = SingleStepDownloadRequest::new("177670965");
+    let oembed = OEmbedRequest::for_asset("83454811")
+        .caller("example.com")
+        .format(OEmbedFormat::Json);
+    let text = format!(
+        "{} {} ({:?}, idempotent: {}; headers {} and Authorization: Bearer, no body)\n{} {}?{}",
+        SingleStepDownloadRequest::METHOD,
+        single.path(),
+        SingleStepDownloadRequest::SECURITY,
+        SingleStepDownloadRequest::IDEMPOTENT,
+        SingleStepDownloadRequest::API_KEY_HEADER,
+        OEmbedRequest::METHOD,
+        OEmbedRequest::PATH,
+        oembed.query()
+    );
+    assert_eq!(OEmbedRequest::from_query(&oembed.query()).unwrap(), oembed);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
 fn oauth2_token_requests() {
     let reqs = [
         TokenRequest::ClientCredentials {
@@ -312,4 +444,42 @@ fn historical_request_forms_decode() {
         v.filter.collections.unwrap().mode,
         Some(VideoCollectionMode::Exclude)
     );
+}
+
+/// The new operations' historical spellings: table key names, numbers as strings.
+#[test]
+fn historical_forms_of_the_newer_operations_decode() {
+    let d: GetPreviousDownloadsRequest = serde_json::from_str(
+        r#"{"ItemCount":"25","ItemStartNumber":"1","Filter":{"DateRange":{"StartDate":"2013-03-01T00:00:00-08:00","EndDate":"2013-04-01"},"ProductOffering":"easyaccess"}}"#,
+    )
+    .unwrap();
+    let f = d.filter.unwrap();
+    let range = f.date_range.unwrap();
+    assert_eq!(range.start.unwrap().offset_minutes, Some(-480));
+    assert_eq!(range.end, Some(IsoDateTime::from_millis(1_364_774_400_000)));
+    assert_eq!(f.product_offering, Some(DownloadOfferingFilter::EasyAccess));
+    assert_eq!((d.item_count, d.item_start_number), (25, 1));
+
+    let u: ReportUsageRequest = serde_json::from_str(
+        r#"{"TransactionId":12345,"AssetUsages":[{"AssetId":83454811,"Quantity":"2","UsageDate":"2013-04-02T00:00:00"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(u.transaction_id, "12345");
+    assert_eq!(u.asset_usages[0].asset_id, "83454811");
+    assert_eq!(u.asset_usages[0].quantity, 2);
+    assert!(serde_json::from_str::<ReportUsageRequest>(
+        r#"{"TransactionId":"t","AssetUsages":[{"AssetId":"1","Quantity":1,"UsageDate":"yesterday"}]}"#
+    )
+    .is_err());
+
+    let c: CreateCustomerRequest = serde_json::from_str(
+        r#"{"UserName":"carol","Password":"pw12","MarketingEmailOptIn":"true","BillingCountryChar3Iso":"USA"}"#,
+    )
+    .unwrap();
+    assert_eq!(c.marketing_email_opt_in, Some(true));
+    assert_eq!(c.password.expose(), "pw12");
+
+    let g: GetAssetChangesRequest =
+        serde_json::from_str(r#"{"ChannelId":"17","ItemCount":""}"#).unwrap();
+    assert_eq!(g, GetAssetChangesRequest::channel(17));
 }

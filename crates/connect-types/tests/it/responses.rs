@@ -69,6 +69,17 @@ cases! {
     delete_lightbox: DeleteLightboxRequest => "DeleteLightbox";
     get_lightbox_headers: GetLightboxHeadersRequest => "GetLightboxHeaders";
     update_lightbox_header: UpdateLightboxHeaderRequest => "UpdateLightboxHeader";
+    get_previous_downloads: GetPreviousDownloadsRequest => "GetPreviousDownloads";
+    get_previous_purchases: GetPreviousPurchasesRequest => "GetPreviousPurchases";
+    create_shared_lightbox: CreateSharedLightboxRequest => "CreateSharedLightbox";
+    get_active_product_offerings: GetActiveProductOfferingsRequest => "GetActiveProductOfferings";
+    get_all_product_offerings: GetAllProductOfferingsRequest => "GetAllProductOfferings";
+    get_collections: GetCollectionsRequest => "GetCollections";
+    get_countries: GetCountriesRequest => "GetCountries";
+    create_customer: CreateCustomerRequest => "CreateCustomer";
+    report_usage: ReportUsageRequest => "ReportUsage";
+    get_asset_changes: GetAssetChangesRequest => "GetAssetChanges";
+    confirm_asset_changes: ConfirmAssetChangesRequest => "ConfirmAssetChanges";
 }
 
 #[test]
@@ -86,7 +97,7 @@ fn every_fixture_is_tested() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 16, "{names:?}");
+    assert_eq!(names.len(), 27, "{names:?}");
 }
 
 #[test]
@@ -141,4 +152,97 @@ fn lenient_values_land_where_expected() {
         Some("Palais des Festivals")
     );
     assert_eq!(e.event_result[2].status, Some(EventStatus::NotFound));
+}
+
+#[test]
+fn the_newer_operations_read_their_quirks() {
+    let d = decode_response::<GetPreviousDownloadsRequest>(&fixture("GetPreviousDownloads"))
+        .unwrap()
+        .result;
+    assert_eq!(d.item_total_count, Some(41));
+    let first = &d.previous_downloads[0];
+    assert_eq!(first.date_downloaded.unwrap().offset_minutes, Some(-420));
+    // The table's key name (UrlThumb) and the /Date()/ form both read.
+    let second = &d.previous_downloads[1];
+    assert_eq!(
+        second.thumbnail_image_url.as_deref(),
+        Some("http://cache.gettyimages.com/83454812/thumb.jpg")
+    );
+    assert_eq!(second.date_downloaded.unwrap().millis, 1_364_949_101_417);
+    assert_eq!(second.asset_id.as_deref(), Some("83454812"));
+    assert_eq!(
+        second.product_offering,
+        Some(ProductOffering::LegacyRfSubscription)
+    );
+    assert_eq!(d.previous_downloads[2].date_downloaded, None);
+
+    let o = decode_response::<GetAllProductOfferingsRequest>(&fixture("GetAllProductOfferings"))
+        .unwrap()
+        .result;
+    assert_eq!(o.product_offerings[0].downloads_remaining, Some(247));
+    assert_eq!(
+        o.product_offerings[0]
+            .download_limit_reset_utc
+            .unwrap()
+            .millis,
+        1_367_366_400_000
+    );
+    assert_eq!(
+        o.product_offerings[1].product_offering_type,
+        Some(ProductOfferingType::ImagePack)
+    );
+    assert_eq!(
+        o.product_offerings[2].status,
+        Some(OfferingStatus::Other("Frozen".into()))
+    );
+
+    let c = decode_response::<GetCountriesRequest>(&fixture("GetCountries")).unwrap();
+    assert_eq!(
+        c.result.countries[1].country_char3_iso.as_deref(),
+        Some("FRA")
+    );
+    assert_eq!(c.warnings().count(), 1);
+
+    let u = decode_response::<ReportUsageRequest>(&fixture("ReportUsage"))
+        .unwrap()
+        .result;
+    assert_eq!(u.total_asset_usages_processed, Some(2));
+    assert!(u.invalid_assets.is_empty());
+
+    let a = decode_response::<GetAssetChangesRequest>(&fixture("GetAssetChanges"))
+        .unwrap()
+        .result;
+    assert_eq!(a.transaction_id.as_deref(), Some("90210"));
+    assert_eq!(
+        a.changed_assets[0]
+            .asset_changed_date_time_utc
+            .unwrap()
+            .offset_minutes,
+        Some(-420)
+    );
+    assert_eq!(
+        a.changed_assets[1].asset_lifecycle,
+        Some(AssetLifecycle::Updated)
+    );
+    assert_eq!(
+        a.changed_assets[2].asset_lifecycle,
+        Some(AssetLifecycle::Other("Embargoed".into()))
+    );
+}
+
+#[test]
+fn oembed_reads_quoted_thumbnail_sizes() {
+    let body = br#"{"type":"rich","version":"1.0","title":"Dog on the beach","caption":"A dog runs",
+        "photographer":"Jo Smith","collection":"Photodisc","html":"<iframe src=\"//embed.gettyimages.com/embed/83454811\"></iframe>",
+        "width":594,"height":396,"thumbnail_url":"http://cache.gettyimages.com/83454811/thumb.jpg",
+        "thumbnail_height":"170","thumbnail_width":"113","terms_of_use_url":"http://www.gettyimages.com/Corporate/Terms.aspx","provider_name":"Getty Images"}"#;
+    let r: OEmbedResponse = serde_json::from_slice(body).unwrap();
+    assert_eq!(
+        (r.thumbnail_width, r.thumbnail_height),
+        (Some(113), Some(170))
+    );
+    assert_eq!(r.r#type.as_deref(), Some("rich"));
+    let again: OEmbedResponse = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+    assert_eq!(again, r);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&r).unwrap());
 }
