@@ -43,6 +43,7 @@ mod clock;
 mod config;
 mod conn;
 mod content;
+mod countries;
 mod error;
 mod faults;
 mod handlers;
@@ -142,6 +143,10 @@ impl SandboxInfo {
     pub fn reset_stats(&self) {
         self.state.stats.reset();
     }
+    /// The quantity of `asset_id` that ReportUsage recorded for `user`'s application.
+    pub fn usage_total(&self, user: &str, asset_id: &str) -> u64 {
+        self.state.usage.total(user, asset_id)
+    }
     /// Revokes every session and access token (refresh tokens survive); returns how many.
     pub fn revoke_all_tokens(&self) -> u64 {
         let n = self.state.tokens.revoke_all(false);
@@ -216,6 +221,9 @@ impl Sandbox {
             ),
             stats: stats::StatsRecorder::default(),
             lightboxes: store::lightboxes::Lightboxes::default(),
+            accounts: store::accounts::Accounts::new(clock.now_millis()),
+            usage: store::usage::UsageLog::default(),
+            feed: store::feed::Feed::new(config.seed, config.images, secrets.clone()),
             downloads: store::downloads::Downloads::new(secrets),
             clock,
             faults: faults::Faults::new(config.seed, config.fault_rate),

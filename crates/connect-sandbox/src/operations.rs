@@ -11,7 +11,9 @@
 //! `Op::of::<Request>(handler)` line to [`OPS`].
 
 use crate::api::{self, Done, Fail};
-use crate::handlers::{details, downloads, images, lightboxes, session, videos};
+use crate::handlers::{
+    account, data, details, downloads, feed, history, images, lightboxes, session, usage, videos,
+};
 use crate::security::{self, Principal, Scheme};
 use crate::state::State;
 use connect_types::{Operation, Security, ops};
@@ -67,6 +69,12 @@ pub struct Op {
     pub result_key: Option<&'static str>,
     /// Which token it needs and whether it is HTTPS only.
     pub security: Security,
+    /// Whether the envelope must carry a body (false for the operations documented with a
+    /// `RequestHeader` alone; a body sent anyway is read).
+    pub body_required: bool,
+    /// HTTPS only, but any token there (CreateCustomer's page asks for the standard token
+    /// on an HTTPS-only path), where `security` alone would ask for the secure one.
+    pub any_token_over_https: bool,
     handler: Handler,
     decode: Decode,
     encode: Option<Encode>,
@@ -91,6 +99,8 @@ impl Op {
             aliases: &[],
             result_key: O::RESULT_KEY,
             security: O::SECURITY,
+            body_required: O::HAS_BODY,
+            any_token_over_https: false,
             handler,
             decode: model::<O>,
             encode: Some(through::<O::Result>),
@@ -100,6 +110,18 @@ impl Op {
     /// Also accepts the body under `keys`.
     const fn also_accepts(mut self, keys: &'static [&'static str]) -> Op {
         self.aliases = keys;
+        self
+    }
+
+    /// The body may be left out (every field of it is optional).
+    const fn body_optional(mut self) -> Op {
+        self.body_required = false;
+        self
+    }
+
+    /// HTTPS only, with either token.
+    const fn any_token_over_https(mut self) -> Op {
+        self.any_token_over_https = true;
         self
     }
 
@@ -134,22 +156,17 @@ pub static OPS: &[Op] = &[
     Op::of::<ops::GetLightboxRequest>(lightboxes::get),
     Op::of::<ops::GetLightboxHeadersRequest>(lightboxes::headers),
     Op::of::<ops::UpdateLightboxHeaderRequest>(lightboxes::update),
-];
-
-/// Documented operations the sandbox does not emulate: answered 501, honestly.
-pub static NOT_EMULATED: &[&str] = &[
-    "/v1/download/GetPreviousDownloads",
-    "/v1/lightbox/CreateSharedLightbox",
-    "/v1/data/GetActiveProductOfferings",
-    "/v1/data/GetAllProductOfferings",
-    "/v1/data/GetCollections",
-    "/v1/data/GetCountries",
-    "/v1/account/CreateCustomer",
-    "/v1/purchase/GetPreviousPurchases",
-    "/v1/usage/ReportUsage",
-    "/v1/partnerassetingestion/ConfirmAssetChanges",
-    "/v1/partnerassetingestion/GetAssetChanges",
-    "/oembed",
+    Op::of::<ops::CreateSharedLightboxRequest>(lightboxes::share),
+    Op::of::<ops::GetPreviousDownloadsRequest>(history::downloads),
+    Op::of::<ops::GetPreviousPurchasesRequest>(history::purchases),
+    Op::of::<ops::GetActiveProductOfferingsRequest>(data::active_offerings),
+    Op::of::<ops::GetAllProductOfferingsRequest>(data::all_offerings),
+    Op::of::<ops::GetCollectionsRequest>(data::collections),
+    Op::of::<ops::GetCountriesRequest>(data::countries).body_optional(),
+    Op::of::<ops::CreateCustomerRequest>(account::create).any_token_over_https(),
+    Op::of::<ops::ReportUsageRequest>(usage::report),
+    Op::of::<ops::GetAssetChangesRequest>(feed::changes),
+    Op::of::<ops::ConfirmAssetChangesRequest>(feed::confirm),
 ];
 
 fn same_path(a: &str, b: &str) -> bool {
@@ -162,24 +179,24 @@ pub fn find(path: &str) -> Option<&'static Op> {
     OPS.iter().find(|op| same_path(path, op.path))
 }
 
-/// Whether `path` is a documented operation the sandbox does not emulate.
-pub fn not_emulated(path: &str) -> bool {
-    let p = path.trim_end_matches('/');
-    NOT_EMULATED.iter().any(|n| same_path(p, n))
-        || p.len() > "/v2/download/".len()
-            && p.get(.."/v2/download/".len())
-                .is_some_and(|head| head.eq_ignore_ascii_case("/v2/download/"))
-}
-
 /// Runs one API call: envelope, security rules, handler, response envelope.
 pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Vec<u8>) {
     if matches!(op.name, "CreateSession" | "RenewSession") {
         state.stats.grant(op.name);
     }
-    let (cid, parsed) = api::parse_request(body, op.body_key, op.aliases, true);
+    let (cid, parsed) = api::parse_request(body, op.body_key, op.aliases, op.body_required);
     let mut outcome = parsed.and_then(|req| {
-        let principal =
-            security::authorize(&state.tokens, scheme, op.security, req.token.as_deref())?;
+        let principal = if op.any_token_over_https {
+            security::authorize(&state.tokens, scheme, Security::None, None)?;
+            security::authorize(
+                &state.tokens,
+                scheme,
+                Security::Standard,
+                req.token.as_deref(),
+            )?
+        } else {
+            security::authorize(&state.tokens, scheme, op.security, req.token.as_deref())?
+        };
         let body = Value::Object(req.body.clone());
         let key = op.body_key;
         (op.decode)(&body).map_err(|e| Fail::invalid(format!("{key}{e}")))?;
@@ -210,15 +227,5 @@ pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Vec<u8
 /// A 404-like envelope for paths that name nothing.
 pub fn unknown_path(path: &str) -> (Http, Vec<u8>) {
     let f = Fail::invalid(format!("no operation at {path}")).with_http(Http::NOT_FOUND);
-    api::envelope(None, Err(f), None)
-}
-
-/// A 501 envelope for documented operations the sandbox does not emulate.
-pub fn not_implemented(path: &str) -> (Http, Vec<u8>) {
-    let f = Fail::new(
-        connect_types::StatusCode::SystemError,
-        format!("{path} is a documented operation that connect-sandbox does not emulate"),
-    )
-    .with_http(Http::NOT_IMPLEMENTED);
     api::envelope(None, Err(f), None)
 }

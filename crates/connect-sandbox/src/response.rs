@@ -65,3 +65,8 @@ pub fn bytes_response(status: Http, body: Vec<u8>) -> Response<Body> {
 pub fn plain(status: Http, text: &'static str) -> Response<Body> {
     with_type(status, full(text), "text/plain; charset=utf-8")
 }
+
+/// A plain-text answer built at run time.
+pub fn text(status: Http, text: String) -> Response<Body> {
+    with_type(status, full(text), "text/plain; charset=utf-8")
+}

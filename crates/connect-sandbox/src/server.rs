@@ -2,7 +2,7 @@
 
 use crate::conn::{self, Activity, Watched};
 use crate::faults::Fault;
-use crate::handlers::{files, oauth2};
+use crate::handlers::{files, oauth2, oembed, single_step};
 use crate::operations;
 use crate::response::{Body, DropConnection, bytes_response, empty, json_response, plain};
 use crate::security::Scheme;
@@ -18,6 +18,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
+
+/// The path prefix of SingleStepDownload (`/v2/download/{ImageId}`), lower-cased.
+const SINGLE_STEP: &str = "/v2/download/";
 
 /// Largest request body accepted (1 MiB); larger ones get 413.
 pub const MAX_BODY: usize = 1 << 20;
@@ -152,6 +155,39 @@ pub async fn handle(
             oauth2::AuthReply::Error((s, v)) => json_response(s, &v),
         });
     }
+    if lower.starts_with(SINGLE_STEP) {
+        // SingleStepDownload: no envelope; the image id is the path's last segment.
+        state
+            .stats
+            .operation(connect_types::ops::SingleStepDownloadRequest::NAME);
+        if method != Method::POST {
+            let mut r = plain(Http::METHOD_NOT_ALLOWED, "use POST\n");
+            r.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return Ok(r);
+        }
+        if let Some(r) = inject(&state).await? {
+            return Ok(r);
+        }
+        let id = path
+            .trim_end_matches('/')
+            .get(SINGLE_STEP.len()..)
+            .unwrap_or("")
+            .to_owned();
+        return Ok(single_step::respond(&state, scheme, req.headers(), &id));
+    }
+    if lower == "/oembed" {
+        state
+            .stats
+            .operation(connect_types::ops::OEmbedRequest::NAME);
+        if method != Method::GET && method != Method::HEAD {
+            let mut r = plain(Http::METHOD_NOT_ALLOWED, "use GET\n");
+            r.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET"));
+            return Ok(r);
+        }
+        return Ok(oembed::respond(&state, req.uri().query().unwrap_or("")));
+    }
     if let Some(op) = operations::find(&path) {
         state.stats.operation(op.name);
         if method != Method::POST {
@@ -173,11 +209,7 @@ pub async fn handle(
         let (s, v) = operations::run(&state, op, scheme, &body);
         return Ok(bytes_response(s, v));
     }
-    let (s, v) = if operations::not_emulated(&path) {
-        operations::not_implemented(&path)
-    } else {
-        operations::unknown_path(&path)
-    };
+    let (s, v) = operations::unknown_path(&path);
     Ok(bytes_response(s, v))
 }
 

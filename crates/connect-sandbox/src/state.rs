@@ -5,9 +5,12 @@ use crate::config::SandboxConfig;
 use crate::faults::Faults;
 use crate::index::Index;
 use crate::stats::StatsRecorder;
+use crate::store::accounts::Accounts;
 use crate::store::downloads::Downloads;
+use crate::store::feed::Feed;
 use crate::store::lightboxes::Lightboxes;
 use crate::store::tokens::TokenStore;
+use crate::store::usage::UsageLog;
 use std::sync::Arc;
 
 /// The server's shared state.
@@ -29,6 +32,23 @@ pub struct State {
     pub faults: Faults,
     /// The clock lifetimes are measured by.
     pub clock: Arc<Clock>,
+    /// Offerings, histories and created customers, per user.
+    pub accounts: Accounts,
+    /// Usage reports, per application.
+    pub usage: UsageLog,
+    /// The partner asset-change feed.
+    pub feed: Feed,
     /// `https://127.0.0.1:PORT`, for download links.
     pub https_base: String,
+}
+
+impl State {
+    /// The user `name`/`password` signs in as: a configured user, or a customer created by
+    /// CreateCustomer (user names match in any casing, as the service's did for customers).
+    pub fn sign_in(&self, name: &str, password: &str) -> Option<String> {
+        if self.config.credentials.user_matches(name, password) {
+            return Some(name.to_owned());
+        }
+        self.accounts.customer_login(name, password)
+    }
 }

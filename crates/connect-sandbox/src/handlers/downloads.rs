@@ -20,37 +20,50 @@ fn agreement(p: &Principal) -> Result<&str, Fail> {
     })
 }
 
-/// Authorizations for one image size: one per product offering of the image.
-fn authorizations(state: &State, index: u32, mask: u8, size: &str, with_size: bool) -> Vec<Value> {
-    let expires = state.clock.now_millis() + state.config.download_token_ttl.as_millis() as i64;
+/// Authorizations for one image size: one per product offering that covers the image and that
+/// `user` holds, active and with quota left, showing what is left of that quota.
+fn authorizations(
+    state: &State,
+    user: &str,
+    index: u32,
+    mask: u8,
+    size: &str,
+    with_size: bool,
+) -> Vec<Value> {
+    let now = state.clock.now_millis();
+    let expires = now + state.config.download_token_ttl.as_millis() as i64;
     let token = state.downloads.token(&Grant {
         kind: 'i',
         index,
         size: size.to_owned(),
         expires,
     });
+    let held = state.accounts.offerings(user, now);
     OFFERINGS
         .iter()
         .enumerate()
         .filter(|(b, _)| mask & (1 << b) != 0)
-        .map(|(_, o)| {
+        .filter_map(|(_, o)| {
             // This operation spells the pack "ImagePack".
             let o = if *o == "Imagepack" { "ImagePack" } else { *o };
-            let capped = matches!(o, "PremiumAccess" | "RoyaltyFreeSubscription" | "ImagePack");
+            let mine = held.iter().find(|h| h.offering == o && h.usable())?;
             let mut a = json!({
-                "DownloadIsFree": !capped,
+                "DownloadIsFree": mine.remaining.is_none(),
                 "DownloadToken": token,
-                "ProductOfferingInstanceId": if capped { format!("{o}-1001") } else { String::new() },
+                "ProductOfferingInstanceId": mine.instance_id.to_string(),
                 "ProductOfferingType": o,
             });
             if let Some(m) = a.as_object_mut() {
                 if with_size {
                     m.insert("SizeKey".into(), json!(size));
                 } else {
-                    m.insert("DownloadsRemaining".into(), json!(if capped { 250 } else { 0 }));
+                    m.insert(
+                        "DownloadsRemaining".into(),
+                        json!(mine.remaining.unwrap_or(0)),
+                    );
                 }
             }
-            a
+            Some(a)
         })
         .collect()
 }
@@ -72,7 +85,7 @@ pub fn authorizations_op(
         let size = api::req_str(o, "SizeKey", &format!("{path}[{n}].SizeKey"))?;
         wanted.push((id, size));
     }
-    agreement(p)?;
+    let who = agreement(p)?;
     let shape = &state.index.shape;
     let mut out = Vec::new();
     let mut problems: Vec<(StatusCode, String)> = Vec::new();
@@ -96,7 +109,7 @@ pub fn authorizations_op(
             continue;
         };
         out.push(json!({
-            "Authorizations": authorizations(state, i, core.offerings, s.key, false),
+            "Authorizations": authorizations(state, who, i, core.offerings, s.key, false),
             "ImageId": id,
             "SizeKey": s.key,
             "Status": "Available",
@@ -140,7 +153,7 @@ pub fn largest(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
         };
         ids.push(id);
     }
-    agreement(p)?;
+    let who = agreement(p)?;
     let shape = &state.index.shape;
     let mut out = Vec::new();
     let mut problems = Vec::new();
@@ -156,7 +169,7 @@ pub fn largest(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
             .iter()
             .max_by_key(|s| (s.pixel_width as u64) * (s.pixel_height as u64));
         let auths = largest.map_or_else(Vec::new, |s| {
-            authorizations(state, i, core.offerings, s.key, true)
+            authorizations(state, who, i, core.offerings, s.key, true)
         });
         out.push(json!({"Authorizations": auths, "ImageId": render::image_id(i)}));
     }
@@ -182,7 +195,7 @@ pub fn create_request(
             &format!("{path}[{n}].DownloadToken"),
         )?);
     }
-    agreement(p)?;
+    let who = agreement(p)?;
     let now = state.clock.now_millis();
     let url_expiry = now + 24 * 3600 * 1000;
     let mut out = Vec::new();
@@ -203,6 +216,32 @@ pub fn create_request(
                     })
                 );
                 let id_key = if g.kind == 'v' { "AssetId" } else { "ImageId" };
+                // Handing out the URL spends the download: a free offering first, else one
+                // with quota left (recorded as a purchase); the history records it either way.
+                let covering: Vec<&str> = if g.kind == 'v' {
+                    crate::store::accounts::FREE_OFFERINGS
+                        .iter()
+                        .chain(crate::store::accounts::PAID_OFFERINGS)
+                        .copied()
+                        .collect()
+                } else {
+                    render::offerings(state.index.shape.image(g.index).offerings)
+                        .into_iter()
+                        .map(|o| if o == "Imagepack" { "ImagePack" } else { o })
+                        .collect()
+                };
+                if state
+                    .accounts
+                    .spend(who, &id, &covering, |_| true, now)
+                    .is_err()
+                {
+                    problems.push((
+                        StatusCode::NoAgreement,
+                        format!("no offering of {who} with downloads left covers {id}"),
+                    ));
+                    out.push(json!({ id_key: id, "SizeName": Value::Null, "Status": "NoAccess", "UrlAttachment": Value::Null }));
+                    continue;
+                }
                 out.push(json!({ id_key: id, "SizeName": Value::Null, "Status": "Success", "UrlAttachment": url }));
             }
             Err(TokenError::Expired) => {

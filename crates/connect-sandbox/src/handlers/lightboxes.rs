@@ -24,6 +24,10 @@ fn refusal(r: Refusal, id: u64) -> Fail {
             StatusCode::InvalidRequest,
             "this user has the most lightboxes the sandbox keeps; delete one first",
         ),
+        Refusal::ReadOnly => Fail::new(
+            StatusCode::OperationValidOnlyForLightboxOwner,
+            format!("lightbox {id} is a read-only shared copy; nobody can edit it"),
+        ),
     }
 }
 
@@ -79,7 +83,7 @@ fn header(lb: &Lightbox, items: usize) -> Value {
         "ProjectName": lb.project_name,
         "DateCreated": MsDate::from_millis(lb.created),
         "DateModified": MsDate::from_millis(lb.modified),
-        "IsShared": false,
+        "IsShared": lb.shared,
         "LightboxItemCount": items.to_string(),
         "LightboxUrl": format!("https://www.gettyimages.connect-sandbox.invalid/lightbox/{}", lb.id),
         "Notes": lb.notes,
@@ -244,7 +248,7 @@ pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Don
     let owner = user(p, "a lightbox")?;
     let lb = state
         .lightboxes
-        .with_owned(id, owner, |lb, _| lb.clone())
+        .read(id, owner)
         .map_err(|r| refusal(r, id))?;
     let total = lb.items.len();
     if total > 0 && start > total {
@@ -350,4 +354,25 @@ pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
         "LightboxHeaders": page,
         "TotalLightboxHeaderCount": all.len(),
     })))
+}
+
+/// CreateSharedLightbox: a read-only copy of a lightbox the caller owns. The service offers it
+/// to Thinkstock applications only; the sandbox offers it to every caller (see its README).
+pub fn share(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+    let id = lightbox_id(&req.body, "CreateSharedLightboxRequestBody")?;
+    let owner = user(p, "a lightbox")?;
+    let shared = state
+        .lightboxes
+        .share(
+            id,
+            owner,
+            state.clock.now_millis(),
+            state.config.limits.max_lightboxes_per_user,
+        )
+        .map_err(|r| refusal(r, id))?;
+    Ok(Done::result(
+        &connect_types::ops::CreateSharedLightboxResult {
+            shared_lightbox_id: Some(shared),
+        },
+    ))
 }

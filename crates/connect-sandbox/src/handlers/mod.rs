@@ -1,13 +1,20 @@
 //! The operations' handlers, one file per operation group; [`crate::operations`] registers
 //! each one at its path. Also the helpers several groups share.
 
+pub mod account;
+pub mod data;
 pub mod details;
 pub mod downloads;
+pub mod feed;
 pub mod files;
+pub mod history;
 pub mod images;
 pub mod lightboxes;
 pub mod oauth2;
+pub mod oembed;
 pub mod session;
+pub mod single_step;
+pub mod usage;
 pub mod videos;
 
 use crate::api::{self, Fail};

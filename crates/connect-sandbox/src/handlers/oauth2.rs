@@ -106,13 +106,14 @@ pub fn token(state: &State, scheme: Scheme, body: &[u8]) -> Reply {
                     "username and password are required",
                 );
             };
-            if !creds.user_matches(user, pw) {
+            let Some(user) = state.sign_in(user, pw) else {
                 return error(
                     Http::BAD_REQUEST,
                     "invalid_grant",
                     "wrong username or password",
                 );
-            }
+            };
+            let user = user.as_str();
             let access = state.tokens.issue_access(Some(user));
             let refresh = state.tokens.issue_refresh(user);
             (
@@ -198,8 +199,9 @@ pub fn authorize(state: &State, scheme: Scheme, query: &str) -> AuthReply {
         ]);
     } else {
         match (field(&f, "username"), field(&f, "password")) {
-            (Some(u), Some(p)) if state.config.credentials.user_matches(u, p) => {
-                let access = state.tokens.issue_access(Some(u));
+            (Some(u), Some(p)) if state.sign_in(u, p).is_some() => {
+                let who = state.sign_in(u, p).unwrap_or_else(|| u.to_owned());
+                let access = state.tokens.issue_access(Some(&who));
                 pairs = with_state(vec![
                     ("access_token", access),
                     ("token_type", "bearer".into()),

@@ -39,12 +39,12 @@ pub fn create(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
     check_system(state, b, key)?;
     let user = api::req_str(b, "UserName", &format!("{key}.UserName"))?;
     let pw = api::req_str(b, "UserPassword", &format!("{key}.UserPassword"))?;
-    if !state.config.credentials.user_matches(&user, &pw) {
+    let Some(user) = state.sign_in(&user, &pw) else {
         return Err(Fail::new(
             StatusCode::InvalidUsernameOrPassword,
             "the user name or password is wrong",
         ));
-    }
+    };
     Ok(result(state, &user))
 }
 

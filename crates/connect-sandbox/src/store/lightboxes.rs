@@ -36,6 +36,8 @@ pub struct Lightbox {
     pub modified: i64,
     /// Items in insertion order.
     pub items: Vec<Item>,
+    /// A read-only copy made by CreateSharedLightbox: anyone may read it, nobody edit it.
+    pub shared: bool,
 }
 
 impl Lightbox {
@@ -75,6 +77,8 @@ pub enum Refusal {
     NotOwner,
     /// The user already has the most lightboxes allowed.
     TooManyLightboxes,
+    /// A read-only shared copy.
+    ReadOnly,
 }
 
 /// The fields a new lightbox starts with.
@@ -123,13 +127,52 @@ impl Lightboxes {
                 created: now,
                 modified: now,
                 items: Vec::new(),
+                shared: false,
             },
         );
         Ok(id)
     }
 
-    /// Runs `f` on lightbox `id` if `user` owns it. `f` gets the lightbox and the item-id
-    /// counter.
+    /// A copy of lightbox `id` for reading: `user` owns it, or it is a shared copy.
+    pub fn read(&self, id: u64, user: &str) -> Result<Lightbox, Refusal> {
+        let g = self.lock();
+        let lb = g.boxes.get(&id).ok_or(Refusal::NotFound)?;
+        if lb.owner != user && !lb.shared {
+            return Err(Refusal::NotOwner);
+        }
+        Ok(lb.clone())
+    }
+
+    /// Makes a read-only copy of lightbox `id`, which `user` must own, and returns its id.
+    /// The copy counts toward the user's `max_per_user` lightboxes.
+    pub fn share(
+        &self,
+        id: u64,
+        user: &str,
+        now: i64,
+        max_per_user: usize,
+    ) -> Result<u64, Refusal> {
+        let mut g = self.lock();
+        let source = g.boxes.get(&id).ok_or(Refusal::NotFound)?;
+        if source.owner != user {
+            return Err(Refusal::NotOwner);
+        }
+        let mut copy = source.clone();
+        if g.per_user.get(user).copied().unwrap_or(0) >= max_per_user {
+            return Err(Refusal::TooManyLightboxes);
+        }
+        *g.per_user.entry(user.to_owned()).or_default() += 1;
+        g.next_id += 1;
+        copy.id = 1000 + g.next_id;
+        copy.shared = true;
+        copy.created = now;
+        copy.modified = now;
+        let new_id = copy.id;
+        g.boxes.insert(new_id, copy);
+        Ok(new_id)
+    }
+
+    /// Runs `f` on lightbox `id` if `user` owns it and it may be edited (not a shared copy).
     pub fn with_owned<T>(
         &self,
         id: u64,
@@ -141,6 +184,9 @@ impl Lightboxes {
         let lb = inner.boxes.get_mut(&id).ok_or(Refusal::NotFound)?;
         if lb.owner != user {
             return Err(Refusal::NotOwner);
+        }
+        if lb.shared {
+            return Err(Refusal::ReadOnly);
         }
         Ok(f(lb, &mut inner.next_item))
     }

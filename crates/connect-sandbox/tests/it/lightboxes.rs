@@ -200,3 +200,67 @@ fn lightbox_validation() {
         "InvalidItemStartNumber",
     );
 }
+
+#[test]
+fn a_shared_copy_is_read_only_and_reads_back() {
+    let c = Client::new(shared());
+    let (alice, _) = c.session("alice");
+    let (bob, _) = c.session("bob");
+    let v = lb(
+        &c,
+        &alice,
+        "CreateLightbox",
+        json!({"LightboxName": "To share"}),
+    );
+    let id = v["CreateLightboxResult"]["LightboxId"].as_u64().unwrap();
+    lb(
+        &c,
+        &alice,
+        "CreateLightboxItems",
+        json!({"LightboxId": id, "AssetIds": ["100000004", "100000005"]}),
+    );
+    let v = lb(
+        &c,
+        &alice,
+        "CreateSharedLightbox",
+        json!({"LightboxId": id}),
+    );
+    assert_eq!(status(&v), "Success", "{v}");
+    let copy = v["CreateSharedLightboxResult"]["SharedLightboxId"]
+        .as_u64()
+        .unwrap();
+    assert_ne!(copy, id);
+    // Anyone reads the copy, with its items, marked shared.
+    for token in [&alice, &bob] {
+        let v = lb(
+            &c,
+            token,
+            "GetLightbox",
+            json!({"LightboxId": copy,
+            "LightboxItemsViewOptions": {"ItemCount": 10, "ItemStartNumber": 1}}),
+        );
+        let l = &v["GetLightboxResult"]["Lightbox"];
+        assert_eq!(l["LightboxHeader"]["IsShared"], true, "{v}");
+        assert_eq!(l["LightboxItems"].as_array().unwrap().len(), 2);
+    }
+    // Nobody edits it, not even its creator.
+    let v = lb(
+        &c,
+        &alice,
+        "CreateLightboxItems",
+        json!({"LightboxId": copy, "AssetIds": ["100000006"]}),
+    );
+    assert_error(&v, "OperationValidOnlyForLightboxOwner");
+    let v = lb(
+        &c,
+        &alice,
+        "UpdateLightboxHeader",
+        json!({"LightboxId": copy, "LightboxName": "x"}),
+    );
+    assert_error(&v, "OperationValidOnlyForLightboxOwner");
+    // Only the owner may share; an unknown id does not exist.
+    let v = lb(&c, &bob, "CreateSharedLightbox", json!({"LightboxId": id}));
+    assert_error(&v, "OperationValidOnlyForLightboxOwner");
+    let v = lb(&c, &alice, "CreateSharedLightbox", json!({"LightboxId": 1}));
+    assert_error(&v, "LightboxIdDoesNotExist");
+}
