@@ -1,0 +1,549 @@
+//! [`Fetch`]: the GET side of a download as a sans-IO machine. It builds each request
+//! (`Range` and `If-Range` when resuming), follows a few checked redirects, decides what each
+//! answer means (the bytes to keep, a start over, a resume, the end), counts attempts, and
+//! schedules pauses as deadlines. The driver moves bytes, touches the file and sleeps.
+//!
+//! ```text
+//!            ┌───────────── redirect (≤ 3, checked) ─────────────┐
+//!            v                                                   │
+//!  poll ─> Send ─> handle_head ─┬─> [Truncate] [Record] ReadBody ┴─> handle_chunk… ─> handle_body_end
+//!   ^                           ├─> Done (complete, or a final error)            │
+//!   │                           └─> interrupted: Wait until poll_timeout ─────────┤
+//!   └──────────────────────────────── resume (Range + If-Range) <─────────────────┘
+//! ```
+
+use super::location::{self, MAX_REDIRECTS};
+use super::part::PartRecord;
+use super::range::{ContentRange, Validator, parse_content_length, parse_content_range};
+use super::{DownloadSummary, DownloadTarget, OPERATION, Progress};
+use crate::call::TransportFailure;
+use crate::error::Error;
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// Attempts in a row that may end without a new byte before the download gives up.
+pub const MAX_STALLED_ATTEMPTS: u32 = 5;
+
+/// Times a download may discard what it holds and start over (the file changed, or the server
+/// answered in a way that does not fit the bytes held) before it gives up.
+pub const MAX_START_OVERS: u32 = 3;
+
+/// Requests a download sends in all (redirects included) before it gives up, however the
+/// server answers: a server dripping a few bytes per connection cannot keep it going forever.
+pub const MAX_REQUESTS: u32 = 200;
+
+/// The longest `Retry-After` a download waits for; a longer one ends it.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// Where the bytes go, which decides what the machine can do when the file changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinkKind {
+    /// A file (the `.part`): it can be truncated, so the download can start over, and it keeps
+    /// a [`PartRecord`] beside it.
+    File,
+    /// A writer: bytes given to it cannot be taken back, so a change of file mid-way is an
+    /// error instead of a start over.
+    Stream,
+}
+
+/// What the driver does next.
+#[derive(Debug)]
+pub enum FetchStep {
+    /// Send this GET (it carries no credentials), then give the answer's head to
+    /// [`Fetch::handle_head`] or the failure to [`Fetch::handle_send_failure`].
+    Send(http::Request<Vec<u8>>),
+    /// Read the body of the last answer: each chunk through [`Fetch::handle_chunk`], then
+    /// [`Fetch::handle_body_end`] or [`Fetch::handle_read_failure`].
+    ReadBody,
+    /// Discard every byte written so far (truncate the `.part` to zero), then poll again.
+    Truncate,
+    /// Write this record beside the `.part` (replacing any), then poll again. Only for
+    /// [`SinkKind::File`], and always before the bytes it describes.
+    Record(PartRecord),
+    /// Nothing to do before [`Fetch::poll_timeout`]: sleep until then, call
+    /// [`Fetch::handle_timeout`], and poll again.
+    Wait,
+    /// The download is over.
+    Done(Result<DownloadSummary, Error>),
+}
+
+/// One download's GET side. See the [module docs](self) for the order of calls.
+pub struct Fetch {
+    target: DownloadTarget,
+    origin_url: http::Uri,
+    /// The URL of the request in flight (differs from `origin_url` after a redirect).
+    url: http::Uri,
+    allow_http: bool,
+    sink: SinkKind,
+    /// Bytes written to the sink.
+    written: u64,
+    /// Bytes found from an earlier run and kept (0 once they are discarded).
+    resumed_from: u64,
+    /// The whole file's length, as the last answer said.
+    total: Option<u64>,
+    /// Which version of the file the bytes written belong to.
+    validator: Validator,
+    /// Where the current body must end (`written` at its last byte), when known.
+    body_end: Option<u64>,
+    /// Bytes of the current body to drop before writing (a whole-file answer to a writer
+    /// whose validator proves it is the same file).
+    skip: u64,
+    attempt_bytes: u64,
+    redirects: u32,
+    requests: u32,
+    stalled: u32,
+    start_overs: u32,
+    resumes: u32,
+    timer: Option<Instant>,
+    steps: VecDeque<FetchStep>,
+    done: Option<Result<DownloadSummary, Error>>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Fetch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URLs authorize the download: never shown.
+        f.debug_struct("Fetch")
+            .field("image_id", &self.target.image_id)
+            .field("written", &self.written)
+            .field("total", &self.total)
+            .field("resumes", &self.resumes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Fetch {
+    /// A download of `target` into a sink of this kind, from the first byte. The URL must be
+    /// `https` (or `http` when `allow_http`: the client's own base URL is plain HTTP).
+    pub fn new(target: DownloadTarget, sink: SinkKind, allow_http: bool) -> Result<Self, Error> {
+        let url = location::check_url(&target.url, allow_http)?;
+        Ok(Self {
+            target,
+            origin_url: url.clone(),
+            url,
+            allow_http,
+            sink,
+            written: 0,
+            resumed_from: 0,
+            total: None,
+            validator: Validator::default(),
+            body_end: None,
+            skip: 0,
+            attempt_bytes: 0,
+            redirects: 0,
+            requests: 0,
+            stalled: 0,
+            start_overs: 0,
+            resumes: 0,
+            timer: None,
+            steps: VecDeque::new(),
+            done: None,
+            finished: false,
+        })
+    }
+
+    /// What an earlier run left: `held` bytes in the `.part` and the record read beside it
+    /// (its raw bytes, if there was one). The bytes are resumed only if the record proves they
+    /// belong to this download (same image and size, a total they fit in, and a validator);
+    /// otherwise the first step is [`FetchStep::Truncate`].
+    pub fn handle_part(&mut self, held: u64, record: Option<&[u8]>) {
+        if held == 0 {
+            return;
+        }
+        let record = record.and_then(PartRecord::from_bytes);
+        let fits = record.as_ref().is_some_and(|r| {
+            r.image_id == self.target.image_id
+                && r.size_key == self.target.size_key
+                && r.total.is_some_and(|t| held <= t)
+                && r.validator().is_known()
+        });
+        match record {
+            Some(r) if fits => {
+                self.written = held;
+                self.resumed_from = held;
+                self.total = r.total;
+                self.validator = r.validator();
+            }
+            _ => {
+                tracing::debug!(
+                    held,
+                    "the .part file cannot be proven to belong to this download: starting over"
+                );
+                self.steps.push_back(FetchStep::Truncate);
+            }
+        }
+    }
+
+    /// The next thing to do.
+    pub fn poll_step(&mut self, _now: Instant) -> FetchStep {
+        if let Some(result) = self.done.take() {
+            self.finished = true;
+            return FetchStep::Done(result);
+        }
+        if self.finished {
+            return FetchStep::Done(Err(Error::Config(
+                "the download was polled after it finished".into(),
+            )));
+        }
+        if let Some(step) = self.steps.pop_front() {
+            return step;
+        }
+        if self.timer.is_some() {
+            return FetchStep::Wait;
+        }
+        self.next_request()
+    }
+
+    /// When the pending pause ends, if one is pending.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.timer
+    }
+
+    /// The clock reached `now`: a pause that has ended is over.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.timer.is_some_and(|t| now >= t) {
+            self.timer = None;
+        }
+    }
+
+    /// How far the download has come; `total` comes from the HTTP answers.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            bytes: self.written,
+            total: self.total,
+        }
+    }
+
+    fn next_request(&mut self) -> FetchStep {
+        if self.requests >= MAX_REQUESTS {
+            return self.fail(self.protocol(&format!(
+                "gave up after {MAX_REQUESTS} requests without completing the download"
+            )));
+        }
+        self.requests += 1;
+        self.attempt_bytes = 0;
+        self.skip = 0;
+        self.body_end = None;
+        let mut b = http::Request::get(self.url.clone()).header(http::header::ACCEPT, "*/*");
+        if self.written > 0 {
+            b = b.header(http::header::RANGE, format!("bytes={}-", self.written));
+            if let Some(v) = self.validator.if_range() {
+                b = b.header(http::header::IF_RANGE, v);
+            }
+        }
+        match b.body(Vec::new()) {
+            Ok(request) => FetchStep::Send(request),
+            Err(_) => self.fail(self.protocol("a validator the server sent cannot be sent back")),
+        }
+    }
+
+    /// The answer's status and headers came back.
+    pub fn handle_head(&mut self, now: Instant, status: http::StatusCode, headers: &http::HeaderMap) {
+        let text = |name: http::header::HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
+        let s = status.as_u16();
+        if matches!(s, 301 | 302 | 303 | 307 | 308) {
+            return self.redirect(text(http::header::LOCATION));
+        }
+        self.redirects = 0;
+        self.url = self.origin_url.clone();
+        let length = text(http::header::CONTENT_LENGTH).and_then(parse_content_length);
+        let validator = Validator::from_headers(headers);
+        match s {
+            200 => self.whole_file(length, validator),
+            206 => {
+                let range = text(http::header::CONTENT_RANGE).and_then(parse_content_range);
+                self.partial(range, length, validator);
+            }
+            416 if self.written > 0 => {
+                let total = match text(http::header::CONTENT_RANGE).and_then(parse_content_range) {
+                    Some(ContentRange::Unsatisfied { total }) => Some(total),
+                    _ => None,
+                };
+                if total.is_some() && total == Some(self.written) && self.total == total {
+                    // Every byte is here already (validated by If-Range).
+                    self.complete();
+                } else {
+                    self.misfit("the server will not serve the rest of the file");
+                }
+            }
+            408 | 429 | 500..=599 => {
+                let retry_after = text(http::header::RETRY_AFTER)
+                    .and_then(crate::retry::parse_retry_after);
+                let error = Error::Http {
+                    operation: OPERATION,
+                    status: s,
+                    retry_after,
+                };
+                self.interrupted(now, error, retry_after);
+            }
+            _ => {
+                let error = Error::Http {
+                    operation: OPERATION,
+                    status: s,
+                    retry_after: None,
+                };
+                self.done = Some(Err(error));
+            }
+        }
+    }
+
+    fn redirect(&mut self, location: Option<&str>) {
+        self.redirects += 1;
+        if self.redirects > MAX_REDIRECTS {
+            let e = self.protocol(&format!("more than {MAX_REDIRECTS} redirects in a row"));
+            self.done = Some(Err(e));
+            return;
+        }
+        let Some(location) = location else {
+            let e = self.protocol("a redirect without a Location");
+            self.done = Some(Err(e));
+            return;
+        };
+        match location::follow(&self.url, location, self.allow_http) {
+            Ok(next) => {
+                tracing::debug!(to = %location::origin(&next), "following a download redirect");
+                self.url = next;
+            }
+            Err(e) => self.done = Some(Err(e)),
+        }
+    }
+
+    /// A 200: the whole file, whatever was asked.
+    fn whole_file(&mut self, length: Option<u64>, validator: Validator) {
+        if self.written > 0 {
+            let same = self.sink == SinkKind::Stream
+                && validator.etag.is_some()
+                && validator.etag == self.validator.etag
+                && length.is_some()
+                && length == self.total;
+            if self.sink == SinkKind::File {
+                // A clean restart: the whole answer replaces what is held.
+                if !self.discard() {
+                    return;
+                }
+            } else if same {
+                self.skip = self.written;
+            } else {
+                let e = self.protocol(
+                    "the server sent the whole file again, and nothing proves it is the same \
+                     file as the bytes already written; download again",
+                );
+                self.done = Some(Err(e));
+                return;
+            }
+        }
+        if self.skip == 0 {
+            self.adopt(length, validator);
+        }
+        self.body_end = self.total;
+        self.steps.push_back(FetchStep::ReadBody);
+    }
+
+    /// A 206: the bytes from an offset.
+    fn partial(&mut self, range: Option<ContentRange>, length: Option<u64>, validator: Validator) {
+        let Some(ContentRange::Bytes { first, last, total }) = range else {
+            let e = self.protocol("a partial answer without a valid Content-Range");
+            self.done = Some(Err(e));
+            return;
+        };
+        let span = last - first + 1; // last >= first, checked by the parser
+        if length.is_some_and(|l| l != span) {
+            let e = self.protocol("a partial answer whose Content-Length contradicts its Content-Range");
+            self.done = Some(Err(e));
+            return;
+        }
+        let fits = first == self.written
+            && (self.written == 0 || (total.is_some() && total == self.total))
+            && self.validator.agrees_with(&validator);
+        if !fits {
+            return self.misfit("a partial answer that does not continue the bytes held");
+        }
+        if self.written == 0 {
+            self.adopt(total, validator);
+        }
+        self.body_end = Some(last + 1);
+        self.steps.push_back(FetchStep::ReadBody);
+    }
+
+    /// What the answer says the file is; recorded (for a file) before any byte of it is.
+    fn adopt(&mut self, total: Option<u64>, validator: Validator) {
+        self.total = total;
+        self.validator = validator;
+        if self.sink == SinkKind::File {
+            self.steps.push_back(FetchStep::Record(PartRecord {
+                image_id: self.target.image_id.clone(),
+                size_key: self.target.size_key.clone(),
+                total,
+                etag: self.validator.etag.clone(),
+                last_modified: self.validator.last_modified.clone(),
+            }));
+        }
+    }
+
+    /// The answer does not fit what is held: start over (a file) or fail (a writer).
+    fn misfit(&mut self, what: &str) {
+        if self.sink == SinkKind::Stream {
+            let e = self.protocol(what);
+            self.done = Some(Err(e));
+            return;
+        }
+        tracing::debug!(what, "starting the download over");
+        self.discard();
+    }
+
+    /// Drops every byte held; the next request asks for the whole file. Fails the download
+    /// instead (and returns false) after [`MAX_START_OVERS`].
+    fn discard(&mut self) -> bool {
+        if self.start_overs >= MAX_START_OVERS {
+            let e = self.protocol(&format!(
+                "started over {MAX_START_OVERS} times: the file keeps changing or the server keeps \
+                 answering ranges wrongly"
+            ));
+            self.done = Some(Err(e));
+            return false;
+        }
+        self.start_overs += 1;
+        self.written = 0;
+        self.resumed_from = 0;
+        self.total = None;
+        self.validator = Validator::default();
+        self.steps.push_back(FetchStep::Truncate);
+        true
+    }
+
+    /// Takes a body chunk. Returns the part to write (bytes already held are dropped), or
+    /// `None` when reading must stop (more bytes than announced: the download has failed).
+    pub fn handle_chunk<'a>(&mut self, chunk: &'a [u8]) -> Option<&'a [u8]> {
+        let drop = usize::try_from(self.skip)
+            .unwrap_or(usize::MAX)
+            .min(chunk.len());
+        self.skip -= drop as u64;
+        let rest = &chunk[drop..];
+        let n = rest.len() as u64;
+        let after = self.written.saturating_add(n);
+        if self.body_end.is_some_and(|end| after > end) {
+            let e = self.protocol("more bytes arrived than the answer announced");
+            self.done = Some(Err(e));
+            return None;
+        }
+        self.written = after;
+        self.attempt_bytes += n;
+        Some(rest)
+    }
+
+    /// The body ended cleanly. Short of what was announced, it is a dropped connection.
+    pub fn handle_body_end(&mut self, now: Instant) {
+        match (self.body_end, self.total) {
+            (Some(end), _) if self.written < end => {
+                let message = format!("the connection closed after {} of {end} bytes", self.written);
+                let e = Error::Transport {
+                    operation: OPERATION,
+                    message,
+                    reached_server: true,
+                    source: None,
+                };
+                self.interrupted(now, e, None);
+            }
+            // A range that ended before the file did: ask for the rest at once.
+            (_, Some(total)) if self.written < total => {
+                self.stalled = 0;
+                self.resumes += 1;
+            }
+            _ => self.complete(),
+        }
+    }
+
+    /// The request got no answer.
+    pub fn handle_send_failure(&mut self, now: Instant, failure: TransportFailure) {
+        let e = Error::Transport {
+            operation: OPERATION,
+            message: location::redact(&failure.message, &self.url),
+            reached_server: failure.reached_server,
+            source: failure.source,
+        };
+        self.interrupted(now, e, None);
+    }
+
+    /// Reading the body failed (the connection broke).
+    pub fn handle_read_failure(&mut self, now: Instant, error: std::io::Error) {
+        let message = location::redact(
+            &format!("the connection broke during the download: {error}"),
+            &self.url,
+        );
+        let e = Error::Transport {
+            operation: OPERATION,
+            message,
+            reached_server: true,
+            source: Some(Box::new(error)),
+        };
+        self.interrupted(now, e, None);
+    }
+
+    /// Resume, or give up after [`MAX_STALLED_ATTEMPTS`] attempts in a row without a new byte.
+    fn interrupted(&mut self, now: Instant, error: Error, retry_after: Option<Duration>) {
+        self.redirects = 0;
+        self.url = self.origin_url.clone();
+        if self.attempt_bytes > 0 {
+            self.stalled = 0;
+        }
+        self.stalled += 1;
+        if self.stalled >= MAX_STALLED_ATTEMPTS || retry_after.is_some_and(|d| d > MAX_RETRY_AFTER)
+        {
+            self.done = Some(Err(error));
+            return;
+        }
+        if self.written > 0 && !self.validator.is_known() {
+            // Nothing proves the next answer is the same file: never splice.
+            if self.sink == SinkKind::Stream {
+                let e = self.protocol(
+                    "the connection broke and the server gives no ETag or Last-Modified, so the \
+                     download cannot resume safely",
+                );
+                self.done = Some(Err(e));
+                return;
+            }
+            if !self.discard() {
+                return;
+            }
+        }
+        self.resumes += 1;
+        // No pause when the last attempt made progress; a short, growing one when it did not.
+        let pause = retry_after
+            .unwrap_or_else(|| Duration::from_millis(250).saturating_mul(self.stalled - 1));
+        if !pause.is_zero() {
+            match now.checked_add(pause) {
+                Some(at) => self.timer = Some(at),
+                None => self.done = Some(Err(error)),
+            }
+        }
+        tracing::debug!(at = self.written, pause_ms = pause.as_millis() as u64, "resuming the download");
+    }
+
+    fn complete(&mut self) {
+        tracing::debug!(bytes = self.written, resumes = self.resumes, "download complete");
+        self.done = Some(Ok(DownloadSummary {
+            bytes: self.written,
+            resumed_from: self.resumed_from,
+            resumes: self.resumes,
+            path: None,
+        }));
+    }
+
+    fn fail(&mut self, error: Error) -> FetchStep {
+        self.finished = true;
+        FetchStep::Done(Err(error))
+    }
+
+    /// The server answered in a way no retry will fix.
+    fn protocol(&self, what: &str) -> Error {
+        Error::Decode {
+            operation: OPERATION,
+            message: format!("{what} (after {} bytes)", self.written),
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Downloads as sans-IO machines, shared by the transports:
+//!
+//! - [`Authorize`]: the API calls (an authorization for the size asked, then
+//!   CreateDownloadRequest) that yield a checked [`DownloadTarget`].
+//! - [`Fetch`]: the GETs: `Range` + `If-Range` resumes, checked redirects, what each answer
+//!   means, start-overs, pauses as deadlines.
+//! - [`part`]: the `.part` file, its record and its lock (names and decisions; the transports
+//!   do the file I/O).
+//!
+//! A transport's driver loop, in the order it calls them:
+//!
+//! 1. `Authorize::poll_call` → run the call → `Authorize::handle_*`, until `Done(target)`.
+//! 2. For a file: lock, refuse a symlinked `.part`, open it, read its record, then
+//!    [`Fetch::handle_part`].
+//! 3. [`Fetch::poll_step`]`(now)`: `Send` → [`Fetch::handle_head`] (or
+//!    [`Fetch::handle_send_failure`]); `ReadBody` → [`Fetch::handle_chunk`] per chunk, write
+//!    what it returns, then [`Fetch::handle_body_end`] (or [`Fetch::handle_read_failure`]);
+//!    `Truncate` / `Record` → do it on the file; `Wait` → sleep until [`Fetch::poll_timeout`],
+//!    [`Fetch::handle_timeout`]`(now)`; `Done` → for a file, rename `.part` and remove its
+//!    record.
+//!
+//! The HTTP answer is what decides a file's length: a body that met its `Content-Length` (or
+//! the 206 total) is complete, whatever the catalog's `FileSizeInBytes` says. Memory stays
+//! flat: the transport reads into one buffer of [`BUFFER_SIZE`] bytes.
+
+mod authorize;
+mod fetch;
+mod location;
+pub mod part;
+mod range;
+
+pub use authorize::{Authorize, AuthorizeStep, SizeChoice, token_for_size, token_from_largest};
+pub use fetch::{
+    Fetch, FetchStep, MAX_REQUESTS, MAX_RETRY_AFTER, MAX_STALLED_ATTEMPTS, MAX_START_OVERS,
+    SinkKind,
+};
+pub use location::{MAX_REDIRECTS, check_url};
+pub use part::{PartRecord, part_path};
+pub use range::{ContentRange, Validator, parse_content_length, parse_content_range};
+
+use crate::error::Error;
+use connect_types::ops::CreateDownloadRequestResult;
+use std::path::{Path, PathBuf};
+
+/// The read buffer transports use for a download.
+pub const BUFFER_SIZE: usize = 64 * 1024;
+
+const OPERATION: &str = "download";
+
+/// How far a download has come.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes written so far.
+    pub bytes: u64,
+    /// The file's size, once the server's answer has said it.
+    pub total: Option<u64>,
+}
+
+/// What a finished download did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DownloadSummary {
+    /// Size of the file: bytes written now plus those found from an earlier run.
+    pub bytes: u64,
+    /// Bytes of a `.part` file from an earlier run that were kept, not fetched again.
+    pub resumed_from: u64,
+    /// How many times the transfer resumed after a dropped connection.
+    pub resumes: u32,
+    /// The file written, for file downloads.
+    pub path: Option<PathBuf>,
+}
+
+/// An authorized download: the URL to GET, and what the API said about it.
+///
+/// `Debug` leaves the URL out: it authorizes the download by itself.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct DownloadTarget {
+    /// The image id.
+    pub image_id: String,
+    /// The size key authorized.
+    pub size_key: Option<String>,
+    /// The URL serving the bytes (`UrlAttachment`). It carries its own authorization, so it is
+    /// treated like a secret and never logged.
+    pub url: String,
+}
+
+impl std::fmt::Debug for DownloadTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadTarget")
+            .field("image_id", &self.image_id)
+            .field("size_key", &self.size_key)
+            .field("url", &"***")
+            .finish()
+    }
+}
+
+impl DownloadTarget {
+    /// The target CreateDownloadRequest returned for `image_id`: its first URL, which must be
+    /// `https` (or `http` when `allow_http`: the client's base URL is plain HTTP).
+    pub fn from_result(
+        result: &CreateDownloadRequestResult,
+        image_id: &str,
+        size_key: Option<String>,
+        allow_http: bool,
+    ) -> Result<Self, Error> {
+        let url = result
+            .download_urls
+            .iter()
+            .find_map(|u| u.url_attachment.as_ref().filter(|u| !u.is_empty()).cloned())
+            .ok_or_else(|| Error::Decode {
+                operation: OPERATION,
+                message: format!(
+                    "CreateDownloadRequest returned no download URL for image {image_id}"
+                ),
+            })?;
+        check_url(&url, allow_http)?;
+        Ok(Self {
+            image_id: image_id.to_owned(),
+            size_key,
+            url,
+        })
+    }
+}
+
+/// Calls a download's progress callback gets.
+pub type ProgressFn = Box<dyn FnMut(Progress) + Send>;
+
+/// What a transport's `Download` handle holds besides its client: the target and the progress
+/// callback.
+pub struct DownloadJob {
+    /// What is downloaded.
+    pub target: DownloadTarget,
+    /// Called after every chunk written.
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for DownloadJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("image_id", &self.target.image_id)
+            .field("size_key", &self.target.size_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DownloadJob {
+    /// A job for this target, without a progress callback.
+    pub fn new(target: DownloadTarget) -> Self {
+        Self {
+            target,
+            progress: None,
+        }
+    }
+
+    /// Reports progress to the callback, if any.
+    pub fn report(&mut self, progress: Progress) {
+        if let Some(f) = self.progress.as_mut() {
+            f(progress);
+        }
+    }
+}
+
+/// A failure of the local writer (disk full, permission), as an SDK error.
+pub fn write_error(path: Option<&Path>, error: std::io::Error) -> Error {
+    let message = match path {
+        Some(p) => format!("cannot write {}: {error}", p.display()),
+        None => format!("cannot write the download: {error}"),
+    };
+    Error::Transport {
+        operation: OPERATION,
+        message,
+        reached_server: true,
+        source: Some(Box::new(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests;
