@@ -96,6 +96,11 @@ impl Client {
         self.inner.transport.as_ref()
     }
 
+    /// Whether download URLs may be plain HTTP (the base URL is).
+    pub(crate) fn downloads_allow_http(&self) -> bool {
+        connect_auth::download::allows_http(&self.lock().endpoints)
+    }
+
     fn lock(&self) -> MutexGuard<'_, Core> {
         // A panic elsewhere while holding the lock leaves the core consistent (it is only ever
         // changed by whole method calls), so keep going.

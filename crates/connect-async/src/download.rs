@@ -1,107 +1,149 @@
-//! Downloads: authorize, get the URL, stream the bytes to a writer or a file, resuming with
-//! `Range` after a dropped connection. Memory stays flat: chunks are written as they come.
+//! Downloads: the I/O around connect-auth's [`Authorize`] and [`Fetch`] machines. Run the
+//! calls they ask for, move each chunk on to a writer or a `.part` file, keep the file's record
+//! and lock, and sleep until their deadlines.
 
 use crate::client::Client;
 use connect_auth::Error;
+use connect_auth::download::part::{self, LockConflict};
 use connect_auth::download::{
-    AfterBody, BodyPlan, DownloadSummary, DownloadTarget, Transfer, part_path, read_error,
-    send_error, token_from_authorizations, token_from_largest, write_error,
-};
-use connect_types::ops::{
-    CreateDownloadRequest, GetImageDownloadAuthorizationsRequest,
-    GetLargestImageDownloadAuthorizationsRequest,
+    Authorize, AuthorizeStep, DownloadJob, DownloadSummary, DownloadTarget, Fetch, FetchStep,
+    PartFiles, PartRecord, Progress, SinkKind, SizeChoice, write_error,
 };
 use futures_util::StreamExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tracing::Instrument;
 
 /// Writes to a file go through tokio's blocking pool; this buffer keeps those hand-offs few.
 const FILE_BUFFER: usize = 1024 * 1024;
 
-connect_auth::download_handle!();
+/// An authorized download, ready to be written to a writer or a file.
+#[derive(Debug)]
+pub struct Download {
+    client: Client,
+    job: DownloadJob,
+}
 
 impl Client {
     /// Authorizes `image_id` at `size_key` and asks for its download URL
-    /// (GetImageDownloadAuthorizations, then CreateDownloadRequest over HTTPS).
+    /// (GetImageDownloadAuthorizations, then CreateDownloadRequest over HTTPS). Fails when the
+    /// answer authorizes only other sizes.
     pub async fn download(&self, image_id: &str, size_key: &str) -> Result<Download, Error> {
-        let auth = self
-            .image_download_authorizations(&GetImageDownloadAuthorizationsRequest::for_sizes([(
-                image_id, size_key,
-            )]))
-            .await?;
-        let (token, size) = token_from_authorizations(&auth.result, image_id)?;
-        self.download_for_token(image_id, &token, size.or_else(|| Some(size_key.to_owned())))
+        let choice = SizeChoice::Key(size_key.to_owned());
+        let flow = Authorize::new(image_id, choice, self.downloads_allow_http());
+        self.authorize(flow).await
+    }
+
+    /// Authorizes the largest size of `image_id` and spends that authorization's token for its
+    /// download URL.
+    pub async fn download_largest(&self, image_id: &str) -> Result<Download, Error> {
+        let flow = Authorize::new(image_id, SizeChoice::Largest, self.downloads_allow_http());
+        self.authorize(flow).await
+    }
+
+    /// Spends a download token obtained earlier (from an authorization call) for the download
+    /// URL of `image_id` at `size_key`: no authorization call.
+    pub async fn download_authorized(
+        &self,
+        image_id: &str,
+        size_key: Option<&str>,
+        token: &str,
+    ) -> Result<Download, Error> {
+        let allow_http = self.downloads_allow_http();
+        self.authorize(Authorize::with_token(image_id, size_key, token, allow_http))
             .await
     }
 
-    /// Authorizes the largest size of `image_id` and asks for its download URL.
-    pub async fn download_largest(&self, image_id: &str) -> Result<Download, Error> {
-        let auth = self
-            .largest_image_download_authorizations(
-                &GetLargestImageDownloadAuthorizationsRequest::ids([image_id]),
-            )
-            .await?;
-        let (token, size) = token_from_largest(&auth.result, image_id)?;
-        self.download_for_token(image_id, &token, size).await
+    /// A download of a URL obtained earlier (for example from `create_download_request`).
+    pub fn download_target(&self, target: DownloadTarget) -> Download {
+        Download {
+            client: self.clone(),
+            job: DownloadJob::new(target),
+        }
     }
 
-    async fn download_for_token(
-        &self,
-        image_id: &str,
-        token: &str,
-        size_key: Option<String>,
-    ) -> Result<Download, Error> {
-        let urls = self
-            .create_download_request(&CreateDownloadRequest::for_tokens([token]))
-            .await?;
-        let target = DownloadTarget::from_result(&urls.result, image_id, size_key)?;
-        Ok(self.download_target(target))
+    async fn authorize(&self, mut flow: Authorize) -> Result<Download, Error> {
+        loop {
+            match flow.poll_call() {
+                AuthorizeStep::ImageAuthorizations(r) => {
+                    flow.handle_image_authorizations(self.execute(&r).await);
+                }
+                AuthorizeStep::LargestAuthorizations(r) => {
+                    flow.handle_largest_authorizations(self.execute(&r).await);
+                }
+                AuthorizeStep::CreateDownloadRequest(r) => {
+                    flow.handle_download_request(self.execute(&r).await);
+                }
+                AuthorizeStep::Done(target) => return Ok(self.download_target(target?)),
+            }
+        }
     }
 }
 
 impl Download {
-    /// Streams the file into `writer`, resuming with `Range` after a dropped connection.
+    /// What is downloaded.
+    pub fn target(&self) -> &DownloadTarget {
+        &self.job.target
+    }
+
+    /// Calls `f` with the bytes written so far and the total (once the server has said it)
+    /// after every chunk.
+    pub fn on_progress(mut self, f: impl FnMut(Progress) + Send + 'static) -> Self {
+        self.job.progress = Some(Box::new(f));
+        self
+    }
+
+    /// Streams the file into `writer`, resuming with `Range` and `If-Range` after a dropped
+    /// connection. Fails if the file changes on the server mid-way (a writer cannot take back
+    /// what it was given).
     pub async fn to_writer<W: AsyncWrite + Unpin + ?Sized>(
         mut self,
         writer: &mut W,
     ) -> Result<DownloadSummary, Error> {
-        let transfer = Transfer::new(&self.target.url);
-        let summary = self.run(&mut Sink::Writer(writer), transfer).await?;
+        let allow_http = self.client.downloads_allow_http();
+        let fetch = Fetch::new(self.job.target.clone(), SinkKind::Stream, allow_http)?;
+        let summary = self.run(fetch, &mut Sink::Writer(writer)).await?;
         writer.flush().await.map_err(|e| write_error(None, e))?;
         Ok(summary)
     }
 
     /// Writes the file to `path`: first to `path.part`, renamed to `path` when complete.
     ///
-    /// When a `.part` file is there already (an earlier run failed; it is kept on failure for
-    /// this purpose), only the missing bytes are fetched; if it does not fit the file (longer,
-    /// or the server will not serve the rest) it is started over.
+    /// A `.part` left by an earlier run (kept on failure for this purpose) is resumed only
+    /// when its record (`path.part.meta`) shows it is the same file, and the server confirms
+    /// it through `If-Range`; otherwise it is started over. A lock file (`path.part.lock`)
+    /// keeps two downloads from writing one `.part`; a `.part` that is a symbolic link is
+    /// refused.
     pub async fn to_file(mut self, path: impl AsRef<Path>) -> Result<DownloadSummary, Error> {
         let path = path.as_ref();
-        let part = part_path(path);
+        let files = PartFiles::new(path);
+        let _lock = LockFile::take(&files.lock).await?;
+        let link = tokio::fs::symlink_metadata(&files.part).await;
+        if link.is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(part::symlink_refused(&files.part));
+        }
         let file = tokio::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(&part)
+            .open(&files.part)
             .await
-            .map_err(|e| write_error(Some(&part), e))?;
-        let have = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+            .map_err(|e| write_error(Some(&files.part), e))?;
+        let held = file.metadata().await.map(|m| m.len()).unwrap_or(0);
         let mut file = tokio::io::BufWriter::with_capacity(FILE_BUFFER, file);
-        let transfer = Transfer::resume_at(&self.target.url, have);
-        let summary = self
-            .run(
-                &mut Sink::<tokio::fs::File>::Part(&mut file, &part),
-                transfer,
-            )
-            .await?;
+        let allow_http = self.client.downloads_allow_http();
+        let mut fetch = Fetch::new(self.job.target.clone(), SinkKind::File, allow_http)?;
+        fetch.handle_part(held, read_record(&files.record).await.as_deref());
+        let mut sink = Sink::<tokio::fs::File>::Part(&mut file, &files);
+        let summary = self.run(fetch, &mut sink).await?;
         file.flush()
             .await
-            .map_err(|e| write_error(Some(&part), e))?;
+            .map_err(|e| write_error(Some(&files.part), e))?;
         drop(file);
-        tokio::fs::rename(&part, path)
+        tokio::fs::rename(&files.part, path)
             .await
             .map_err(|e| write_error(Some(path), e))?;
+        let _ = tokio::fs::remove_file(&files.record).await;
         Ok(DownloadSummary {
             path: Some(path.to_owned()),
             ..summary
@@ -110,58 +152,53 @@ impl Download {
 
     async fn run<W: AsyncWrite + Unpin + ?Sized>(
         &mut self,
+        fetch: Fetch,
         sink: &mut Sink<'_, W>,
-        transfer: Transfer,
     ) -> Result<DownloadSummary, Error> {
-        let span = tracing::info_span!("connect_download", image_id = %self.target.image_id);
-        self.transfer(sink, transfer).instrument(span).await
+        let span = tracing::info_span!("connect_download", image_id = %self.job.target.image_id);
+        self.drive(fetch, sink).instrument(span).await
     }
 
-    async fn transfer<W: AsyncWrite + Unpin + ?Sized>(
+    async fn drive<W: AsyncWrite + Unpin + ?Sized>(
         &mut self,
+        mut fetch: Fetch,
         sink: &mut Sink<'_, W>,
-        mut transfer: Transfer,
     ) -> Result<DownloadSummary, Error> {
+        let mut body = None;
         loop {
-            let request = transfer.request()?;
-            let after = match self.client.transport().send(request).await {
-                Err(f) => transfer.on_interrupted(send_error(f))?,
-                Ok(response) => match transfer.on_response(response.status(), response.headers()) {
-                    Err(e) => transfer.on_interrupted(e)?,
-                    Ok(BodyPlan::Complete) => AfterBody::Complete,
-                    Ok(BodyPlan::StartOver) => {
-                        sink.discard().await?;
-                        AfterBody::Resume(std::time::Duration::ZERO)
-                    }
-                    Ok(BodyPlan::Read) => {
-                        let mut body = response.into_body();
-                        loop {
-                            let chunk = match body.next().await {
-                                None => break transfer.on_end()?,
-                                Some(Ok(chunk)) => chunk,
-                                Some(Err(e)) => break transfer.on_interrupted(read_error(e))?,
-                            };
-                            sink.put(transfer.accept(&chunk)).await?;
-                            if let Some(f) = self.progress.as_mut() {
-                                f(transfer.progress());
-                            }
-                        }
+            match fetch.poll_step(Instant::now()) {
+                FetchStep::Send(request) => match self.client.transport().send(request).await {
+                    Err(f) => fetch.handle_send_failure(Instant::now(), f),
+                    Ok(response) => {
+                        fetch.handle_head(Instant::now(), response.status(), response.headers());
+                        body = Some(response.into_body());
                     }
                 },
-            };
-            match after {
-                AfterBody::Complete => {
-                    tracing::debug!(
-                        bytes = transfer.progress().bytes,
-                        resumes = transfer.resumes(),
-                        "download complete"
-                    );
-                    return Ok(transfer.summary(None));
+                FetchStep::ReadBody => {
+                    let Some(mut chunks) = body.take() else {
+                        continue;
+                    };
+                    loop {
+                        match chunks.next().await {
+                            None => break fetch.handle_body_end(Instant::now()),
+                            Some(Ok(chunk)) => match fetch.handle_chunk(&chunk) {
+                                Some(bytes) => sink.put(bytes).await?,
+                                None => break,
+                            },
+                            Some(Err(e)) => break fetch.handle_read_failure(Instant::now(), e),
+                        }
+                        self.job.report(fetch.progress());
+                    }
                 }
-                AfterBody::Resume(pause) => {
-                    tracing::debug!(at = transfer.progress().bytes, "resuming the download");
-                    tokio::time::sleep(pause).await;
+                FetchStep::Truncate => sink.truncate().await?,
+                FetchStep::Record(record) => sink.record(&record).await?,
+                FetchStep::Wait => {
+                    if let Some(at) = fetch.poll_timeout() {
+                        tokio::time::sleep_until(at.into()).await;
+                    }
+                    fetch.handle_timeout(Instant::now());
                 }
+                FetchStep::Done(result) => return result,
             }
         }
     }
@@ -171,35 +208,104 @@ impl Download {
 enum Sink<'a, W: AsyncWrite + Unpin + ?Sized> {
     /// Any writer; what it was given cannot be taken back.
     Writer(&'a mut W),
-    /// The `.part` file, opened for appending, so truncating it starts it over.
-    Part(&'a mut tokio::io::BufWriter<tokio::fs::File>, &'a Path),
+    /// The `.part` file, opened for appending (so truncating it starts it over), and its
+    /// companions.
+    Part(&'a mut tokio::io::BufWriter<tokio::fs::File>, &'a PartFiles),
 }
 
 impl<W: AsyncWrite + Unpin + ?Sized> Sink<'_, W> {
     async fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
         match self {
             Sink::Writer(w) => w.write_all(bytes).await.map_err(|e| write_error(None, e)),
-            Sink::Part(f, path) => f
+            Sink::Part(f, files) => f
                 .write_all(bytes)
                 .await
-                .map_err(|e| write_error(Some(path), e)),
+                .map_err(|e| write_error(Some(&files.part), e)),
         }
     }
 
-    async fn discard(&mut self) -> Result<(), Error> {
+    async fn truncate(&mut self) -> Result<(), Error> {
         match self {
-            // Only transfers resumed from a file start over.
-            Sink::Writer(_) => Err(write_error(
-                None,
-                std::io::Error::other("cannot start over"),
-            )),
-            Sink::Part(f, path) => {
+            Sink::Writer(_) => Err(write_error(None, std::io::Error::other("cannot start over"))),
+            Sink::Part(f, files) => {
                 let result = match f.flush().await {
                     Ok(()) => f.get_mut().set_len(0).await,
                     Err(e) => Err(e),
                 };
-                result.map_err(|e| write_error(Some(path), e))
+                result.map_err(|e| write_error(Some(&files.part), e))
             }
         }
+    }
+
+    async fn record(&mut self, record: &PartRecord) -> Result<(), Error> {
+        let Sink::Part(_, files) = self else {
+            return Ok(());
+        };
+        // Removed, then created anew: never written through a link someone put there.
+        let _ = tokio::fs::remove_file(&files.record).await;
+        let created = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&files.record)
+            .await;
+        let written = match created {
+            Ok(mut f) => f.write_all(&record.to_bytes()).await,
+            Err(e) => Err(e),
+        };
+        written.map_err(|e| write_error(Some(&files.record), e))
+    }
+}
+
+/// The record beside a `.part`, if there is a plain file of a plausible size.
+async fn read_record(path: &Path) -> Option<Vec<u8>> {
+    let meta = tokio::fs::symlink_metadata(path).await.ok()?;
+    if !meta.is_file() || meta.len() > part::MAX_RECORD_BYTES as u64 {
+        return None;
+    }
+    tokio::fs::read(path).await.ok()
+}
+
+/// The `.part`'s lock file, removed when dropped.
+struct LockFile(PathBuf);
+
+impl LockFile {
+    async fn take(path: &Path) -> Result<Self, Error> {
+        loop {
+            let created = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .await;
+            match created {
+                Ok(mut f) => {
+                    let pid = part::lock_content(std::process::id());
+                    let written = match f.write_all(pid.as_bytes()).await {
+                        Ok(()) => f.flush().await,
+                        Err(e) => Err(e),
+                    };
+                    written.map_err(|e| write_error(Some(path), e))?;
+                    return Ok(Self(path.to_owned()));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let held = tokio::fs::read_to_string(path).await.ok();
+                    let alive = |pid| part::process_path(pid).map(|p| p.exists());
+                    match part::lock_conflict(path, held.as_deref(), alive) {
+                        // Gone: the loop ends, as removing it makes room or fails.
+                        LockConflict::Stale => tokio::fs::remove_file(path)
+                            .await
+                            .map_err(|e| write_error(Some(path), e))?,
+                        LockConflict::Held(e) => return Err(e),
+                    }
+                }
+                Err(e) => return Err(write_error(Some(path), e)),
+            }
+        }
+    }
+}
+
+impl Drop for LockFile {
+    fn drop(&mut self) {
+        // Drop cannot wait: removing one small file is quick.
+        let _ = std::fs::remove_file(&self.0);
     }
 }

@@ -91,7 +91,9 @@ impl ReqwestTransport {
         // (plain HTTP or another host): the token or the password would go with it. A 3xx is
         // handed back as it came, and the core turns it into an error.
         let api = Self::client(config, reqwest::redirect::Policy::none())?;
-        let downloads = Self::client(config, reqwest::redirect::Policy::default())?;
+        // Downloads neither: connect-auth's `Fetch` follows their redirects itself, checking
+        // every `Location` (https only, at most 3) and sending no credentials.
+        let downloads = Self::client(config, reqwest::redirect::Policy::none())?;
         Ok(Self {
             api,
             downloads,
@@ -108,7 +110,9 @@ impl ReqwestTransport {
             .use_rustls_tls()
             .user_agent(config.user_agent_or(crate::DEFAULT_USER_AGENT))
             .connect_timeout(config.connect_timeout)
-            .read_timeout(config.request_timeout);
+            .read_timeout(config.request_timeout)
+            // No `Referer` on anything (reqwest would add one when following a redirect).
+            .referer(false);
         for pem in &config.root_certificates_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| Error::Config(format!("invalid CA certificate PEM: {e}")))?;

@@ -1,84 +1,143 @@
-//! Downloads: authorize, get the URL, stream the bytes to a writer or a file, resuming with
-//! `Range` after a dropped connection. Memory stays flat: one fixed buffer.
+//! Downloads: the I/O around connect-auth's [`Authorize`] and [`Fetch`] machines. Run the
+//! calls they ask for, move the bytes into one fixed buffer and on to a writer or a `.part`
+//! file, keep the file's record and lock, and sleep until their deadlines.
 
 use crate::client::Client;
 use connect_auth::Error;
+use connect_auth::download::part::{self, LockConflict};
 use connect_auth::download::{
-    AfterBody, BUFFER_SIZE, BodyPlan, DownloadSummary, DownloadTarget, Transfer, part_path,
-    read_error, send_error, token_from_authorizations, token_from_largest, write_error,
-};
-use connect_types::ops::{
-    CreateDownloadRequest, GetImageDownloadAuthorizationsRequest,
-    GetLargestImageDownloadAuthorizationsRequest,
+    Authorize, AuthorizeStep, BUFFER_SIZE, DownloadJob, DownloadSummary, DownloadTarget, Fetch,
+    FetchStep, PartFiles, PartRecord, Progress, SinkKind, SizeChoice, write_error,
 };
 use std::io::{Read, Write};
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-connect_auth::download_handle!();
+/// An authorized download, ready to be written to a writer or a file.
+#[derive(Debug)]
+pub struct Download {
+    client: Client,
+    job: DownloadJob,
+}
 
 impl Client {
     /// Authorizes `image_id` at `size_key` and asks for its download URL
-    /// (GetImageDownloadAuthorizations, then CreateDownloadRequest over HTTPS).
+    /// (GetImageDownloadAuthorizations, then CreateDownloadRequest over HTTPS). Fails when the
+    /// answer authorizes only other sizes.
     pub fn download(&self, image_id: &str, size_key: &str) -> Result<Download, Error> {
-        let auth = self.image_download_authorizations(
-            &GetImageDownloadAuthorizationsRequest::for_sizes([(image_id, size_key)]),
-        )?;
-        let (token, size) = token_from_authorizations(&auth.result, image_id)?;
-        self.download_for_token(image_id, &token, size.or_else(|| Some(size_key.to_owned())))
+        self.authorize(Authorize::new(
+            image_id,
+            SizeChoice::Key(size_key.to_owned()),
+            self.downloads_allow_http(),
+        ))
     }
 
-    /// Authorizes the largest size of `image_id` and asks for its download URL.
+    /// Authorizes the largest size of `image_id` and spends that authorization's token for its
+    /// download URL.
     pub fn download_largest(&self, image_id: &str) -> Result<Download, Error> {
-        let auth = self.largest_image_download_authorizations(
-            &GetLargestImageDownloadAuthorizationsRequest::ids([image_id]),
-        )?;
-        let (token, size) = token_from_largest(&auth.result, image_id)?;
-        self.download_for_token(image_id, &token, size)
+        self.authorize(Authorize::new(
+            image_id,
+            SizeChoice::Largest,
+            self.downloads_allow_http(),
+        ))
     }
 
-    fn download_for_token(
+    /// Spends a download token obtained earlier (from an authorization call) for the download
+    /// URL of `image_id` at `size_key`: no authorization call.
+    pub fn download_authorized(
         &self,
         image_id: &str,
+        size_key: Option<&str>,
         token: &str,
-        size_key: Option<String>,
     ) -> Result<Download, Error> {
-        let urls = self.create_download_request(&CreateDownloadRequest::for_tokens([token]))?;
-        let target = DownloadTarget::from_result(&urls.result, image_id, size_key)?;
-        Ok(self.download_target(target))
+        let allow_http = self.downloads_allow_http();
+        self.authorize(Authorize::with_token(image_id, size_key, token, allow_http))
+    }
+
+    /// A download of a URL obtained earlier (for example from `create_download_request`).
+    pub fn download_target(&self, target: DownloadTarget) -> Download {
+        Download {
+            client: self.clone(),
+            job: DownloadJob::new(target),
+        }
+    }
+
+    fn authorize(&self, mut flow: Authorize) -> Result<Download, Error> {
+        loop {
+            match flow.poll_call() {
+                AuthorizeStep::ImageAuthorizations(r) => {
+                    flow.handle_image_authorizations(self.execute(&r));
+                }
+                AuthorizeStep::LargestAuthorizations(r) => {
+                    flow.handle_largest_authorizations(self.execute(&r));
+                }
+                AuthorizeStep::CreateDownloadRequest(r) => {
+                    flow.handle_download_request(self.execute(&r));
+                }
+                AuthorizeStep::Done(target) => return Ok(self.download_target(target?)),
+            }
+        }
     }
 }
 
 impl Download {
-    /// Streams the file into `writer`, resuming with `Range` after a dropped connection.
-    pub fn to_writer<W: Write + ?Sized>(
-        mut self,
-        writer: &mut W,
-    ) -> Result<DownloadSummary, Error> {
-        let summary = self.run(&mut Sink::Writer(writer), Transfer::new(&self.target.url))?;
+    /// What is downloaded.
+    pub fn target(&self) -> &DownloadTarget {
+        &self.job.target
+    }
+
+    /// Calls `f` with the bytes written so far and the total (once the server has said it)
+    /// after every chunk.
+    pub fn on_progress(mut self, f: impl FnMut(Progress) + Send + 'static) -> Self {
+        self.job.progress = Some(Box::new(f));
+        self
+    }
+
+    /// Streams the file into `writer`, resuming with `Range` and `If-Range` after a dropped
+    /// connection. Fails if the file changes on the server mid-way (a writer cannot take back
+    /// what it was given).
+    pub fn to_writer<W: Write + ?Sized>(mut self, writer: &mut W) -> Result<DownloadSummary, Error> {
+        let fetch = Fetch::new(
+            self.job.target.clone(),
+            SinkKind::Stream,
+            self.client.downloads_allow_http(),
+        )?;
+        let summary = self.run(fetch, &mut Sink::Writer(writer))?;
         writer.flush().map_err(|e| write_error(None, e))?;
         Ok(summary)
     }
 
     /// Writes the file to `path`: first to `path.part`, renamed to `path` when complete.
     ///
-    /// When a `.part` file is there already (an earlier run failed; it is kept on failure for
-    /// this purpose), only the missing bytes are fetched; if it does not fit the file (longer,
-    /// or the server will not serve the rest) it is started over.
+    /// A `.part` left by an earlier run (kept on failure for this purpose) is resumed only
+    /// when its record (`path.part.meta`) shows it is the same file, and the server confirms
+    /// it through `If-Range`; otherwise it is started over. A lock file (`path.part.lock`)
+    /// keeps two downloads from writing one `.part`; a `.part` that is a symbolic link is
+    /// refused.
     pub fn to_file(mut self, path: impl AsRef<Path>) -> Result<DownloadSummary, Error> {
         let path = path.as_ref();
-        let part = part_path(path);
+        let files = PartFiles::new(path);
+        let _lock = LockFile::take(&files.lock)?;
+        if std::fs::symlink_metadata(&files.part).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(part::symlink_refused(&files.part));
+        }
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(&part)
-            .map_err(|e| write_error(Some(&part), e))?;
-        let have = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let transfer = Transfer::resume_at(&self.target.url, have);
-        let summary = self.run(&mut Sink::<std::fs::File>::Part(&mut file, &part), transfer)?;
-        file.flush().map_err(|e| write_error(Some(&part), e))?;
+            .open(&files.part)
+            .map_err(|e| write_error(Some(&files.part), e))?;
+        let held = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut fetch = Fetch::new(
+            self.job.target.clone(),
+            SinkKind::File,
+            self.client.downloads_allow_http(),
+        )?;
+        fetch.handle_part(held, read_record(&files.record).as_deref());
+        let summary = self.run(fetch, &mut Sink::<std::fs::File>::Part(&mut file, &files))?;
+        file.flush().map_err(|e| write_error(Some(&files.part), e))?;
         drop(file);
-        std::fs::rename(&part, path).map_err(|e| write_error(Some(path), e))?;
+        std::fs::rename(&files.part, path).map_err(|e| write_error(Some(path), e))?;
+        let _ = std::fs::remove_file(&files.record);
         Ok(DownloadSummary {
             path: Some(path.to_owned()),
             ..summary
@@ -87,53 +146,48 @@ impl Download {
 
     fn run<W: Write + ?Sized>(
         &mut self,
+        mut fetch: Fetch,
         sink: &mut Sink<'_, W>,
-        mut transfer: Transfer,
     ) -> Result<DownloadSummary, Error> {
-        let span = tracing::info_span!("connect_download", image_id = %self.target.image_id);
+        let span = tracing::info_span!("connect_download", image_id = %self.job.target.image_id);
         let _entered = span.enter();
         let mut buf = vec![0u8; BUFFER_SIZE];
+        let mut body = None;
         loop {
-            let request = transfer.request()?;
-            let after = match self.client.transport().send(request) {
-                Err(f) => transfer.on_interrupted(send_error(f))?,
-                Ok(response) => match transfer.on_response(response.status(), response.headers()) {
-                    Err(e) => transfer.on_interrupted(e)?,
-                    Ok(BodyPlan::Complete) => AfterBody::Complete,
-                    Ok(BodyPlan::StartOver) => {
-                        sink.discard()?;
-                        AfterBody::Resume(Duration::ZERO)
-                    }
-                    Ok(BodyPlan::Read) => {
-                        let mut body = response.into_body();
-                        loop {
-                            let n = match body.read(&mut buf) {
-                                Ok(0) => break transfer.on_end()?,
-                                Ok(n) => n,
-                                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                                Err(e) => break transfer.on_interrupted(read_error(e))?,
-                            };
-                            sink.put(transfer.accept(&buf[..n]))?;
-                            if let Some(f) = self.progress.as_mut() {
-                                f(transfer.progress());
-                            }
-                        }
+            match fetch.poll_step(Instant::now()) {
+                FetchStep::Send(request) => match self.client.transport().send(request) {
+                    Err(f) => fetch.handle_send_failure(Instant::now(), f),
+                    Ok(response) => {
+                        fetch.handle_head(Instant::now(), response.status(), response.headers());
+                        body = Some(response.into_body());
                     }
                 },
-            };
-            match after {
-                AfterBody::Complete => {
-                    tracing::debug!(
-                        bytes = transfer.progress().bytes,
-                        resumes = transfer.resumes(),
-                        "download complete"
-                    );
-                    return Ok(transfer.summary(None));
+                FetchStep::ReadBody => {
+                    let Some(mut reader) = body.take() else {
+                        continue;
+                    };
+                    loop {
+                        match reader.read(&mut buf) {
+                            Ok(0) => break fetch.handle_body_end(Instant::now()),
+                            Ok(n) => match fetch.handle_chunk(&buf[..n]) {
+                                Some(bytes) => sink.put(bytes)?,
+                                None => break,
+                            },
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                            Err(e) => break fetch.handle_read_failure(Instant::now(), e),
+                        }
+                        self.job.report(fetch.progress());
+                    }
                 }
-                AfterBody::Resume(pause) => {
-                    tracing::debug!(at = transfer.progress().bytes, "resuming the download");
-                    std::thread::sleep(pause);
+                FetchStep::Truncate => sink.truncate()?,
+                FetchStep::Record(record) => sink.record(&record)?,
+                FetchStep::Wait => {
+                    if let Some(at) = fetch.poll_timeout() {
+                        std::thread::sleep(at.saturating_duration_since(Instant::now()));
+                    }
+                    fetch.handle_timeout(Instant::now());
                 }
+                FetchStep::Done(result) => return result,
             }
         }
     }
@@ -143,26 +197,85 @@ impl Download {
 enum Sink<'a, W: Write + ?Sized> {
     /// Any writer; what it was given cannot be taken back.
     Writer(&'a mut W),
-    /// The `.part` file, opened for appending, so truncating it starts it over.
-    Part(&'a mut std::fs::File, &'a Path),
+    /// The `.part` file, opened for appending (so truncating it starts it over), and its
+    /// companions.
+    Part(&'a mut std::fs::File, &'a PartFiles),
 }
 
 impl<W: Write + ?Sized> Sink<'_, W> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
         match self {
             Sink::Writer(w) => w.write_all(bytes).map_err(|e| write_error(None, e)),
-            Sink::Part(f, path) => f.write_all(bytes).map_err(|e| write_error(Some(path), e)),
+            Sink::Part(f, files) => f
+                .write_all(bytes)
+                .map_err(|e| write_error(Some(&files.part), e)),
         }
     }
 
-    fn discard(&mut self) -> Result<(), Error> {
+    fn truncate(&mut self) -> Result<(), Error> {
         match self {
-            // Only transfers resumed from a file start over.
-            Sink::Writer(_) => Err(write_error(
-                None,
-                std::io::Error::other("cannot start over"),
-            )),
-            Sink::Part(f, path) => f.set_len(0).map_err(|e| write_error(Some(path), e)),
+            Sink::Writer(_) => Err(write_error(None, std::io::Error::other("cannot start over"))),
+            Sink::Part(f, files) => f.set_len(0).map_err(|e| write_error(Some(&files.part), e)),
         }
+    }
+
+    fn record(&mut self, record: &PartRecord) -> Result<(), Error> {
+        let Sink::Part(_, files) = self else {
+            return Ok(());
+        };
+        // Removed, then created anew: never written through a link someone put there.
+        let _ = std::fs::remove_file(&files.record);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&files.record)
+            .and_then(|mut f| f.write_all(&record.to_bytes()))
+            .map_err(|e| write_error(Some(&files.record), e))
+    }
+}
+
+/// The record beside a `.part`, if there is a plain file of a plausible size.
+fn read_record(path: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let plausible = meta.is_file() && meta.len() <= part::MAX_RECORD_BYTES as u64;
+    plausible.then(|| std::fs::read(path).ok()).flatten()
+}
+
+/// The `.part`'s lock file, removed when dropped.
+struct LockFile(PathBuf);
+
+impl LockFile {
+    fn take(path: &Path) -> Result<Self, Error> {
+        loop {
+            let created = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path);
+            match created {
+                Ok(mut f) => {
+                    let pid = part::lock_content(std::process::id());
+                    f.write_all(pid.as_bytes())
+                        .map_err(|e| write_error(Some(path), e))?;
+                    return Ok(Self(path.to_owned()));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let held = std::fs::read_to_string(path).ok();
+                    let alive = |pid| part::process_path(pid).map(|p| p.exists());
+                    match part::lock_conflict(path, held.as_deref(), alive) {
+                        // Gone: the loop ends, as removing it makes room or fails.
+                        LockConflict::Stale => std::fs::remove_file(path)
+                            .map_err(|e| write_error(Some(path), e))?,
+                        LockConflict::Held(e) => return Err(e),
+                    }
+                }
+                Err(e) => return Err(write_error(Some(path), e)),
+            }
+        }
+    }
+}
+
+impl Drop for LockFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }

@@ -131,8 +131,9 @@ impl UreqTransport {
             // or the credentials to wherever `Location` points. With 0, ureq hands the 3xx
             // back as it came, and the core turns it into an error.
             api: agent(Some(config.request_timeout), 0),
-            // Downloads: ureq's own redirect handling (it drops `Authorization` on the way).
-            downloads: agent(None, 10),
+            // Downloads neither: connect-auth's `Fetch` follows their redirects itself, checking
+            // every `Location` (https only, at most 3) and sending no credentials.
+            downloads: agent(None, 0),
             request_timeout: config.request_timeout,
         })
     }

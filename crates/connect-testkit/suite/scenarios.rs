@@ -386,7 +386,7 @@ scenario_alone! {
 }
 
 scenario! {
-    fn file_downloads_resume_what_an_earlier_run_left() {
+    fn a_part_file_without_proof_is_started_over() {
         let sb = start(SandboxConfig::default());
         let c = client(&sb, alice());
         let found = wait!(c.search_images(&search("dog", 1))).unwrap();
@@ -398,24 +398,72 @@ scenario! {
         let dest = dir.path().join("dog.jpg");
         let part = dir.path().join("dog.jpg.part");
 
-        // Half of it left by an earlier run: only the rest is fetched.
+        // Half of it, but no record says which file it belongs to: never spliced, started over.
         let half = whole.len() / 2;
         std::fs::write(&part, &whole[..half]).unwrap();
         sb.reset_stats();
         let summary = wait!(wait!(c.download_largest(&id)).unwrap().to_file(&dest)).unwrap();
-        assert_eq!(summary.resumed_from, half as u64);
+        assert_eq!(summary.resumed_from, 0);
         assert_eq!(summary.bytes, whole.len() as u64);
         assert_eq!(std::fs::read(&dest).unwrap(), whole);
-        assert!(!part.exists());
-        assert_eq!(sb.stats().download_bytes, (whole.len() - half) as u64);
+        assert_eq!(sb.stats().download_bytes, whole.len() as u64);
+        for leftover in ["dog.jpg.part", "dog.jpg.part.meta", "dog.jpg.part.lock"] {
+            assert!(!dir.path().join(leftover).exists(), "{leftover} left behind");
+        }
 
-        // A leftover longer than the file: started over.
+        // A leftover longer than the file, with a record of another image: started over.
         let mut junk = whole.clone();
         junk.extend_from_slice(b"junk");
         std::fs::write(&part, &junk).unwrap();
+        std::fs::write(
+            dir.path().join("dog.jpg.part.meta"),
+            br#"{"image_id":"1","size_key":null,"total":5,"etag":"\"x\"","last_modified":null}"#,
+        )
+        .unwrap();
         let summary = wait!(wait!(c.download_largest(&id)).unwrap().to_file(&dest)).unwrap();
         assert_eq!(summary.resumed_from, 0);
         assert_eq!(std::fs::read(&dest).unwrap(), whole);
+    }
+}
+
+scenario! {
+    fn a_locked_or_linked_part_file_is_refused() {
+        let sb = start(SandboxConfig::default());
+        let c = client(&sb, alice());
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("tree.jpg");
+        let lock = dir.path().join("tree.jpg.part.lock");
+
+        // Another live process (this one) holds the lock: nothing is written.
+        std::fs::write(&lock, format!("{}\n", std::process::id())).unwrap();
+        let e = wait!(wait!(c.download_largest(LARGE_IMAGE_ID)).unwrap().to_file(&dest)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+        assert!(e.to_string().contains("tree.jpg.part.lock"), "{e}");
+        assert!(!dir.path().join("tree.jpg.part").exists());
+        assert!(lock.exists(), "someone else's lock is left alone");
+
+        // Symlinked .part: refused, the link's target untouched.
+        std::fs::remove_file(&lock).unwrap();
+        #[cfg(unix)]
+        {
+            let elsewhere = dir.path().join("elsewhere");
+            std::fs::write(&elsewhere, b"keep me").unwrap();
+            std::os::unix::fs::symlink(&elsewhere, dir.path().join("tree.jpg.part")).unwrap();
+            let e = wait!(wait!(c.download_largest(LARGE_IMAGE_ID)).unwrap().to_file(&dest)).unwrap_err();
+            assert!(e.to_string().contains("symbolic link"), "{e}");
+            assert_eq!(std::fs::read(&elsewhere).unwrap(), b"keep me");
+            assert!(!lock.exists(), "our lock is released on failure");
+            std::fs::remove_file(dir.path().join("tree.jpg.part")).unwrap();
+        }
+
+        // A lock left by a process that is gone (Linux can tell): taken over.
+        if cfg!(target_os = "linux") {
+            std::fs::write(&lock, "4194999\n").unwrap();
+            let search = wait!(c.search_images(&search("tree", 1))).unwrap();
+            let id = search.result.images[0].image_id.clone().unwrap();
+            wait!(wait!(c.download_largest(&id)).unwrap().to_file(&dest)).unwrap();
+            assert!(dest.exists() && !lock.exists());
+        }
     }
 }
 

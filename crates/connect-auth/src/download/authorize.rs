@@ -100,6 +100,25 @@ impl Authorize {
         }
     }
 
+    /// The download of `image_id` with a token obtained earlier (from an authorization call
+    /// the caller made): only CreateDownloadRequest is left to call.
+    pub fn with_token(
+        image_id: &str,
+        size_key: Option<&str>,
+        token: &str,
+        allow_http: bool,
+    ) -> Self {
+        Self {
+            image_id: image_id.to_owned(),
+            choice: SizeChoice::Key(size_key.unwrap_or_default().to_owned()),
+            allow_http,
+            state: State::Create {
+                token: token.to_owned(),
+                size_key: size_key.map(str::to_owned),
+            },
+        }
+    }
+
     /// The next call to make.
     pub fn poll_call(&mut self) -> AuthorizeStep {
         match std::mem::replace(&mut self.state, State::Finished(None)) {

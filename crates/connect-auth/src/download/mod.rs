@@ -35,7 +35,7 @@ pub use fetch::{
     SinkKind,
 };
 pub use location::{MAX_REDIRECTS, check_url};
-pub use part::{PartRecord, part_path};
+pub use part::{PartFiles, PartRecord, part_path};
 pub use range::{ContentRange, Validator, parse_content_length, parse_content_range};
 
 use crate::error::Error;
@@ -119,6 +119,15 @@ impl DownloadTarget {
             url,
         })
     }
+}
+
+/// Whether download URLs may be plain HTTP for a client with these endpoints: only when its
+/// own base URL is `http://` (a local test server, for example).
+pub fn allows_http(endpoints: &crate::Endpoints) -> bool {
+    endpoints
+        .base()
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
 }
 
 /// Calls a download's progress callback gets.

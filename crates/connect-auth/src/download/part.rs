@@ -124,6 +124,34 @@ pub fn lock_conflict(
     })
 }
 
+/// Where to look whether process `pid` is alive, on platforms where a path tells
+/// (`/proc/<pid>` on Linux); `None` elsewhere, and then a lock is never judged stale.
+pub fn process_path(pid: u32) -> Option<PathBuf> {
+    cfg!(target_os = "linux").then(|| PathBuf::from(format!("/proc/{pid}")))
+}
+
+/// The three files of a download to `dest`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartFiles {
+    /// The bytes so far: [`part_path`].
+    pub part: PathBuf,
+    /// The record: [`record_path`].
+    pub record: PathBuf,
+    /// The lock: [`lock_path`].
+    pub lock: PathBuf,
+}
+
+impl PartFiles {
+    /// The files beside `dest`.
+    pub fn new(dest: &Path) -> Self {
+        Self {
+            part: part_path(dest),
+            record: record_path(dest),
+            lock: lock_path(dest),
+        }
+    }
+}
+
 /// A `.part` that is a symbolic link would write through to wherever it points.
 pub fn symlink_refused(part: &Path) -> Error {
     Error::Refused {
