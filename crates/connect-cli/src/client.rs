@@ -9,7 +9,7 @@ use connect_auth::config::{
     ENV_INSECURE_OAUTH_OVER_HTTP, ENV_PASSWORD, ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD, ENV_USERNAME,
 };
 use connect_auth::paging::Paged;
-use connect_types::Operation;
+use connect_types::{Operation, Secret};
 use std::path::{Path, PathBuf};
 
 /// What a subcommand runs with.
@@ -181,19 +181,25 @@ pub struct Transferred {
 pub type ProgressSink = Box<dyn FnMut(u64, Option<u64>) + Send + 'static>;
 
 impl Api {
-    /// Downloads one size of one image to `dest` (via `dest.part`, renamed when complete).
-    /// When an earlier run left a `.part` file, the SDK fetches only the missing bytes.
+    /// Downloads one size of one image to `dest` (via `dest.part`, renamed when complete),
+    /// spending `token` when an authorization call gave one already. When an earlier run left
+    /// a `.part` file of the same file, the SDK fetches only the missing bytes.
     pub fn download_file(
         &self,
         image_id: &str,
         size_key: &str,
+        token: Option<&Secret>,
         dest: &Path,
         mut progress: ProgressSink,
     ) -> Result<Transferred, CliError> {
         let doing = format!("downloading image {image_id} ({size_key})");
-        let summary = self
-            .client
-            .download(image_id, size_key)
+        let download = match token {
+            Some(t) => self
+                .client
+                .download_authorized(image_id, Some(size_key), t.expose()),
+            None => self.client.download(image_id, size_key),
+        };
+        let summary = download
             .map_err(|e| self.fail(&doing, e))?
             .on_progress(move |p| progress(p.bytes, p.total))
             .to_file(dest)

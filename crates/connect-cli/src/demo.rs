@@ -505,7 +505,7 @@ fn download_file(t: &mut Tour) -> Result<String, CliError> {
     for r in &reports {
         let _ = writeln!(
             text,
-            "{} ({} bytes, exactly as the catalog says; size {})",
+            "{} ({} bytes, the length the HTTP answer announced; size {})",
             r.path.display(),
             r.bytes,
             r.size_key

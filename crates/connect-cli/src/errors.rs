@@ -190,7 +190,7 @@ fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = false;
     for c in s.chars() {
-        let c = if c.is_control() { ' ' } else { c };
+        let c = if crate::output::is_unsafe(c) { ' ' } else { c };
         if c == ' ' && last_space {
             continue;
         }
@@ -230,5 +230,22 @@ mod tests {
     fn messages_are_flattened() {
         let cli = CliError::failed("a\nb", "do\tc");
         assert_eq!(cli.line(), "a b — do c");
+    }
+
+    #[test]
+    fn server_text_in_errors_reaches_the_terminal_as_plain_text() {
+        // An API error message is the server's text: escapes and bidi controls are blanked.
+        let header: connect_types::ResponseHeader = serde_json::from_str(
+            r#"{"Status":"Error","StatusList":[{"Type":"Error","Code":"X-1","Message":"bad\u001b]0;pwned\u0007\u202etxt"}]}"#,
+        )
+        .unwrap();
+        let api = connect_types::ApiError { header };
+        let e = connect_auth::Error::Api {
+            operation: "GetImageDetails",
+            api,
+        };
+        let line = CliError::sdk("reading", e).line();
+        assert!(!line.chars().any(crate::output::is_unsafe), "{line:?}");
+        assert!(line.contains("bad ]0;pwned txt"), "{line:?}");
     }
 }

@@ -12,8 +12,34 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     print_text(&format!("{text}\n"))
 }
 
-/// Writes text on stdout. A closed pipe (`| head`) is not an error worth a message.
+/// Whether `c`, printed raw, could act on the terminal instead of showing: C0 and C1 controls
+/// (escape sequences move the cursor, recolour, retitle the window) and the Unicode bidi
+/// controls (they reorder what is shown).
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` safe to print: every unsafe character becomes a space, except newlines (kept) and,
+/// inside JSON (where only strings can hold them), bidi controls, written as `\uXXXX` escapes
+/// so the document keeps its values.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(c),
+            c if c.is_control() => out.push(' '),
+            c if is_unsafe(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes text on stdout, through [`terminal_safe`]: nothing a server sent reaches the
+/// terminal raw. A closed pipe (`| head`) is not an error worth a message.
 pub fn print_text(text: &str) -> Result<(), CliError> {
+    let text = terminal_safe(text);
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -99,10 +125,11 @@ fn push_line(out: &mut String, cells: &[String], widths: &[usize]) {
     out.push('\n');
 }
 
-/// Control characters from the server would garble the terminal: show them as spaces.
+/// Control characters from the server would garble the terminal (and break the columns):
+/// show them as spaces.
 fn clean(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if is_unsafe(c) { ' ' } else { c })
         .collect()
 }
 
@@ -212,6 +239,18 @@ mod tests {
         let mut t = Table::new(&[("X", 20)]);
         t.row(["a\nb\u{1b}[31m"]);
         assert!(t.render().lines().nth(2).unwrap().starts_with("a b [31m"));
+    }
+
+    #[test]
+    fn printed_text_never_carries_raw_controls() {
+        let hostile = "Title\u{1b}]0;pwned\u{7}\r\u{9b}31m\u{202e}txt.exe\nnext";
+        let safe = terminal_safe(hostile);
+        assert!(!safe.chars().any(|c| c != '\n' && is_unsafe(c)), "{safe:?}");
+        assert!(safe.ends_with("\\u202etxt.exe\nnext"), "{safe:?}");
+        // Inside JSON the escape keeps the document valid and its value the same.
+        let json = serde_json::to_string(&serde_json::json!({ "t": "a\u{202e}b\u{1b}c" })).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&terminal_safe(&json)).unwrap();
+        assert_eq!(back["t"], "a\u{202e}b\u{1b}c");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use connect_types::ops::{
     GetImageDetailsRequest, GetLargestImageDownloadAuthorizationsRequest, Image, ImageSize,
 };
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use connect_types::Secret;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -51,8 +52,11 @@ pub struct Plan {
     pub size_key: String,
     /// The destination.
     pub dest: PathBuf,
-    /// The exact size the catalog announces, when it does.
+    /// The size the catalog announces, when it does. The file served may differ (the service
+    /// embeds metadata): the HTTP answer decides, this only sizes the bars until it comes.
     pub expected: Option<u64>,
+    /// The download token of the largest-size authorization, spent without authorizing again.
+    pub token: Option<Secret>,
 }
 
 /// Which size to fetch.
@@ -140,23 +144,24 @@ pub fn plan(
             .find(|i| i.image_id.as_deref() == Some(id.as_str()))
             .cloned()
             .unwrap_or_default();
-        let key = match choice {
-            SizeChoice::Key(k) => k.clone(),
-            SizeChoice::Largest => largest
-                .as_ref()
-                .and_then(|r| {
-                    r.images
-                        .iter()
-                        .find(|i| i.image_id.as_deref() == Some(id.as_str()))
-                })
-                .and_then(|i| i.authorizations.iter().find_map(|a| a.size_key.clone()))
-                .or_else(|| biggest(&image).and_then(|s| s.size_key.clone()))
-                .ok_or_else(|| {
-                    CliError::failed(
-                        format!("no download authorization for image {id}"),
-                        "your product offerings do not cover this image",
-                    )
-                })?,
+        let (key, token) = match choice {
+            SizeChoice::Key(k) => (k.clone(), None),
+            SizeChoice::Largest => {
+                let answer = largest.as_ref().ok_or_else(|| {
+                    CliError::Internal("the largest-size authorizations were not asked for".into())
+                })?;
+                let (token, key) = connect_auth::download::token_from_largest(answer, id)
+                    .map_err(|e| CliError::sdk(format!("authorizing image {id}"), e))?;
+                let key = key
+                    .or_else(|| biggest(&image).and_then(|s| s.size_key.clone()))
+                    .ok_or_else(|| {
+                        CliError::failed(
+                            format!("the largest-size authorization of image {id} names no size"),
+                            "use --size with one of the sizes `details` lists",
+                        )
+                    })?;
+                (key, Some(Secret::new(token)))
+            }
         };
         let size = find_size(&image, &key)?;
         plans.push(Plan {
@@ -164,6 +169,7 @@ pub fn plan(
             dest: dir.join(file_name(id, &key, size.mime_type.as_deref())),
             size_key: key,
             expected: size.file_size_in_bytes,
+            token,
         });
     }
     Ok(plans)
@@ -243,22 +249,27 @@ pub fn fetch(ctx: &Ctx, p: &Plan, bars: &Bars) -> Result<FileReport, CliError> {
     let part = connect_auth::download::part_path(&p.dest);
     let on_disk = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
     let bar = bars.file(p, on_disk);
-    let done = ctx
-        .api
-        .download_file(&p.image_id, &p.size_key, &p.dest, bars.sink(&bar));
+    let done = ctx.api.download_file(
+        &p.image_id,
+        &p.size_key,
+        p.token.as_ref(),
+        &p.dest,
+        bars.sink(&bar, p.expected),
+    );
     bar.finish_and_clear();
     let summary = done?;
     let len = std::fs::metadata(&p.dest)
         .map_err(|e| CliError::io(format!("checking {}", p.dest.display()), e))?
         .len();
     if let Some(expected) = p.expected.filter(|&e| e != len) {
-        return Err(CliError::failed(
-            format!(
-                "{} is {len} bytes, but the catalog says {expected}",
-                p.dest.display()
-            ),
-            "delete the file and download it again",
-        ));
+        // The service embeds metadata into what it serves: the HTTP answer is authoritative.
+        tracing::debug!(
+            image_id = %p.image_id,
+            size_key = %p.size_key,
+            catalog_bytes = expected,
+            served_bytes = len,
+            "the file served differs in size from the catalog's FileSizeInBytes"
+        );
     }
     let resumed_from = summary.resumed_from.min(len);
     let outcome = if resumed_from > 0 {
@@ -291,7 +302,9 @@ pub fn summary(reports: &[FileReport], elapsed: Duration) -> String {
             if skipped == 1 { "" } else { "s" }
         );
     }
-    let bytes: u64 = fetched.iter().map(|r| r.bytes - r.resumed_from).sum();
+    let bytes = fetched.iter().fold(0u64, |sum, r| {
+        sum.saturating_add(r.bytes.saturating_sub(r.resumed_from))
+    });
     let resumed = fetched
         .iter()
         .filter(|r| r.outcome == Outcome::Resumed)
@@ -338,7 +351,11 @@ impl Bars {
             ProgressDrawTarget::hidden()
         };
         let multi = MultiProgress::with_draw_target(target);
-        let total_bytes: u64 = plans.iter().filter_map(|p| p.expected).sum();
+        // Catalog sizes come from the server: summed without overflow, whatever they say.
+        let total_bytes = plans
+            .iter()
+            .filter_map(|p| p.expected)
+            .fold(0u64, u64::saturating_add);
         let total_drawn = plans.len() > 1;
         let total = if total_drawn {
             let total = multi.add(ProgressBar::new(total_bytes));
@@ -380,13 +397,20 @@ impl Bars {
         self.total.inc(bytes);
     }
 
-    /// The progress callback of one file's bar (it also moves the total).
-    pub fn sink(&self, bar: &ProgressBar) -> crate::client::ProgressSink {
+    /// The progress callback of one file's bar (it also moves the total). Totals come from
+    /// the HTTP answer: when it differs from the catalog's `expected`, both bars follow it.
+    pub fn sink(&self, bar: &ProgressBar, expected: Option<u64>) -> crate::client::ProgressSink {
         let (bar, all) = (bar.clone(), self.total.clone());
+        let mut counted = expected.unwrap_or(0);
         Box::new(move |bytes, total| {
             if let Some(t) = total {
                 if bar.length() != Some(t) {
                     bar.set_length(t);
+                }
+                if t != counted {
+                    let length = all.length().unwrap_or(0);
+                    all.set_length(length.saturating_sub(counted).saturating_add(t));
+                    counted = t;
                 }
             }
             let before = bar.position();
@@ -431,6 +455,41 @@ mod tests {
             "100000001-large.jpg"
         );
         assert_eq!(file_name("1/..", "x y", None), "1___-x_y.jpg");
+    }
+
+    #[test]
+    fn absurd_catalog_sizes_do_not_overflow() {
+        let plan = |expected| Plan {
+            image_id: "1".into(),
+            size_key: "large".into(),
+            dest: PathBuf::from("1-large.jpg"),
+            expected: Some(expected),
+            token: Some(Secret::new("sentinel-token")),
+        };
+        let plans = [plan(u64::MAX), plan(u64::MAX), plan(1)];
+        let bars = Bars::new(false, &plans);
+        assert_eq!(bars.total.length(), Some(u64::MAX));
+        // The HTTP total replaces the catalog's, in the file's bar and in the total.
+        let bar = bars.file(&plans[2], 0);
+        let mut sink = bars.sink(&bar, Some(1));
+        sink(5, Some(10));
+        assert_eq!((bar.length(), bar.position()), (Some(10), 5));
+        assert!(!format!("{:?}", plans[0]).contains("sentinel"));
+        let r = FileReport {
+            image_id: "1".into(),
+            size_key: "large".into(),
+            path: PathBuf::from("1-large.jpg"),
+            bytes: u64::MAX,
+            outcome: Outcome::Downloaded,
+            resumed_from: 0,
+        };
+        let odd = FileReport {
+            bytes: 1,
+            resumed_from: 5,
+            ..r.clone()
+        };
+        let s = summary(&[r.clone(), r, odd], Duration::from_secs(1));
+        assert!(s.starts_with("Downloaded 3 files"), "{s}");
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub struct ImageAuthorizations {
 }
 
 /// A download authorization: a token to spend with CreateDownloadRequest.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase")]
 pub struct Authorization {
@@ -297,7 +297,7 @@ impl Operation for CreateDownloadRequest {
 }
 
 /// One token to spend.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase")]
 pub struct DownloadItem {
@@ -317,7 +317,7 @@ pub struct CreateDownloadRequestResult {
 }
 
 /// The outcome for one token: a URL to GET, or why not.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "PascalCase")]
 pub struct DownloadUrl {
@@ -349,9 +349,81 @@ pub struct DownloadUrl {
     pub url_attachment: Option<String>,
 }
 
+/// `***` in place of a secret that is present.
+fn redacted(v: &Option<String>) -> Option<&'static str> {
+    v.as_ref().map(|_| "***")
+}
+
+// The token (spent, it yields a URL) and the URL (it serves the file to anyone holding it)
+// are secrets: Debug output shows only whether they are there.
+impl std::fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authorization")
+            .field("download_is_free", &self.download_is_free)
+            .field("download_token", &redacted(&self.download_token))
+            .field(
+                "product_offering_instance_id",
+                &self.product_offering_instance_id,
+            )
+            .field("product_offering_type", &self.product_offering_type)
+            .field("downloads_remaining", &self.downloads_remaining)
+            .field("size_key", &self.size_key)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for DownloadUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadUrl")
+            .field("image_id", &self.image_id)
+            .field("asset_id", &self.asset_id)
+            .field("size_name", &self.size_name)
+            .field("size_key", &self.size_key)
+            .field("status", &self.status)
+            .field("url_attachment", &redacted(&self.url_attachment))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for DownloadItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadItem")
+            .field("download_token", &"***")
+            .finish()
+    }
+}
+
 impl DownloadUrl {
     /// The image or asset id, whichever is set.
     pub fn id(&self) -> Option<&str> {
         self.image_id.as_deref().or(self.asset_id.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_urls_stay_out_of_debug() {
+        let auth = Authorization {
+            download_token: Some("sentinel-token".into()),
+            size_key: Some("large".into()),
+            ..Authorization::default()
+        };
+        let url = DownloadUrl {
+            url_attachment: Some("https://dl.example/sentinel-path?sig=sentinel".into()),
+            image_id: Some("1".into()),
+            ..DownloadUrl::default()
+        };
+        let req = CreateDownloadRequest::for_tokens(["sentinel-token"]);
+        let shown = format!(
+            "{auth:?} {url:?} {req:?} {:?}",
+            CreateDownloadRequestResult {
+                download_urls: vec![url.clone()]
+            }
+        );
+        assert!(!shown.contains("sentinel"), "{shown}");
+        assert!(shown.contains("large") && shown.contains("***"), "{shown}");
     }
 }
