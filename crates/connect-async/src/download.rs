@@ -226,7 +226,10 @@ impl<W: AsyncWrite + Unpin + ?Sized> Sink<'_, W> {
 
     async fn truncate(&mut self) -> Result<(), Error> {
         match self {
-            Sink::Writer(_) => Err(write_error(None, std::io::Error::other("cannot start over"))),
+            Sink::Writer(_) => Err(write_error(
+                None,
+                std::io::Error::other("cannot start over"),
+            )),
             Sink::Part(f, files) => {
                 let result = match f.flush().await {
                     Ok(()) => f.get_mut().set_len(0).await,

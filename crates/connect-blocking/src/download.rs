@@ -96,7 +96,10 @@ impl Download {
     /// Streams the file into `writer`, resuming with `Range` and `If-Range` after a dropped
     /// connection. Fails if the file changes on the server mid-way (a writer cannot take back
     /// what it was given).
-    pub fn to_writer<W: Write + ?Sized>(mut self, writer: &mut W) -> Result<DownloadSummary, Error> {
+    pub fn to_writer<W: Write + ?Sized>(
+        mut self,
+        writer: &mut W,
+    ) -> Result<DownloadSummary, Error> {
         let fetch = Fetch::new(
             self.job.target.clone(),
             SinkKind::Stream,
@@ -134,7 +137,8 @@ impl Download {
         )?;
         fetch.handle_part(held, read_record(&files.record).as_deref());
         let summary = self.run(fetch, &mut Sink::<std::fs::File>::Part(&mut file, &files))?;
-        file.flush().map_err(|e| write_error(Some(&files.part), e))?;
+        file.flush()
+            .map_err(|e| write_error(Some(&files.part), e))?;
         drop(file);
         std::fs::rename(&files.part, path).map_err(|e| write_error(Some(path), e))?;
         let _ = std::fs::remove_file(&files.record);
@@ -214,7 +218,10 @@ impl<W: Write + ?Sized> Sink<'_, W> {
 
     fn truncate(&mut self) -> Result<(), Error> {
         match self {
-            Sink::Writer(_) => Err(write_error(None, std::io::Error::other("cannot start over"))),
+            Sink::Writer(_) => Err(write_error(
+                None,
+                std::io::Error::other("cannot start over"),
+            )),
             Sink::Part(f, files) => f.set_len(0).map_err(|e| write_error(Some(&files.part), e)),
         }
     }
@@ -263,8 +270,9 @@ impl LockFile {
                     let alive = |pid| part::process_path(pid).map(|p| p.exists());
                     match part::lock_conflict(path, held.as_deref(), alive) {
                         // Gone: the loop ends, as removing it makes room or fails.
-                        LockConflict::Stale => std::fs::remove_file(path)
-                            .map_err(|e| write_error(Some(path), e))?,
+                        LockConflict::Stale => {
+                            std::fs::remove_file(path).map_err(|e| write_error(Some(path), e))?
+                        }
                         LockConflict::Held(e) => return Err(e),
                     }
                 }

@@ -238,7 +238,12 @@ impl Fetch {
     }
 
     /// The answer's status and headers came back.
-    pub fn handle_head(&mut self, now: Instant, status: http::StatusCode, headers: &http::HeaderMap) {
+    pub fn handle_head(
+        &mut self,
+        now: Instant,
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+    ) {
         let text = |name: http::header::HeaderName| {
             headers
                 .get(name)
@@ -272,8 +277,8 @@ impl Fetch {
                 }
             }
             408 | 429 | 500..=599 => {
-                let retry_after = text(http::header::RETRY_AFTER)
-                    .and_then(crate::retry::parse_retry_after);
+                let retry_after =
+                    text(http::header::RETRY_AFTER).and_then(crate::retry::parse_retry_after);
                 let error = Error::Http {
                     operation: OPERATION,
                     status: s,
@@ -353,7 +358,8 @@ impl Fetch {
         };
         let span = last - first + 1; // last >= first, checked by the parser
         if length.is_some_and(|l| l != span) {
-            let e = self.protocol("a partial answer whose Content-Length contradicts its Content-Range");
+            let e = self
+                .protocol("a partial answer whose Content-Length contradicts its Content-Range");
             self.done = Some(Err(e));
             return;
         }
@@ -440,7 +446,10 @@ impl Fetch {
     pub fn handle_body_end(&mut self, now: Instant) {
         match (self.body_end, self.total) {
             (Some(end), _) if self.written < end => {
-                let message = format!("the connection closed after {} of {end} bytes", self.written);
+                let message = format!(
+                    "the connection closed after {} of {end} bytes",
+                    self.written
+                );
                 let e = Error::Transport {
                     operation: OPERATION,
                     message,
@@ -521,11 +530,19 @@ impl Fetch {
                 None => self.done = Some(Err(error)),
             }
         }
-        tracing::debug!(at = self.written, pause_ms = pause.as_millis() as u64, "resuming the download");
+        tracing::debug!(
+            at = self.written,
+            pause_ms = pause.as_millis() as u64,
+            "resuming the download"
+        );
     }
 
     fn complete(&mut self) {
-        tracing::debug!(bytes = self.written, resumes = self.resumes, "download complete");
+        tracing::debug!(
+            bytes = self.written,
+            resumes = self.resumes,
+            "download complete"
+        );
         self.done = Some(Ok(DownloadSummary {
             bytes: self.written,
             resumed_from: self.resumed_from,

@@ -117,8 +117,13 @@ mod tests {
         assert_eq!(f("/y?z=1").unwrap(), "https://a.example:8443/y?z=1");
         assert_eq!(f("other").unwrap(), "https://a.example:8443/d/other");
         assert_eq!(f("//c.example/q").unwrap(), "https://c.example/q");
-        let e = f("http://evil.example/steal?sig=1").unwrap_err().to_string();
-        assert!(e.contains("http://evil.example") && !e.contains("steal"), "{e}");
+        let e = f("http://evil.example/steal?sig=1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("http://evil.example") && !e.contains("steal"),
+            "{e}"
+        );
         assert!(f("https://").is_err());
     }
 
@@ -126,7 +131,10 @@ mod tests {
     fn messages_lose_the_path_and_query() {
         let url: Uri = "https://u:p@dl.example/sig/abc?token=t".parse().unwrap();
         assert_eq!(origin(&url), "https://dl.example");
-        let m = redact("error sending https://u:p@dl.example/sig/abc?token=t: reset", &url);
+        let m = redact(
+            "error sending https://u:p@dl.example/sig/abc?token=t: reset",
+            &url,
+        );
         assert!(!m.contains("abc") && !m.contains("token=t"), "{m}");
         let m = redact("bad path /sig/abc?token=t", &url);
         assert!(!m.contains("abc"), "{m}");

@@ -209,7 +209,10 @@ mod tests {
             panic!("a live process holds it")
         };
         let text = e.to_string();
-        assert!(text.contains("process 42") && text.contains("a.jpg.part.lock"), "{text}");
+        assert!(
+            text.contains("process 42") && text.contains("a.jpg.part.lock"),
+            "{text}"
+        );
         assert!(matches!(
             lock_conflict(lock, Some("42"), |_| None),
             LockConflict::Held(_)

@@ -124,15 +124,12 @@ mod tests {
 
     #[test]
     fn content_ranges() {
-        let bytes = |first, last, total| {
-            Some(ContentRange::Bytes {
-                first,
-                last,
-                total,
-            })
-        };
+        let bytes = |first, last, total| Some(ContentRange::Bytes { first, last, total });
         assert_eq!(parse_content_range("bytes 0-9/*"), bytes(0, 9, None));
-        assert_eq!(parse_content_range(" bytes  4-9/10 "), bytes(4, 9, Some(10)));
+        assert_eq!(
+            parse_content_range(" bytes  4-9/10 "),
+            bytes(4, 9, Some(10))
+        );
         for bad in [
             "items 0-9/10",
             "bytes0-9/10",
@@ -159,7 +156,10 @@ mod tests {
         h.insert("etag", "W/\"weak\"".parse().unwrap());
         assert!(!Validator::from_headers(&h).is_known());
         h.insert("etag", "\"a\"".parse().unwrap());
-        h.insert("last-modified", "Mon, 30 Nov 2026 10:00:00 GMT".parse().unwrap());
+        h.insert(
+            "last-modified",
+            "Mon, 30 Nov 2026 10:00:00 GMT".parse().unwrap(),
+        );
         let v = Validator::from_headers(&h);
         assert_eq!(v.if_range(), Some("\"a\""));
         let other = Validator {

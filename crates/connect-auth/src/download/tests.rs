@@ -37,7 +37,10 @@ fn ok(body: &[u8], etag: Option<&str>) -> Answer {
 
 /// A well-behaved answer to `req` for `file` (with `etag`): 206 for a range, honouring If-Range.
 fn serve(req: &http::Request<Vec<u8>>, file: &[u8], etag: &str) -> Answer {
-    let range = req.headers().get("range").map(|v| v.to_str().unwrap().to_owned());
+    let range = req
+        .headers()
+        .get("range")
+        .map(|v| v.to_str().unwrap().to_owned());
     let if_range = req.headers().get("if-range").map(|v| v.to_str().unwrap());
     match range {
         Some(r) if if_range.is_none_or(|v| v == etag) => {
@@ -170,7 +173,9 @@ const FILE: &[u8] = b"0123456789abcdefghij";
 
 #[test]
 fn a_whole_file_in_one_answer() {
-    let run = drive(fetch(SinkKind::File), Vec::new(), |r| serve(r, FILE, "\"v1\""));
+    let run = drive(fetch(SinkKind::File), Vec::new(), |r| {
+        serve(r, FILE, "\"v1\"")
+    });
     let s = run.result.unwrap();
     assert_eq!((s.bytes, s.resumes, s.resumed_from), (20, 0, 0));
     assert_eq!(run.bytes, FILE);
@@ -372,7 +377,9 @@ fn a_body_longer_than_announced_fails_without_writing_the_excess() {
 #[test]
 fn the_http_answer_decides_the_length() {
     // No catalog size anywhere: the 206 total and Content-Length are what count.
-    let run = drive(fetch(SinkKind::Stream), Vec::new(), |r| serve(r, FILE, "\"v\""));
+    let run = drive(fetch(SinkKind::Stream), Vec::new(), |r| {
+        serve(r, FILE, "\"v\"")
+    });
     assert_eq!(run.result.unwrap().bytes, 20);
     // A body shorter than its Content-Length is a cut, not a success.
     let mut n = 0;
@@ -409,7 +416,10 @@ fn redirects_are_few_checked_and_carry_nothing() {
         redirect("http://evil.example/steal?sig=2")
     });
     let e = run.result.unwrap_err().to_string();
-    assert!(e.contains("http://evil.example") && !e.contains("steal"), "{e}");
+    assert!(
+        e.contains("http://evil.example") && !e.contains("steal"),
+        "{e}"
+    );
     assert_eq!(run.requests.len(), 1);
     // A loop: bounded.
     let run = drive(fetch(SinkKind::Stream), Vec::new(), |_| redirect("/again"));

@@ -5,11 +5,11 @@ use crate::args::DownloadArgs;
 use crate::client::Ctx;
 use crate::errors::CliError;
 use crate::output;
+use connect_types::Secret;
 use connect_types::ops::{
     GetImageDetailsRequest, GetLargestImageDownloadAuthorizationsRequest, Image, ImageSize,
 };
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use connect_types::Secret;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
