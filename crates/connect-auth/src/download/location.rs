@@ -66,7 +66,7 @@ pub fn follow(current: &Uri, location: &str, allow_http: bool) -> Result<Uri, Er
     } else if let Some(rest) = location.strip_prefix("//") {
         format!("{}://{rest}", current.scheme_str().unwrap_or("https"))
     } else {
-        let base = format!("{}", origin(current));
+        let base = origin(current);
         if location.starts_with('/') {
             format!("{base}{location}")
         } else {

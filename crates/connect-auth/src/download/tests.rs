@@ -300,7 +300,8 @@ fn a_server_ignoring_range_gets_a_clean_restart() {
 
 #[test]
 fn lying_content_ranges_are_caught() {
-    let cut_then = |second: Box<dyn Fn(&http::Request<Vec<u8>>) -> Answer>| {
+    type Server = Box<dyn Fn(&http::Request<Vec<u8>>) -> Answer>;
+    let cut_then = |second: Server| {
         let mut n = 0;
         drive(fetch(SinkKind::File), Vec::new(), move |r| {
             n += 1;
@@ -599,7 +600,6 @@ fn the_size_asked_for_is_the_size_downloaded() {
         images: vec![LargestImageAuthorizations {
             authorizations: vec![auth("big-tok", Some("master"))],
             image_id: Some("1".into()),
-            ..Default::default()
         }],
     }));
     let AuthorizeStep::CreateDownloadRequest(req) = flow.poll_call() else {
