@@ -135,10 +135,11 @@ impl Download {
         let mut fetch = Fetch::new(self.job.target.clone(), SinkKind::File, allow_http)?;
         fetch.handle_part(held, read_record(&files.record).await.as_deref());
         let mut sink = Sink::<tokio::fs::File>::Part(&mut file, &files);
-        let summary = self.run(fetch, &mut sink).await?;
-        file.flush()
-            .await
-            .map_err(|e| write_error(Some(&files.part), e))?;
+        let outcome = self.run(fetch, &mut sink).await;
+        // Flushed on failure too: the buffered bytes are part of what the next run resumes.
+        let flushed = file.flush().await;
+        let summary = outcome?;
+        flushed.map_err(|e| write_error(Some(&files.part), e))?;
         drop(file);
         tokio::fs::rename(&files.part, path)
             .await

@@ -2,15 +2,6 @@
 //! (`Range` and `If-Range` when resuming), follows a few checked redirects, decides what each
 //! answer means (the bytes to keep, a start over, a resume, the end), counts attempts, and
 //! schedules pauses as deadlines. The driver moves bytes, touches the file and sleeps.
-//!
-//! ```text
-//!            ┌───────────── redirect (≤ 3, checked) ─────────────┐
-//!            v                                                   │
-//!  poll ─> Send ─> handle_head ─┬─> [Truncate] [Record] ReadBody ┴─> handle_chunk… ─> handle_body_end
-//!   ^                           ├─> Done (complete, or a final error)            │
-//!   │                           └─> interrupted: Wait until poll_timeout ─────────┤
-//!   └──────────────────────────────── resume (Range + If-Range) <─────────────────┘
-//! ```
 
 use super::location::{self, MAX_REDIRECTS};
 use super::part::PartRecord;
@@ -67,7 +58,16 @@ pub enum FetchStep {
     Done(Result<DownloadSummary, Error>),
 }
 
-/// One download's GET side. See the [module docs](self) for the order of calls.
+/// One download's GET side (the order of calls is in [the download module](crate::download)):
+///
+/// ```text
+///            ┌──────────── redirect (≤ 3, checked) ────────────┐
+///            v                                                 │
+///  poll ─> Send ─> handle_head ─┬─> [Truncate] [Record] ReadBody ─> handle_chunk… ─> handle_body_end
+///   ^                           ├─> Done (complete, or a final error)             │
+///   │                           └─> interrupted: Wait until poll_timeout ─────────┤
+///   └──────────────────────────── resume (Range + If-Range) <─────────────────────┘
+/// ```
 pub struct Fetch {
     target: DownloadTarget,
     origin_url: http::Uri,

@@ -110,6 +110,9 @@ use scenarios::*;
 #[path = "../../../connect-testkit/suite/hostile.rs"]
 mod hostile;
 
+#[path = "../../../connect-testkit/suite/hostile_downloads.rs"]
+mod hostile_downloads;
+
 scenario! {
     fn threads_share_one_token_request() {
         let sb = start(connect_sandbox::SandboxConfig::default().with_token_ttl(std::time::Duration::from_secs(4)));
