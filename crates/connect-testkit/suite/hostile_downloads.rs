@@ -4,33 +4,19 @@
 //! case asserts no panic, a bounded number of requests, and the served bytes or a clear error:
 //! never a spliced file.
 //!
-//! The including `main.rs` defines what `scenarios.rs` lists (`sdk`, `wait!`, `scenario!`,
-//! `counting_client`).
+//! Included by each client's `tests/it/main.rs` next to `scenarios.rs` and `hostile.rs`, with
+//! the same macros. The file server is the testkit's [`HostileServer`], over HTTPS unless a
+//! case is about plain HTTP.
 
+use super::hostile::hostile_builder;
 use super::scenarios::EXCLUSIVE;
-use super::{counting_client, sdk};
-use sdk::{DownloadTarget, ErrorKind, RetryPolicy};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use super::sdk;
+use connect_testkit::{Answer, HostileServer, Logged};
+use sdk::{Credentials, DownloadTarget, ErrorKind, RetryPolicy};
 use std::time::Duration;
 
-/// A request the server saw: path and query, and headers with lower-case names.
-#[derive(Clone, Debug)]
-pub struct Seen {
-    pub target: String,
-    pub headers: Vec<(String, String)>,
-}
-
-impl Seen {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// What the server writes back.
+/// What the scripts build before it becomes an [`Answer`]: a response, possibly cut after some
+/// body bytes, dripped, or sent chunked (so its body can outrun its `Content-Range`).
 #[derive(Clone, Debug, Default)]
 pub struct Reply {
     pub status: u16,
@@ -38,9 +24,9 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Close the connection after this many body bytes.
     pub cut_after: Option<usize>,
-    /// Send the body one byte at a time with this pause between bytes.
+    /// Send the whole answer one byte at a time with this pause between bytes.
     pub drip: Option<Duration>,
-    /// Send the body chunked (no Content-Length), so it can be longer than the range says.
+    /// Send the body chunked, without `Content-Length`.
     pub chunked: bool,
 }
 
@@ -67,15 +53,15 @@ impl Reply {
         self
     }
 
-    /// `file` as an honest server would answer `seen`: 206 from the asked offset when there is
-    /// no `If-Range` or it matches `etag`, else 200; 416 past the end.
-    pub fn honest(seen: &Seen, file: &[u8], etag: &str) -> Self {
-        let from = seen
+    /// `file` as an honest server answers `req`: 206 from the asked offset when there is no
+    /// `If-Range` or it matches `etag`, else 200; 416 past the end.
+    pub fn honest(req: &Logged, file: &[u8], etag: &str) -> Self {
+        let from = req
             .header("range")
             .and_then(|r| r.strip_prefix("bytes="))
             .and_then(|r| r.strip_suffix('-'))
             .and_then(|r| r.parse::<usize>().ok());
-        let same = seen.header("if-range").is_none_or(|v| v == etag);
+        let same = req.header("if-range").is_none_or(|v| v == etag);
         match from {
             Some(from) if same && from >= file.len() => {
                 Reply::new(416).header("content-range", format!("bytes */{}", file.len()))
@@ -90,113 +76,81 @@ impl Reply {
             _ => Reply::new(200).header("etag", etag).body(file),
         }
     }
-}
 
-/// A file server on 127.0.0.1 answering each request with `script(index, request)`, one
-/// request per connection. Keeps every request it saw.
-pub struct Hostile {
-    pub base: String,
-    pub seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Hostile {
-    pub fn start(script: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&seen);
-        let script = Arc::new(script);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { return };
-                let (log, script) = (Arc::clone(&log), Arc::clone(&script));
-                std::thread::spawn(move || answer(stream, &log, script.as_ref()));
+    /// The testkit answer that sends this.
+    pub fn answer(self) -> Answer {
+        let mut head = format!("HTTP/1.1 {} X\r\nconnection: close\r\n", self.status);
+        for (k, v) in &self.headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if self.chunked {
+            head.push_str("transfer-encoding: chunked\r\n");
+        } else if !self.headers.iter().any(|(k, _)| k == "content-length") {
+            head.push_str(&format!("content-length: {}\r\n", self.body.len()));
+        }
+        head.push_str("\r\n");
+        let mut bytes = head.into_bytes();
+        let end = self
+            .cut_after
+            .unwrap_or(self.body.len())
+            .min(self.body.len());
+        if self.chunked {
+            for part in self.body[..end].chunks(16 * 1024) {
+                bytes.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+                bytes.extend_from_slice(part);
+                bytes.extend_from_slice(b"\r\n");
             }
-        });
-        Self { base, seen }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    pub fn requests(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
+            if self.cut_after.is_none() {
+                bytes.extend_from_slice(b"0\r\n\r\n");
+            }
+        } else {
+            bytes.extend_from_slice(&self.body[..end]);
+        }
+        match self.drip {
+            Some(pause) => Answer::drip(&bytes, 1, pause),
+            None => Answer::Raw(bytes),
+        }
     }
 }
 
-fn answer(
-    mut stream: std::net::TcpStream,
-    log: &Mutex<Vec<Seen>>,
-    script: &(dyn Fn(usize, &Seen) -> Reply + Send + Sync),
-) {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
-        }
+/// A file server answering with `script`, plain HTTP or HTTPS.
+pub fn files(
+    https: bool,
+    script: impl Fn(&Logged) -> Reply + Send + Sync + 'static,
+) -> HostileServer {
+    let script = move |req: &Logged| script(req).answer();
+    if https {
+        HostileServer::https(script)
+    } else {
+        HostileServer::http(script)
     }
-    let text = String::from_utf8_lossy(&head);
-    let mut lines = text.split("\r\n");
-    let target = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .unwrap_or("/")
-        .to_owned();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let seen = Seen { target, headers };
-    let index = {
-        let mut log = log.lock().unwrap();
-        log.push(seen.clone());
-        log.len() - 1
+}
+
+/// A client of `server` (trusting the testkit CA; a fixed token, so it sends no token request),
+/// and the download target of `path` on it.
+pub fn hostile_client(server: &HostileServer, path: &str) -> (sdk::Client, DownloadTarget) {
+    let c = hostile_builder(
+        server,
+        Credentials::access_token("hostile-sentinel-token", None),
+    )
+    .retry_policy(RetryPolicy::never())
+    .build()
+    .unwrap();
+    let target = DownloadTarget {
+        image_id: "100000001".into(),
+        size_key: Some("large".into()),
+        url: format!("{}{path}", server.base_url()),
     };
-    let reply = script(index, &seen);
-    let mut out = format!("HTTP/1.1 {} X\r\nconnection: close\r\n", reply.status);
-    for (k, v) in &reply.headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
+    (c, target)
+}
+
+/// No request of a download carries credentials, a referrer or the API token.
+pub fn assert_nothing_forwarded(server: &HostileServer) {
+    for r in server.requests() {
+        assert!(r.header("authorization").is_none(), "{:?}", r.headers);
+        assert!(r.header("referer").is_none(), "{:?}", r.headers);
+        assert!(!r.contains("hostile-sentinel-token"), "{:?}", r.headers);
     }
-    let has_length = reply.headers.iter().any(|(k, _)| k == "content-length");
-    if reply.chunked {
-        out.push_str("transfer-encoding: chunked\r\n");
-    } else if !has_length {
-        out.push_str(&format!("content-length: {}\r\n", reply.body.len()));
-    }
-    out.push_str("\r\n");
-    if stream.write_all(out.as_bytes()).is_err() {
-        return;
-    }
-    let end = reply
-        .cut_after
-        .unwrap_or(reply.body.len())
-        .min(reply.body.len());
-    let body = &reply.body[..end];
-    let piece = if reply.drip.is_some() { 1 } else { 16 * 1024 };
-    for part in body.chunks(piece) {
-        let sent = if reply.chunked {
-            let mut framed = format!("{:x}\r\n", part.len()).into_bytes();
-            framed.extend_from_slice(part);
-            framed.extend_from_slice(b"\r\n");
-            stream.write_all(&framed)
-        } else {
-            stream.write_all(part)
-        };
-        if sent.is_err() {
-            return;
-        }
-        if let Some(d) = reply.drip {
-            std::thread::sleep(d);
-        }
-    }
-    if reply.chunked && reply.cut_after.is_none() {
-        let _ = stream.write_all(b"0\r\n\r\n");
-    }
-    let _ = stream.flush();
-    // Dropping the stream closes the connection: a cut, when `cut_after` stopped early.
 }
 
 /// `a == b`, reported by length and first difference instead of two huge arrays.
@@ -215,33 +169,12 @@ pub fn file(n: usize, salt: u8) -> Vec<u8> {
     (0..n).map(|i| (i % 251) as u8 ^ salt).collect()
 }
 
-/// A client whose base URL is the hostile server (plain HTTP, so plain-HTTP download URLs are
-/// allowed), and the target of `path` on it.
-pub fn hostile_client(h: &Hostile, path: &str) -> (sdk::Client, DownloadTarget) {
-    let (c, _) = counting_client(&h.base, RetryPolicy::never(), Duration::from_secs(10));
-    let target = DownloadTarget {
-        image_id: "100000001".into(),
-        size_key: Some("large".into()),
-        url: h.url(path),
-    };
-    (c, target)
-}
-
-/// No request of a download carries credentials or a referrer.
-pub fn assert_nothing_forwarded(h: &Hostile) {
-    for r in h.requests() {
-        assert!(r.header("authorization").is_none(), "{r:?}");
-        assert!(r.header("referer").is_none(), "{r:?}");
-        assert!(r.header("cookie").is_none(), "{r:?}");
-    }
-}
-
 scenario! {
     fn a_file_that_changes_between_a_cut_and_its_resume_is_never_spliced() {
         let (v1, v2) = (file(300_000, 0), file(300_000, 0x5A));
         let (a, b) = (v1.clone(), v2.clone());
         // A server honouring If-Range: the resume gets the whole new file with a 200.
-        let h = Hostile::start(move |i, seen| match i {
+        let h = files(true, move |seen| match seen.seq {
             0 => Reply::honest(seen, &a, "\"v1\"").cut_after(100_000),
             _ => Reply::honest(seen, &b, "\"v2\""),
         });
@@ -258,7 +191,7 @@ scenario! {
 
         // The same to a writer: it cannot take bytes back, so it fails instead of splicing.
         let (a, b) = (v1.clone(), v2.clone());
-        let h = Hostile::start(move |i, seen| match i {
+        let h = files(true, move |seen| match seen.seq {
             0 => Reply::honest(seen, &a, "\"v1\"").cut_after(100_000),
             _ => Reply::honest(seen, &b, "\"v2\""),
         });
@@ -266,11 +199,11 @@ scenario! {
         let mut out = Vec::new();
         let e = wait!(c.download_target(target).to_writer(&mut out)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
-        assert_eq!(h.requests().len(), 2);
+        assert_eq!(h.request_count(), 2);
 
         // A server ignoring If-Range: a 206 of the new file, caught by its ETag.
         let (a, b) = (v1.clone(), v2.clone());
-        let h = Hostile::start(move |i, seen| match i {
+        let h = files(true, move |seen| match seen.seq {
             0 => Reply::honest(seen, &a, "\"v1\"").cut_after(100_000),
             _ => {
                 let mut plain = seen.clone();
@@ -282,7 +215,7 @@ scenario! {
         let dest = dir.path().join("g.jpg");
         wait!(c.download_target(target).to_file(&dest)).unwrap();
         same(&std::fs::read(&dest).unwrap(), &v2);
-        assert!(h.requests().len() <= 4);
+        assert!(h.request_count() <= 4);
     }
 }
 
@@ -291,7 +224,7 @@ scenario! {
         let v1 = file(200_000, 1);
         let a = v1.clone();
         // First run: half the file, then nothing but 503s: the call fails, the .part stays.
-        let h = Hostile::start(move |i, seen| match i {
+        let h = files(true, move |seen| match seen.seq {
             0 => Reply::honest(seen, &a, "\"v1\"").cut_after(80_000),
             _ => Reply::new(503),
         });
@@ -301,15 +234,15 @@ scenario! {
         let part = dir.path().join("f.jpg.part");
         let e = wait!(c.download_target(target.clone()).to_file(&dest)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Http, "{e}");
-        assert!(h.requests().len() <= 6, "bounded: {}", h.requests().len());
+        assert!(h.request_count() <= 6, "bounded: {}", h.request_count());
         same(&std::fs::read(&part).unwrap(), &v1[..80_000]);
         assert!(dir.path().join("f.jpg.part.meta").exists());
         assert!(!dir.path().join("f.jpg.part.lock").exists());
 
         // Next run, same file: only the rest is fetched.
         let a = v1.clone();
-        let h = Hostile::start(move |_, seen| Reply::honest(seen, &a, "\"v1\""));
-        let target = DownloadTarget { url: h.url("/file"), ..target };
+        let h = files(true, move |seen| Reply::honest(seen, &a, "\"v1\""));
+        let target = DownloadTarget { url: format!("{}/file", h.base_url()), ..target };
         let (c, _) = hostile_client(&h, "/file");
         let s = wait!(c.download_target(target.clone()).to_file(&dest)).unwrap();
         assert_eq!(s.resumed_from, 80_000);
@@ -325,7 +258,7 @@ scenario! {
         let dir = tempfile::tempdir().unwrap();
         // Content-Length contradicting Content-Range: an error, after one request.
         let a = v.clone();
-        let h = Hostile::start(move |_, _| {
+        let h = files(true, move |_| {
             Reply::new(206)
                 .header("content-range", format!("bytes 0-{}/{}", a.len() - 1, a.len()))
                 .header("content-length", "1000")
@@ -334,11 +267,11 @@ scenario! {
         let (c, target) = hostile_client(&h, "/file");
         let e = wait!(c.download_target(target).to_file(dir.path().join("a"))).unwrap_err();
         assert!(e.to_string().contains("Content-Range"), "{e}");
-        assert_eq!(h.requests().len(), 1);
+        assert_eq!(h.request_count(), 1);
 
         // A 206 that starts before the bytes held: started over, never spliced.
         let a = v.clone();
-        let h = Hostile::start(move |i, seen| match i {
+        let h = files(true, move |seen| match seen.seq {
             0 => Reply::honest(seen, &a, "\"v\"").cut_after(30_000),
             1 => Reply::new(206)
                 .header("content-range", format!("bytes 10-{}/{}", a.len() - 1, a.len()))
@@ -350,12 +283,12 @@ scenario! {
         let dest = dir.path().join("b");
         wait!(c.download_target(target).to_file(&dest)).unwrap();
         same(&std::fs::read(&dest).unwrap(), &v);
-        assert_eq!(h.requests().len(), 3);
+        assert_eq!(h.request_count(), 3);
         assert!(h.requests()[2].header("range").is_none(), "the start over asks for it all");
 
         // A body longer than its range announces: an error, nothing past the range written.
         let a = v.clone();
-        let h = Hostile::start(move |_, _| Reply {
+        let h = files(true, move |_| Reply {
             chunked: true,
             ..Reply::new(206)
                 .header("content-range", "bytes 0-999/1000")
@@ -367,7 +300,7 @@ scenario! {
         let e = wait!(c.download_target(target).to_file(&dest)).unwrap_err();
         assert!(e.to_string().contains("more bytes"), "{e}");
         assert!(std::fs::metadata(dir.path().join("c.part")).unwrap().len() <= 1000);
-        assert_eq!(h.requests().len(), 1);
+        assert_eq!(h.request_count(), 1);
     }
 }
 
@@ -375,7 +308,7 @@ scenario! {
     fn dripped_bytes_and_ignored_ranges_still_give_the_served_file() {
         let v = file(2_000, 3);
         let a = v.clone();
-        let h = Hostile::start(move |_, seen| Reply {
+        let h = files(true, move |seen| Reply {
             drip: Some(Duration::from_micros(200)),
             ..Reply::honest(seen, &a, "\"v\"")
         });
@@ -388,7 +321,8 @@ scenario! {
         // Range ignored: every answer is the whole file; the first is cut. A clean restart.
         let big = file(300_000, 4);
         let a = big.clone();
-        let h = Hostile::start(move |i, _| {
+        let h = files(true, move |seen| {
+            let i = seen.seq;
             let whole = Reply::new(200).header("etag", "\"v\"").body(&a);
             if i == 0 { whole.cut_after(120_000) } else { whole }
         });
@@ -397,11 +331,12 @@ scenario! {
         let dest = dir.path().join("d");
         wait!(c.download_target(target).to_file(&dest)).unwrap();
         same(&std::fs::read(&dest).unwrap(), &big);
-        assert_eq!(h.requests().len(), 2);
+        assert_eq!(h.request_count(), 2);
 
         // Without any validator, a cut file is started over rather than resumed blindly.
         let a = big.clone();
-        let h = Hostile::start(move |i, _| {
+        let h = files(true, move |seen| {
+            let i = seen.seq;
             let whole = Reply::new(200).body(&a);
             if i == 0 { whole.cut_after(120_000) } else { whole }
         });
@@ -416,41 +351,61 @@ scenario! {
 scenario! {
     fn redirects_are_bounded_checked_and_carry_no_credentials() {
         let v = file(10_000, 5);
+        // To another host (the same server under `localhost`, another port): followed, and
+        // nothing but the GET goes there.
         let a = v.clone();
-        let other = Hostile::start(move |_, seen| Reply::honest(seen, &a, "\"v\""));
-        let to = other.url("/cdn/file?sig=2");
-        let h = Hostile::start(move |_, _| Reply::new(307).header("location", to.clone()));
+        let other = files(true, move |seen| Reply::honest(seen, &a, "\"v\""));
+        let to = format!("{}/cdn/file?sig=2", other.url_via("localhost"));
+        let h = files(true, move |_| Reply::new(307).header("location", to.clone()));
         let (c, target) = hostile_client(&h, "/file?sig=1");
         let mut out = Vec::new();
         wait!(c.download_target(target).to_writer(&mut out)).unwrap();
         same(&out, &v);
-        assert_eq!((h.requests().len(), other.requests().len()), (1, 1));
+        assert_eq!((h.request_count(), other.request_count()), (1, 1));
         assert_eq!(other.requests()[0].target, "/cdn/file?sig=2");
         assert_nothing_forwarded(&h);
         assert_nothing_forwarded(&other);
 
+        // To plain HTTP from HTTPS: refused, not followed; the message shows no path.
+        let plain = files(false, |_| Reply::new(200).body(b"stolen"));
+        let to = format!("{}/steal/secret-path?sig=2", plain.base_url());
+        let h = files(true, move |_| Reply::new(308).header("location", to.clone()));
+        let (c, target) = hostile_client(&h, "/file");
+        let e = wait!(c.download_target(target).to_writer(&mut Vec::new())).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+        assert!(!e.to_string().contains("secret-path"), "{e}");
+        assert_eq!((h.request_count(), plain.request_count()), (1, 0));
+
         // A redirect loop ends after a few hops, with an error that shows no path.
-        let h = Hostile::start(|_, _| Reply::new(302).header("location", "/loop/secret-path"));
+        let h = files(true, |_| Reply::new(302).header("location", "/loop/secret-path"));
         let (c, target) = hostile_client(&h, "/file");
         let e = wait!(c.download_target(target).to_writer(&mut Vec::new())).unwrap_err();
         assert!(e.to_string().contains("redirects"), "{e}");
         assert!(!e.to_string().contains("secret-path"), "{e}");
-        assert_eq!(h.requests().len(), 4);
+        assert_eq!(h.request_count(), 4);
 
         // A redirect to another scheme is refused without following it.
-        let h = Hostile::start(|_, _| Reply::new(301).header("location", "ftp://evil.example/x"));
+        let h = files(true, |_| Reply::new(301).header("location", "ftp://evil.example/x"));
         let (c, target) = hostile_client(&h, "/file");
         let e = wait!(c.download_target(target).to_writer(&mut Vec::new())).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
-        assert_eq!(h.requests().len(), 1);
+        assert_eq!(h.request_count(), 1);
 
-        // From a client on HTTPS, a plain-HTTP download URL is refused before anything is sent.
-        let h = Hostile::start(|_, _| Reply::new(200));
-        let (c, _) = counting_client("https://127.0.0.1:9", RetryPolicy::never(), Duration::from_secs(1));
-        let target = DownloadTarget { url: h.url("/file?sig=secret"), ..DownloadTarget::default() };
-        let e = wait!(c.download_target(target).to_writer(&mut Vec::new())).unwrap_err();
+        // From a client on HTTPS, a plain-HTTP download URL is refused before anything is
+        // sent; from a client whose own base is plain HTTP, it is fine.
+        let plain = files(false, move |seen| Reply::honest(seen, &v, "\"v\""));
+        let h = files(true, |_| Reply::new(500));
+        let (c, _) = hostile_client(&h, "/");
+        let target = DownloadTarget {
+            url: format!("{}/file?sig=secret", plain.base_url()),
+            ..DownloadTarget::default()
+        };
+        let e = wait!(c.download_target(target.clone()).to_writer(&mut Vec::new())).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
         assert!(!e.to_string().contains("sig=secret"), "{e}");
-        assert!(h.requests().is_empty());
+        assert_eq!(plain.request_count(), 0);
+        let (c, _) = hostile_client(&plain, "/");
+        wait!(c.download_target(target).to_writer(&mut Vec::new())).unwrap();
+        assert_eq!(plain.request_count(), 1);
     }
 }
