@@ -2,7 +2,7 @@
 //! held across an `.await`) and a notification when a token request is answered.
 
 use crate::transport::{Body, Transport};
-use connect_auth::config::{
+use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
 use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
@@ -165,14 +165,14 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
-                    crate::trace_send(&span, purpose, call.coordination_id());
+                    connect_auth::trace::sending(&span, purpose, call.coordination_id());
                     let in_flight = InFlight {
                         client: self,
                         call: Some(&mut call),
                         auth: matches!(purpose, Purpose::Auth { .. }),
                     };
                     let outcome = self.exchange(out.request).await;
-                    crate::trace_outcome(&span, purpose, &outcome);
+                    connect_auth::trace::answered(&span, purpose, &outcome);
                     in_flight.complete(outcome);
                 }
                 Step::Sleep(pause) => {
@@ -186,7 +186,7 @@ impl Client {
                     }
                 }
                 Step::Done(result) => {
-                    crate::trace_done(&result);
+                    connect_auth::trace::finished(&result);
                     return result;
                 }
             }
@@ -217,24 +217,6 @@ async fn read_bounded(mut body: Body, capacity: usize) -> std::io::Result<Vec<u8
     }
     Ok(bytes)
 }
-
-macro_rules! op_methods {
-    ($( $(#[$doc:meta])* $name:ident($req:ident) -> $res:ident; )*) => {
-        impl Client {
-            $(
-                $(#[$doc])*
-                pub async fn $name(
-                    &self,
-                    request: &connect_types::ops::$req,
-                ) -> Result<Response<connect_types::ops::$res>, Error> {
-                    self.execute(request).await
-                }
-            )*
-        }
-    };
-}
-
-connect_auth::seed_operations!(op_methods);
 
 /// Compile-time check that the client's futures can move between threads (`tokio::spawn`).
 #[allow(dead_code)]

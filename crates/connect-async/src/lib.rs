@@ -24,17 +24,18 @@
 
 #![warn(missing_docs)]
 
+mod builder;
 mod client;
-mod config;
 mod download;
+mod operations;
 mod paging;
 mod transport;
 
 /// Re-exported so a [`Transport`] can be implemented without adding the dependency.
 pub use async_trait::async_trait;
+pub use builder::ClientBuilder;
 pub use client::Client;
-pub use config::ClientBuilder;
-pub use connect_auth::config::ClientConfig;
+pub use connect_auth::ClientConfig;
 pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
 pub use connect_auth::paging::Paged;
 pub use connect_auth::{
@@ -53,5 +54,3 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (connect-async)"
 );
-
-connect_auth::call_tracing!();

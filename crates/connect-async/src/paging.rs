@@ -3,6 +3,7 @@
 use crate::client::Client;
 use connect_auth::Error;
 use connect_auth::paging::{Next, Paged, Pager};
+use connect_types::ops::{GetLightboxHeadersRequest, GetLightboxRequest, SearchForImagesRequest};
 use futures_core::Stream;
 use std::fmt;
 use std::marker::PhantomData;
@@ -77,4 +78,27 @@ impl Client {
     }
 }
 
-connect_auth::paged_listings!();
+impl Client {
+    /// Every image a search matches (up to `ItemTotalCount`), in pages of the request's
+    /// `ItemCount` (75 when unset), starting at its `ItemStartNumber`.
+    pub fn search_images_all(
+        &self,
+        request: SearchForImagesRequest,
+    ) -> Pages<SearchForImagesRequest> {
+        self.pages(request)
+    }
+
+    /// Every item of a lightbox (`GetLightboxRequest::new(id)`; its view options set the page
+    /// size), up to the header's `LightboxItemCount`.
+    pub fn lightbox_items_all(&self, request: GetLightboxRequest) -> Pages<GetLightboxRequest> {
+        self.pages(request)
+    }
+
+    /// Every lightbox header of the user, up to `TotalLightboxHeaderCount`.
+    pub fn lightbox_headers_all(
+        &self,
+        request: GetLightboxHeadersRequest,
+    ) -> Pages<GetLightboxHeadersRequest> {
+        self.pages(request)
+    }
+}

@@ -46,7 +46,7 @@ pub type Body = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// let client = Client::builder()
 ///     .credentials(Credentials::client_credentials("id", "secret"))
-///     .transport(Canned)
+///     .transport(std::sync::Arc::new(Canned))
 ///     .build()?;
 /// let found = client.search_images(&SearchForImagesRequest::phrase("tree")).await?;
 /// assert_eq!(found.result.item_total_count, Some(0));

@@ -19,18 +19,23 @@
 
 #![warn(missing_docs)]
 
+pub mod builder;
 pub mod call;
 pub mod config;
 pub mod credentials;
 pub mod download;
+pub mod driver;
 pub mod endpoints;
+pub mod env;
 pub mod error;
 pub mod implicit;
 pub mod paging;
 pub mod redirect;
 pub mod retry;
 pub mod token;
+pub mod trace;
 
+pub use builder::{BuildClient, ClientBuilder};
 pub use call::{Call, CallOptions, Outcome, Outgoing, Purpose, Step, TransportFailure};
 pub use config::ClientConfig;
 pub use credentials::Credentials;

@@ -128,42 +128,6 @@ impl<O: Paged> Pager<O> {
     }
 }
 
-/// Defines the paged listings both transports offer, as `Client` methods returning their
-/// `Pages` (an `Iterator` or a `Stream`): `search_images_all`, `lightbox_items_all`,
-/// `lightbox_headers_all`. Expects `Client::pages(request) -> Pages<O>` in scope.
-#[macro_export]
-macro_rules! paged_listings {
-    () => {
-        impl Client {
-            /// Every image a search matches (up to `ItemTotalCount`), in pages of the request's
-            /// `ItemCount` (75 when unset), starting at its `ItemStartNumber`.
-            pub fn search_images_all(
-                &self,
-                request: connect_types::ops::SearchForImagesRequest,
-            ) -> Pages<connect_types::ops::SearchForImagesRequest> {
-                self.pages(request)
-            }
-
-            /// Every item of a lightbox (`GetLightboxRequest::new(id)`; its view options set
-            /// the page size), up to the header's `LightboxItemCount`.
-            pub fn lightbox_items_all(
-                &self,
-                request: connect_types::ops::GetLightboxRequest,
-            ) -> Pages<connect_types::ops::GetLightboxRequest> {
-                self.pages(request)
-            }
-
-            /// Every lightbox header of the user, up to `TotalLightboxHeaderCount`.
-            pub fn lightbox_headers_all(
-                &self,
-                request: connect_types::ops::GetLightboxHeadersRequest,
-            ) -> Pages<connect_types::ops::GetLightboxHeadersRequest> {
-                self.pages(request)
-            }
-        }
-    };
-}
-
 impl Paged for SearchForImagesRequest {
     type Item = connect_types::ops::Image;
     const DEFAULT_PAGE_SIZE: u32 = 75;

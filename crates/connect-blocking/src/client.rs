@@ -1,7 +1,7 @@
 //! [`Client`]: runs calls through the sans-IO core, one lock around the token state.
 
 use crate::transport::{Body, Transport};
-use connect_auth::config::{
+use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
 use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step};
@@ -117,9 +117,9 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
-                    crate::trace_send(&span, purpose, call.coordination_id());
+                    connect_auth::trace::sending(&span, purpose, call.coordination_id());
                     let outcome = self.exchange(out.request);
-                    crate::trace_outcome(&span, purpose, &outcome);
+                    connect_auth::trace::answered(&span, purpose, &outcome);
                     let mut shared = self.lock();
                     call.handle(&mut shared.core, Instant::now(), outcome);
                     if matches!(purpose, Purpose::Auth { .. }) {
@@ -145,7 +145,7 @@ impl Client {
                         .unwrap_or_else(PoisonError::into_inner);
                 }
                 Step::Done(result) => {
-                    crate::trace_done(&result);
+                    connect_auth::trace::finished(&result);
                     return result;
                 }
             }
@@ -173,21 +173,3 @@ fn read_bounded(body: Body, capacity: usize) -> std::io::Result<Vec<u8>> {
     }
     Ok(bytes)
 }
-
-macro_rules! op_methods {
-    ($( $(#[$doc:meta])* $name:ident($req:ident) -> $res:ident; )*) => {
-        impl Client {
-            $(
-                $(#[$doc])*
-                pub fn $name(
-                    &self,
-                    request: &connect_types::ops::$req,
-                ) -> Result<Response<connect_types::ops::$res>, Error> {
-                    self.execute(request)
-                }
-            )*
-        }
-    };
-}
-
-connect_auth::seed_operations!(op_methods);

@@ -23,15 +23,16 @@
 
 #![warn(missing_docs)]
 
+mod builder;
 mod client;
-mod config;
 mod download;
+mod operations;
 mod paging;
 mod transport;
 
+pub use builder::ClientBuilder;
 pub use client::Client;
-pub use config::ClientBuilder;
-pub use connect_auth::config::ClientConfig;
+pub use connect_auth::ClientConfig;
 pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
 pub use connect_auth::paging::Paged;
 pub use connect_auth::{
@@ -50,5 +51,3 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (connect-blocking)"
 );
-
-connect_auth::call_tracing!();

@@ -39,7 +39,7 @@ pub type Body = Box<dyn Read + Send>;
 ///
 /// let client = Client::builder()
 ///     .credentials(Credentials::client_credentials("id", "secret"))
-///     .transport(Canned)
+///     .transport(std::sync::Arc::new(Canned))
 ///     .build()?;
 /// let found = client.search_images(&SearchForImagesRequest::phrase("tree"))?;
 /// assert_eq!(found.result.item_total_count, Some(0));

@@ -4,8 +4,9 @@
 use crate::args::Global;
 use crate::errors::CliError;
 use crate::sandbox::EmbeddedSandbox;
-use connect_auth::config::{
-    ClientConfig, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_HTTP_BASE_URL,
+use connect_auth::config::ClientConfig;
+use connect_auth::env::{
+    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_HTTP_BASE_URL,
     ENV_INSECURE_OAUTH_OVER_HTTP, ENV_PASSWORD, ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD, ENV_USERNAME,
 };
 use connect_auth::paging::Paged;

@@ -103,10 +103,10 @@ fn counting_client(
         .request_timeout(request_timeout);
     let inner = sdk::ReqwestTransport::new(builder.config()).unwrap();
     let client = builder
-        .transport(Counting {
+        .transport(std::sync::Arc::new(Counting {
             inner,
             sent: std::sync::Arc::clone(&sent),
-        })
+        }))
         .build()
         .unwrap();
     (client, sent)

@@ -95,10 +95,10 @@ fn counting_client(
         .request_timeout(request_timeout);
     let inner = sdk::UreqTransport::new(builder.config()).unwrap();
     let client = builder
-        .transport(Counting {
+        .transport(std::sync::Arc::new(Counting {
             inner,
             sent: std::sync::Arc::clone(&sent),
-        })
+        }))
         .build()
         .unwrap();
     (client, sent)

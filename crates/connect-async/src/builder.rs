@@ -1,0 +1,60 @@
+//! How a [`ClientBuilder`] makes a async [`Client`]: the setters are
+//! [`connect_auth::ClientBuilder`]'s; this file only supplies the default reqwest transport.
+
+use crate::client::Client;
+use crate::transport::{ReqwestTransport, Transport};
+use connect_auth::builder::{BuildClient, read_root_certificates};
+use connect_auth::{ClientConfig, Error};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Builds a [`Client`]. Only the credentials are required.
+///
+/// ```no_run
+/// use connect_async::{Client, Credentials};
+/// let client = Client::builder()
+///     .credentials(Credentials::client_credentials("my-key", "my-secret"))
+///     .request_timeout(std::time::Duration::from_secs(30))
+///     .build()?;
+/// # Ok::<(), connect_async::Error>(())
+/// ```
+pub type ClientBuilder = connect_auth::ClientBuilder<Client>;
+
+impl BuildClient for Client {
+    type Transport = dyn Transport;
+
+    fn build_client(
+        mut config: ClientConfig,
+        root_certificate_files: Vec<PathBuf>,
+        transport: Option<Arc<dyn Transport>>,
+    ) -> Result<Self, Error> {
+        read_root_certificates(&mut config, &root_certificate_files, |p| std::fs::read(p))?;
+        let core = config.core()?;
+        let transport = match transport {
+            Some(t) => t,
+            None => Arc::new(ReqwestTransport::new(&config)?),
+        };
+        Ok(Client::from_parts(core, transport))
+    }
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: `GETTY_CONNECT_BASE_URL`,
+    /// `GETTY_CONNECT_HTTP_BASE_URL`, `GETTY_CONNECT_CA_CERT` (a PEM file), and either
+    /// `GETTY_CLIENT_ID` / `GETTY_CLIENT_SECRET` (+ optional `GETTY_USERNAME` / `GETTY_PASSWORD`)
+    /// or `GETTY_SYSTEM_ID` / `GETTY_SYSTEM_PASSWORD` / `GETTY_USERNAME` / `GETTY_PASSWORD`. The
+    /// error names the missing variables.
+    pub fn from_env() -> Result<Client, Error> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder preset from the environment (see [`Client::from_env`]), to adjust further.
+    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
+        ClientBuilder::from_vars(|k| std::env::var(k).ok())
+    }
+}

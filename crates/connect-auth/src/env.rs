@@ -1,0 +1,224 @@
+//! The `GETTY_*` environment variables, and how they fill in a [`ClientConfig`].
+//!
+//! Nothing here reads the process environment: [`ClientConfig::from_vars`] takes a lookup
+//! function, which the clients' `from_env` give `std::env::var`.
+
+use crate::config::ClientConfig;
+use crate::credentials::Credentials;
+use crate::error::Error;
+use std::path::PathBuf;
+
+/// The main base URL (every call; secure-only calls always).
+pub const ENV_BASE_URL: &str = "GETTY_CONNECT_BASE_URL";
+/// The optional plain-HTTP base URL for standard operations.
+pub const ENV_HTTP_BASE_URL: &str = "GETTY_CONNECT_HTTP_BASE_URL";
+/// Set to `1` (or `true`, `yes`) to let OAuth2 access tokens travel over plain HTTP; see
+/// [`crate::AuthConfig::allow_oauth_token_over_http`].
+pub const ENV_INSECURE_OAUTH_OVER_HTTP: &str = "GETTY_CONNECT_INSECURE_SEND_OAUTH_TOKEN_OVER_HTTP";
+/// A PEM file of extra trusted root certificates.
+pub const ENV_CA_CERT: &str = "GETTY_CONNECT_CA_CERT";
+/// OAuth2 client id (API key).
+pub const ENV_CLIENT_ID: &str = "GETTY_CLIENT_ID";
+/// OAuth2 client secret.
+pub const ENV_CLIENT_SECRET: &str = "GETTY_CLIENT_SECRET";
+/// Legacy session system id.
+pub const ENV_SYSTEM_ID: &str = "GETTY_SYSTEM_ID";
+/// Legacy session system password.
+pub const ENV_SYSTEM_PASSWORD: &str = "GETTY_SYSTEM_PASSWORD";
+/// User name (resource-owner grant or legacy session).
+pub const ENV_USERNAME: &str = "GETTY_USERNAME";
+/// User password (resource-owner grant or legacy session).
+pub const ENV_PASSWORD: &str = "GETTY_PASSWORD";
+
+/// What the environment said: the settings, plus the CA file the transport must read.
+#[derive(Clone, Debug)]
+pub struct EnvConfig {
+    /// Base URLs and credentials from the environment; defaults elsewhere.
+    pub config: ClientConfig,
+    /// `GETTY_CONNECT_CA_CERT`, a PEM file to add to the trusted roots.
+    pub ca_cert_path: Option<PathBuf>,
+}
+
+impl ClientConfig {
+    /// Reads the `GETTY_*` variables through `lookup` (pass `|k| std::env::var(k).ok()`).
+    ///
+    /// Credentials come from `GETTY_CLIENT_ID` / `GETTY_CLIENT_SECRET` (plus `GETTY_USERNAME` /
+    /// `GETTY_PASSWORD` for the resource-owner grant), or else from `GETTY_SYSTEM_ID` /
+    /// `GETTY_SYSTEM_PASSWORD` / `GETTY_USERNAME` / `GETTY_PASSWORD` (legacy session). Empty
+    /// values count as unset. The error names every missing variable, never a value.
+    ///
+    /// ```
+    /// use connect_auth::config::ClientConfig;
+    /// let vars = [("GETTY_CLIENT_ID", "id"), ("GETTY_USERNAME", "alice")];
+    /// let err = ClientConfig::from_vars(|k| {
+    ///     vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    /// })
+    /// .unwrap_err();
+    /// assert!(err.to_string().contains("GETTY_CLIENT_SECRET"));
+    /// assert!(err.to_string().contains("GETTY_PASSWORD"));
+    /// ```
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<EnvConfig, Error> {
+        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+        let mut config = ClientConfig::default();
+        if let Some(base) = get(ENV_BASE_URL) {
+            config.base_url = base.trim().to_owned();
+        }
+        config.http_base_url = get(ENV_HTTP_BASE_URL).map(|v| v.trim().to_owned());
+        if let Some(v) = get(ENV_INSECURE_OAUTH_OVER_HTTP) {
+            config.auth.allow_oauth_token_over_http = match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => {
+                    return Err(Error::Config(format!(
+                        "{ENV_INSECURE_OAUTH_OVER_HTTP} must be 1 or 0 (true or false)"
+                    )));
+                }
+            };
+        }
+        config.credentials = Some(credentials_from(&get)?);
+        // Check the URLs now, so a typo is reported before the first call.
+        config.endpoints()?;
+        Ok(EnvConfig {
+            config,
+            ca_cert_path: get(ENV_CA_CERT).map(PathBuf::from),
+        })
+    }
+}
+
+fn credentials_from(get: &impl Fn(&str) -> Option<String>) -> Result<Credentials, Error> {
+    let missing = |names: &[&'static str]| -> Vec<&'static str> {
+        names.iter().copied().filter(|n| get(n).is_none()).collect()
+    };
+    let oauth = [ENV_CLIENT_ID, ENV_CLIENT_SECRET];
+    let session = [
+        ENV_SYSTEM_ID,
+        ENV_SYSTEM_PASSWORD,
+        ENV_USERNAME,
+        ENV_PASSWORD,
+    ];
+    let user = [ENV_USERNAME, ENV_PASSWORD];
+    let any = |names: &[&str]| names.iter().any(|n| get(n).is_some());
+    let value = |n: &str| get(n).unwrap_or_default();
+
+    if any(&oauth) {
+        let mut lacking = missing(&oauth);
+        // A user name without a password (or the reverse) is a mistake, not client credentials.
+        if any(&user) {
+            lacking.extend(missing(&user));
+        }
+        if !lacking.is_empty() {
+            return Err(missing_error(&lacking, "OAuth2 credentials"));
+        }
+        return Ok(if any(&user) {
+            Credentials::resource_owner(
+                value(ENV_CLIENT_ID),
+                value(ENV_CLIENT_SECRET),
+                value(ENV_USERNAME),
+                value(ENV_PASSWORD),
+            )
+        } else {
+            Credentials::client_credentials(value(ENV_CLIENT_ID), value(ENV_CLIENT_SECRET))
+        });
+    }
+    if any(&[ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD]) {
+        let lacking = missing(&session);
+        if !lacking.is_empty() {
+            return Err(missing_error(&lacking, "legacy session credentials"));
+        }
+        return Ok(Credentials::session(
+            value(ENV_SYSTEM_ID),
+            value(ENV_SYSTEM_PASSWORD),
+            value(ENV_USERNAME),
+            value(ENV_PASSWORD),
+        ));
+    }
+    Err(Error::Config(format!(
+        "no credentials in the environment: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} \
+         (OAuth2; add {ENV_USERNAME} and {ENV_PASSWORD} to act for a user), or {ENV_SYSTEM_ID}, \
+         {ENV_SYSTEM_PASSWORD}, {ENV_USERNAME} and {ENV_PASSWORD} (legacy session)"
+    )))
+}
+
+fn missing_error(names: &[&str], what: &str) -> Error {
+    Error::Config(format!(
+        "incomplete {what} in the environment: {} not set",
+        names.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> Result<EnvConfig, Error> {
+        ClientConfig::from_vars(|k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn picks_the_flow_from_what_is_set() {
+        let c = from(&[("GETTY_CLIENT_ID", "id"), ("GETTY_CLIENT_SECRET", "s")]).unwrap();
+        assert!(matches!(
+            c.config.credentials,
+            Some(Credentials::ClientCredentials { .. })
+        ));
+        assert_eq!(c.config.base_url, crate::endpoints::DEFAULT_BASE_URL);
+        let c = from(&[
+            ("GETTY_CLIENT_ID", "id"),
+            ("GETTY_CLIENT_SECRET", "s"),
+            ("GETTY_USERNAME", "u"),
+            ("GETTY_PASSWORD", "p"),
+            ("GETTY_CONNECT_BASE_URL", "https://127.0.0.1:8443/"),
+            ("GETTY_CONNECT_HTTP_BASE_URL", "http://127.0.0.1:8080"),
+            ("GETTY_CONNECT_CA_CERT", "/tmp/ca.pem"),
+        ])
+        .unwrap();
+        assert!(matches!(
+            c.config.credentials,
+            Some(Credentials::ResourceOwner { .. })
+        ));
+        assert_eq!(c.ca_cert_path, Some(PathBuf::from("/tmp/ca.pem")));
+        assert!(c.config.core().is_ok());
+        let c = from(&[
+            ("GETTY_SYSTEM_ID", "sys"),
+            ("GETTY_SYSTEM_PASSWORD", "sp"),
+            ("GETTY_USERNAME", "u"),
+            ("GETTY_PASSWORD", "p"),
+        ])
+        .unwrap();
+        assert!(matches!(
+            c.config.credentials,
+            Some(Credentials::Session { .. })
+        ));
+    }
+
+    #[test]
+    fn names_exactly_what_is_missing_and_never_a_value() {
+        let e = from(&[
+            ("GETTY_SYSTEM_ID", "sys"),
+            ("GETTY_PASSWORD", "sentinel-pw"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("GETTY_SYSTEM_PASSWORD, GETTY_USERNAME"), "{e}");
+        assert!(!e.contains("GETTY_SYSTEM_ID,"), "{e}");
+        assert!(!e.contains("sentinel-pw"));
+        let e = from(&[("GETTY_CLIENT_SECRET", "s"), ("GETTY_USERNAME", "")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("GETTY_CLIENT_ID not set"), "{e}");
+        let e = from(&[]).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert!(e.to_string().contains("GETTY_CLIENT_ID"));
+        let e = from(&[
+            ("GETTY_CLIENT_ID", "id"),
+            ("GETTY_CLIENT_SECRET", "s"),
+            ("GETTY_CONNECT_BASE_URL", "ftp://x"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+    }
+}

@@ -1,0 +1,253 @@
+//! One method per Connect operation, each a thin, typed wrapper over [`Client::execute`].
+//!
+//! The list matches `connect-async`'s method for method; the shared behaviour suite calls every
+//! one of them on both clients, so a method missing from either fails to compile.
+
+use crate::client::Client;
+use connect_auth::Error;
+use connect_types::Response;
+use connect_types::ops::{
+    CreateDownloadRequest, CreateDownloadRequestResult, CreateLightboxItemsRequest,
+    CreateLightboxRequest, CreateLightboxResult, DeleteLightboxItemsRequest, DeleteLightboxRequest,
+    Empty, GetEventDetailsRequest, GetEventDetailsResult, GetImageDetailsRequest,
+    GetImageDetailsResult, GetImageDownloadAuthorizationsRequest,
+    GetImageDownloadAuthorizationsResult, GetLargestImageDownloadAuthorizationsRequest,
+    GetLargestImageDownloadAuthorizationsResult, GetLightboxHeadersRequest,
+    GetLightboxHeadersResult, GetLightboxRequest, GetLightboxResult, SearchForImagesRequest,
+    SearchForImagesResult, SearchForVideosRequest, SearchForVideosResult,
+    UpdateLightboxHeaderRequest,
+};
+
+impl Client {
+    /// SearchForImages: one page of images matching a query.
+    ///
+    /// For every page, lazily, use [`Client::search_images_all`].
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::SearchForImagesRequest;
+    /// let found = client.search_images(&SearchForImagesRequest::phrase("beach").count(10))?;
+    /// println!("{} images in all", found.result.item_total_count.unwrap_or(0));
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn search_images(
+        &self,
+        request: &SearchForImagesRequest,
+    ) -> Result<Response<SearchForImagesResult>, Error> {
+        self.execute(request)
+    }
+
+    /// GetImageDetails: metadata of up to 90 images, by id.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::GetImageDetailsRequest;
+    /// let details = client.image_details(&GetImageDetailsRequest::ids(["100000001"]))?;
+    /// println!("{} images", details.result.images.len());
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn image_details(
+        &self,
+        request: &GetImageDetailsRequest,
+    ) -> Result<Response<GetImageDetailsResult>, Error> {
+        self.execute(request)
+    }
+
+    /// GetEventDetails: metadata of events, by id.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::GetEventDetailsRequest;
+    /// let events = client.event_details(&GetEventDetailsRequest::ids([100009884]))?;
+    /// println!("{} events", events.result.event_results.len());
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn event_details(
+        &self,
+        request: &GetEventDetailsRequest,
+    ) -> Result<Response<GetEventDetailsResult>, Error> {
+        self.execute(request)
+    }
+
+    /// SearchForVideos: one page of videos matching a query.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::SearchForVideosRequest;
+    /// let found = client.search_videos(&SearchForVideosRequest::phrase("ocean"))?;
+    /// println!("{} videos", found.result.videos.len());
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn search_videos(
+        &self,
+        request: &SearchForVideosRequest,
+    ) -> Result<Response<SearchForVideosResult>, Error> {
+        self.execute(request)
+    }
+
+    /// GetImageDownloadAuthorizations: download tokens for (image, size) pairs.
+    ///
+    /// To fetch the file too, [`Client::download`] does this call, CreateDownloadRequest and the
+    /// transfer in one go.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::GetImageDownloadAuthorizationsRequest;
+    /// let request = GetImageDownloadAuthorizationsRequest::for_sizes([("100000001", "large")]);
+    /// let auths = client.image_download_authorizations(&request)?;
+    /// println!("{} images authorized", auths.result.images.len());
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn image_download_authorizations(
+        &self,
+        request: &GetImageDownloadAuthorizationsRequest,
+    ) -> Result<Response<GetImageDownloadAuthorizationsResult>, Error> {
+        self.execute(request)
+    }
+
+    /// GetLargestImageDownloadAuthorizations: download tokens for the largest size of each image
+    /// the caller may download ([`Client::download_largest`] also fetches the file).
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::GetLargestImageDownloadAuthorizationsRequest;
+    /// let request = GetLargestImageDownloadAuthorizationsRequest::ids(["100000001"]);
+    /// let auths = client.largest_image_download_authorizations(&request)?;
+    /// println!("{} images authorized", auths.result.images.len());
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn largest_image_download_authorizations(
+        &self,
+        request: &GetLargestImageDownloadAuthorizationsRequest,
+    ) -> Result<Response<GetLargestImageDownloadAuthorizationsResult>, Error> {
+        self.execute(request)
+    }
+
+    /// CreateDownloadRequest: spends download tokens for download URLs. Secure-only (HTTPS), and
+    /// never retried once it may have reached the server.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::CreateDownloadRequest;
+    /// let urls = client.create_download_request(&CreateDownloadRequest::for_tokens(["a-download-token"]))?;
+    /// println!("{} download URLs", urls.result.download_urls.len());
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn create_download_request(
+        &self,
+        request: &CreateDownloadRequest,
+    ) -> Result<Response<CreateDownloadRequestResult>, Error> {
+        self.execute(request)
+    }
+
+    /// CreateLightbox: a new, empty lightbox of the signed-in user. Not retried once it may have
+    /// reached the server, so a failure never leaves two lightboxes.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::CreateLightboxRequest;
+    /// let created = client.create_lightbox(&CreateLightboxRequest::named("Beach ideas"))?;
+    /// println!("lightbox {:?}", created.result.lightbox_id);
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn create_lightbox(
+        &self,
+        request: &CreateLightboxRequest,
+    ) -> Result<Response<CreateLightboxResult>, Error> {
+        self.execute(request)
+    }
+
+    /// GetLightbox: a lightbox's header and one page of its items (every item, lazily:
+    /// [`Client::lightbox_items_all`]).
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::GetLightboxRequest;
+    /// let lightbox = client.lightbox(&GetLightboxRequest::new(1001).items(1, 50))?;
+    /// println!("{:?}", lightbox.result.lightbox.lightbox_header.lightbox_name);
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn lightbox(
+        &self,
+        request: &GetLightboxRequest,
+    ) -> Result<Response<GetLightboxResult>, Error> {
+        self.execute(request)
+    }
+
+    /// CreateLightboxItems: adds assets to a lightbox.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::CreateLightboxItemsRequest;
+    /// client.add_lightbox_items(&CreateLightboxItemsRequest::new(1001, ["100000001", "100000002"]))?;
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn add_lightbox_items(
+        &self,
+        request: &CreateLightboxItemsRequest,
+    ) -> Result<Response<Empty>, Error> {
+        self.execute(request)
+    }
+
+    /// DeleteLightboxItems: removes assets from a lightbox.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::DeleteLightboxItemsRequest;
+    /// client.remove_lightbox_items(&DeleteLightboxItemsRequest::new(1001, ["100000001"]))?;
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn remove_lightbox_items(
+        &self,
+        request: &DeleteLightboxItemsRequest,
+    ) -> Result<Response<Empty>, Error> {
+        self.execute(request)
+    }
+
+    /// DeleteLightbox: deletes a lightbox and its items.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::DeleteLightboxRequest;
+    /// client.delete_lightbox(&DeleteLightboxRequest::new(1001))?;
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn delete_lightbox(
+        &self,
+        request: &DeleteLightboxRequest,
+    ) -> Result<Response<Empty>, Error> {
+        self.execute(request)
+    }
+
+    /// GetLightboxHeaders: one page of the signed-in user's lightbox headers (every header,
+    /// lazily: [`Client::lightbox_headers_all`]).
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::GetLightboxHeadersRequest;
+    /// let headers = client.lightbox_headers(&GetLightboxHeadersRequest::page(1, 20))?;
+    /// println!("{:?} lightboxes", headers.result.total_lightbox_header_count);
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn lightbox_headers(
+        &self,
+        request: &GetLightboxHeadersRequest,
+    ) -> Result<Response<GetLightboxHeadersResult>, Error> {
+        self.execute(request)
+    }
+
+    /// UpdateLightboxHeader: renames a lightbox or changes its client, project or notes.
+    ///
+    /// ```no_run
+    /// # let client = connect_blocking::Client::from_env()?;
+    /// use connect_blocking::ops::UpdateLightboxHeaderRequest;
+    /// client.update_lightbox_header(&UpdateLightboxHeaderRequest::new(1001, "Beach, final").notes("picked"))?;
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn update_lightbox_header(
+        &self,
+        request: &UpdateLightboxHeaderRequest,
+    ) -> Result<Response<Empty>, Error> {
+        self.execute(request)
+    }
+}
