@@ -59,7 +59,7 @@ impl Client {
     /// # async fn run(client: connect_async::Client) -> Result<(), connect_async::Error> {
     /// use connect_async::ops::GetEventDetailsRequest;
     /// let events = client.event_details(&GetEventDetailsRequest::ids([100009884])).await?;
-    /// println!("{} events", events.result.event_results.len());
+    /// println!("{} events", events.result.event_result.len());
     /// # Ok(()) }
     /// ```
     pub async fn event_details(
@@ -164,7 +164,7 @@ impl Client {
     /// # async fn run(client: connect_async::Client) -> Result<(), connect_async::Error> {
     /// use connect_async::ops::GetLightboxRequest;
     /// let lightbox = client.lightbox(&GetLightboxRequest::new(1001).items(1, 50)).await?;
-    /// println!("{:?}", lightbox.result.lightbox.lightbox_header.lightbox_name);
+    /// println!("{} items on this page", lightbox.result.lightbox.map_or(0, |l| l.lightbox_items.len()));
     /// # Ok(()) }
     /// ```
     pub async fn lightbox(

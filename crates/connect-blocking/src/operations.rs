@@ -59,7 +59,7 @@ impl Client {
     /// # let client = connect_blocking::Client::from_env()?;
     /// use connect_blocking::ops::GetEventDetailsRequest;
     /// let events = client.event_details(&GetEventDetailsRequest::ids([100009884]))?;
-    /// println!("{} events", events.result.event_results.len());
+    /// println!("{} events", events.result.event_result.len());
     /// # Ok::<(), connect_blocking::Error>(())
     /// ```
     pub fn event_details(
@@ -164,7 +164,7 @@ impl Client {
     /// # let client = connect_blocking::Client::from_env()?;
     /// use connect_blocking::ops::GetLightboxRequest;
     /// let lightbox = client.lightbox(&GetLightboxRequest::new(1001).items(1, 50))?;
-    /// println!("{:?}", lightbox.result.lightbox.lightbox_header.lightbox_name);
+    /// println!("{} items on this page", lightbox.result.lightbox.map_or(0, |l| l.lightbox_items.len()));
     /// # Ok::<(), connect_blocking::Error>(())
     /// ```
     pub fn lightbox(
