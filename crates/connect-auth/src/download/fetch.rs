@@ -469,26 +469,29 @@ impl Fetch {
 
     /// The request got no answer.
     pub fn handle_send_failure(&mut self, now: Instant, failure: TransportFailure) {
+        let message = location::redact(&failure.message, &self.url);
+        // A source that quoted the URL would show it again in an error chain: dropped then.
+        let source = failure.source.filter(|_| message == failure.message);
         let e = Error::Transport {
             operation: OPERATION,
-            message: location::redact(&failure.message, &self.url),
+            message,
             reached_server: failure.reached_server,
-            source: failure.source,
+            source,
         };
         self.interrupted(now, e, None);
     }
 
     /// Reading the body failed (the connection broke).
     pub fn handle_read_failure(&mut self, now: Instant, error: std::io::Error) {
-        let message = location::redact(
-            &format!("the connection broke during the download: {error}"),
-            &self.url,
-        );
+        let plain = format!("the connection broke during the download: {error}");
+        let message = location::redact(&plain, &self.url);
+        let source: Option<Box<dyn std::error::Error + Send + Sync>> =
+            (message == plain).then(|| Box::new(error) as _);
         let e = Error::Transport {
             operation: OPERATION,
             message,
             reached_server: true,
-            source: Some(Box::new(error)),
+            source,
         };
         self.interrupted(now, e, None);
     }

@@ -557,6 +557,48 @@ fn urls_stay_out_of_debug_and_errors() {
         },
     );
     assert!(!run.result.unwrap_err().to_string().contains("sentinel"));
+    // A transport whose error quotes the URL: neither the message nor its source shows it.
+    let mut f = Fetch::new(
+        target("https://dl.example/sentinel-path?sig=sentinel"),
+        SinkKind::Stream,
+        false,
+    )
+    .unwrap();
+    let now = Instant::now();
+    let FetchStep::Send(_) = f.poll_step(now) else {
+        panic!("a request first")
+    };
+    let quoted = || {
+        let e =
+            std::io::Error::other("error sending https://dl.example/sentinel-path?sig=sentinel");
+        TransportFailure {
+            message: e.to_string(),
+            reached_server: true,
+            source: Some(Box::new(e)),
+        }
+    };
+    f.handle_send_failure(now, quoted());
+    let mut chain = String::new();
+    for _ in 0..2 * MAX_STALLED_ATTEMPTS {
+        match f.poll_step(now) {
+            FetchStep::Done(Err(e)) => {
+                let mut cur: Option<&dyn std::error::Error> = Some(&e);
+                while let Some(err) = cur {
+                    chain.push_str(&err.to_string());
+                    cur = err.source();
+                }
+                break;
+            }
+            FetchStep::Send(_) => f.handle_send_failure(now, quoted()),
+            FetchStep::Wait => {
+                let at = f.poll_timeout().unwrap();
+                f.handle_timeout(at);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(chain.contains("<download URL>"), "{chain}");
+    assert!(!chain.contains("sentinel"), "{chain}");
 }
 
 fn answer<T>(result: T) -> Result<Response<T>, Error> {
