@@ -386,6 +386,41 @@ scenario_alone! {
 }
 
 scenario! {
+    fn the_size_asked_for_is_the_size_downloaded() {
+        let sb = start(SandboxConfig::default());
+        let c = client(&sb, alice());
+        let found = wait!(c.search_images(&search("dog", 1))).unwrap();
+        let id = found.result.images[0].image_id.clone().unwrap();
+        let details = wait!(c.image_details(&GetImageDetailsRequest::ids([id.as_str()]))).unwrap();
+        let sizes = &details.result.images[0].sizes_downloadable_images;
+        let small = sizes[0].size_key.clone().unwrap();
+
+        // The largest: one authorization call (its own), then the URL.
+        sb.reset_stats();
+        let d = wait!(c.download_largest(&id)).unwrap();
+        let ops = sb.stats().operations;
+        assert_eq!(count(&ops, "GetLargestImageDownloadAuthorizations"), 1, "{ops:?}");
+        assert_eq!(count(&ops, "GetImageDownloadAuthorizations"), 0, "{ops:?}");
+        assert_eq!(count(&ops, "CreateDownloadRequest"), 1, "{ops:?}");
+        let largest = d.target().size_key.clone().unwrap();
+
+        // A size asked for by key: that size, and its bytes' length is the HTTP answer's.
+        let d = wait!(c.download(&id, &small)).unwrap();
+        assert!(d.target().size_key.as_deref().unwrap().eq_ignore_ascii_case(&small));
+        let mut bytes = Vec::new();
+        let s = wait!(d.to_writer(&mut bytes)).unwrap();
+        assert_eq!(s.bytes, bytes.len() as u64);
+        assert!(!largest.is_empty());
+
+        // A size the image does not have: an error, no URL requested.
+        sb.reset_stats();
+        let e = wait!(c.download(&id, "no-such-size")).unwrap_err();
+        assert!(e.to_string().contains("no-such-size"), "{e}");
+        assert_eq!(count(&sb.stats().operations, "CreateDownloadRequest"), 0);
+    }
+}
+
+scenario! {
     fn a_part_file_without_proof_is_started_over() {
         let sb = start(SandboxConfig::default());
         let c = client(&sb, alice());
