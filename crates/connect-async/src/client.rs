@@ -165,7 +165,7 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
-                    connect_auth::trace::sending(&span, purpose, call.coordination_id());
+                    connect_auth::trace::sending(&span, purpose);
                     let in_flight = InFlight {
                         client: self,
                         call: Some(&mut call),
@@ -176,7 +176,6 @@ impl Client {
                     in_flight.complete(outcome);
                 }
                 Step::Sleep(pause) => {
-                    tracing::debug!(pause_ms = pause.as_millis() as u64, "backing off");
                     tokio::time::sleep(pause).await;
                 }
                 Step::WaitForToken => {
@@ -185,10 +184,7 @@ impl Client {
                         let _ = tokio::time::timeout(TOKEN_WAIT_SAFETY, waiter).await;
                     }
                 }
-                Step::Done(result) => {
-                    connect_auth::trace::finished(&result);
-                    return result;
-                }
+                Step::Done(result) => return result,
             }
         }
     }

@@ -4,6 +4,7 @@ use crate::Core;
 use crate::error::Error;
 use crate::retry::{SplitMix64, parse_retry_after};
 use crate::token::{Grant, TokenStep};
+use crate::trace::TARGET;
 use connect_types::{DecodeError, Operation, RequestHeader, Response, Secret};
 use std::fmt;
 use std::marker::PhantomData;
@@ -207,14 +208,11 @@ impl<O: Operation> Call<O> {
     /// The next thing to do.
     pub fn poll(&mut self, core: &mut Core, now: Instant) -> Step<O::Result> {
         match std::mem::replace(&mut self.state, State::Ready) {
-            State::Finished(r) => {
-                self.state = State::Finished(None);
-                Step::Done(r.unwrap_or_else(|| {
-                    Err(Error::Config(
-                        "the call was polled after it finished".into(),
-                    ))
-                }))
-            }
+            State::Finished(r) => self.finish(r.unwrap_or_else(|| {
+                Err(Error::Config(
+                    "the call was polled after it finished".into(),
+                ))
+            })),
             State::Backoff(d) => Step::Sleep(d),
             // Polled again without an answer (the driver lost the response): start over.
             State::Ready | State::AwaitAuth { .. } | State::AwaitCall { .. } => {
@@ -251,6 +249,13 @@ impl<O: Operation> Call<O> {
                         ))));
                     }
                     self.token_requests += 1;
+                    tracing::debug!(
+                        target: TARGET,
+                        operation = O::NAME,
+                        coordination_id = %self.coordination_id,
+                        grant = auth.grant.name(),
+                        "sending a token request"
+                    );
                     self.state = State::AwaitAuth { id: auth.id };
                     return Step::Send(Outgoing {
                         request: auth.request,
@@ -275,6 +280,13 @@ impl<O: Operation> Call<O> {
         match request {
             Ok(request) => {
                 self.attempts += 1;
+                tracing::debug!(
+                    target: TARGET,
+                    operation = O::NAME,
+                    coordination_id = %self.coordination_id,
+                    attempt = self.attempts,
+                    "sending"
+                );
                 self.state = State::AwaitCall { token_id };
                 Step::Send(Outgoing {
                     request,
@@ -308,6 +320,22 @@ impl<O: Operation> Call<O> {
 
     /// Digests what came back for the last [`Step::Send`].
     pub fn handle(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
+        match &outcome {
+            Outcome::Response(r) => tracing::debug!(
+                target: TARGET,
+                operation = O::NAME,
+                status = r.status().as_u16(),
+                bytes = r.body().len(),
+                "answer"
+            ),
+            Outcome::Failed(f) => tracing::debug!(
+                target: TARGET,
+                operation = O::NAME,
+                error = %f.message,
+                reached_server = f.reached_server,
+                "no answer"
+            ),
+        }
         match std::mem::replace(&mut self.state, State::Ready) {
             State::AwaitAuth { id } => match outcome {
                 Outcome::Response(r) => {
@@ -376,6 +404,12 @@ impl<O: Operation> Call<O> {
                         // this call obtained it moments ago: tokens get revoked between issue
                         // and first use (another sign-in, a restart on the service's side).
                         self.auth_retry_used = true;
+                        tracing::debug!(
+                            target: TARGET,
+                            operation = O::NAME,
+                            code = %api,
+                            "the token was refused: renewing it and retrying the call once"
+                        );
                         core.tokens.invalidate(id);
                         self.pause_before_token(core);
                         return;
@@ -435,7 +469,14 @@ impl<O: Operation> Call<O> {
         self.state = if self.token_requests == 0 {
             State::Ready
         } else {
-            State::Backoff(core.retry.backoff(self.token_requests, self.rng.next_f64()))
+            let pause = core.retry.backoff(self.token_requests, self.rng.next_f64());
+            tracing::debug!(
+                target: TARGET,
+                operation = O::NAME,
+                pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+                "pausing before another token request"
+            );
+            State::Backoff(pause)
         };
     }
 
@@ -452,14 +493,39 @@ impl<O: Operation> Call<O> {
                 .retry
                 .delay(self.failures, retry_after, self.rng.next_f64())
             {
+                tracing::debug!(
+                    target: TARGET,
+                    operation = O::NAME,
+                    failures = self.failures,
+                    pause_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+                    error = %err,
+                    "retrying after a pause"
+                );
                 self.state = State::Backoff(d);
                 return;
             }
         }
+        tracing::debug!(
+            target: TARGET,
+            operation = O::NAME,
+            retry_allowed = allowed,
+            failures = self.failures,
+            "not retrying"
+        );
         self.state = State::Finished(Some(Err(err)));
     }
 
     fn finish(&mut self, r: Result<Response<O::Result>, Error>) -> Step<O::Result> {
+        match &r {
+            Ok(_) => tracing::debug!(target: TARGET, operation = O::NAME, "call succeeded"),
+            Err(e) => tracing::debug!(
+                target: TARGET,
+                operation = O::NAME,
+                error = %e,
+                kind = ?e.kind(),
+                "call failed"
+            ),
+        }
         self.state = State::Finished(None);
         Step::Done(r)
     }

@@ -102,6 +102,11 @@ impl Endpoints {
     ) -> Result<(&str, Scheme), Error> {
         if security.requires_https() {
             if self.base_scheme != Scheme::Https {
+                tracing::debug!(
+                    target: crate::trace::TARGET,
+                    operation,
+                    "refused: a secure-only request to a plain-HTTP base URL"
+                );
                 return Err(Error::Refused {
                     operation,
                     reason: format!(

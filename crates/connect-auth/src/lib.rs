@@ -12,6 +12,10 @@
 //! - [`Endpoints`] routes each security class to HTTPS or plain HTTP and refuses to send a
 //!   secure-only call (or a secure token) over plain HTTP.
 //!
+//! Decisions are logged where they are made, as `tracing` events under the target
+//! [`trace::TARGET`] (`connect_auth`): tokens acquired, renewed and invalidated, routing
+//! refusals, retries and their pauses. No event carries a secret, a token or a request body.
+//!
 //! A driver (`connect-blocking`, `connect-async`) is a loop around [`Call::poll`]:
 //! send what [`Step::Send`] says, sleep what [`Step::Sleep`] says, wait for another call's token
 //! acquisition on [`Step::WaitForToken`], and return on [`Step::Done`]. See [`Call`] for an
@@ -66,6 +70,11 @@ impl Core {
     ) -> Result<(), Error> {
         let oauth = !matches!(self.tokens.credentials(), Credentials::Session { .. });
         if scheme == Scheme::Http && oauth && !self.tokens.config().allow_oauth_token_over_http {
+            tracing::debug!(
+                target: trace::TARGET,
+                operation,
+                "refused: an OAuth2 access token would go over plain HTTP"
+            );
             return Err(Error::Refused {
                 operation,
                 reason: format!(

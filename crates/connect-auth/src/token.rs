@@ -19,6 +19,7 @@ use crate::credentials::Credentials;
 use crate::endpoints::{Endpoints, Scheme};
 use crate::error::Error;
 use crate::retry::parse_retry_after;
+use crate::trace::TARGET;
 use connect_types::ops::oauth2::{OAuthErrorResponse, TOKEN_PATH, TokenRequest, TokenResponse};
 use connect_types::ops::session::{CreateSessionRequest, RenewSessionRequest, SessionResult};
 use connect_types::{DecodeError, Operation, RequestHeader, Secret, Security};
@@ -402,6 +403,7 @@ impl TokenMachine {
                 let State::Ready(ts) = std::mem::replace(&mut self.state, State::Empty) else {
                     return false;
                 };
+                tracing::debug!(target: TARGET, token_id, "token invalidated after a refusal");
                 self.state = State::Stale(ts);
                 true
             }
@@ -420,6 +422,7 @@ impl TokenMachine {
     /// tokens held before, so other callers neither wait for it nor count it.
     pub fn withdraw(&mut self, id: u64) {
         if matches!(&self.state, State::InFlight { id: current, .. } if *current == id) {
+            tracing::debug!(target: TARGET, id, "token request withdrawn");
             self.grants_sent = self.grants_sent.saturating_sub(1);
             self.restore_previous();
         }
@@ -462,6 +465,15 @@ impl TokenMachine {
         };
         match parsed {
             Ok(fresh) => {
+                let lifetime = clamp_lifetime(fresh.lifetime);
+                tracing::debug!(
+                    target: TARGET,
+                    grant = grant.name(),
+                    lifetime_s = lifetime.as_secs(),
+                    stated_lifetime_s = fresh.lifetime.as_secs(),
+                    "{}",
+                    if grant.is_renewal() { "token renewed" } else { "token acquired" }
+                );
                 if let Some(rt) = fresh.refresh_token {
                     self.refresh_token = Some(rt);
                 }
@@ -470,17 +482,29 @@ impl TokenMachine {
                     standard: fresh.standard,
                     secure: fresh.secure,
                     acquired_at: started,
-                    lifetime: Some(clamp_lifetime(fresh.lifetime)),
+                    lifetime: Some(lifetime),
                     served: false,
                 };
                 self.state = State::Ready(ts);
                 Ok(())
             }
             Err(failure) if failure.retryable => {
+                tracing::debug!(
+                    target: TARGET,
+                    grant = grant.name(),
+                    error = %failure.error,
+                    "token request failed; may be retried"
+                );
                 self.restore_previous();
                 Err(failure)
             }
             Err(failure) => {
+                tracing::debug!(
+                    target: TARGET,
+                    grant = grant.name(),
+                    error = %failure.error,
+                    "token request refused"
+                );
                 self.state = State::Empty;
                 if grant == Grant::RefreshToken {
                     // A refused refresh token is dead; don't offer it again.
@@ -489,7 +513,16 @@ impl TokenMachine {
                     }
                 }
                 let can_fall_back = grant.is_renewal() && self.full_grant() != grant;
-                if can_fall_back { Ok(()) } else { Err(failure) }
+                if can_fall_back {
+                    tracing::debug!(
+                        target: TARGET,
+                        grant = self.full_grant().name(),
+                        "renewal refused: signing in afresh"
+                    );
+                    Ok(())
+                } else {
+                    Err(failure)
+                }
             }
         }
     }

@@ -1,50 +1,31 @@
-//! Log lines a driver writes around each exchange, under the target `connect_auth`.
+//! Logging: the core's `tracing` events, and the span fields a driver records.
 //!
-//! They record the attempt and the HTTP status on the driver's `connect_call` span and log at
-//! debug level. They never see a request body, so no token or password can reach the logs.
-//! `tracing` only formats and dispatches events; it performs no I/O of its own here.
+//! The core has no subscriber and does no I/O: it only emits events, at `debug` level, under
+//! one target ([`TARGET`]), so `RUST_LOG=connect_auth=debug` (or the command line's `-v`) shows
+//! every decision the SDK makes where it makes it: which request a call sends and why, what
+//! came back, tokens acquired, renewed and invalidated, refused renewals, routing refusals,
+//! retries and the pauses before them. Fields are operation names, grants, coordination ids,
+//! statuses, counts and error messages; never a secret, a token or a request body.
+//!
+//! A driver opens a `connect_call` span per call (with empty `attempt` and `status` fields) and
+//! records them with [`sending`] and [`answered`].
 
 use crate::call::{Outcome, Purpose};
-use crate::error::Error;
-use connect_types::Response;
 
-/// A request is about to be sent for `purpose`, as part of the call `coordination_id`.
-pub fn sending(span: &tracing::Span, purpose: Purpose, coordination_id: &str) {
-    match purpose {
-        Purpose::Call { attempt } => {
-            span.record("attempt", attempt);
-            tracing::debug!(attempt, coordination_id, "sending");
-        }
-        Purpose::Auth { grant } => {
-            tracing::debug!(
-                grant = grant.name(),
-                coordination_id,
-                "sending a token request"
-            );
-        }
+/// The target of every event the core emits.
+pub const TARGET: &str = "connect_auth";
+
+/// A request is about to be sent for `purpose`: records the attempt on the call's span.
+pub fn sending(span: &tracing::Span, purpose: Purpose) {
+    if let Purpose::Call { attempt } = purpose {
+        span.record("attempt", attempt);
     }
 }
 
-/// The answer (or the lack of one) to a request sent for `purpose`.
+/// The answer to a request sent for `purpose` came back: records the HTTP status of the call's
+/// own requests (not its token requests) on the call's span.
 pub fn answered(span: &tracing::Span, purpose: Purpose, outcome: &Outcome) {
-    match outcome {
-        Outcome::Response(r) => {
-            let status = r.status().as_u16();
-            if let Purpose::Call { .. } = purpose {
-                span.record("status", status);
-            }
-            tracing::debug!(status, bytes = r.body().len(), "answer");
-        }
-        Outcome::Failed(f) => {
-            tracing::debug!(error = %f.message, reached_server = f.reached_server, "no answer");
-        }
-    }
-}
-
-/// How the call ended.
-pub fn finished<T>(result: &Result<Response<T>, Error>) {
-    match result {
-        Ok(_) => tracing::debug!("call succeeded"),
-        Err(e) => tracing::debug!(error = %e, kind = ?e.kind(), "call failed"),
+    if let (Purpose::Call { .. }, Outcome::Response(r)) = (purpose, outcome) {
+        span.record("status", r.status().as_u16());
     }
 }

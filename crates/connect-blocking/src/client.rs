@@ -117,7 +117,7 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
-                    connect_auth::trace::sending(&span, purpose, call.coordination_id());
+                    connect_auth::trace::sending(&span, purpose);
                     let outcome = self.exchange(out.request);
                     connect_auth::trace::answered(&span, purpose, &outcome);
                     let mut shared = self.lock();
@@ -129,7 +129,6 @@ impl Client {
                     }
                 }
                 Step::Sleep(pause) => {
-                    tracing::debug!(pause_ms = pause.as_millis() as u64, "backing off");
                     std::thread::sleep(pause);
                 }
                 Step::WaitForToken => {
@@ -144,10 +143,7 @@ impl Client {
                         })
                         .unwrap_or_else(PoisonError::into_inner);
                 }
-                Step::Done(result) => {
-                    connect_auth::trace::finished(&result);
-                    return result;
-                }
+                Step::Done(result) => return result,
             }
         }
     }

@@ -625,6 +625,8 @@ scenario! {
 
         let text = logs.text();
         assert!(text.contains("SearchForImages") && text.contains("status=200"), "spans recorded: {text}");
+        // The core logs its decisions under its own target.
+        assert!(text.contains("connect_auth") && text.contains("token request refused"), "{text}");
         for secret in [token.as_str(), "sentinel", "alice-password", CLIENT_SECRET, url.as_str()] {
             assert!(!text.contains(secret), "{secret} logged");
             assert!(!shown.contains(secret), "{secret} shown: {shown}");
