@@ -2,7 +2,7 @@
 
 use crate::Core;
 use crate::error::Error;
-use crate::retry::{SplitMix64, parse_retry_after};
+use crate::retry::{RetryRule, SplitMix64};
 use crate::token::{Grant, TokenStep};
 use crate::trace::TARGET;
 use connect_types::{DecodeError, Operation, RequestHeader, Response, Secret};
@@ -349,23 +349,27 @@ impl<O: Operation> Call<O> {
                         Ok(()) => {}
                         Err(f) if f.retryable => {
                             let allowed = self.token_requests < MAX_TOKEN_REQUESTS_PER_CALL;
-                            self.retry_or_finish(core, f.error, f.retry_after, allowed);
+                            let rule = RetryRule::for_status(r.status())
+                                .unwrap_or(RetryRule::TransientApiCode);
+                            self.retry_or_finish(core, f.error, f.retry_after, allowed, rule);
                         }
                         Err(f) => self.state = State::Finished(Some(Err(f.error))),
                     }
                 }
                 Outcome::Failed(t) => {
                     core.tokens.handle_auth_transport_failure(id);
+                    let rule = RetryRule::for_transport(t.reached_server);
                     let err = transport_error("the token request", t);
                     let allowed = self.token_requests < MAX_TOKEN_REQUESTS_PER_CALL;
-                    self.retry_or_finish(core, err, None, allowed);
+                    self.retry_or_finish(core, err, None, allowed, rule);
                 }
             },
             State::AwaitCall { token_id } => match outcome {
                 Outcome::Failed(t) => {
-                    let safe = !t.reached_server || self.may_repeat(core);
+                    let rule = RetryRule::for_transport(t.reached_server);
+                    let safe = rule.work_not_done() || self.may_repeat(core);
                     let err = transport_error(O::NAME, t);
-                    self.retry_or_finish(core, err, None, safe);
+                    self.retry_or_finish(core, err, None, safe, rule);
                 }
                 Outcome::Response(r) => {
                     self.last_status = Some(r.status().as_u16());
@@ -389,11 +393,7 @@ impl<O: Operation> Call<O> {
             return;
         }
         let status = r.status();
-        let retry_after = r
-            .headers()
-            .get(http::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
+        let retry_after = crate::retry::retry_after(r.headers());
         match connect_types::decode_response::<O>(r.body()) {
             Ok(resp) => self.state = State::Finished(Some(Ok(resp))),
             Err(DecodeError::Api(api)) => {
@@ -433,7 +433,8 @@ impl<O: Operation> Call<O> {
                 };
                 if transient {
                     // The server says the work was not done, so even a create may be repeated.
-                    self.retry_or_finish(core, err, retry_after, true);
+                    let rule = RetryRule::TransientApiCode;
+                    self.retry_or_finish(core, err, retry_after, rule.work_not_done(), rule);
                 } else {
                     self.state = State::Finished(Some(Err(err)));
                 }
@@ -451,13 +452,12 @@ impl<O: Operation> Call<O> {
                         retry_after,
                     }
                 };
-                let refused_unprocessed = status == http::StatusCode::SERVICE_UNAVAILABLE
-                    || status == http::StatusCode::TOO_MANY_REQUESTS;
-                if status.is_server_error() || refused_unprocessed {
-                    let safe = refused_unprocessed || self.may_repeat(core);
-                    self.retry_or_finish(core, err, retry_after, safe);
-                } else {
-                    self.state = State::Finished(Some(Err(err)));
+                match RetryRule::for_status(status) {
+                    Some(rule) => {
+                        let safe = rule.work_not_done() || self.may_repeat(core);
+                        self.retry_or_finish(core, err, retry_after, safe, rule);
+                    }
+                    None => self.state = State::Finished(Some(Err(err))),
                 }
             }
         }
@@ -486,6 +486,7 @@ impl<O: Operation> Call<O> {
         err: Error,
         retry_after: Option<Duration>,
         allowed: bool,
+        rule: RetryRule,
     ) {
         if allowed {
             self.failures += 1;
@@ -497,6 +498,7 @@ impl<O: Operation> Call<O> {
                     target: TARGET,
                     operation = O::NAME,
                     failures = self.failures,
+                    rule = rule.name(),
                     pause_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
                     error = %err,
                     "retrying after a pause"
@@ -509,6 +511,7 @@ impl<O: Operation> Call<O> {
             target: TARGET,
             operation = O::NAME,
             retry_allowed = allowed,
+            rule = rule.name(),
             failures = self.failures,
             "not retrying"
         );

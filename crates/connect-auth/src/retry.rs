@@ -94,6 +94,76 @@ impl SplitMix64 {
     }
 }
 
+/// A named reason to send a request again (as smithy-rs names its retry classifiers). Calls,
+/// token requests and downloads all classify their failures with these rules, so the three
+/// cannot drift apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RetryRule {
+    /// HTTP 429: the server turned the request away for now.
+    Throttled,
+    /// HTTP 503: the service is unavailable and did not process the request.
+    Unavailable,
+    /// HTTP 408: the server gave up waiting for the request, so it did not process it.
+    RequestTimeout,
+    /// Any other HTTP 5xx: the server failed, perhaps after doing the work.
+    ServerError,
+    /// A transient status code in the envelope (`DependentServiceDown` and kin).
+    TransientApiCode,
+    /// No connection was made (connect, DNS, TLS handshake): the request never left.
+    NotSent,
+    /// The exchange broke after the request may have reached the server.
+    MaybeReceived,
+}
+
+impl RetryRule {
+    /// The rule an HTTP status falls under, or `None` when sending again would not help.
+    pub fn for_status(status: http::StatusCode) -> Option<Self> {
+        match status.as_u16() {
+            429 => Some(Self::Throttled),
+            503 => Some(Self::Unavailable),
+            408 => Some(Self::RequestTimeout),
+            500..=599 => Some(Self::ServerError),
+            _ => None,
+        }
+    }
+
+    /// The rule for a transport failure.
+    pub fn for_transport(reached_server: bool) -> Self {
+        if reached_server {
+            Self::MaybeReceived
+        } else {
+            Self::NotSent
+        }
+    }
+
+    /// Whether the server cannot have done the work, so that even a request that is not
+    /// idempotent (CreateLightbox) may be sent again.
+    pub fn work_not_done(self) -> bool {
+        !matches!(self, Self::ServerError | Self::MaybeReceived)
+    }
+
+    /// The rule's name, for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Throttled => "throttled",
+            Self::Unavailable => "unavailable",
+            Self::RequestTimeout => "request-timeout",
+            Self::ServerError => "server-error",
+            Self::TransientApiCode => "transient-api-code",
+            Self::NotSent => "not-sent",
+            Self::MaybeReceived => "maybe-received",
+        }
+    }
+}
+
+/// The answer's `Retry-After`, the one parser for calls, token requests and downloads.
+pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    headers
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
+}
+
 /// Parses a `Retry-After` header given in seconds (HTTP dates are not honoured).
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
@@ -116,6 +186,29 @@ mod tests {
         assert_eq!(p.delay(1, None, 0.0).unwrap(), Duration::ZERO);
         assert_eq!(p.delay(10, None, 0.5), None);
         assert_eq!(p.delay(0, None, 0.5), None);
+    }
+
+    #[test]
+    fn one_rule_per_status() {
+        let rule = |s: u16| RetryRule::for_status(http::StatusCode::from_u16(s).unwrap());
+        assert_eq!(rule(429), Some(RetryRule::Throttled));
+        assert_eq!(rule(503), Some(RetryRule::Unavailable));
+        assert_eq!(rule(408), Some(RetryRule::RequestTimeout));
+        assert_eq!(rule(500), Some(RetryRule::ServerError));
+        assert_eq!(rule(599), Some(RetryRule::ServerError));
+        for s in [200, 301, 400, 401, 404, 416] {
+            assert_eq!(rule(s), None, "{s}");
+        }
+        assert!(RetryRule::Unavailable.work_not_done());
+        assert!(!RetryRule::ServerError.work_not_done());
+        assert!(!RetryRule::for_transport(true).work_not_done());
+        assert!(RetryRule::for_transport(false).work_not_done());
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from_static("4"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(4)));
     }
 
     #[test]

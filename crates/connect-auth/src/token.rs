@@ -18,7 +18,6 @@
 use crate::credentials::Credentials;
 use crate::endpoints::{Endpoints, Scheme};
 use crate::error::Error;
-use crate::retry::parse_retry_after;
 use crate::trace::TARGET;
 use connect_types::ops::oauth2::{OAuthErrorResponse, TOKEN_PATH, TokenRequest, TokenResponse};
 use connect_types::ops::session::{CreateSessionRequest, RenewSessionRequest, SessionResult};
@@ -733,11 +732,7 @@ struct Fresh {
 }
 
 fn retry_after(response: &http::Response<Vec<u8>>) -> Option<Duration> {
-    response
-        .headers()
-        .get(http::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after)
+    crate::retry::retry_after(response.headers())
 }
 
 fn server_trouble(response: &http::Response<Vec<u8>>, what: &'static str) -> AuthFailure {
@@ -753,7 +748,7 @@ fn server_trouble(response: &http::Response<Vec<u8>>, what: &'static str) -> Aut
 }
 
 fn is_server_trouble(status: http::StatusCode) -> bool {
-    status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS
+    crate::retry::RetryRule::for_status(status).is_some()
 }
 
 /// The retryable failure a Connect envelope with a transient status code stands for, if the

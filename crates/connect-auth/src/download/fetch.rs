@@ -276,9 +276,8 @@ impl Fetch {
                     self.misfit("the server will not serve the rest of the file");
                 }
             }
-            408 | 429 | 500..=599 => {
-                let retry_after =
-                    text(http::header::RETRY_AFTER).and_then(crate::retry::parse_retry_after);
+            _ if crate::retry::RetryRule::for_status(status).is_some() => {
+                let retry_after = crate::retry::retry_after(headers);
                 let error = Error::Http {
                     operation: OPERATION,
                     status: s,
