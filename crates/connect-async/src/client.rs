@@ -5,7 +5,9 @@ use crate::transport::{Body, Transport};
 use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
-use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step, TransportFailure};
+use connect_auth::{
+    Call, CallOptions, Core, Error, Exchange, Outcome, Purpose, Step, TransportFailure,
+};
 use connect_types::{Operation, Response};
 use futures_util::StreamExt;
 use std::fmt;
@@ -53,13 +55,13 @@ impl fmt::Debug for Client {
 
 /// Reports a request whose future was dropped (the caller's task was cancelled) to the core,
 /// so a token request in flight is released at once instead of after the abandon timeout.
-struct InFlight<'a, O: Operation> {
+struct InFlight<'a, X: Exchange> {
     client: &'a Client,
-    call: Option<&'a mut Call<O>>,
+    call: Option<&'a mut X>,
     auth: bool,
 }
 
-impl<O: Operation> InFlight<'_, O> {
+impl<X: Exchange> InFlight<'_, X> {
     fn complete(mut self, outcome: Outcome) {
         if let Some(call) = self.call.take() {
             self.client.handle(call, outcome, self.auth);
@@ -67,7 +69,7 @@ impl<O: Operation> InFlight<'_, O> {
     }
 }
 
-impl<O: Operation> Drop for InFlight<'_, O> {
+impl<X: Exchange> Drop for InFlight<'_, X> {
     fn drop(&mut self) {
         if let Some(call) = self.call.take() {
             let cancelled = Outcome::Failed(TransportFailure {
@@ -110,7 +112,7 @@ impl Client {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn handle<O: Operation>(&self, call: &mut Call<O>, outcome: Outcome, auth: bool) {
+    fn handle<X: Exchange>(&self, call: &mut X, outcome: Outcome, auth: bool) {
         let mut core = self.lock();
         call.handle(&mut core, Instant::now(), outcome);
         drop(core);
@@ -133,10 +135,16 @@ impl Client {
         op: &O,
         options: CallOptions,
     ) -> Result<Response<O::Result>, Error> {
-        let call = Call::new(op, options, self.inner.seeds.next());
+        self.run(Call::new(op, options, self.inner.seeds.next()))
+            .await
+    }
+
+    /// Runs an exchange (an operation's call, or a SingleStepDownload) to its end, in a
+    /// `connect_call` span.
+    pub(crate) async fn run<X: Exchange>(&self, call: X) -> Result<Response<X::Output>, Error> {
         let span = tracing::info_span!(
             "connect_call",
-            operation = O::NAME,
+            operation = call.operation(),
             coordination_id = call.coordination_id(),
             attempt = Empty,
             status = Empty,
@@ -144,11 +152,23 @@ impl Client {
         self.drive(call, span.clone()).instrument(span).await
     }
 
-    async fn drive<O: Operation>(
+    pub(crate) fn next_seed(&self) -> u64 {
+        self.inner.seeds.next()
+    }
+
+    /// The oEmbed request for `r`, routed by the core's endpoints.
+    pub(crate) fn oembed_request(
         &self,
-        mut call: Call<O>,
+        r: &connect_types::ops::OEmbedRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        connect_auth::oembed::request(&self.lock().endpoints, r)
+    }
+
+    async fn drive<X: Exchange>(
+        &self,
+        mut call: X,
         span: tracing::Span,
-    ) -> Result<Response<O::Result>, Error> {
+    ) -> Result<Response<X::Output>, Error> {
         loop {
             let (step, waiter) = {
                 let mut core = self.lock();
@@ -190,7 +210,7 @@ impl Client {
     }
 
     /// Sends a request and reads the whole (bounded) answer.
-    async fn exchange(&self, request: http::Request<Vec<u8>>) -> Outcome {
+    pub(crate) async fn exchange(&self, request: http::Request<Vec<u8>>) -> Outcome {
         match self.inner.transport.send(request).await {
             Ok(response) => {
                 let (parts, body) = response.into_parts();

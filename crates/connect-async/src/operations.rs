@@ -251,3 +251,103 @@ impl Client {
         self.execute(request).await
     }
 }
+
+/// The operations beyond the seed set.
+impl Client {
+    /// CreateSharedLightbox: a read-only copy of a lightbox the caller owns. The service offers it
+    /// to Thinkstock applications only; the SDK cannot tell, so it passes the answer through.
+    pub async fn create_shared_lightbox(
+        &self,
+        request: &connect_types::ops::CreateSharedLightboxRequest,
+    ) -> Result<Response<connect_types::ops::CreateSharedLightboxResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// GetPreviousDownloads (secure-only): one page of the caller's downloads, newest first.
+    ///
+    /// For every page, lazily, use [`Client::previous_downloads_all`].
+    pub async fn previous_downloads(
+        &self,
+        request: &connect_types::ops::GetPreviousDownloadsRequest,
+    ) -> Result<Response<connect_types::ops::GetPreviousDownloadsResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// GetPreviousPurchases (secure-only): one page of the caller's purchases.
+    ///
+    /// For every page, lazily, use [`Client::previous_purchases_all`].
+    pub async fn previous_purchases(
+        &self,
+        request: &connect_types::ops::GetPreviousPurchasesRequest,
+    ) -> Result<Response<connect_types::ops::GetPreviousPurchasesResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// GetActiveProductOfferings: the offering types the user may download under (no body is sent).
+    pub async fn active_product_offerings(
+        &self,
+        request: &connect_types::ops::GetActiveProductOfferingsRequest,
+    ) -> Result<Response<connect_types::ops::GetActiveProductOfferingsResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// GetAllProductOfferings: every offering instance of the user, with its quota (no body is
+    /// sent).
+    pub async fn all_product_offerings(
+        &self,
+        request: &connect_types::ops::GetAllProductOfferingsRequest,
+    ) -> Result<Response<connect_types::ops::GetAllProductOfferingsResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// GetCollections: the collections configured for the caller (no body is sent).
+    pub async fn collections(
+        &self,
+        request: &connect_types::ops::GetCollectionsRequest,
+    ) -> Result<Response<connect_types::ops::GetCollectionsResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// GetCountries: the country list; its three-letter codes are what CreateCustomer takes.
+    pub async fn countries(
+        &self,
+        request: &connect_types::ops::GetCountriesRequest,
+    ) -> Result<Response<connect_types::ops::GetCountriesResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// CreateCustomer (HTTPS only; never retried once it may have reached the server): a new
+    /// customer who can then sign in.
+    pub async fn create_customer(
+        &self,
+        request: &connect_types::ops::CreateCustomerRequest,
+    ) -> Result<Response<connect_types::ops::Empty>, Error> {
+        self.execute(request).await
+    }
+
+    /// ReportUsage: how often assets were used, under one TransactionId. A repeated id records
+    /// nothing and comes back with a `TransactionIdDuplicate` warning, so a retry is safe.
+    pub async fn report_usage(
+        &self,
+        request: &connect_types::ops::ReportUsageRequest,
+    ) -> Result<Response<connect_types::ops::ReportUsageResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// GetAssetChanges: the channel's current batch; the same batch comes back until it is
+    /// confirmed. [`Client::follow_changes`] runs the at-least-once loop.
+    pub async fn asset_changes(
+        &self,
+        request: &connect_types::ops::GetAssetChangesRequest,
+    ) -> Result<Response<connect_types::ops::GetAssetChangesResult>, Error> {
+        self.execute(request).await
+    }
+
+    /// ConfirmAssetChanges: acknowledges a batch so the next one is served.
+    pub async fn confirm_asset_changes(
+        &self,
+        request: &connect_types::ops::ConfirmAssetChangesRequest,
+    ) -> Result<Response<connect_types::ops::Empty>, Error> {
+        self.execute(request).await
+    }
+}

@@ -101,4 +101,21 @@ impl Client {
     ) -> Pages<GetLightboxHeadersRequest> {
         self.pages(request)
     }
+    /// Every download of the caller, newest first, fetched a page at a time (25 a page unless
+    /// the request sets `ItemCount`). Secure-only, like GetPreviousDownloads.
+    pub fn previous_downloads_all(
+        &self,
+        request: connect_types::ops::GetPreviousDownloadsRequest,
+    ) -> Pages<connect_types::ops::GetPreviousDownloadsRequest> {
+        self.pages(request)
+    }
+
+    /// Every purchase of the caller, fetched a page at a time (25 a page unless the request
+    /// sets `ItemCount`). Secure-only, like GetPreviousPurchases.
+    pub fn previous_purchases_all(
+        &self,
+        request: connect_types::ops::GetPreviousPurchasesRequest,
+    ) -> Pages<connect_types::ops::GetPreviousPurchasesRequest> {
+        self.pages(request)
+    }
 }

@@ -32,10 +32,13 @@ pub mod driver;
 pub mod endpoints;
 pub mod env;
 pub mod error;
+pub mod feed;
 pub mod implicit;
+pub mod oembed;
 pub mod paging;
 pub mod redirect;
 pub mod retry;
+pub mod single_step;
 pub mod token;
 pub mod trace;
 
@@ -46,7 +49,55 @@ pub use credentials::Credentials;
 pub use endpoints::{Endpoints, Scheme};
 pub use error::{Error, ErrorKind};
 pub use retry::{RetryPolicy, SplitMix64};
+pub use single_step::SingleStep;
 pub use token::{AuthConfig, TokenMachine, TokenStep};
+
+/// A sans-IO exchange a driver runs to completion: an operation's [`Call`], or a
+/// [`SingleStep`] download. Both transports drive either through the same loop.
+pub trait Exchange {
+    /// What a finished exchange returns.
+    type Output;
+    /// The operation's documented name (for tracing and errors).
+    fn operation(&self) -> &'static str;
+    /// The coordination id sent with every attempt.
+    fn coordination_id(&self) -> &str;
+    /// The next thing to do.
+    fn poll(&mut self, core: &mut Core, now: std::time::Instant) -> Step<Self::Output>;
+    /// Digests what came back for the last [`Step::Send`].
+    fn handle(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome);
+}
+
+impl<O: connect_types::Operation> Exchange for Call<O> {
+    type Output = O::Result;
+    fn operation(&self) -> &'static str {
+        O::NAME
+    }
+    fn coordination_id(&self) -> &str {
+        Call::coordination_id(self)
+    }
+    fn poll(&mut self, core: &mut Core, now: std::time::Instant) -> Step<O::Result> {
+        Call::poll(self, core, now)
+    }
+    fn handle(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome) {
+        Call::handle(self, core, now, outcome);
+    }
+}
+
+impl Exchange for SingleStep {
+    type Output = download::DownloadTarget;
+    fn operation(&self) -> &'static str {
+        SingleStep::operation(self)
+    }
+    fn coordination_id(&self) -> &str {
+        SingleStep::coordination_id(self)
+    }
+    fn poll(&mut self, core: &mut Core, now: std::time::Instant) -> Step<Self::Output> {
+        SingleStep::poll(self, core, now)
+    }
+    fn handle(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome) {
+        SingleStep::handle(self, core, now, outcome);
+    }
+}
 
 /// The core a driver keeps behind its lock: the token machine, the endpoints and the policy.
 #[derive(Debug)]

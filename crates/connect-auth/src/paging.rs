@@ -10,7 +10,9 @@
 use connect_types::Operation;
 use connect_types::ops::{
     GetLightboxHeadersRequest, GetLightboxHeadersResult, GetLightboxRequest, GetLightboxResult,
-    LightboxHeader, LightboxItem, SearchForImagesRequest, SearchForImagesResult,
+    GetPreviousDownloadsRequest, GetPreviousDownloadsResult, GetPreviousPurchasesRequest,
+    GetPreviousPurchasesResult, LightboxHeader, LightboxItem, PreviousDownload, PreviousPurchase,
+    SearchForImagesRequest, SearchForImagesResult,
 };
 
 /// One page of a paged result: its items and the total the server reports, if any.
@@ -175,6 +177,48 @@ impl Paged for GetLightboxRequest {
                 .and_then(|h| h.lightbox_item_count)
                 .map(u64::from),
             items: lightbox.lightbox_items,
+        }
+    }
+}
+
+impl Paged for GetPreviousDownloadsRequest {
+    type Item = PreviousDownload;
+    const DEFAULT_PAGE_SIZE: u32 = 25;
+
+    fn window(&self) -> (u32, u32) {
+        (self.item_start_number, self.item_count)
+    }
+
+    fn set_window(&mut self, start: u32, count: u32) {
+        self.item_start_number = start;
+        self.item_count = count;
+    }
+
+    fn into_page(result: GetPreviousDownloadsResult) -> Page<PreviousDownload> {
+        Page {
+            items: result.previous_downloads,
+            total: result.item_total_count,
+        }
+    }
+}
+
+impl Paged for GetPreviousPurchasesRequest {
+    type Item = PreviousPurchase;
+    const DEFAULT_PAGE_SIZE: u32 = 25;
+
+    fn window(&self) -> (u32, u32) {
+        (self.item_start_number, self.item_count)
+    }
+
+    fn set_window(&mut self, start: u32, count: u32) {
+        self.item_start_number = start;
+        self.item_count = count;
+    }
+
+    fn into_page(result: GetPreviousPurchasesResult) -> Page<PreviousPurchase> {
+        Page {
+            items: result.previous_purchases,
+            total: result.item_total_count,
         }
     }
 }

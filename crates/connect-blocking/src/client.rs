@@ -4,7 +4,7 @@ use crate::transport::{Body, Transport};
 use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
-use connect_auth::{Call, CallOptions, Core, Error, Outcome, Purpose, Step};
+use connect_auth::{Call, CallOptions, Core, Error, Exchange, Outcome, Purpose, Step};
 use connect_types::{Operation, Response};
 use std::fmt;
 use std::io::Read;
@@ -68,6 +68,18 @@ impl Client {
         }
     }
 
+    pub(crate) fn next_seed(&self) -> u64 {
+        self.inner.seeds.next()
+    }
+
+    /// The oEmbed request for `r`, routed by the core's endpoints.
+    pub(crate) fn oembed_request(
+        &self,
+        r: &connect_types::ops::OEmbedRequest,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        connect_auth::oembed::request(&self.lock().core.endpoints, r)
+    }
+
     pub(crate) fn transport(&self) -> &dyn Transport {
         self.inner.transport.as_ref()
     }
@@ -99,10 +111,14 @@ impl Client {
         op: &O,
         options: CallOptions,
     ) -> Result<Response<O::Result>, Error> {
-        let mut call = Call::new(op, options, self.inner.seeds.next());
+        self.drive(Call::new(op, options, self.inner.seeds.next()))
+    }
+
+    /// Runs an exchange (an operation's call, or a SingleStepDownload) to its end.
+    pub(crate) fn drive<X: Exchange>(&self, mut call: X) -> Result<Response<X::Output>, Error> {
         let span = tracing::info_span!(
             "connect_call",
-            operation = O::NAME,
+            operation = call.operation(),
             coordination_id = call.coordination_id(),
             attempt = Empty,
             status = Empty,
@@ -149,7 +165,7 @@ impl Client {
     }
 
     /// Sends a request and reads the whole (bounded) answer.
-    fn exchange(&self, request: http::Request<Vec<u8>>) -> Outcome {
+    pub(crate) fn exchange(&self, request: http::Request<Vec<u8>>) -> Outcome {
         match self.inner.transport.send(request) {
             Ok(response) => {
                 let (parts, body) = response.into_parts();

@@ -26,6 +26,7 @@
 mod builder;
 mod client;
 mod download;
+mod extra;
 mod operations;
 mod paging;
 mod transport;
@@ -34,11 +35,14 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use connect_auth::ClientConfig;
 pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
+pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;
 pub use connect_auth::{
     AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy, TransportFailure,
 };
-pub use connect_types::{Operation, Response, Secret, StatusCode, StatusEntry, ops};
+pub use connect_types::{
+    IsoDateTime, Operation, RequestDate, Response, Secret, StatusCode, StatusEntry, ops,
+};
 pub use download::Download;
 /// Re-exported: the request and response types of [`Transport`].
 pub use http;

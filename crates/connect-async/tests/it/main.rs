@@ -118,8 +118,97 @@ use scenarios::*;
 #[path = "../../../connect-testkit/suite/hostile.rs"]
 mod hostile;
 
+#[path = "../../../connect-testkit/suite/documented.rs"]
+mod documented;
 #[path = "../../../connect-testkit/suite/hostile_downloads.rs"]
 mod hostile_downloads;
+
+/// The asset ids of a channel in feed order, read by another user (whose cursor is untouched).
+async fn channel_truth(sb: &connect_sandbox::SandboxThread, channel: u64) -> Vec<String> {
+    let other = client(
+        sb,
+        sdk::Credentials::resource_owner(CLIENT_ID, CLIENT_SECRET, "bob", "bob-password"),
+    );
+    let ids = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = ids.clone();
+    other
+        .follow_changes(
+            sdk::feed::FeedOptions::channel(channel).batch_size(500),
+            move |b| {
+                sink.lock()
+                    .unwrap()
+                    .extend(b.changes.into_iter().filter_map(|c| c.asset_id));
+                async { Ok::<(), std::io::Error>(()) }
+            },
+        )
+        .await
+        .unwrap();
+    ids.lock().unwrap().clone()
+}
+
+scenario! {
+    fn the_feed_delivers_every_change_at_least_once_across_a_killed_consumer() {
+        use sdk::feed::FeedOptions;
+        use std::sync::{Arc, Mutex};
+        let sb = start(connect_sandbox::SandboxConfig::default());
+        let c = client(&sb, alice());
+        let options = FeedOptions::channel(1).batch_size(25);
+        // The first consumer's task is aborted while it handles its third batch: after taking
+        // the changes in, before the confirmation.
+        let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+        let (taken, took) = tokio::sync::oneshot::channel::<()>();
+        let taken = Arc::new(Mutex::new(Some(taken)));
+        let (c1, seen1, o1) = (c.clone(), seen.clone(), options.clone());
+        let consumer = tokio::spawn(async move {
+            let batches = Arc::new(std::sync::atomic::AtomicU32::new(0));
+            c1.follow_changes(o1, move |batch| {
+                let n = batches.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                let tx = batch.transaction_id.clone();
+                seen1
+                    .lock()
+                    .unwrap()
+                    .extend(batch.changes.into_iter().map(|ch| (tx.clone(), ch.asset_id.unwrap())));
+                let signal = if n == 3 { taken.lock().unwrap().take() } else { None };
+                async move {
+                    if let Some(s) = signal {
+                        let _ = s.send(());
+                        std::future::pending::<()>().await;
+                    }
+                    Ok::<(), std::io::Error>(())
+                }
+            })
+            .await
+        });
+        took.await.unwrap();
+        consumer.abort();
+        assert!(consumer.await.unwrap_err().is_cancelled());
+        let first: Vec<(String, String)> = seen.lock().unwrap().clone();
+        assert_eq!(first.len(), 75);
+        // A new consumer gets the unconfirmed batch again, then the rest of the channel.
+        let second: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+        let sink = second.clone();
+        let summary = c
+            .follow_changes(options.clone(), move |batch| {
+                let tx = batch.transaction_id.clone();
+                sink.lock().unwrap().extend(batch.changes.into_iter().map(|ch| (tx.clone(), ch.asset_id.unwrap())));
+                async { Ok::<(), std::io::Error>(()) }
+            })
+            .await
+            .unwrap();
+        let second = second.lock().unwrap().clone();
+        assert_eq!(second[..25], first[50..75], "the killed batch came again, same id and changes");
+        let truth = channel_truth(&sb, 1).await;
+        assert_eq!(truth.len(), 120);
+        let delivered: Vec<String> = first[..50].iter().chain(&second).map(|(_, id)| id.clone()).collect();
+        assert_eq!(delivered, truth);
+        assert_eq!(summary.changes, 70);
+        let rest = c
+            .follow_changes(options, |_| async { Ok::<(), std::io::Error>(()) })
+            .await
+            .unwrap();
+        assert_eq!(rest.batches, 0);
+    }
+}
 
 scenario! {
     fn hundred_concurrent_searches_cause_one_token_request() {

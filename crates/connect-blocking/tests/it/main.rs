@@ -110,8 +110,106 @@ use scenarios::*;
 #[path = "../../../connect-testkit/suite/hostile.rs"]
 mod hostile;
 
+#[path = "../../../connect-testkit/suite/documented.rs"]
+mod documented;
 #[path = "../../../connect-testkit/suite/hostile_downloads.rs"]
 mod hostile_downloads;
+
+/// The asset ids of a channel in feed order, read by another user (whose cursor is untouched).
+fn channel_truth(sb: &connect_sandbox::SandboxThread, channel: u64) -> Vec<String> {
+    let other = client(
+        sb,
+        sdk::Credentials::resource_owner(CLIENT_ID, CLIENT_SECRET, "bob", "bob-password"),
+    );
+    let mut ids = Vec::new();
+    other
+        .follow_changes(
+            sdk::feed::FeedOptions::channel(channel).batch_size(500),
+            |b| {
+                ids.extend(b.changes.into_iter().filter_map(|c| c.asset_id));
+                Ok::<(), std::io::Error>(())
+            },
+        )
+        .unwrap();
+    ids
+}
+
+scenario! {
+    fn the_feed_delivers_every_change_at_least_once_across_a_killed_consumer() {
+        use sdk::feed::FeedOptions;
+        use std::sync::{Arc, Mutex};
+        let sb = start(connect_sandbox::SandboxConfig::default());
+        let c = client(&sb, alice());
+        let options = FeedOptions::channel(1).batch_size(25);
+        // The first consumer dies while handling its third batch: after taking the changes in,
+        // before the confirmation.
+        let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+        let (c1, seen1, o1) = (c.clone(), seen.clone(), options.clone());
+        let killed = std::thread::spawn(move || {
+            let mut batches = 0;
+            c1.follow_changes(o1, |batch| {
+                batches += 1;
+                let tx = batch.transaction_id.clone();
+                seen1
+                    .lock()
+                    .unwrap()
+                    .extend(batch.changes.into_iter().map(|ch| (tx.clone(), ch.asset_id.unwrap())));
+                if batches == 3 {
+                    panic!("consumer killed between a batch and its confirmation");
+                }
+                Ok::<(), std::io::Error>(())
+            })
+        })
+        .join();
+        assert!(killed.is_err(), "the consumer died");
+        let first: Vec<(String, String)> = seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        assert_eq!(first.len(), 75);
+        // A new consumer gets the unconfirmed batch again, then the rest of the channel.
+        let mut second: Vec<(String, String)> = Vec::new();
+        let summary = c
+            .follow_changes(options.clone(), |batch| {
+                let tx = batch.transaction_id.clone();
+                second.extend(batch.changes.into_iter().map(|ch| (tx.clone(), ch.asset_id.unwrap())));
+                Ok::<(), std::io::Error>(())
+            })
+            .unwrap();
+        assert_eq!(second[..25], first[50..75], "the killed batch came again, same id and changes");
+        let truth = channel_truth(&sb, 1);
+        assert_eq!(truth.len(), 120);
+        // Every change delivered at least once, in order: the two confirmed batches, then all
+        // the second consumer saw.
+        let delivered: Vec<String> = first[..50].iter().chain(&second).map(|(_, id)| id.clone()).collect();
+        assert_eq!(delivered, truth);
+        assert_eq!(summary.changes, 70);
+        // Confirmed batches are not served again: the feed has moved on to its end.
+        let rest = c.follow_changes(options, |_| Ok::<(), std::io::Error>(())).unwrap();
+        assert_eq!(rest.batches, 0);
+    }
+}
+
+scenario! {
+    fn a_failing_handler_leaves_its_batch_unconfirmed() {
+        let sb = start(connect_sandbox::SandboxConfig::default());
+        let c = client(&sb, alice());
+        let options = sdk::feed::FeedOptions::channel(3).batch_size(10);
+        let mut first_tx = String::new();
+        let e = c
+            .follow_changes(options.clone(), |batch| {
+                first_tx = batch.transaction_id;
+                Err("disk full")
+            })
+            .unwrap_err();
+        assert!(matches!(e, sdk::feed::FeedError::Handler("disk full")));
+        assert!(e.to_string().contains("not confirmed"), "{e}");
+        let mut again = String::new();
+        c.follow_changes(options.max_batches(1), |batch| {
+            again = batch.transaction_id;
+            Ok::<(), std::io::Error>(())
+        })
+        .unwrap();
+        assert_eq!(again, first_tx);
+    }
+}
 
 scenario! {
     fn threads_share_one_token_request() {

@@ -98,6 +98,84 @@ fn errors(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+fn account_data(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use connect_blocking::IsoDateTime;
+    use connect_blocking::ops::{
+        CreateCustomerRequest, CreateSharedLightboxRequest, DateRange,
+        GetActiveProductOfferingsRequest, GetAllProductOfferingsRequest, GetCollectionsRequest,
+        GetCountriesRequest, GetPreviousDownloadsRequest, GetPreviousPurchasesRequest, Language,
+    };
+    let active = client.active_product_offerings(&GetActiveProductOfferingsRequest {})?;
+    println!("{:?}", active.result.active_product_offerings);
+    for o in client
+        .all_product_offerings(&GetAllProductOfferingsRequest {})?
+        .result
+        .product_offerings
+    {
+        println!("{:?} {:?} {:?}", o.name, o.status, o.downloads_remaining);
+    }
+    let march = DateRange::new(
+        "2013-03-01T00:00:00Z".parse::<IsoDateTime>()?,
+        "2013-03-31T23:59:59Z".parse::<IsoDateTime>()?,
+    );
+    for d in client.previous_downloads_all(GetPreviousDownloadsRequest::page(1, 25).between(march))
+    {
+        let d = d?;
+        println!(
+            "{:?} {:?} {:?}",
+            d.asset_id, d.date_downloaded, d.product_offering
+        );
+    }
+    for p in client.previous_purchases_all(GetPreviousPurchasesRequest::page(1, 25)) {
+        let p = p?;
+        println!("{:?} order {:?}", p.asset_id, p.order_id);
+    }
+    client
+        .single_step_download("100000001")?
+        .on_progress(|p| eprintln!("{}", p.bytes))
+        .to_file("100000001.jpg")?;
+    let _collections = client.collections(&GetCollectionsRequest {})?;
+    let _countries = client.countries(&GetCountriesRequest::in_language(Language::EnGb))?;
+    client.create_customer(&CreateCustomerRequest::new(
+        "carol",
+        "a-long-password",
+        "carol@example.com",
+        "Carol",
+        "Ng",
+        "USA",
+    ))?;
+    let _copy = client.create_shared_lightbox(&CreateSharedLightboxRequest::new(1001))?;
+    Ok(())
+}
+
+fn usage_reporting(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use connect_blocking::RequestDate;
+    use connect_blocking::ops::ReportUsageRequest;
+    use connect_types::StatusCode;
+    let day = RequestDate::new(2013, 4, 2).expect("a real date");
+    let report = ReportUsageRequest::new("9f1c2d7e-0d1b-4c55-a1de-2f3c4b5a6d7e")
+        .usage("100000001", 2, day)
+        .usage("100000002", 1, day);
+    let answer = client.report_usage(&report)?;
+    println!("{:?}", answer.result.total_asset_usages_processed);
+    let _seen = answer
+        .warnings()
+        .any(|w| w.code == Some(StatusCode::TransactionIdDuplicate));
+    Ok(())
+}
+
+fn partner_feed(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use connect_blocking::feed::FeedOptions;
+    let summary = client.follow_changes(FeedOptions::channel(7).batch_size(100), |batch| {
+        for change in &batch.changes {
+            println!("{:?} {:?}", change.asset_lifecycle, change.asset_id);
+        }
+        Ok::<(), std::io::Error>(())
+    })?;
+    println!("{} changes in {} batches", summary.changes, summary.batches);
+    Ok(())
+}
+
 #[test]
 fn testing_guide_example() {
     use connect_blocking::ops::SearchForImagesRequest;

@@ -1,0 +1,341 @@
+//! The partner asset-change feed as a sans-IO loop: fetch a batch, hand it to the caller,
+//! confirm it only after the caller's handler returned `Ok`.
+//!
+//! That order gives at-least-once delivery: the service serves a batch again until its
+//! `TransactionId` is confirmed, so a handler that fails, or a process that dies between the
+//! handler and the confirmation, sees the same batch again on the next run. A handler must
+//! therefore be idempotent (writing a change twice must do no harm).
+//!
+//! A front end loops on [`Feed::step`]: send the [`FeedStep::Fetch`] request and give its
+//! result to [`Feed::fetched`]; run the handler on a [`FeedStep::Deliver`] batch and call
+//! [`Feed::delivered`] if it succeeded (or stop with its error); send the
+//! [`FeedStep::Confirm`] request and call [`Feed::confirmed`]; sleep on [`FeedStep::Idle`];
+//! stop at [`FeedStep::Done`].
+
+use connect_types::ops::{
+    ChangedAsset, ConfirmAssetChangesRequest, GetAssetChangesRequest, GetAssetChangesResult,
+};
+use std::fmt;
+use std::time::Duration;
+
+/// How to follow a channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeedOptions {
+    /// The subscribed channel.
+    pub channel_id: u64,
+    /// Changes per batch (the service's default, 10, when unset; at most 500).
+    pub batch_size: Option<u32>,
+    /// Keep following after the channel is drained, polling every `poll_interval`; when
+    /// false, an empty batch ends the loop.
+    pub watch: bool,
+    /// The pause between polls of a drained channel in `watch` mode.
+    pub poll_interval: Duration,
+    /// Stop after this many confirmed batches.
+    pub max_batches: Option<u64>,
+}
+
+impl FeedOptions {
+    /// Follows `channel_id` until it is drained, in batches of the service's default size.
+    pub fn channel(channel_id: u64) -> Self {
+        Self {
+            channel_id,
+            batch_size: None,
+            watch: false,
+            poll_interval: Duration::from_secs(30),
+            max_batches: None,
+        }
+    }
+
+    /// Sets the batch size.
+    #[must_use]
+    pub fn batch_size(mut self, n: u32) -> Self {
+        self.batch_size = Some(n);
+        self
+    }
+
+    /// Keeps following a drained channel, polling every `interval`.
+    #[must_use]
+    pub fn watch(mut self, interval: Duration) -> Self {
+        self.watch = true;
+        self.poll_interval = interval;
+        self
+    }
+
+    /// Stops after `n` confirmed batches.
+    #[must_use]
+    pub fn max_batches(mut self, n: u64) -> Self {
+        self.max_batches = Some(n);
+        self
+    }
+}
+
+/// One batch of changes, as handed to the caller.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeBatch {
+    /// The channel it came from.
+    pub channel_id: u64,
+    /// Its id, confirmed once the handler succeeds.
+    pub transaction_id: String,
+    /// The changes, in the service's order.
+    pub changes: Vec<ChangedAsset>,
+}
+
+/// What a feed run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FeedSummary {
+    /// Batches handled and confirmed.
+    pub batches: u64,
+    /// Changes in those batches.
+    pub changes: u64,
+}
+
+/// What the front end does next.
+#[derive(Debug)]
+pub enum FeedStep {
+    /// Send this request; pass its result to [`Feed::fetched`].
+    Fetch(GetAssetChangesRequest),
+    /// Run the handler on this batch; call [`Feed::delivered`] when it succeeded.
+    Deliver(ChangeBatch),
+    /// Send this request; call [`Feed::confirmed`] when it succeeded.
+    Confirm(ConfirmAssetChangesRequest),
+    /// The channel is drained (watch mode): sleep this long, then step again.
+    Idle(Duration),
+    /// The loop is over.
+    Done(FeedSummary),
+}
+
+enum State {
+    Fetch,
+    Deliver(ChangeBatch),
+    AwaitHandler {
+        transaction_id: String,
+        changes: u64,
+    },
+    Confirm {
+        transaction_id: String,
+        changes: u64,
+    },
+    AwaitConfirm {
+        changes: u64,
+    },
+    Idle,
+    Done,
+}
+
+/// The state of one feed run.
+pub struct Feed {
+    options: FeedOptions,
+    state: State,
+    summary: FeedSummary,
+}
+
+impl fmt::Debug for Feed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Feed")
+            .field("channel_id", &self.options.channel_id)
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Feed {
+    /// A run following `options`.
+    pub fn new(options: FeedOptions) -> Self {
+        Self {
+            options,
+            state: State::Fetch,
+            summary: FeedSummary::default(),
+        }
+    }
+
+    /// What has been confirmed so far.
+    pub fn summary(&self) -> FeedSummary {
+        self.summary
+    }
+
+    /// The next thing to do.
+    pub fn step(&mut self) -> FeedStep {
+        match std::mem::replace(&mut self.state, State::Fetch) {
+            State::Fetch => {
+                if self
+                    .options
+                    .max_batches
+                    .is_some_and(|m| self.summary.batches >= m)
+                {
+                    self.state = State::Done;
+                    return FeedStep::Done(self.summary);
+                }
+                let mut req = GetAssetChangesRequest::channel(self.options.channel_id);
+                req.item_count = self.options.batch_size;
+                FeedStep::Fetch(req)
+            }
+            State::Deliver(batch) => {
+                self.state = State::AwaitHandler {
+                    transaction_id: batch.transaction_id.clone(),
+                    changes: batch.changes.len() as u64,
+                };
+                FeedStep::Deliver(batch)
+            }
+            State::Confirm {
+                transaction_id,
+                changes,
+            } => {
+                self.state = State::AwaitConfirm { changes };
+                FeedStep::Confirm(ConfirmAssetChangesRequest::new(transaction_id))
+            }
+            State::Idle => FeedStep::Idle(self.options.poll_interval),
+            State::Done => {
+                self.state = State::Done;
+                FeedStep::Done(self.summary)
+            }
+            // Stepped again without reporting: the batch was not handled or not confirmed,
+            // so it is fetched again (the service serves it again).
+            State::AwaitHandler { .. } | State::AwaitConfirm { .. } => {
+                self.state = State::Fetch;
+                self.step()
+            }
+        }
+    }
+
+    /// Digests the result of the last [`FeedStep::Fetch`].
+    pub fn fetched(&mut self, result: GetAssetChangesResult) {
+        let tx = result.transaction_id.filter(|t| !t.trim().is_empty());
+        self.state = match tx {
+            Some(transaction_id) if !result.changed_assets.is_empty() => {
+                State::Deliver(ChangeBatch {
+                    channel_id: self.options.channel_id,
+                    transaction_id,
+                    changes: result.changed_assets,
+                })
+            }
+            // An empty batch (or one without an id to confirm): the channel is drained.
+            _ if self.options.watch => State::Idle,
+            _ => State::Done,
+        };
+    }
+
+    /// The handler succeeded on the last [`FeedStep::Deliver`] batch: confirm it next.
+    pub fn delivered(&mut self) {
+        if let State::AwaitHandler {
+            transaction_id,
+            changes,
+        } = std::mem::replace(&mut self.state, State::Fetch)
+        {
+            self.state = State::Confirm {
+                transaction_id,
+                changes,
+            };
+        }
+    }
+
+    /// The last [`FeedStep::Confirm`] succeeded: the next batch is fetched.
+    pub fn confirmed(&mut self) {
+        if let State::AwaitConfirm { changes } = std::mem::replace(&mut self.state, State::Fetch) {
+            self.summary.batches += 1;
+            self.summary.changes += changes;
+        }
+    }
+}
+
+/// Why a feed run stopped early: the API failed, or the caller's handler did (its batch stays
+/// unconfirmed and comes again).
+#[derive(Debug)]
+pub enum FeedError<E> {
+    /// A GetAssetChanges or ConfirmAssetChanges call failed.
+    Api(crate::Error),
+    /// The handler returned this error; its batch was not confirmed.
+    Handler(E),
+}
+
+impl<E: fmt::Display> fmt::Display for FeedError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FeedError::Api(e) => write!(f, "{e}"),
+            FeedError::Handler(e) => write!(
+                f,
+                "the change handler failed ({e}); its batch was not confirmed and will be served again"
+            ),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for FeedError<E> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(tx: &str, n: usize) -> GetAssetChangesResult {
+        GetAssetChangesResult {
+            changed_assets: (0..n)
+                .map(|i| ChangedAsset {
+                    asset_id: Some(i.to_string()),
+                    ..ChangedAsset::default()
+                })
+                .collect(),
+            transaction_id: Some(tx.into()),
+        }
+    }
+
+    #[test]
+    fn confirms_only_after_delivery_and_stops_at_an_empty_batch() {
+        let mut f = Feed::new(FeedOptions::channel(7).batch_size(2));
+        let FeedStep::Fetch(req) = f.step() else {
+            panic!()
+        };
+        assert_eq!((req.channel_id, req.item_count), (7, Some(2)));
+        f.fetched(batch("t1", 2));
+        let FeedStep::Deliver(b) = f.step() else {
+            panic!()
+        };
+        assert_eq!(b.transaction_id, "t1");
+        f.delivered();
+        let FeedStep::Confirm(c) = f.step() else {
+            panic!()
+        };
+        assert_eq!(c.transaction_id, "t1");
+        f.confirmed();
+        assert!(matches!(f.step(), FeedStep::Fetch(_)));
+        f.fetched(GetAssetChangesResult::default());
+        let FeedStep::Done(s) = f.step() else {
+            panic!()
+        };
+        assert_eq!(
+            s,
+            FeedSummary {
+                batches: 1,
+                changes: 2
+            }
+        );
+    }
+
+    #[test]
+    fn an_unreported_delivery_is_never_confirmed() {
+        let mut f = Feed::new(FeedOptions::channel(1));
+        f.step();
+        f.fetched(batch("t1", 1));
+        assert!(matches!(f.step(), FeedStep::Deliver(_)));
+        // The handler failed: no delivered(); the next step fetches the batch again.
+        assert!(matches!(f.step(), FeedStep::Fetch(_)));
+        assert_eq!(f.summary().batches, 0);
+    }
+
+    #[test]
+    fn watch_mode_idles_on_a_drained_channel_and_max_batches_ends_it() {
+        let mut f = Feed::new(
+            FeedOptions::channel(1)
+                .watch(Duration::from_millis(5))
+                .max_batches(1),
+        );
+        f.step();
+        f.fetched(GetAssetChangesResult::default());
+        assert!(matches!(f.step(), FeedStep::Idle(d) if d == Duration::from_millis(5)));
+        assert!(matches!(f.step(), FeedStep::Fetch(_)));
+        f.fetched(batch("t2", 3));
+        f.step();
+        f.delivered();
+        f.step();
+        f.confirmed();
+        assert!(matches!(f.step(), FeedStep::Done(s) if s.changes == 3));
+    }
+}

@@ -1,0 +1,306 @@
+//! SingleStepDownload (`POST /v2/download/{ImageId}`) as a sans-IO exchange.
+//!
+//! It shares the token machinery with [`Call`](crate::Call) but not the envelope: the token goes
+//! in `Authorization: Bearer …`, the application's key in `Api-Key`, no body is sent, and the
+//! answer is an HTTP status. A `302` yields a [`DownloadTarget`] whose URL the transports then
+//! fetch with the same progress, resume and safety rules as every other download.
+//!
+//! The call spends a download of the caller's allowance, so it is never repeated once it may
+//! have reached the server. A refused token is dropped and the call tried once more with a
+//! fresh one, as for the envelope operations.
+
+use crate::call::{CallOptions, Outcome, Outgoing, Purpose, Step, TransportFailure};
+use crate::download::DownloadTarget;
+use crate::error::Error;
+use crate::retry::SplitMix64;
+use crate::token::TokenStep;
+use crate::{Core, Credentials};
+use connect_types::ops::{SingleStepDownloadRequest, SingleStepRefusal};
+use connect_types::{
+    ApiError, OverallStatus, Response, ResponseHeader, Secret, StatusEntry, StatusType,
+};
+use std::fmt;
+use std::time::Instant;
+
+const NAME: &str = SingleStepDownloadRequest::NAME;
+
+/// Connection failures (nothing reached the server) retried before giving up.
+const CONNECT_RETRIES: u32 = 2;
+
+enum State {
+    Ready,
+    AwaitAuth { id: u64 },
+    AwaitCall { token_id: u64 },
+    Finished(Option<Result<Response<DownloadTarget>, Error>>),
+}
+
+/// One SingleStepDownload, driven by polling like a [`Call`](crate::Call).
+pub struct SingleStep {
+    image_id: String,
+    path: String,
+    coordination_id: String,
+    auth_retry_used: bool,
+    token_issued_here: bool,
+    connect_failures: u32,
+    state: State,
+}
+
+impl fmt::Debug for SingleStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SingleStep")
+            .field("image_id", &self.image_id)
+            .field("coordination_id", &self.coordination_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The API key SingleStepDownload sends: the OAuth2 client id of the credentials.
+fn api_key(credentials: &Credentials) -> Option<&str> {
+    match credentials {
+        Credentials::ClientCredentials { client_id, .. }
+        | Credentials::ResourceOwner { client_id, .. }
+        | Credentials::RefreshToken { client_id, .. } => Some(client_id),
+        _ => None,
+    }
+}
+
+impl SingleStep {
+    /// Prepares the download of `request`'s image. `seed` makes the default coordination id.
+    pub fn new(request: &SingleStepDownloadRequest, options: CallOptions, seed: u64) -> Self {
+        let coordination_id = options
+            .coordination_id
+            .unwrap_or_else(|| format!("{:016x}", SplitMix64::new(seed).next_u64()));
+        Self {
+            image_id: request.image_id.clone(),
+            path: request.path(),
+            coordination_id,
+            auth_retry_used: false,
+            token_issued_here: false,
+            connect_failures: 0,
+            state: State::Ready,
+        }
+    }
+
+    /// The operation's name.
+    pub fn operation(&self) -> &'static str {
+        NAME
+    }
+
+    /// The `GI-Coordination-Id` sent.
+    pub fn coordination_id(&self) -> &str {
+        &self.coordination_id
+    }
+
+    /// The next thing to do.
+    pub fn poll(&mut self, core: &mut Core, now: Instant) -> Step<DownloadTarget> {
+        match std::mem::replace(&mut self.state, State::Ready) {
+            State::Finished(r) => {
+                self.state = State::Finished(None);
+                Step::Done(r.unwrap_or_else(|| {
+                    Err(Error::Config(
+                        "the call was polled after it finished".into(),
+                    ))
+                }))
+            }
+            State::Ready | State::AwaitAuth { .. } | State::AwaitCall { .. } => {
+                self.next_request(core, now)
+            }
+        }
+    }
+
+    fn finish(&mut self, r: Result<Response<DownloadTarget>, Error>) -> Step<DownloadTarget> {
+        self.state = State::Finished(None);
+        Step::Done(r)
+    }
+
+    fn next_request(&mut self, core: &mut Core, now: Instant) -> Step<DownloadTarget> {
+        if self.image_id.trim().is_empty() {
+            return self.finish(Err(Error::Config(
+                "SingleStepDownload needs an image id".into(),
+            )));
+        }
+        let Some(key) = api_key(core.tokens.credentials()).map(str::to_owned) else {
+            return self.finish(Err(Error::Refused {
+                operation: NAME,
+                reason: "SingleStepDownload sends the application's API key, which only OAuth2 \
+                         credentials (client id and secret) carry; sign in with them, or use \
+                         download_largest"
+                    .into(),
+            }));
+        };
+        let (url, scheme) =
+            match core
+                .endpoints
+                .url(SingleStepDownloadRequest::SECURITY, &self.path, NAME)
+            {
+                Ok(r) => r,
+                Err(e) => return self.finish(Err(e)),
+            };
+        let (token, token_id): (Secret, u64) =
+            match core
+                .tokens
+                .poll_token(now, &core.endpoints, scheme, Some(&self.coordination_id))
+            {
+                Ok(TokenStep::Use { token, token_id }) => (token, token_id),
+                Ok(TokenStep::Send(auth)) => {
+                    self.state = State::AwaitAuth { id: auth.id };
+                    return Step::Send(Outgoing {
+                        request: auth.request,
+                        purpose: Purpose::Auth { grant: auth.grant },
+                    });
+                }
+                Ok(TokenStep::Wait) => return Step::WaitForToken,
+                Err(e) => return self.finish(Err(e)),
+            };
+        let request = http::Request::post(url)
+            .header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {}", token.expose()),
+            )
+            .header(SingleStepDownloadRequest::API_KEY_HEADER, key)
+            .header(
+                SingleStepDownloadRequest::COORDINATION_HEADER,
+                self.coordination_id.as_str(),
+            )
+            .header(http::header::ACCEPT, "*/*")
+            .body(Vec::new());
+        match request {
+            Ok(request) => {
+                self.state = State::AwaitCall { token_id };
+                Step::Send(Outgoing {
+                    request,
+                    purpose: Purpose::Call {
+                        attempt: self.connect_failures + 1,
+                    },
+                })
+            }
+            Err(e) => self.finish(Err(Error::Config(format!(
+                "invalid SingleStepDownload request: {e}"
+            )))),
+        }
+    }
+
+    /// Digests what came back for the last [`Step::Send`].
+    pub fn handle(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
+        match std::mem::replace(&mut self.state, State::Ready) {
+            State::AwaitAuth { id } => match outcome {
+                Outcome::Response(r) => match core.tokens.handle_auth_response(now, id, &r) {
+                    Ok(()) => self.token_issued_here = true,
+                    Err(f) => self.state = State::Finished(Some(Err(f.error))),
+                },
+                Outcome::Failed(t) => {
+                    core.tokens.handle_auth_transport_failure(id);
+                    self.state = State::Finished(Some(Err(transport("the token request", t))));
+                }
+            },
+            State::AwaitCall { token_id } => match outcome {
+                Outcome::Failed(t)
+                    if !t.reached_server && self.connect_failures < CONNECT_RETRIES =>
+                {
+                    self.connect_failures += 1;
+                }
+                Outcome::Failed(t) => {
+                    self.state = State::Finished(Some(Err(transport(NAME, t))));
+                }
+                Outcome::Response(r) => self.interpret(core, token_id, &r),
+            },
+            other => self.state = other,
+        }
+    }
+
+    fn interpret(&mut self, core: &mut Core, token_id: u64, r: &http::Response<Vec<u8>>) {
+        let status = r.status().as_u16();
+        let echoed = r
+            .headers()
+            .get(SingleStepDownloadRequest::COORDINATION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if r.status().is_redirection() {
+            let location = r
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            // The file is fetched like any download, which only follows https.
+            let result = if location.starts_with("https://") {
+                Ok(Response {
+                    header: ResponseHeader {
+                        status: Some(OverallStatus::Success),
+                        status_list: Vec::new(),
+                        coordination_id: echoed,
+                    },
+                    result: DownloadTarget {
+                        image_id: self.image_id.clone(),
+                        size_key: None,
+                        url: location.to_owned(),
+                    },
+                })
+            } else {
+                Err(Error::Refused {
+                    operation: NAME,
+                    reason: "the service redirected to a location that is not https; the \
+                             download was not started"
+                        .into(),
+                })
+            };
+            self.state = State::Finished(Some(result));
+            return;
+        }
+        let text = String::from_utf8_lossy(r.body());
+        let Some(refusal) = SingleStepRefusal::classify(status, &text) else {
+            self.state = State::Finished(Some(Err(Error::Decode {
+                operation: NAME,
+                message: format!("expected a redirect to the file, got HTTP {status}"),
+            })));
+            return;
+        };
+        if status == 401 {
+            if !self.auth_retry_used && !self.token_issued_here {
+                // Drop the refused token and try once more with a fresh one.
+                self.auth_retry_used = true;
+                core.tokens.invalidate(token_id);
+                return;
+            }
+            self.state = State::Finished(Some(Err(Error::Auth {
+                message: format!(
+                    "{NAME} was refused ({refusal}); it needs an OAuth2 access token that may \
+                     serve secure operations, and the application's API key"
+                ),
+                code: refusal.status_code(),
+                oauth_error: None,
+            })));
+            return;
+        }
+        let err = match refusal.status_code() {
+            Some(code) => Error::Api {
+                operation: NAME,
+                api: ApiError {
+                    header: ResponseHeader {
+                        status: Some(OverallStatus::Error),
+                        status_list: vec![StatusEntry::new(
+                            StatusType::Error,
+                            code,
+                            refusal.message(),
+                        )],
+                        coordination_id: echoed,
+                    },
+                },
+            },
+            None => Error::Http {
+                operation: NAME,
+                status,
+                retry_after: None,
+            },
+        };
+        self.state = State::Finished(Some(Err(err)));
+    }
+}
+
+fn transport(operation: &'static str, t: TransportFailure) -> Error {
+    Error::Transport {
+        operation,
+        message: t.message,
+        reached_server: t.reached_server,
+        source: t.source,
+    }
+}
