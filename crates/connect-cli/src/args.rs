@@ -168,6 +168,41 @@ pub enum Command {
     /// Manage lightboxes.
     #[command(subcommand)]
     Lightbox(LightboxCommand),
+    /// Your previous downloads, newest first (GetPreviousDownloads; HTTPS only).
+    #[command(after_help = "Example: getty-connect --sandbox downloads --count 10")]
+    Downloads(HistoryArgs),
+    /// Your previous purchases, newest first (GetPreviousPurchases; HTTPS only).
+    #[command(after_help = "Example: getty-connect --sandbox purchases --all")]
+    Purchases(HistoryArgs),
+    /// Your product offerings (GetActiveProductOfferings; with --all, GetAllProductOfferings).
+    #[command(after_help = "Example: getty-connect --sandbox offerings --all")]
+    Offerings(OfferingsArgs),
+    /// The collections available to you (GetCollections).
+    #[command(after_help = "Example: getty-connect --sandbox collections")]
+    Collections,
+    /// Countries and their ISO codes (GetCountries).
+    #[command(after_help = "Example: getty-connect --sandbox countries --language fr")]
+    Countries {
+        /// Language of the names, e.g. en-gb (the service defaults to en-US).
+        #[arg(long, value_name = "TAG")]
+        language: Option<String>,
+    },
+    /// Create customers (CreateCustomer; HTTPS only).
+    #[command(subcommand)]
+    Customer(CustomerCommand),
+    /// Report asset usage (ReportUsage).
+    #[command(subcommand)]
+    Usage(UsageCommand),
+    /// The partner asset-change feed (GetAssetChanges, ConfirmAssetChanges).
+    #[command(subcommand)]
+    Changes(ChangesCommand),
+    /// The embed code of an image (oEmbed).
+    #[command(after_help = "Example: getty-connect --sandbox oembed 100000001")]
+    Oembed {
+        /// Image id.
+        #[arg(value_parser = asset_id)]
+        id: String,
+    },
     /// Tour every operation against the embedded sandbox, step by step.
     Demo(DemoArgs),
 }
@@ -341,6 +376,10 @@ pub struct DownloadArgs {
     #[arg(long)]
     pub largest: bool,
 
+    /// Use SingleStepDownload (one call, the largest size; needs OAuth2 credentials).
+    #[arg(long, conflicts_with = "size")]
+    pub single_step: bool,
+
     /// Directory to write into (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
@@ -410,6 +449,12 @@ pub enum LightboxCommand {
         /// Lightbox id.
         id: u64,
     },
+    /// Make a read-only shared copy of a lightbox (CreateSharedLightbox; the service offers
+    /// it to Thinkstock applications only).
+    Share {
+        /// Lightbox id.
+        id: u64,
+    },
 }
 
 /// `lightbox list`.
@@ -424,6 +469,96 @@ pub struct LightboxListArgs {
     /// Every lightbox, walking all pages.
     #[arg(long)]
     pub all: bool,
+}
+
+/// `downloads` and `purchases`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Entries per page.
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub count: u32,
+    /// Page number, from 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
+    /// Every entry, walking all pages.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `offerings`.
+#[derive(Debug, Args)]
+pub struct OfferingsArgs {
+    /// Every offering instance (expired and used-up ones too), with its quota.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `customer ...`.
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Create a customer who can then sign in.
+    #[command(
+        after_help = "Example: getty-connect --sandbox customer create carol --customer-password long-password --email carol@example.com --first-name Carol --last-name Ng --country USA"
+    )]
+    Create {
+        /// Login name (unique).
+        user_name: String,
+        /// The new customer's password (more than 3 characters, not the user name). Named apart
+        /// from the global --password, which signs you in.
+        #[arg(long, value_name = "PASSWORD", value_parser = secret)]
+        customer_password: Secret,
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        /// First name.
+        #[arg(long)]
+        first_name: String,
+        /// Last name.
+        #[arg(long)]
+        last_name: String,
+        /// Three-letter billing country code, as `countries` lists it (e.g. USA).
+        #[arg(long)]
+        country: String,
+    },
+}
+
+/// `usage ...`.
+#[derive(Debug, Subcommand)]
+pub enum UsageCommand {
+    /// Report usage from a file: CSV lines `asset id, quantity, YYYY-MM-DD` (a header row is
+    /// skipped) or a JSON list of {"AssetId", "Quantity", "UsageDate"}. At most 1,000 entries.
+    #[command(after_help = "Example: getty-connect --sandbox usage report usage.csv")]
+    Report {
+        /// The CSV or JSON file.
+        file: PathBuf,
+        /// Transaction id (default: a new one). Resending with the same id records nothing.
+        #[arg(long, value_name = "ID")]
+        transaction_id: Option<String>,
+    },
+}
+
+/// `changes ...`.
+#[derive(Debug, Subcommand)]
+pub enum ChangesCommand {
+    /// Print a channel's changes as JSON lines, confirming each batch after writing it; stops
+    /// at an empty batch unless --watch.
+    #[command(after_help = "Example: getty-connect --sandbox changes follow 2 --batch-size 50")]
+    Follow {
+        /// Channel id.
+        channel: u64,
+        /// Changes per batch (1 to 500; the service's default is 10).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=500))]
+        batch_size: Option<u32>,
+        /// Keep following, polling a drained channel every SECONDS.
+        #[arg(long, value_name = "SECONDS")]
+        watch: Option<u64>,
+        /// Append the JSON lines to this file instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Stop after this many batches.
+        #[arg(long, value_name = "N")]
+        max_batches: Option<u64>,
+    },
 }
 
 /// `demo`.
@@ -517,6 +652,39 @@ mod tests {
         assert!(asset_id("100000042").is_ok());
         assert!(asset_id("").is_err());
         assert!(asset_id("12 34").is_err());
+    }
+
+    #[test]
+    fn a_new_customers_password_is_not_the_sign_in_password() {
+        let cli = Cli::try_parse_from([
+            "getty-connect",
+            "--password",
+            "sign-in",
+            "customer",
+            "create",
+            "carol",
+            "--customer-password",
+            "carols",
+            "--email",
+            "c@example.com",
+            "--first-name",
+            "C",
+            "--last-name",
+            "N",
+            "--country",
+            "USA",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.global.password.as_ref().map(Secret::expose),
+            Some("sign-in")
+        );
+        match cli.command {
+            Command::Customer(CustomerCommand::Create {
+                customer_password, ..
+            }) => assert_eq!(customer_password.expose(), "carols"),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

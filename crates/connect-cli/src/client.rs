@@ -146,6 +146,42 @@ impl Api {
             .map_err(|e| self.fail(doing, e))
     }
 
+    /// Runs one operation and keeps the response header (for its warnings).
+    pub fn call_full<O: Operation>(
+        &self,
+        op: &O,
+        doing: &str,
+    ) -> Result<connect_types::Response<O::Result>, CliError> {
+        self.client.execute(op).map_err(|e| self.fail(doing, e))
+    }
+
+    /// The SDK client, for the loops the commands drive themselves (the partner feed).
+    pub fn client(&self) -> &connect_blocking::Client {
+        &self.client
+    }
+
+    /// oEmbed for one image.
+    pub fn oembed(
+        &self,
+        request: &connect_types::ops::OEmbedRequest,
+    ) -> Result<connect_types::ops::OEmbedResponse, CliError> {
+        self.client
+            .oembed(request)
+            .map_err(|e| self.fail("reading the embed code", e))
+    }
+
+    /// SingleStepDownload of one image to `dest` (via `dest.part`); the bytes written.
+    pub fn single_step_file(&self, image_id: &str, dest: &Path) -> Result<u64, CliError> {
+        let doing = format!("downloading image {image_id} in a single step");
+        let summary = self
+            .client
+            .single_step_download(image_id)
+            .map_err(|e| self.fail(&doing, e))?
+            .to_file(dest)
+            .map_err(|e| CliError::sdk(&doing, e))?;
+        Ok(summary.bytes)
+    }
+
     /// An SDK error with what was being done, and where, when the connection itself failed.
     fn fail(&self, doing: &str, e: connect_auth::Error) -> CliError {
         if e.kind() == connect_auth::ErrorKind::Transport {

@@ -39,6 +39,11 @@ const STEPS: &[(&str, StepFn)] = &[
     ("Video search", video_search),
     ("Download authorizations", download_authorizations),
     ("Download with a progress bar, then a rerun", download_file),
+    ("Histories: the download, in previous downloads", histories),
+    (
+        "Usage report, then the same transaction again",
+        usage_report,
+    ),
     ("Lightbox: create and fill", lightbox_create),
     ("Lightbox: rename, remove an item, list", lightbox_edit),
     ("Lightbox: delete, and check it is gone", lightbox_delete),
@@ -632,4 +637,66 @@ fn refused_over_http(t: &mut Tour) -> Result<String, CliError> {
             e.line()
         )),
     }
+}
+
+fn histories(t: &mut Tour) -> Result<String, CliError> {
+    use connect_types::ops::{GetPreviousDownloadsRequest, GetPreviousPurchasesRequest};
+    let ctx = t.alice()?;
+    let downloads = ctx.api.call(
+        &GetPreviousDownloadsRequest::page(1, 10),
+        "listing previous downloads",
+    )?;
+    let newest = downloads
+        .previous_downloads
+        .first()
+        .cloned()
+        .unwrap_or_default();
+    if newest.asset_id.as_deref() != Some(LARGE_FIXTURE_ID) {
+        return Err(CliError::failed(
+            format!(
+                "the newest previous download is {:?}, not the image just downloaded",
+                newest.asset_id
+            ),
+            "the sandbox records a download when it hands out the download URL",
+        ));
+    }
+    let purchases = ctx.api.call(
+        &GetPreviousPurchasesRequest::page(1, 10),
+        "listing previous purchases",
+    )?;
+    Ok(format!(
+        "{} download(s), newest {} under {}; {} purchase(s)",
+        output::or_dash(downloads.item_total_count),
+        LARGE_FIXTURE_ID,
+        output::or_dash(newest.product_offering.as_ref()),
+        output::or_dash(purchases.item_total_count)
+    ))
+}
+
+fn usage_report(t: &mut Tour) -> Result<String, CliError> {
+    use connect_types::RequestDate;
+    use connect_types::ops::ReportUsageRequest;
+    let ctx = t.alice()?;
+    let day = RequestDate::new(2013, 4, 2).ok_or_else(skipped)?;
+    let report = ReportUsageRequest::new(format!("demo-{}", std::process::id()))
+        .usage(LARGE_FIXTURE_ID, 2, day)
+        .usage(LARGE_FIXTURE_ID, 1, day);
+    let first = ctx.api.call_full(&report, "reporting usage")?;
+    let again = ctx
+        .api
+        .call_full(&report, "reporting the same usage again")?;
+    let duplicate = again
+        .warnings()
+        .any(|w| w.code == Some(connect_types::StatusCode::TransactionIdDuplicate));
+    if !duplicate {
+        return Err(CliError::failed(
+            "the repeated transaction was not flagged TransactionIdDuplicate",
+            "a repeated TransactionId must record nothing",
+        ));
+    }
+    Ok(format!(
+        "{} usage(s) recorded; the same TransactionId again recorded {} (TransactionIdDuplicate)",
+        output::or_dash(first.result.total_asset_usages_processed),
+        output::or_dash(again.result.total_asset_usages_processed)
+    ))
 }

@@ -70,6 +70,9 @@ pub enum SizeChoice {
 
 /// Runs `download`.
 pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
+    if args.single_step {
+        return single_step(ctx, args);
+    }
     let choice = match &args.size {
         Some(k) => SizeChoice::Key(k.clone()),
         None => SizeChoice::Largest,
@@ -442,6 +445,30 @@ fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template)
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ")
+}
+
+/// `download --single-step`: one SingleStepDownload per image, the largest size, written to
+/// `<dir>/<id>.jpg` (resuming a `.part` file like every download).
+fn single_step(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
+    std::fs::create_dir_all(&args.output).map_err(|e| {
+        CliError::io(
+            format!("creating the output directory {}", args.output.display()),
+            e,
+        )
+    })?;
+    let mut written = Vec::new();
+    for id in &args.ids {
+        let dest = args.output.join(format!("{id}.jpg"));
+        let bytes = ctx.api.single_step_file(id, &dest)?;
+        if !ctx.json && !args.quiet {
+            output::print_text(&format!("{}  {}\n", dest.display(), output::bytes(bytes)))?;
+        }
+        written.push(serde_json::json!({"image_id": id, "path": dest, "bytes": bytes}));
+    }
+    if ctx.json {
+        output::print_json(&written)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

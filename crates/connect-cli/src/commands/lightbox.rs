@@ -77,6 +77,18 @@ pub fn run(ctx: &Ctx, cmd: &LightboxCommand) -> Result<(), CliError> {
                 ),
             )
         }
+        LightboxCommand::Share { id } => {
+            let result = ctx.api.call(
+                &connect_types::ops::CreateSharedLightboxRequest::new(*id),
+                &format!("sharing lightbox {id}"),
+            )?;
+            let copy = output::or_dash(result.shared_lightbox_id);
+            done(
+                ctx,
+                &result,
+                format!("Shared lightbox {id} as read-only lightbox {copy}"),
+            )
+        }
         LightboxCommand::Delete { id } => {
             let result = ctx.api.call(
                 &DeleteLightboxRequest::new(*id),

@@ -3,6 +3,7 @@
 //! invocation, and for the TLS and plain-HTTP error paths).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account;
 mod commands;
 mod demo;
 mod docs;
