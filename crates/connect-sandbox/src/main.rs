@@ -81,6 +81,7 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
         .with_control_endpoints(args.control);
     let sandbox = Sandbox::start(config).await?;
     sandbox.write_ca_pem(&args.ca_out)?;
+    let shutdown = shutdown_signal();
     let c = sandbox.credentials();
     println!("connect-sandbox ready in {:?}", sandbox.startup_time());
     println!("  HTTP  base URL: {}", sandbox.http_base_url());
@@ -100,30 +101,39 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
     } else {
         println!("  control: off (--control serves /_sandbox/stats, /_sandbox/revoke)");
     }
-    wait_for_signal().await;
+    shutdown.await;
     println!("connect-sandbox: shutting down");
     sandbox.stop().await;
     Ok(())
 }
 
-async fn wait_for_signal() {
+/// Starts listening for Ctrl-C and SIGTERM now, and returns the wait for either. Called before
+/// the banner is printed, so a signal sent as soon as the banner appears is not missed.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+            };
+            tokio::select! {
+                _ = wait(term) => {}
+                _ = wait(interrupt) => {}
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
