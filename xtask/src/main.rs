@@ -1,15 +1,20 @@
-//! Workspace chores: `cargo xtask schema [--check]`, `cargo xtask bench`.
+//! Workspace chores: `cargo xtask schema [--check]`, `cargo xtask bench`,
+//! `cargo xtask fuzz [SECONDS]`.
 
 use connect_types::schema::{self, Mismatch, SCHEMA_DIR};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask schema [--check] | bench
+mod fuzz;
+
+const USAGE: &str = "usage: cargo xtask schema [--check] | bench | fuzz [SECONDS]
 
   schema          write docs/schemas/*.json from the connect-types models
   schema --check  exit non-zero if docs/schemas/ is stale, naming each file
-  bench           run every benchmark (release builds) and print its figures";
+  bench           run every benchmark (release builds) and print its figures
+  fuzz [SECONDS]  run every cargo-fuzz target for SECONDS each (default 60; needs nightly
+                  and cargo-fuzz) and print executions and crashes per target";
 
 /// The benchmarks, as (package, example): each prints its figures and the targets beside them.
 const BENCHES: &[(&str, &str)] = &[
@@ -25,6 +30,14 @@ fn main() -> ExitCode {
         ["schema"] => write_schemas(),
         ["schema", "--check"] | ["--check", "schema"] => check_schemas(),
         ["bench"] => run_benches(),
+        ["fuzz"] => fuzz::run(fuzz::DEFAULT_SECONDS, &workspace_root()),
+        ["fuzz", secs] => match secs.parse::<u64>() {
+            Ok(secs) if secs > 0 => fuzz::run(secs, &workspace_root()),
+            _ => {
+                eprintln!("xtask: SECONDS must be a whole number above zero, not {secs:?}");
+                return ExitCode::from(2);
+            }
+        },
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

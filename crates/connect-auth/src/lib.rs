@@ -33,6 +33,8 @@ pub mod endpoints;
 pub mod env;
 pub mod error;
 pub mod feed;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod implicit;
 pub mod oembed;
 pub mod paging;

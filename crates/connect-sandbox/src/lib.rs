@@ -46,6 +46,8 @@ mod content;
 mod countries;
 mod error;
 mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod handlers;
 mod index;
 mod operations;

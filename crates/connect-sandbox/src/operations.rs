@@ -89,6 +89,11 @@ impl std::fmt::Debug for Op {
 }
 
 impl Op {
+    /// Decodes a request body with the operation's shared model (the fuzz targets call it).
+    pub(crate) fn decode_body(&self, body: &Value) -> Result<(), String> {
+        (self.decode)(body)
+    }
+
     /// The operation `O`, answered by `handler`. Requests are checked against `O`'s body
     /// model and results re-encoded through `O::Result`.
     const fn of<O: Operation + serde::de::DeserializeOwned>(handler: Handler) -> Op {

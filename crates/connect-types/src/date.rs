@@ -81,13 +81,15 @@ impl MsDate {
         })
     }
 
-    /// The instant as a `SystemTime` (the offset does not move it).
-    pub fn to_system_time(self) -> SystemTime {
+    /// The instant as a `SystemTime` (the offset does not move it), or `None` when the
+    /// platform's clock cannot represent it (the range of `SystemTime` differs per platform,
+    /// and a server may send any 64-bit value).
+    pub fn to_system_time(self) -> Option<SystemTime> {
         let magnitude = Duration::from_millis(self.millis.unsigned_abs());
         if self.millis >= 0 {
-            UNIX_EPOCH + magnitude
+            UNIX_EPOCH.checked_add(magnitude)
         } else {
-            UNIX_EPOCH - magnitude
+            UNIX_EPOCH.checked_sub(magnitude)
         }
     }
 
@@ -457,7 +459,33 @@ mod tests {
         assert_eq!(d.millis, -86_400_000);
         assert_eq!(d.offset_minutes, Some(330));
         assert_eq!(d.to_string(), "/Date(-86400000+0530)/");
-        assert_eq!(d.to_system_time(), UNIX_EPOCH - Duration::from_secs(86_400));
+        assert_eq!(
+            d.to_system_time(),
+            Some(UNIX_EPOCH - Duration::from_secs(86_400))
+        );
+    }
+
+    #[test]
+    fn dates_beyond_the_clock_give_none_or_the_same_instant() {
+        // SystemTime's range is platform-specific (Windows counts 100 ns ticks from 1601); a
+        // server may send any i64. Either the instant converts exactly, or there is none.
+        for millis in [
+            i64::MIN,
+            i64::MIN + 1,
+            -62_135_596_800_001,
+            0,
+            i64::MAX - 1,
+            i64::MAX,
+        ] {
+            let d = MsDate::parse(&format!("/Date({millis})/")).unwrap();
+            if let Some(t) = d.to_system_time() {
+                assert_eq!(MsDate::from_system_time(t).millis, millis);
+            }
+        }
+        assert_eq!(
+            MsDate::from_millis(1_500).to_system_time(),
+            Some(UNIX_EPOCH + Duration::from_millis(1_500))
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@
 pub mod date;
 pub mod enums;
 pub mod envelope;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lenient;
 pub mod operation;
 pub mod ops;
