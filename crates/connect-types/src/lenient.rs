@@ -337,6 +337,10 @@ pub(crate) fn parse_iso(s: &str) -> Option<MsDate> {
             }
             let oh: i16 = hm[..2].parse().ok()?;
             let om: i16 = hm[2..].parse().ok()?;
+            // The same bounds as `MsDate::parse`, so every date read here re-encodes.
+            if oh > 23 || om >= 60 {
+                return None;
+            }
             let total = oh * 60 + om;
             let total = if sign == "-" { -total } else { total };
             millis -= i64::from(total) * 60_000;
@@ -474,5 +478,10 @@ mod tests {
         assert_eq!(d.millis, 500);
         assert_eq!(d.offset_minutes, Some(60));
         assert!(l(r#"{"date":"yesterday"}"#).is_err());
+        // An offset MsDate cannot carry (found by the `lenient` fuzz target).
+        assert!(l(r#"{"date":"2020-02-29T23:59:59-75:00"}"#).is_err());
+        assert!(l(r#"{"date":"2020-02-29T23:59:59+12:60"}"#).is_err());
+        let d = l(r#"{"date":"2020-02-29T23:59:59-23:59"}"#).unwrap().date.unwrap();
+        assert_eq!(d.offset_minutes, Some(-(23 * 60 + 59)));
     }
 }
