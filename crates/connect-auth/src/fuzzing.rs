@@ -67,7 +67,7 @@ pub fn token_answer(data: &[u8], now: Instant) {
         };
         let _ = machine.poll_timeout();
         for _ in 0..3 {
-            match machine.poll_token(at, &endpoints, Scheme::Https) {
+            match machine.poll_token(at, &endpoints, Scheme::Https, Some("fuzz")) {
                 Ok(TokenStep::Send(request)) => {
                     requests += 1;
                     if requests > MAX_TOKEN_REQUESTS {
@@ -111,7 +111,7 @@ pub fn implicit_redirect(data: &[u8], now: Instant) {
             continue;
         };
         let _ = machine.poll_timeout();
-        let _ = machine.poll_token(at, &endpoints, Scheme::Https);
+        let _ = machine.poll_token(at, &endpoints, Scheme::Https, Some("fuzz"));
     }
 }
 

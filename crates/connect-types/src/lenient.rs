@@ -481,7 +481,10 @@ mod tests {
         // An offset MsDate cannot carry (found by the `lenient` fuzz target).
         assert!(l(r#"{"date":"2020-02-29T23:59:59-75:00"}"#).is_err());
         assert!(l(r#"{"date":"2020-02-29T23:59:59+12:60"}"#).is_err());
-        let d = l(r#"{"date":"2020-02-29T23:59:59-23:59"}"#).unwrap().date.unwrap();
+        let d = l(r#"{"date":"2020-02-29T23:59:59-23:59"}"#)
+            .unwrap()
+            .date
+            .unwrap();
         assert_eq!(d.offset_minutes, Some(-(23 * 60 + 59)));
     }
 }
