@@ -3,5 +3,5 @@
 //! replays this target's corpus.
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    connect_auth::fuzzing::download_answer(data);
+    connect_auth::fuzzing::download_answer(data, std::time::Instant::now());
 });

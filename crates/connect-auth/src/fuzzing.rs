@@ -6,7 +6,9 @@
 //! stable, so `cargo test` keeps every input the fuzzer found interesting. The clock is a
 //! parameter, as everywhere in this crate: the harness passes `Instant::now()`.
 
-use crate::download::{AfterBody, BodyPlan, Transfer};
+use crate::download::{
+    ContentRange, DownloadTarget, Fetch, FetchStep, PartRecord, SinkKind, parse_content_range,
+};
 use crate::implicit::parse_redirect;
 use crate::{AuthConfig, Credentials, Endpoints, Scheme, TokenMachine, TokenStep};
 use std::time::{Duration, Instant};
@@ -115,114 +117,188 @@ pub fn implicit_redirect(data: &[u8], now: Instant) {
     }
 }
 
-/// The served file's byte at `pos`: positional, so a byte written at the wrong place shows.
-fn served_byte(pos: u64) -> u8 {
-    (pos % 251) as u8
+/// The byte at `pos` of the version of the file tagged `etag`: positional and per version, so
+/// a byte written at the wrong place, or spliced from another version, shows.
+fn served_byte(pos: u64, etag: &str) -> u8 {
+    let tag = etag
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    (pos.wrapping_add(tag) % 251) as u8
 }
 
-/// Target `download_answer`: the bytes (as UTF-8, lossily) as a resumed download's answers,
-/// driven through a [`Transfer`] the way the drivers do.
+/// Target `download_answer`: the bytes (as UTF-8, lossily) as a download's answers, driven
+/// through a [`Fetch`] the way the transports drive it, with the range parsers under it.
 ///
-/// The first line is the offset an earlier run left on disk; each further line is one answer,
-/// `STATUS|CONTENT-RANGE|CONTENT-LENGTH|BODY-BYTES`. A 200 body holds the file from its first
-/// byte, a 206 body from the start its `Content-Range` names. What ends up "on disk" must be
-/// the served file's bytes in order, never a mixture.
-pub fn download_answer(data: &[u8]) {
+/// The first line, `HELD|TOTAL|ETAG`, is what an earlier run left: `HELD` bytes of the file
+/// tagged `ETAG`, with a record saying so (no record when `TOTAL` is empty). Each further line
+/// is one answer, `STATUS|CONTENT-RANGE|CONTENT-LENGTH|ETAG|BODY-BYTES|CUT`: a 206 body holds
+/// the file from the first byte its `Content-Range` names, other bodies from byte 0; a `CUT`
+/// of `1` breaks the connection after the body. The bytes on disk must always be one
+/// version of the file, in order: never a mixture.
+pub fn download_answer(data: &[u8], now: Instant) {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.lines();
-    let offset: u64 = lines
+    let mut first = lines.next().unwrap_or("").split('|');
+    let held: u64 = first
         .next()
-        .and_then(|l| l.trim().parse().ok())
+        .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
-    let mut transfer = if offset == 0 {
-        Transfer::new("https://delivery.example.com/file")
-    } else {
-        Transfer::resume_at("https://delivery.example.com/file", offset)
+    let total: Option<u64> = first.next().and_then(|v| v.trim().parse().ok());
+    let held_tag = first.next().unwrap_or("\"v1\"").to_owned();
+    let target = DownloadTarget {
+        image_id: "1".into(),
+        size_key: Some("large".into()),
+        url: "https://delivery.example.com/file".into(),
     };
-    // What is on disk: its length (earlier bytes are taken to be right).
-    let mut on_disk = offset;
-    for line in lines.take(16) {
-        if transfer.request().is_err() {
-            return;
+    let Ok(mut fetch) = Fetch::new(target, SinkKind::File, false) else {
+        return;
+    };
+    let record = total.map(|t| {
+        PartRecord {
+            image_id: "1".into(),
+            size_key: Some("large".into()),
+            total: Some(t),
+            etag: Some(held_tag.clone()),
+            last_modified: None,
         }
-        let mut fields = line.split('|');
-        let Some(status) = fields
-            .next()
-            .and_then(|s| s.trim().parse::<u16>().ok())
-            .and_then(|s| http::StatusCode::from_u16(s).ok())
-        else {
-            return;
-        };
-        let mut headers = http::HeaderMap::new();
-        for name in [http::header::CONTENT_RANGE, http::header::CONTENT_LENGTH] {
-            let Some(v) = fields.next() else { break };
-            if let Ok(v) = http::HeaderValue::from_str(v) {
-                headers.insert(name, v);
+        .to_bytes()
+    });
+    fetch.handle_part(held, record.as_deref());
+    // What is on disk: its length and which version of the file its bytes come from.
+    let mut on_disk = held;
+    let mut disk_tag = held_tag;
+    let mut now = now;
+    let mut answer: Option<(http::StatusCode, http::HeaderMap, u64, bool, String)> = None;
+    for _ in 0..256 {
+        match fetch.poll_step(now) {
+            FetchStep::Send(request) => {
+                let Some(line) = lines.next() else {
+                    return;
+                };
+                let mut fields = line.split('|');
+                let Some(status) = fields
+                    .next()
+                    .and_then(|s| s.trim().parse::<u16>().ok())
+                    .and_then(|s| http::StatusCode::from_u16(s).ok())
+                else {
+                    return;
+                };
+                let mut headers = http::HeaderMap::new();
+                for name in [
+                    http::header::CONTENT_RANGE,
+                    http::header::CONTENT_LENGTH,
+                    http::header::ETAG,
+                ] {
+                    let Some(v) = fields.next().filter(|v| !v.is_empty()) else {
+                        continue;
+                    };
+                    if let Ok(v) = http::HeaderValue::from_str(v) {
+                        headers.insert(name, v);
+                    }
+                }
+                let body_len: u64 = fields
+                    .next()
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(0)
+                    .min(1 << 16);
+                let cut = fields.next().is_some_and(|c| c.trim() == "1");
+                // The version served: the answer's ETag, or for a 206 without one, the
+                // validator the request sent (a server answers 206 only if it matched).
+                let sent = request
+                    .headers()
+                    .get(http::header::IF_RANGE)
+                    .and_then(|v| v.to_str().ok());
+                let tag = headers
+                    .get(http::header::ETAG)
+                    .and_then(|v| v.to_str().ok())
+                    .or(sent.filter(|_| status == http::StatusCode::PARTIAL_CONTENT))
+                    .unwrap_or("")
+                    .to_owned();
+                fetch.handle_head(now, status, &headers);
+                answer = Some((status, headers, body_len, cut, tag));
             }
-        }
-        let body_len: u64 = fields
-            .next()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0)
-            .min(1 << 16);
-        let after = match transfer.on_response(status, &headers) {
-            Err(e) => transfer.on_interrupted(e),
-            Ok(BodyPlan::Complete) => Ok(AfterBody::Complete),
-            Ok(BodyPlan::StartOver) => {
-                on_disk = 0;
-                Ok(AfterBody::Resume(Duration::ZERO))
-            }
-            Ok(BodyPlan::Read) => {
+            FetchStep::ReadBody => {
+                let Some((status, headers, body_len, cut, tag)) = answer.take() else {
+                    return;
+                };
                 // Where the body starts in the file, as the answer declared it.
-                let start = if status == http::StatusCode::PARTIAL_CONTENT {
-                    headers
-                        .get(http::header::CONTENT_RANGE)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(declared_start)
-                        .unwrap_or(0)
-                } else {
-                    0
+                let start = match headers
+                    .get(http::header::CONTENT_RANGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_content_range)
+                {
+                    Some(ContentRange::Bytes { first, .. })
+                        if status == http::StatusCode::PARTIAL_CONTENT =>
+                    {
+                        first
+                    }
+                    _ => 0,
                 };
                 let body: Vec<u8> = (0..body_len)
-                    .map(|i| served_byte(start.saturating_add(i)))
+                    .map(|i| served_byte(start.saturating_add(i), &tag))
                     .collect();
+                let mut stopped = false;
                 for chunk in body.chunks(4096) {
-                    for &b in transfer.accept(chunk) {
+                    let Some(keep) = fetch.handle_chunk(chunk) else {
+                        stopped = true;
+                        break;
+                    };
+                    if !keep.is_empty() && on_disk > 0 {
+                        assert_eq!(disk_tag, tag, "bytes of two versions of the file spliced");
+                    }
+                    for &b in keep {
                         assert_eq!(
                             b,
-                            served_byte(on_disk),
+                            served_byte(on_disk, &tag),
                             "a body byte would be written at the wrong place"
                         );
                         on_disk += 1;
                     }
+                    if !keep.is_empty() {
+                        disk_tag.clone_from(&tag);
+                    }
                 }
-                transfer.on_end()
+                // A start over decided on the answer's head may still be queued (Truncate).
+                if !stopped && fetch.progress().bytes != 0 {
+                    assert_eq!(
+                        fetch.progress().bytes,
+                        on_disk,
+                        "progress disagrees with the disk"
+                    );
+                }
+                if stopped {
+                    continue;
+                }
+                if cut {
+                    let e = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "cut");
+                    fetch.handle_read_failure(now, e);
+                } else {
+                    fetch.handle_body_end(now);
+                }
             }
-        };
-        assert_eq!(
-            transfer.progress().bytes,
-            on_disk,
-            "progress disagrees with the disk"
-        );
-        match after {
-            Ok(AfterBody::Complete) => {
-                if let Some(total) = transfer.progress().total {
-                    assert_eq!(on_disk, total, "a complete download of the wrong length");
+            FetchStep::Truncate => on_disk = 0,
+            FetchStep::Record(_) => {}
+            FetchStep::Wait => {
+                now = fetch
+                    .poll_timeout()
+                    .unwrap_or(now)
+                    .max(now + Duration::from_millis(1));
+                fetch.handle_timeout(now);
+            }
+            FetchStep::Done(result) => {
+                if let Ok(summary) = result {
+                    assert_eq!(
+                        summary.bytes, on_disk,
+                        "the summary disagrees with the disk"
+                    );
+                    if let Some(total) = fetch.progress().total {
+                        assert_eq!(on_disk, total, "a complete download of the wrong length");
+                    }
                 }
                 return;
             }
-            Ok(AfterBody::Resume(_)) => {}
-            Err(_) => return,
         }
     }
-}
-
-/// The first byte position of a `bytes <first>-<last>/<total>` value, read independently of the
-/// code under test.
-fn declared_start(v: &str) -> Option<u64> {
-    let range = v.trim().strip_prefix("bytes")?.trim_start();
-    let (first, _) = range.split_once('-')?;
-    first.trim().parse().ok()
 }
 
 #[cfg(test)]
@@ -258,6 +334,7 @@ mod replay {
 
     #[test]
     fn download_answer_corpus() {
-        corpus("download_answer", &super::download_answer);
+        let now = std::time::Instant::now();
+        corpus("download_answer", &|d| super::download_answer(d, now));
     }
 }

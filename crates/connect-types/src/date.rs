@@ -291,8 +291,8 @@ impl IsoDateTime {
         Self::from_millis(date.start_millis())
     }
 
-    /// The instant as a `SystemTime`.
-    pub fn to_system_time(self) -> SystemTime {
+    /// The instant as a `SystemTime`, or `None` beyond the platform clock's range.
+    pub fn to_system_time(self) -> Option<SystemTime> {
         MsDate::from_millis(self.millis).to_system_time()
     }
 

@@ -12,7 +12,8 @@ use crate::ops;
 use serde::Deserialize;
 
 /// Target `envelope`: the bytes as the answer to every operation, decoded with
-/// [`decode_response`]. A decoded result must serialize again.
+/// [`decode_response`]. A decoded result must serialize again. (A new operation belongs in
+/// the list below.)
 pub fn envelope(data: &[u8]) {
     fn one<O: Operation>(data: &[u8]) {
         match decode_response::<O>(data) {
@@ -49,9 +50,31 @@ pub fn envelope(data: &[u8]) {
     one::<ops::DeleteLightboxRequest>(data);
     one::<ops::GetLightboxHeadersRequest>(data);
     one::<ops::UpdateLightboxHeaderRequest>(data);
+    one::<ops::CreateSharedLightboxRequest>(data);
+    one::<ops::GetPreviousDownloadsRequest>(data);
+    one::<ops::GetPreviousPurchasesRequest>(data);
+    one::<ops::GetActiveProductOfferingsRequest>(data);
+    one::<ops::GetAllProductOfferingsRequest>(data);
+    one::<ops::GetCollectionsRequest>(data);
+    one::<ops::GetCountriesRequest>(data);
+    one::<ops::CreateCustomerRequest>(data);
+    one::<ops::ReportUsageRequest>(data);
+    one::<ops::GetAssetChangesRequest>(data);
+    one::<ops::ConfirmAssetChangesRequest>(data);
     // The token endpoint's replies are plain JSON, not envelopes.
     let _ = serde_json::from_slice::<ops::TokenResponse>(data);
     let _ = serde_json::from_slice::<ops::OAuthErrorResponse>(data);
+    // oEmbed answers plain JSON too; SingleStepDownload answers a status and a message.
+    let _ = serde_json::from_slice::<ops::OEmbedResponse>(data);
+    if let Some((&status, message)) = data.split_first() {
+        let refusal = ops::SingleStepRefusal::classify(
+            u16::from(status) * 2,
+            &String::from_utf8_lossy(message),
+        );
+        if let Some(r) = refusal {
+            let _ = (r.http_status(), r.status_code(), r.message());
+        }
+    }
 }
 
 /// Target `ms_date`: the bytes (as UTF-8, lossily) parsed as a Microsoft JSON date, an ISO date
