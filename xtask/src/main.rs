@@ -1,5 +1,5 @@
 //! Workspace chores: `cargo xtask schema [--check]`, `cargo xtask bench`,
-//! `cargo xtask fuzz [SECONDS]`.
+//! `cargo xtask fuzz [SECONDS]`, `cargo xtask soak`.
 
 use connect_types::schema::{self, Mismatch, SCHEMA_DIR};
 use std::collections::BTreeMap;
@@ -7,14 +7,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod fuzz;
+mod soak;
 
-const USAGE: &str = "usage: cargo xtask schema [--check] | bench | fuzz [SECONDS]
+const USAGE: &str = "usage: cargo xtask schema [--check] | bench | fuzz [SECONDS] | soak [CLIENT FLAGS]
 
   schema          write docs/schemas/*.json from the connect-types models
   schema --check  exit non-zero if docs/schemas/ is stale, naming each file
   bench           run every benchmark (release builds) and print its figures
   fuzz [SECONDS]  run every cargo-fuzz target for SECONDS each (default 60; needs nightly
-                  and cargo-fuzz) and print executions and crashes per target";
+                  and cargo-fuzz) and print executions and crashes per target
+  soak            the release sandbox under a few hundred keep-alive connections and
+                  120,000 mixed calls from a separate process; prints throughput,
+                  p50/p99, 5xx and memory (client flags: --workers N --calls N --seconds N)";
 
 /// The benchmarks, as (package, example): each prints its figures and the targets beside them.
 const BENCHES: &[(&str, &str)] = &[
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        ["soak", rest @ ..] => soak::run(&workspace_root(), rest),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
