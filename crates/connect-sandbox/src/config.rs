@@ -113,6 +113,9 @@ pub struct SandboxConfig {
     /// many body bytes (the connection is closed mid-body), later GETs are served whole, so a
     /// client can prove that it resumes with `Range`.
     pub disconnect_after_bytes: Option<u64>,
+    /// Fault rules in force from the start (more can be added while it runs, see
+    /// [`crate::SandboxInfo::inject`]).
+    pub faults: Vec<crate::FaultRule>,
     /// Caps and timeouts that keep memory and connections bounded (see [`Limits`]).
     pub limits: Limits,
     /// Whether the `/_sandbox/*` control endpoints (stats, reset, revoke) are served over
@@ -136,6 +139,7 @@ impl Default for SandboxConfig {
             https_addr: local,
             large_file_bytes: 256 * 1024 * 1024,
             disconnect_after_bytes: None,
+            faults: Vec::new(),
             limits: Limits::default(),
             control_endpoints: false,
         }
@@ -200,6 +204,11 @@ impl SandboxConfig {
     /// Cuts the first GET of every download URL after `bytes` body bytes.
     pub fn with_disconnect_after_bytes(mut self, bytes: Option<u64>) -> Self {
         self.disconnect_after_bytes = bytes;
+        self
+    }
+    /// Adds a fault rule in force from the start.
+    pub fn with_fault(mut self, rule: crate::FaultRule) -> Self {
+        self.faults.push(rule);
         self
     }
     /// Replaces the caps and timeouts.

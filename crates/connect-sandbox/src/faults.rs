@@ -1,19 +1,149 @@
-//! Seeded fault injection for client testing: HTTP 503, `DependentServiceDown` envelopes and
-//! dropped connections, in a mix decided by the seed and the request's sequence number.
+//! Fault injection for client testing: which request fails, and how.
+//!
+//! Two sources decide. [`crate::SandboxConfig::fault_rate`] is the original seeded mix of
+//! faults that strike before the request is read. [`FaultRule`]s, set at start or at any time
+//! from the library or the control endpoint, pick a [`Fault`] for one operation (or every
+//! one), each matching call with a probability `rate`, optionally only the next `times` calls.
+//! Every random choice comes from the seed and a sequence number, so the same seed and the
+//! same sequence of calls give the same faults.
 
 use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
-/// A fault to inject into one request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a call fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Fault {
-    /// Answer HTTP 503 with `Retry-After: 1`.
+    /// Before the request is read: HTTP 503 with `Retry-After: 1`. Nothing was done.
     Unavailable,
-    /// Answer an envelope with Status "Error" and `DependentServiceDown`.
+    /// Before the request is read: an envelope with Status `Error` and `DependentServiceDown`.
+    /// Nothing was done.
     ServiceDown,
-    /// Close the connection without an answer.
-    Drop,
+    /// Before the request is read: the connection is closed without an answer. Nothing was done.
+    DropBefore,
+    /// After the handler ran and its effect is stored (a lightbox created, a token issued):
+    /// the connection is closed without an answer. The client cannot know the work was done.
+    DropAfter,
+    /// The answer is sent after a delay of `millis` milliseconds (the work is done first).
+    Slow {
+        /// The delay.
+        millis: u64,
+    },
+    /// The work is done, the status line, headers (with the full `Content-Length`) and half
+    /// of the body are sent, then the connection is cut.
+    CutMidBody,
 }
+
+impl Fault {
+    /// Whether the fault strikes before the request is read (nothing is done).
+    pub fn before(self) -> bool {
+        matches!(
+            self,
+            Fault::Unavailable | Fault::ServiceDown | Fault::DropBefore
+        )
+    }
+
+    /// The name used as the stats key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::Unavailable => "unavailable",
+            Fault::ServiceDown => "service_down",
+            Fault::DropBefore => "drop_before",
+            Fault::DropAfter => "drop_after",
+            Fault::Slow { .. } => "slow",
+            Fault::CutMidBody => "cut_mid_body",
+        }
+    }
+
+    /// A slow answer, delayed by `delay`.
+    pub fn slow(delay: Duration) -> Self {
+        Fault::Slow {
+            millis: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// When a [`Fault`] strikes.
+///
+/// ```
+/// use connect_sandbox::{Fault, FaultRule};
+/// // The next CreateLightbox call creates its lightbox, then the connection dies.
+/// let once = FaultRule::new(Fault::DropAfter).operation("CreateLightbox").times(1);
+/// // One call in five, of any operation, answers 503.
+/// let some = FaultRule::new(Fault::Unavailable).rate(0.2);
+/// # let _ = (once, some);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FaultRule {
+    /// The fault.
+    pub fault: Fault,
+    /// The operation it applies to (its documented name, e.g. `CreateLightbox`;
+    /// `oauth2/token` for the token endpoint, `download` for download URLs); `None`: every
+    /// API call and token request.
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// Share of matching calls that fail, 0.0–1.0 (default 1.0: every one).
+    #[serde(default = "one")]
+    pub rate: f64,
+    /// Strike at most this many times, then the rule stays inert (default: no limit).
+    #[serde(default)]
+    pub times: Option<u64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl FaultRule {
+    /// `fault` on every API call.
+    pub fn new(fault: Fault) -> Self {
+        FaultRule {
+            fault,
+            operation: None,
+            rate: 1.0,
+            times: None,
+        }
+    }
+    /// Only for operation `name`.
+    pub fn operation(mut self, name: impl Into<String>) -> Self {
+        self.operation = Some(name.into());
+        self
+    }
+    /// Only this share of matching calls (clamped to 0.0–1.0).
+    pub fn rate(mut self, rate: f64) -> Self {
+        self.rate = if rate.is_finite() {
+            rate.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self
+    }
+    /// At most `n` times.
+    pub fn times(mut self, n: u64) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    fn matches(&self, operation: &str) -> bool {
+        self.operation
+            .as_deref()
+            .is_none_or(|o| o.eq_ignore_ascii_case(operation))
+    }
+}
+
+#[derive(Debug)]
+struct Armed {
+    rule: FaultRule,
+    struck: u64,
+}
+
+/// At most this many rules are kept (the oldest go first), so the control endpoint cannot
+/// grow memory.
+const MAX_RULES: usize = 64;
 
 /// Decides which requests fail.
 #[derive(Debug)]
@@ -21,32 +151,109 @@ pub struct Faults {
     seed: u64,
     rate: f64,
     counter: AtomicU64,
+    rules: Mutex<Vec<Armed>>,
 }
 
 impl Faults {
-    /// Faults at `rate` (0.0–1.0), seeded.
-    pub fn new(seed: u64, rate: f64) -> Self {
-        Faults {
+    /// The seeded before-the-request mix at `rate` (0.0–1.0), plus `rules`.
+    pub fn new(seed: u64, rate: f64, rules: Vec<FaultRule>) -> Self {
+        let f = Faults {
             seed,
             rate,
             counter: AtomicU64::new(0),
+            rules: Mutex::new(Vec::new()),
+        };
+        for r in rules {
+            f.add(r);
         }
+        f
     }
 
-    /// The fault for the next request, if any.
-    pub fn next(&self) -> Option<Fault> {
-        if self.rate <= 0.0 {
-            return None;
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Armed>> {
+        self.rules.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds a rule (checked after the ones already there).
+    pub fn add(&self, rule: FaultRule) {
+        let mut rules = self.lock();
+        if rules.len() >= MAX_RULES {
+            rules.remove(0);
         }
+        rules.push(Armed { rule, struck: 0 });
+    }
+
+    /// Removes every rule (the configured `fault_rate` stays).
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// The rules and how often each struck.
+    pub fn rules(&self) -> Vec<(FaultRule, u64)> {
+        self.lock()
+            .iter()
+            .map(|a| (a.rule.clone(), a.struck))
+            .collect()
+    }
+
+    /// The fault for the next call of `operation`, if any. Download URLs (`download`) are
+    /// faulted only by rules, never by the `fault_rate` mix.
+    pub fn next(&self, operation: &str) -> Option<Fault> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let mut r = Rng::new(self.seed ^ 0xFA17_FA17, n);
-        if r.unit() >= self.rate {
-            return None;
+        if self.rate > 0.0 && operation != "download" && r.unit() < self.rate {
+            return Some(match r.below(3) {
+                0 => Fault::Unavailable,
+                1 => Fault::ServiceDown,
+                _ => Fault::DropBefore,
+            });
         }
-        Some(match r.below(3) {
-            0 => Fault::Unavailable,
-            1 => Fault::ServiceDown,
-            _ => Fault::Drop,
-        })
+        let mut rules = self.lock();
+        for a in rules.iter_mut() {
+            if !a.rule.matches(operation) || a.rule.times.is_some_and(|t| a.struck >= t) {
+                continue;
+            }
+            if a.rule.rate >= 1.0 || r.unit() < a.rule.rate {
+                a.struck += 1;
+                return Some(a.rule.fault);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_match_by_operation_and_run_out() {
+        let f = Faults::new(
+            1,
+            0.0,
+            vec![
+                FaultRule::new(Fault::DropAfter)
+                    .operation("CreateLightbox")
+                    .times(2),
+            ],
+        );
+        assert_eq!(f.next("SearchForImages"), None);
+        assert_eq!(f.next("createlightbox"), Some(Fault::DropAfter));
+        assert_eq!(f.next("CreateLightbox"), Some(Fault::DropAfter));
+        assert_eq!(f.next("CreateLightbox"), None);
+        assert_eq!(f.rules()[0].1, 2);
+    }
+
+    #[test]
+    fn random_rules_are_seeded() {
+        let run = |seed| {
+            let f = Faults::new(seed, 0.0, vec![FaultRule::new(Fault::CutMidBody).rate(0.3)]);
+            (0..200)
+                .map(|_| f.next("GetLightbox").is_some())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(5), run(5));
+        assert_ne!(run(5), run(6));
+        let hits = run(5).iter().filter(|h| **h).count();
+        assert!((30..=90).contains(&hits), "{hits} of 200 at rate 0.3");
     }
 }

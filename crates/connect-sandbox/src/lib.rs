@@ -32,6 +32,12 @@
 //!   that many body bytes; the next GET (with `Range`) is served, so resumption can be tested.
 //! - [`SandboxConfig::fault_rate`] and [`SandboxConfig::latency`]: a seeded mix of HTTP 503,
 //!   `DependentServiceDown` envelopes and dropped connections; added delay.
+//! - [`FaultRule`]s ([`SandboxConfig::with_fault`], [`SandboxInfo::inject`],
+//!   `POST /_sandbox/faults`): a [`Fault`] per operation or at a seeded rate, before the
+//!   request is read or after the work is done (dropped, slow, cut mid-body).
+//! - [`SandboxInfo::advance`] (`POST /_sandbox/advance?seconds=N`): moves the sandbox clock
+//!   that token and download lifetimes read.
+//! - [`Stats::calls`]: calls per listener, operation and token class.
 //! - [`SandboxConfig::large_file_bytes`]: the `master` size of the first image (id
 //!   `100000000`) and of every 1000th image has exactly this many bytes (default 256 MiB).
 
@@ -65,6 +71,7 @@ mod vocab;
 
 pub use config::{Credentials, Limits, SandboxConfig, User, parse_duration};
 pub use error::Error;
+pub use faults::{Fault, FaultRule};
 pub use stats::Stats;
 
 use security::Scheme;
@@ -161,6 +168,18 @@ impl SandboxInfo {
     pub fn advance(&self, by: Duration) {
         self.state.clock.advance(by);
     }
+    /// Adds a fault rule while the sandbox runs (checked after the ones already there).
+    pub fn inject(&self, rule: FaultRule) {
+        self.state.faults.add(rule);
+    }
+    /// Removes every fault rule (a configured `fault_rate` stays).
+    pub fn clear_faults(&self) {
+        self.state.faults.clear();
+    }
+    /// The fault rules in force, each with how many times it struck.
+    pub fn fault_rules(&self) -> Vec<(FaultRule, u64)> {
+        self.state.faults.rules()
+    }
     /// Revokes one token; returns whether it was live.
     pub fn revoke_token(&self, token: &str) -> bool {
         let hit = self.state.tokens.revoke(token);
@@ -228,7 +247,7 @@ impl Sandbox {
             feed: store::feed::Feed::new(config.seed, config.images, secrets.clone()),
             downloads: store::downloads::Downloads::new(secrets),
             clock,
-            faults: faults::Faults::new(config.seed, config.fault_rate),
+            faults: faults::Faults::new(config.seed, config.fault_rate, config.faults.clone()),
             https_base: format!("https://{https_addr}"),
             config,
         });

@@ -190,6 +190,11 @@ pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Vec<u8
         state.stats.grant(op.name);
     }
     let (cid, parsed) = api::parse_request(body, op.body_key, op.aliases, op.body_required);
+    let class = match &parsed {
+        Ok(req) => state.tokens.class_of(req.token.as_deref()),
+        Err(_) => "none",
+    };
+    state.stats.call(scheme.name(), op.name, class);
     let mut outcome = parsed.and_then(|req| {
         let principal = if op.any_token_over_https {
             security::authorize(&state.tokens, scheme, Security::None, None)?;

@@ -15,6 +15,16 @@ pub enum Scheme {
     Https,
 }
 
+impl Scheme {
+    /// `http` or `https`, as the stats name listeners.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
 /// Who is calling, once the rules passed.
 #[derive(Clone, Debug, Default)]
 pub struct Principal {

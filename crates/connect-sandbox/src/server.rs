@@ -1,7 +1,7 @@
 //! Listeners, connection handling and request routing.
 
 use crate::conn::{self, Activity, Watched};
-use crate::faults::Fault;
+use crate::faults::{Fault, FaultRule};
 use crate::handlers::{files, oauth2, oembed, single_step};
 use crate::operations;
 use crate::response::{Body, DropConnection, bytes_response, empty, json_response, plain};
@@ -120,13 +120,22 @@ pub async fn handle(
         if method != Method::GET && method != Method::HEAD {
             return Ok(plain(Http::METHOD_NOT_ALLOWED, "use GET\n"));
         }
-        return files::serve(&state, &req, &path, method == Method::HEAD);
+        state.stats.call(scheme.name(), "download", "none");
+        let fault = state.faults.next("download");
+        if let Some(r) = before(&state, fault)? {
+            return Ok(r);
+        }
+        let cut_half = after(&state, fault).await?;
+        return files::serve(&state, &req, &path, method == Method::HEAD, cut_half);
     }
     if lower == "/oauth2/token" {
         if method != Method::POST {
             return Ok(plain(Http::METHOD_NOT_ALLOWED, "use POST\n"));
         }
-        if let Some(r) = inject(&state).await? {
+        state.stats.call(scheme.name(), "oauth2/token", "none");
+        let fault = state.faults.next("oauth2/token");
+        latency(&state).await;
+        if let Some(r) = before(&state, fault)? {
             return Ok(r);
         }
         let body = match read_body(&state, req).await {
@@ -139,7 +148,7 @@ pub async fn handle(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         r.headers_mut()
             .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-        return Ok(r);
+        return finish(&state, fault, r).await;
     }
     if lower == "/oauth2/auth" {
         let q = req.uri().query().unwrap_or("").to_owned();
@@ -166,7 +175,17 @@ pub async fn handle(
                 .insert(header::ALLOW, HeaderValue::from_static("POST"));
             return Ok(r);
         }
-        if let Some(r) = inject(&state).await? {
+        let name = connect_types::ops::SingleStepDownloadRequest::NAME;
+        let bearer = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let class = state.tokens.class_of(bearer);
+        state.stats.call(scheme.name(), name, class);
+        let fault = state.faults.next(name);
+        latency(&state).await;
+        if let Some(r) = before(&state, fault)? {
             return Ok(r);
         }
         let id = path
@@ -174,7 +193,8 @@ pub async fn handle(
             .get(SINGLE_STEP.len()..)
             .unwrap_or("")
             .to_owned();
-        return Ok(single_step::respond(&state, scheme, req.headers(), &id));
+        let r = single_step::respond(&state, scheme, req.headers(), &id);
+        return finish(&state, fault, r).await;
     }
     if lower == "/oembed" {
         state
@@ -186,6 +206,8 @@ pub async fn handle(
                 .insert(header::ALLOW, HeaderValue::from_static("GET"));
             return Ok(r);
         }
+        let name = connect_types::ops::OEmbedRequest::NAME;
+        state.stats.call(scheme.name(), name, "none");
         return Ok(oembed::respond(&state, req.uri().query().unwrap_or("")));
     }
     if let Some(op) = operations::find(&path) {
@@ -199,7 +221,9 @@ pub async fn handle(
                 .insert(header::ALLOW, HeaderValue::from_static("POST"));
             return Ok(r);
         }
-        if let Some(r) = inject(&state).await? {
+        let fault = state.faults.next(op.name);
+        latency(&state).await;
+        if let Some(r) = before(&state, fault)? {
             return Ok(r);
         }
         let body = match read_body(&state, req).await {
@@ -207,7 +231,7 @@ pub async fn handle(
             Err(r) => return Ok(r),
         };
         let (s, v) = operations::run(&state, op, scheme, &body);
-        return Ok(bytes_response(s, v));
+        return finish(&state, fault, bytes_response(s, v)).await;
     }
     let (s, v) = operations::unknown_path(&path);
     Ok(bytes_response(s, v))
@@ -239,46 +263,175 @@ fn control(state: &State, lower: &str, method: &Method, query: &str) -> Response
         state.stats.revoked(n);
         return json_response(Http::OK, &json!({"revoked": n}));
     }
+    if lower == "/_sandbox/advance" && *method == Method::POST {
+        let pairs = connect_types::ops::oauth2::decode_form(query);
+        let secs = pairs
+            .iter()
+            .find(|(k, _)| k == "seconds")
+            .and_then(|(_, v)| v.parse::<f64>().ok())
+            .and_then(|s| Duration::try_from_secs_f64(s).ok());
+        let Some(by) = secs else {
+            return plain(Http::BAD_REQUEST, "use /_sandbox/advance?seconds=N\n");
+        };
+        state.clock.advance(by);
+        return json_response(Http::OK, &json!({"advanced_seconds": by.as_secs_f64()}));
+    }
+    if lower == "/_sandbox/faults" && *method == Method::GET {
+        let rules: Vec<Value> = state
+            .faults
+            .rules()
+            .into_iter()
+            .map(|(r, n)| json!({"rule": r, "struck": n}))
+            .collect();
+        return json_response(Http::OK, &json!({ "rules": rules }));
+    }
+    if lower == "/_sandbox/faults" && *method == Method::POST {
+        return match fault_rule(query) {
+            Ok(rule) => {
+                state.faults.add(rule);
+                json_response(Http::OK, &json!({"added": true}))
+            }
+            Err(e) => json_response(Http::BAD_REQUEST, &json!({ "error": e })),
+        };
+    }
+    if lower == "/_sandbox/faults/clear" && *method == Method::POST {
+        state.faults.clear();
+        return json_response(Http::OK, &json!({"cleared": true}));
+    }
     plain(
         Http::METHOD_NOT_ALLOWED,
-        "stats: GET; stats/reset and revoke: POST\n",
+        "GET: stats, faults; POST: stats/reset, revoke, advance, faults, faults/clear\n",
     )
 }
 
-/// Latency and faults for API calls: `Ok(Some(r))` answers with `r` instead.
-async fn inject(state: &State) -> Result<Option<Response<Body>>, DropConnection> {
+/// A fault rule from query parameters:
+/// `fault=drop_after&operation=CreateLightbox&rate=0.5&times=1` (`millis=` for `slow`).
+fn fault_rule(query: &str) -> Result<FaultRule, String> {
+    let pairs = connect_types::ops::oauth2::decode_form(query);
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let number = |k: &str| -> Result<Option<f64>, String> {
+        get(k)
+            .map(|v| {
+                v.parse::<f64>()
+                    .map_err(|_| format!("{k} must be a number"))
+            })
+            .transpose()
+    };
+    let fault = match get("fault").unwrap_or("") {
+        "unavailable" => Fault::Unavailable,
+        "service_down" => Fault::ServiceDown,
+        "drop_before" => Fault::DropBefore,
+        "drop_after" => Fault::DropAfter,
+        "cut_mid_body" => Fault::CutMidBody,
+        "slow" => Fault::slow(Duration::from_millis(
+            number("millis")?.map_or(1_000, |m| m.clamp(0.0, 600_000.0) as u64),
+        )),
+        other => {
+            return Err(format!(
+                "fault {other:?} is not one of unavailable, service_down, drop_before, \
+                 drop_after, slow, cut_mid_body"
+            ));
+        }
+    };
+    let mut rule = FaultRule::new(fault).rate(number("rate")?.unwrap_or(1.0));
+    if let Some(op) = get("operation") {
+        rule = rule.operation(op);
+    }
+    if let Some(t) = number("times")? {
+        rule = rule.times(t.max(0.0) as u64);
+    }
+    Ok(rule)
+}
+
+/// The configured delay before every API answer.
+async fn latency(state: &State) {
     if !state.config.latency.is_zero() {
         tokio::time::sleep(state.config.latency).await;
     }
-    match state.faults.next() {
-        None => Ok(None),
-        Some(f) => {
-            state.stats.fault();
-            match f {
-                Fault::Drop => Err(DropConnection),
-                Fault::Unavailable => {
-                    let mut r = plain(
-                        Http::SERVICE_UNAVAILABLE,
-                        "injected fault: service unavailable\n",
-                    );
-                    r.headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                    Ok(Some(r))
-                }
-                Fault::ServiceDown => {
-                    let (s, v) = crate::api::envelope(
-                        None,
-                        Err(crate::api::Fail::new(
-                            connect_types::StatusCode::DependentServiceDown,
-                            "injected fault: a backing system could not be reached",
-                        )),
-                        None,
-                    );
-                    Ok(Some(bytes_response(s, v)))
-                }
-            }
+}
+
+/// A fault that strikes before the request is read: `Ok(Some(r))` answers `r` instead,
+/// `Err` drops the connection.
+fn before(state: &State, fault: Option<Fault>) -> Result<Option<Response<Body>>, DropConnection> {
+    let Some(f) = fault.filter(|f| f.before()) else {
+        return Ok(None);
+    };
+    state.stats.fault(f.name());
+    match f {
+        Fault::Unavailable => {
+            let mut r = plain(
+                Http::SERVICE_UNAVAILABLE,
+                "injected fault: service unavailable\n",
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            Ok(Some(r))
         }
+        Fault::ServiceDown => {
+            let (s, v) = crate::api::envelope(
+                None,
+                Err(crate::api::Fail::new(
+                    connect_types::StatusCode::DependentServiceDown,
+                    "injected fault: a backing system could not be reached",
+                )),
+                None,
+            );
+            Ok(Some(bytes_response(s, v)))
+        }
+        _ => Err(DropConnection),
     }
+}
+
+/// A fault that strikes once the work is done: waits out a slow answer, drops the connection
+/// for `DropAfter`; returns whether the body is to be cut halfway.
+async fn after(state: &State, fault: Option<Fault>) -> Result<bool, DropConnection> {
+    let Some(f) = fault.filter(|f| !f.before()) else {
+        return Ok(false);
+    };
+    state.stats.fault(f.name());
+    match f {
+        Fault::Slow { millis } => {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            Ok(false)
+        }
+        Fault::CutMidBody => Ok(true),
+        _ => Err(DropConnection),
+    }
+}
+
+/// Sends `r`, or what an after-the-work fault makes of it.
+async fn finish(
+    state: &State,
+    fault: Option<Fault>,
+    r: Response<Body>,
+) -> Result<Response<Body>, DropConnection> {
+    if !after(state, fault).await? {
+        return Ok(r);
+    }
+    // Half the body under the full Content-Length, then an error that cuts the connection.
+    let (parts, body) = r.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(http_body_util::Collected::to_bytes)
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    // The error waits a moment so the half already written reaches the client first.
+    let cut = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "injected cut",
+        ))
+    };
+    let chunks = futures_util::StreamExt::chain(
+        futures_util::stream::iter([Ok(half)]),
+        futures_util::stream::once(cut),
+    );
+    let mut r = Response::from_parts(parts, crate::response::stream(chunks));
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    Ok(r)
 }
 
 /// Accepts connections until `shutdown` turns true, then lets open connections finish.

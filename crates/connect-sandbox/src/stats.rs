@@ -24,6 +24,16 @@ pub struct Stats {
     pub download_bytes: u64,
     /// Faults injected (503, DependentServiceDown, dropped connections, download cuts).
     pub faults: u64,
+    /// Faults injected per kind (`unavailable`, `service_down`, `drop_before`, `drop_after`,
+    /// `slow`, `cut_mid_body`, `download_cut`).
+    #[serde(default)]
+    pub faults_by_kind: BTreeMap<String, u64>,
+    /// Calls per listener (`http`, `https`), then per operation (`oauth2/token` and
+    /// `download` included), then per token class: `standard`, `secure`, `oauth`, `refresh`
+    /// (the token as the sandbox knew it), `unknown` (not a live token), `none` (no token).
+    /// See [`Stats::calls`].
+    #[serde(default)]
+    pub listeners: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
     /// Tokens revoked through the test hook.
     pub revocations: u64,
     /// Connections closed at once because [`crate::Limits::max_connections`] were open.
@@ -32,6 +42,31 @@ pub struct Stats {
     /// Connections closed by a timeout of [`crate::Limits`] (header, idle or body).
     #[serde(default)]
     pub connections_timed_out: u64,
+}
+
+impl Stats {
+    /// Calls of `operation` over `listener` (`http` or `https`) with a token of `class`
+    /// (`standard`, `secure`, `oauth`, `refresh`, `unknown`, `none`); `class` `*` counts them all.
+    ///
+    /// ```
+    /// # let stats = connect_sandbox::Stats::default();
+    /// assert_eq!(stats.calls("https", "CreateDownloadRequest", "secure"), 0);
+    /// assert_eq!(stats.calls("http", "SearchForImages", "*"), 0);
+    /// ```
+    pub fn calls(&self, listener: &str, operation: &str, class: &str) -> u64 {
+        let Some(by_class) = self
+            .listeners
+            .get(listener)
+            .and_then(|ops| ops.get(operation))
+        else {
+            return 0;
+        };
+        if class == "*" {
+            by_class.values().sum()
+        } else {
+            by_class.get(class).copied().unwrap_or(0)
+        }
+    }
 }
 
 /// The grant names counted on their own; anything else a client sends counts as `other`, so
@@ -86,9 +121,26 @@ impl StatsRecorder {
         self.with(|s| s.download_bytes += n);
     }
 
-    /// Counts one injected fault.
-    pub fn fault(&self) {
-        self.with(|s| s.faults += 1);
+    /// Counts one injected fault of `kind`.
+    pub fn fault(&self, kind: &'static str) {
+        self.with(|s| {
+            s.faults += 1;
+            *s.faults_by_kind.entry(kind.to_owned()).or_default() += 1;
+        });
+    }
+
+    /// Counts one call of `operation` (a static name, so the map stays bounded) over
+    /// `listener` with a token of `class`.
+    pub fn call(&self, listener: &'static str, operation: &'static str, class: &'static str) {
+        self.with(|s| {
+            *s.listeners
+                .entry(listener.to_owned())
+                .or_default()
+                .entry(operation.to_owned())
+                .or_default()
+                .entry(class.to_owned())
+                .or_default() += 1;
+        });
     }
 
     /// Counts one connection refused for the connection cap.

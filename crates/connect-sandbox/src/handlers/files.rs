@@ -8,12 +8,14 @@ use crate::store::downloads::TokenError;
 use http::{HeaderValue, Request, Response, StatusCode as Http, header};
 use std::sync::Arc;
 
-/// Serves one download URL (`head`: headers only).
+/// Serves one download URL (`head`: headers only; `cut_half`: an injected fault cuts the
+/// connection halfway through the body).
 pub fn serve<B>(
     state: &Arc<State>,
     req: &Request<B>,
     path: &str,
     head: bool,
+    cut_half: bool,
 ) -> Result<Response<Body>, DropConnection> {
     let token = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let grant = match state.downloads.check_url(token, state.clock.now_millis()) {
@@ -75,14 +77,19 @@ pub fn serve<B>(
             return Ok(r);
         }
     };
+    let sent = end - start;
     let cut = state
         .config
         .disconnect_after_bytes
         .filter(|_| !head && state.downloads.first_cut(token));
     if cut.is_some() {
-        state.stats.fault();
+        state.stats.fault("download_cut");
     }
-    let sent = end - start;
+    let cut = if cut_half && !head {
+        Some(sent / 2)
+    } else {
+        cut
+    };
     state
         .stats
         .download_bytes(cut.map_or(sent, |c| c.min(sent)));

@@ -209,6 +209,21 @@ impl TokenStore {
         }
     }
 
+    /// The class of a call's token, as the per-listener stats count it: `standard`, `secure`,
+    /// `oauth`, `refresh`, `unknown` (not live) or `none`.
+    pub fn class_of(&self, token: Option<&str>) -> &'static str {
+        let Some(t) = token else {
+            return "none";
+        };
+        match self.lookup(t).map(|i| i.kind) {
+            Some(TokenKind::Standard) => "standard",
+            Some(TokenKind::Secure) => "secure",
+            Some(TokenKind::OAuth) => "oauth",
+            Some(TokenKind::Refresh) => "refresh",
+            None => "unknown",
+        }
+    }
+
     /// Revokes every session and access token (and refresh tokens when `refresh`); returns
     /// how many were revoked. A test hook: it walks every token.
     pub fn revoke_all(&self, refresh: bool) -> u64 {

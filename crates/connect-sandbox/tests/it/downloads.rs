@@ -5,7 +5,7 @@ use std::io::Read;
 use std::time::Duration;
 
 /// Authorizes `size` of `image` and returns a download URL.
-fn url_for(c: &Client, secure: &str, image: &str, size: &str) -> (String, u64) {
+pub(crate) fn url_for(c: &Client, secure: &str, image: &str, size: &str) -> (String, u64) {
     let (_, d) = c.call(
         &c.https,
         "/v1/search/GetImageDetails",

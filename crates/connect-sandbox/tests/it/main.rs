@@ -8,6 +8,7 @@ mod contract;
 mod customers;
 mod details;
 mod downloads;
+mod faults;
 mod feed;
 mod histories;
 mod input;
