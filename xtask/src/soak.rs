@@ -139,6 +139,12 @@ fn drive(
         int("auth_refusals"),
         int("other_api_errors")
     );
+    if int("other_api_errors") > 0 {
+        println!(
+            "   other API errors by call: {}",
+            summary["other_api_error_codes"]
+        );
+    }
     println!(
         "   sandbox connections refused: {}, timed out: {}",
         int("sandbox_connections_refused"),

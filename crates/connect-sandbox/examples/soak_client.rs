@@ -73,6 +73,8 @@ struct Counters {
     transport_errors: AtomicU64,
     auth_refusals: AtomicU64,
     api_errors: AtomicU64,
+    /// Error codes of the API errors (what went wrong, if anything did).
+    api_error_codes: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
     logins: AtomicU64,
 }
 
@@ -83,7 +85,11 @@ struct Worker {
     /// Token for standard calls, token for secure-only calls.
     tokens: Option<(String, String)>,
     lightbox: Option<u64>,
+    /// The worker's user (fixed, so its lightboxes stay its own across logins).
+    user: &'static str,
     n: u64,
+    logins: u64,
+    lightbox_steps: u64,
     latencies_us: Vec<u32>,
     counters: Arc<Counters>,
 }
@@ -149,6 +155,12 @@ impl Worker {
                 self.tokens = None;
             } else {
                 self.counters.api_errors.fetch_add(1, Ordering::Relaxed);
+                let code = v["ResponseHeader"]["StatusList"][0]["Code"]
+                    .as_str()
+                    .unwrap_or("?")
+                    .to_owned();
+                let mut codes = self.counters.api_error_codes.lock().unwrap();
+                *codes.entry(format!("{path} {code}")).or_default() += 1;
             }
             return None;
         }
@@ -158,8 +170,9 @@ impl Worker {
     /// Alternates the OAuth2 password grant and CreateSession.
     fn login(&mut self) {
         self.counters.logins.fetch_add(1, Ordering::Relaxed);
-        let user = if self.n % 2 == 0 { "alice" } else { "bob" };
-        if self.n % 4 < 2 {
+        self.logins += 1;
+        let user = self.user;
+        if self.logins % 2 == 0 {
             let form = format!(
                 "grant_type=password&username={user}&password={user}-password&client_id=sandbox-client&client_secret=sandbox-client-secret"
             );
@@ -209,8 +222,6 @@ impl Worker {
                 }
             }
         }
-        // A new user's lightbox is not ours any more.
-        self.lightbox = None;
     }
 
     fn step(&mut self) {
@@ -279,6 +290,7 @@ impl Worker {
 
     /// Create, add items, read, delete: one call per step, so lightboxes never pile up.
     fn lightbox_step(&mut self, image: u64) {
+        self.lightbox_steps += 1;
         match self.lightbox {
             None => {
                 let v = self.call(
@@ -289,7 +301,7 @@ impl Worker {
                 );
                 self.lightbox = v.and_then(|v| v["CreateLightboxResult"]["LightboxId"].as_u64());
             }
-            Some(id) => match self.n % 3 {
+            Some(id) => match self.lightbox_steps % 3 {
                 0 => {
                     self.call(
                         false,
@@ -360,7 +372,10 @@ fn main() -> std::process::ExitCode {
                 https: a.https.clone(),
                 tokens: None,
                 lightbox: None,
+                user: if w % 2 == 0 { "alice" } else { "bob" },
                 n: w as u64,
+                logins: w as u64,
+                lightbox_steps: 0,
                 latencies_us: Vec::new(),
                 counters: counters.clone(),
             };
@@ -427,6 +442,7 @@ fn main() -> std::process::ExitCode {
         "transport_errors": c.transport_errors.load(Ordering::Relaxed),
         "auth_refusals": c.auth_refusals.load(Ordering::Relaxed),
         "other_api_errors": c.api_errors.load(Ordering::Relaxed),
+        "other_api_error_codes": *c.api_error_codes.lock().unwrap(),
         "logins": c.logins.load(Ordering::Relaxed),
         "injected_faults": stats["faults"],
         "sandbox_operations": stats["operations"],
