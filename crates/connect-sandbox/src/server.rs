@@ -109,12 +109,12 @@ pub async fn handle(
     let lower = path.trim_end_matches('/').to_ascii_lowercase();
 
     if lower.starts_with("/_sandbox/") && state.config.control_endpoints {
-        return Ok(control(
-            &state,
-            &lower,
-            &method,
-            req.uri().query().unwrap_or(""),
-        ));
+        let query = req.uri().query().unwrap_or("").to_owned();
+        // The body carries nothing, but reading it keeps the connection reusable.
+        if let Err(r) = read_body(&state, req).await {
+            return Ok(r);
+        }
+        return Ok(control(&state, &lower, &method, &query));
     }
     if lower.starts_with("/download/") {
         if method != Method::GET && method != Method::HEAD {
