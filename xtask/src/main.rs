@@ -9,7 +9,8 @@ use std::process::ExitCode;
 mod fuzz;
 mod soak;
 
-const USAGE: &str = "usage: cargo xtask schema [--check] | bench | fuzz [SECONDS] | soak [CLIENT FLAGS]
+const USAGE: &str =
+    "usage: cargo xtask schema [--check] | bench | fuzz [SECONDS] | soak [CLIENT FLAGS]
 
   schema          write docs/schemas/*.json from the connect-types models
   schema --check  exit non-zero if docs/schemas/ is stale, naming each file
