@@ -136,6 +136,8 @@ pub async fn handle(
         let fault = state.faults.next("oauth2/token");
         latency(&state).await;
         if let Some(r) = before(&state, fault)? {
+            // The request body is read (and dropped) so the connection stays reusable.
+            let _ = read_body(&state, req).await;
             return Ok(r);
         }
         let body = match read_body(&state, req).await {
@@ -224,6 +226,8 @@ pub async fn handle(
         let fault = state.faults.next(op.name);
         latency(&state).await;
         if let Some(r) = before(&state, fault)? {
+            // The request body is read (and dropped) so the connection stays reusable.
+            let _ = read_body(&state, req).await;
             return Ok(r);
         }
         let body = match read_body(&state, req).await {
