@@ -204,16 +204,17 @@ pub fn download_answer(data: &[u8], now: Instant) {
                 let cut = fields.next().is_some_and(|c| c.trim() == "1");
                 // The version served: the answer's ETag, or for a 206 without one, the
                 // validator the request sent (a server answers 206 only if it matched).
+                // An ETag that is not text reads as none, for the machine as for the model.
                 let sent = request
                     .headers()
                     .get(http::header::IF_RANGE)
-                    .and_then(|v| v.to_str().ok());
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
                 let tag = headers
                     .get(http::header::ETAG)
                     .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
                     .or(sent.filter(|_| status == http::StatusCode::PARTIAL_CONTENT))
-                    .unwrap_or("")
-                    .to_owned();
+                    .unwrap_or_default();
                 fetch.handle_head(now, status, &headers);
                 answer = Some((status, headers, body_len, cut, tag));
             }
