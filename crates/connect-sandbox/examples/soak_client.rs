@@ -290,7 +290,6 @@ impl Worker {
 
     /// Create, add items, read, delete: one call per step, so lightboxes never pile up.
     fn lightbox_step(&mut self, image: u64) {
-        self.lightbox_steps += 1;
         match self.lightbox {
             None => {
                 let v = self.call(
@@ -300,30 +299,35 @@ impl Worker {
                     json!({"LightboxName": format!("soak {}", self.n), "Notes": "soak"}),
                 );
                 self.lightbox = v.and_then(|v| v["CreateLightboxResult"]["LightboxId"].as_u64());
+                self.lightbox_steps = 0;
             }
-            Some(id) => match self.lightbox_steps % 3 {
-                0 => {
-                    self.call(
-                        false,
-                        "/v1/lightbox/CreateLightboxItems",
-                        "CreateLightboxItemsRequestBody",
-                        json!({"LightboxId": id, "AssetIds": [image.to_string()]}),
-                    );
-                }
-                1 => {
-                    self.call(false, "/v1/lightbox/GetLightbox", "GetLightboxRequestBody",
+            Some(id) => {
+                let stage = self.lightbox_steps;
+                self.lightbox_steps += 1;
+                match stage {
+                    0 => {
+                        self.call(
+                            false,
+                            "/v1/lightbox/CreateLightboxItems",
+                            "CreateLightboxItemsRequestBody",
+                            json!({"LightboxId": id, "AssetIds": [image.to_string()]}),
+                        );
+                    }
+                    1 => {
+                        self.call(false, "/v1/lightbox/GetLightbox", "GetLightboxRequestBody",
                         json!({"LightboxId": id, "LightboxItemsViewOptions": {"ItemCount": 10, "ItemStartNumber": 1}}));
+                    }
+                    _ => {
+                        self.call(
+                            false,
+                            "/v1/lightbox/DeleteLightbox",
+                            "DeleteLightboxRequestBody",
+                            json!({"LightboxId": id}),
+                        );
+                        self.lightbox = None;
+                    }
                 }
-                _ => {
-                    self.call(
-                        false,
-                        "/v1/lightbox/DeleteLightbox",
-                        "DeleteLightboxRequestBody",
-                        json!({"LightboxId": id}),
-                    );
-                    self.lightbox = None;
-                }
-            },
+            }
         }
     }
 }
