@@ -13,9 +13,7 @@ pub mod lightboxes;
 pub mod oauth2;
 pub mod oembed;
 pub mod session;
-pub mod signin;
 pub mod single_step;
-pub mod site;
 pub mod usage;
 pub mod videos;
 

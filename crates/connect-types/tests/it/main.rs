@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod lenient;
-mod openapi;
 mod ops;
 mod props;
 mod requests;
