@@ -1,6 +1,10 @@
-//! Workspace chores: `cargo xtask schema [--check]`, `cargo xtask bench`,
-//! `cargo xtask fuzz [SECONDS]`, `cargo xtask soak`.
+//! Workspace chores: `cargo xtask schema [--check]`, `cargo xtask openapi [--check]`,
+//! `cargo xtask conformance [--ci]`, `cargo xtask bench`, `cargo xtask fuzz [SECONDS]`,
+//! `cargo xtask soak`.
 
+mod conformance;
+
+use connect_types::openapi::{self, OPENAPI_FILE};
 use connect_types::schema::{self, Mismatch, SCHEMA_DIR};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,17 +13,21 @@ use std::process::ExitCode;
 mod fuzz;
 mod soak;
 
-const USAGE: &str =
-    "usage: cargo xtask schema [--check] | bench | fuzz [SECONDS] | soak [CLIENT FLAGS]
+const USAGE: &str = "usage: cargo xtask schema [--check] | openapi [--check] | conformance [--ci]
+       | bench | fuzz [SECONDS] | soak [CLIENT FLAGS]
 
-  schema          write docs/schemas/*.json from the connect-types models
-  schema --check  exit non-zero if docs/schemas/ is stale, naming each file
-  bench           run every benchmark (release builds) and print its figures
-  fuzz [SECONDS]  run every cargo-fuzz target for SECONDS each (default 60; needs nightly
-                  and cargo-fuzz) and print executions and crashes per target
-  soak            the release sandbox under a few hundred keep-alive connections and
-                  120,000 mixed calls from a separate process; prints throughput,
-                  p50/p99, 5xx and memory (client flags: --workers N --calls N --seconds N)";
+  schema           write docs/schemas/*.json from the connect-types models
+  schema --check   exit non-zero if docs/schemas/ is stale, naming each file
+  openapi          write docs/openapi.json (OpenAPI 3.1) from the same models
+  openapi --check  exit non-zero if docs/openapi.json is stale
+  conformance      run schemathesis against a release sandbox (pip install schemathesis)
+  conformance --ci the bounded pass CI makes (debug build, fixed seed)
+  bench            run every benchmark (release builds) and print its figures
+  fuzz [SECONDS]   run every cargo-fuzz target for SECONDS each (default 60; needs nightly
+                   and cargo-fuzz) and print executions and crashes per target
+  soak             the release sandbox under a few hundred keep-alive connections and
+                   120,000 mixed calls from a separate process; prints throughput,
+                   p50/p99, 5xx and memory (client flags: --workers N --calls N --seconds N)";
 
 /// The benchmarks, as (package, example): each prints its figures and the targets beside them.
 const BENCHES: &[(&str, &str)] = &[
@@ -34,6 +42,10 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["schema"] => write_schemas(),
         ["schema", "--check"] | ["--check", "schema"] => check_schemas(),
+        ["openapi"] => write_openapi(),
+        ["openapi", "--check"] | ["--check", "openapi"] => check_openapi(),
+        ["conformance"] => conformance::run(&workspace_root(), false),
+        ["conformance", "--ci"] => conformance::run(&workspace_root(), true),
         ["bench"] => run_benches(),
         ["fuzz"] => fuzz::run(fuzz::DEFAULT_SECONDS, &workspace_root()),
         ["fuzz", secs] => match secs.parse::<u64>() {
@@ -176,5 +188,39 @@ fn print_first_difference(have: &str, want: &str) {
                 return;
             }
         }
+    }
+}
+
+fn write_openapi() -> std::io::Result<ExitCode> {
+    let path = workspace_root().join(OPENAPI_FILE);
+    let wanted = openapi::render(&openapi::document());
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(wanted.as_str()) {
+        println!("{OPENAPI_FILE} is up to date");
+    } else {
+        std::fs::write(&path, wanted)?;
+        println!("wrote   {OPENAPI_FILE}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_openapi() -> std::io::Result<ExitCode> {
+    let path = workspace_root().join(OPENAPI_FILE);
+    let wanted = openapi::render(&openapi::document());
+    match std::fs::read_to_string(&path) {
+        Ok(have) if have == wanted => {
+            println!("{OPENAPI_FILE} is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(have) => {
+            eprintln!("stale:   {OPENAPI_FILE}");
+            print_first_difference(&have, &wanted);
+            eprintln!("run `cargo xtask openapi` and commit {OPENAPI_FILE}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("missing: {OPENAPI_FILE}; run `cargo xtask openapi` and commit it");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e),
     }
 }

@@ -22,6 +22,8 @@
 //! example driver.
 
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: badges for feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod builder;
 pub mod call;
@@ -153,3 +155,8 @@ impl Core {
         }
     }
 }
+
+// The README's example runs as a doctest, so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;

@@ -22,6 +22,8 @@
 //! status); tokens, passwords and request bodies are never logged.
 
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: badges for feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
 mod client;
@@ -55,3 +57,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (connect-blocking)"
 );
+
+// The README's example runs as a doctest, so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;

@@ -1,4 +1,5 @@
-//! Startup time and search latency of the sandbox, for 10,000 and 1,000,000 images.
+//! Startup time and search latency of the sandbox, for 10,000 and 1,000,000 images, and how
+//! many thumbnail requests per second it serves (first requests encode, repeats hit the cache).
 //!
 //! Run with `cargo run --release -p connect-sandbox --example sandbox_bench`. This is a benchmark, not
 //! a test: it prints figures and asserts nothing.
@@ -88,8 +89,61 @@ fn main() {
             times.len(),
             results as f64 / times.len() as f64,
         );
+        thumbnails(&agent, &url, &token);
         sb.stop();
     }
+}
+
+/// Fetches the thumbnails that searches link to, twice: the first round encodes each picture,
+/// the second finds it in the sandbox's cache. Prints requests per second for both.
+fn thumbnails(agent: &ureq::Agent, search_url: &str, token: &str) {
+    let mut urls = Vec::new();
+    for phrase in PHRASES.iter().take(8) {
+        let body = json!({
+            "RequestHeader": {"Token": token},
+            "SearchForImagesRequestBody": {
+                "Query": {"SearchPhrase": phrase},
+                "ResultOptions": {"ItemCount": 75, "ItemStartNumber": 1}
+            }
+        })
+        .to_string();
+        let mut r = agent
+            .post(search_url)
+            .header("Content-Type", "application/json")
+            .send(body.as_bytes())
+            .expect("search answers");
+        let v: Value =
+            serde_json::from_str(&r.body_mut().read_to_string().expect("body")).expect("json");
+        for img in v["SearchForImagesResult"]["Images"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(u) = img["UrlThumb"].as_str() {
+                urls.push(u.to_owned());
+            }
+        }
+    }
+    urls.sort();
+    urls.dedup();
+    let mut bytes = 0usize;
+    let mut round = |label: &str| {
+        let t = Instant::now();
+        for u in &urls {
+            let mut r = agent.get(u).call().expect("thumbnail answers");
+            bytes += r.body_mut().read_to_vec().expect("body").len();
+        }
+        let d = t.elapsed();
+        println!(
+            "          thumbnails ({label}): {:>7.0} requests/s over one connection ({} pictures, {:.1} KiB each)",
+            urls.len() as f64 / d.as_secs_f64(),
+            urls.len(),
+            bytes as f64 / urls.len().max(1) as f64 / 1024.0,
+        );
+        bytes = 0;
+    };
+    round("first request, encoded");
+    round("repeat, cached");
 }
 
 fn session_token(agent: &ureq::Agent, sb: &connect_sandbox::SandboxThread) -> String {

@@ -7,12 +7,15 @@ use crate::rng::mix;
 use crate::store::downloads::Grant;
 use bytes::Bytes;
 
-/// Deterministic file content: a JPEG start-of-image marker and APP0 header, then seeded noise,
-/// ending with an end-of-image marker.
-#[derive(Clone, Copy, Debug)]
+/// Deterministic file content: a JPEG start-of-image marker and APP0 header (or, for images,
+/// a whole decodable JPEG from [`crate::picture`]), then seeded filler, ending with an
+/// end-of-image marker. Viewers show the picture and ignore the filler after it.
+#[derive(Clone, Debug)]
 pub struct Content {
     key: u64,
     len: u64,
+    /// A picture the file begins with (shorter than `len - 2`).
+    picture: Option<Bytes>,
 }
 
 const HEAD: [u8; 20] = [
@@ -27,12 +30,32 @@ impl Content {
         for b in g.size.bytes() {
             key = mix(key ^ u64::from(b));
         }
-        Content { key, len }
+        Content {
+            key,
+            len,
+            picture: None,
+        }
+    }
+
+    /// The same content beginning with `picture` (ignored unless it fits before the last two
+    /// bytes).
+    pub fn with_picture(mut self, picture: Option<Bytes>) -> Self {
+        self.picture = picture.filter(|p| (p.len() as u64) + 2 <= self.len);
+        self
+    }
+
+    /// How many leading bytes come from the picture or the fixed header.
+    fn head_len(&self) -> u64 {
+        self.picture.as_ref().map_or(HEAD.len(), Bytes::len) as u64
     }
 
     /// The byte at `pos`.
     fn byte(&self, pos: u64) -> u8 {
-        if let Some(&b) = HEAD
+        if let Some(p) = &self.picture {
+            if let Some(&b) = p.get(pos as usize) {
+                return b;
+            }
+        } else if let Some(&b) = HEAD
             .get(pos as usize)
             .filter(|_| pos < self.len.saturating_sub(2))
         {
@@ -54,7 +77,7 @@ impl Content {
         while i < buf.len() {
             // Fast path: whole aligned words away from the head and the tail.
             if p % 8 == 0
-                && p >= HEAD.len() as u64
+                && p >= self.head_len()
                 && p + 8 <= self.len.saturating_sub(2)
                 && i + 8 <= buf.len()
             {
@@ -80,27 +103,30 @@ impl Content {
         const CHUNK: u64 = 64 * 1024;
         let stop = cut_after.map_or(end, |n| end.min(start.saturating_add(n)));
         let cut = cut_after.is_some() && stop < end;
-        futures_util::stream::unfold((start, false), move |(pos, done)| async move {
-            if done {
-                return None;
-            }
-            if pos >= stop {
-                if cut {
-                    // Give the connection time to flush what was sent, so the client
-                    // really receives the first `cut_after` bytes before the cut.
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                    let e = std::io::Error::new(
-                        std::io::ErrorKind::ConnectionAborted,
-                        "injected disconnect",
-                    );
-                    return Some((Err(e), (pos, true)));
+        futures_util::stream::unfold((start, false), move |(pos, done)| {
+            let this = self.clone();
+            async move {
+                if done {
+                    return None;
                 }
-                return None;
+                if pos >= stop {
+                    if cut {
+                        // Give the connection time to flush what was sent, so the client
+                        // really receives the first `cut_after` bytes before the cut.
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        let e = std::io::Error::new(
+                            std::io::ErrorKind::ConnectionAborted,
+                            "injected disconnect",
+                        );
+                        return Some((Err(e), (pos, true)));
+                    }
+                    return None;
+                }
+                let n = (stop - pos).min(CHUNK);
+                let mut buf = vec![0u8; n as usize];
+                this.fill(pos, &mut buf);
+                Some((Ok(Bytes::from(buf)), (pos + n, false)))
             }
-            let n = (stop - pos).min(CHUNK);
-            let mut buf = vec![0u8; n as usize];
-            self.fill(pos, &mut buf);
-            Some((Ok(Bytes::from(buf)), (pos + n, false)))
         })
     }
 }

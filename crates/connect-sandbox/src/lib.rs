@@ -42,6 +42,8 @@
 //!   `100000000`) and of every 1000th image has exactly this many bytes (default 256 MiB).
 
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: badges for feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod catalog;
@@ -57,6 +59,7 @@ pub mod fuzzing;
 mod handlers;
 mod index;
 mod operations;
+mod picture;
 mod render;
 mod response;
 mod rng;
@@ -249,6 +252,9 @@ impl Sandbox {
             clock,
             faults: faults::Faults::new(config.seed, config.fault_rate, config.faults.clone()),
             https_base: format!("https://{https_addr}"),
+            http_base: format!("http://{http_addr}"),
+            media_base: format!("http://{http_addr}{}", crate::picture::MEDIA_PATH),
+            pictures: crate::picture::PictureCache::default(),
             config,
         });
         let (tx, rx) = watch::channel(false);

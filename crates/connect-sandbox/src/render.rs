@@ -61,15 +61,16 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Renders image `i`.
-pub fn image(shape: &Shape, i: u32, view: ImageView) -> Image {
+/// Renders image `i`; its picture URLs (thumbnail, previews, comps) begin with `media`, the
+/// sandbox's own `…/media` base, where [`crate::picture`] serves them.
+pub fn image(shape: &Shape, i: u32, view: ImageView, media: &str) -> Image {
     let c: Core = shape.image(i);
     let id = image_id(i);
     let (coll_id, coll_name, _) = COLLECTIONS[usize::from(c.collection) % COLLECTIONS.len()];
     let artist = ARTISTS[usize::from(c.artist)];
     let year = catalog::year_of(c.created);
     let editorial = c.family == Family::Editorial;
-    let url = |kind: &str| Some(format!("{MEDIA_HOST}/{kind}/{id}.jpg"));
+    let url = |kind: &str| Some(format!("{media}/{kind}/{id}.jpg"));
     let include_keywords = matches!(
         view,
         ImageView::Details { .. } | ImageView::Search { keywords: true }

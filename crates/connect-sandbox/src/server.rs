@@ -2,9 +2,9 @@
 
 use crate::conn::{self, Activity, Watched};
 use crate::faults::{Fault, FaultRule};
-use crate::handlers::{files, oauth2, oembed, single_step};
+use crate::handlers::{files, oauth2, oembed, signin, single_step, site};
 use crate::operations;
-use crate::response::{Body, DropConnection, bytes_response, empty, json_response, plain};
+use crate::response::{Body, DropConnection, bytes_response, json_response, plain};
 use crate::security::Scheme;
 use crate::state::State;
 use http::{HeaderValue, Method, Request, Response, StatusCode as Http, header};
@@ -108,6 +108,9 @@ pub async fn handle(
     let method = req.method().clone();
     let lower = path.trim_end_matches('/').to_ascii_lowercase();
 
+    if let Some(r) = site::route(&state, &method, &lower) {
+        return Ok(r);
+    }
     if lower.starts_with("/_sandbox/") && state.config.control_endpoints {
         let query = req.uri().query().unwrap_or("").to_owned();
         // The body carries nothing, but reading it keeps the connection reusable.
@@ -153,18 +156,17 @@ pub async fn handle(
         return finish(&state, fault, r).await;
     }
     if lower == "/oauth2/auth" {
-        let q = req.uri().query().unwrap_or("").to_owned();
-        return Ok(match oauth2::authorize(&state, scheme, &q) {
-            oauth2::AuthReply::Redirect(loc) => {
-                let mut r = Response::new(empty());
-                *r.status_mut() = Http::FOUND;
-                if let Ok(v) = HeaderValue::from_str(&loc) {
-                    r.headers_mut().insert(header::LOCATION, v);
-                }
-                r
+        let query = req.uri().query().unwrap_or("").to_owned();
+        // The sign-in page's form posts back here.
+        let form = if method == Method::POST {
+            match read_body(&state, req).await {
+                Ok(b) => Some(b),
+                Err(r) => return Ok(r),
             }
-            oauth2::AuthReply::Error((s, v)) => json_response(s, &v),
-        });
+        } else {
+            None
+        };
+        return Ok(signin::authorize(&state, scheme, &query, form.as_deref()));
     }
     if lower.starts_with(SINGLE_STEP) {
         // SingleStepDownload: no envelope; the image id is the path's last segment.

@@ -40,6 +40,12 @@ pub struct State {
     pub feed: Feed,
     /// `https://127.0.0.1:PORT`, for download links.
     pub https_base: String,
+    /// `http://127.0.0.1:PORT`, for picture links and the OpenAPI servers.
+    pub http_base: String,
+    /// `http://127.0.0.1:PORT/media`: where result URLs point for thumbnails, previews, comps.
+    pub media_base: String,
+    /// Encoded pictures served under [`State::media_base`].
+    pub pictures: crate::picture::PictureCache,
 }
 
 impl State {

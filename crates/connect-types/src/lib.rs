@@ -29,6 +29,8 @@
 //! ```
 
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: badges for feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod date;
 pub mod enums;
@@ -36,6 +38,8 @@ pub mod envelope;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lenient;
+#[cfg(feature = "schema")]
+pub mod openapi;
 pub mod operation;
 pub mod ops;
 mod percent;
@@ -51,3 +55,8 @@ pub use envelope::{
 pub use operation::{Operation, Security};
 pub use secret::Secret;
 pub use status::{OverallStatus, StatusCode, StatusEntry, StatusType};
+
+// The README's example runs as a doctest, so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;

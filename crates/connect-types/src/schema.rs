@@ -4,9 +4,10 @@
 //! files on disk through [`compare`], so a stale schema fails the build.
 
 use crate::envelope::{RequestHeader, ResponseHeader};
+use crate::operation::{Operation, Security};
 use crate::ops::*;
-use schemars::JsonSchema;
-use schemars::generate::SchemaSettings;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -31,170 +32,146 @@ pub fn schema_of<T: JsonSchema>() -> Value {
     sort_keys(v)
 }
 
-/// Every schema, by name: the request body (where the operation sends one) and the result
-/// (where it returns one) of every documented operation, the OAuth2 token request and replies,
-/// and the two envelope headers.
-pub fn all() -> Vec<(&'static str, Value)> {
+/// One envelope operation as a describer (the JSON Schema files, the OpenAPI document) sees
+/// it: its routing facts from [`Operation`] and builders for its two schemas.
+#[derive(Clone, Debug)]
+pub struct OperationDoc {
+    /// The documented name, e.g. `SearchForImages`.
+    pub name: &'static str,
+    /// The endpoint path.
+    pub path: &'static str,
+    /// The request body's key in the envelope.
+    pub body_key: &'static str,
+    /// Whether a body goes under [`OperationDoc::body_key`] (a few operations send only the
+    /// header).
+    pub has_body: bool,
+    /// Whether the result is [`crate::ops::Empty`] (nothing but the header comes back, or an
+    /// empty object under the result key).
+    pub result_is_empty: bool,
+    /// The result's key in the response envelope, if there is a result.
+    pub result_key: Option<&'static str>,
+    /// Which token the operation needs and whether it is HTTPS only.
+    pub security: Security,
+    /// Whether sending it twice has the effect of sending it once.
+    pub idempotent: bool,
+    /// An older path and body key for the same operation (SearchForImages under `/v1`):
+    /// described as a path of its own, with no schema files of its own.
+    pub alias_of: Option<&'static str>,
+    /// The request body type's schema name.
+    pub request_name: String,
+    /// The name of the result's schema file: `<name>Result` (the two session operations share
+    /// one result type).
+    pub result_name: String,
+    /// Adds the request body's schema to a generator and returns a reference to it.
+    pub request: fn(&mut SchemaGenerator) -> Schema,
+    /// Adds the result's schema to a generator and returns a reference to it.
+    pub result: fn(&mut SchemaGenerator) -> Schema,
+    /// The request body's schema as a file of its own.
+    pub request_file: fn() -> Value,
+    /// The result's schema as a file of its own.
+    pub result_file: fn() -> Value,
+}
+
+impl OperationDoc {
+    /// The description of operation `O`.
+    pub fn of<O>() -> OperationDoc
+    where
+        O: Operation + JsonSchema,
+        O::Result: JsonSchema,
+    {
+        OperationDoc {
+            name: O::NAME,
+            path: O::PATH,
+            body_key: O::BODY_KEY,
+            has_body: O::HAS_BODY,
+            result_is_empty: <O::Result as JsonSchema>::schema_name() == Empty::schema_name(),
+            result_key: O::RESULT_KEY,
+            security: O::SECURITY,
+            idempotent: O::IDEMPOTENT,
+            alias_of: None,
+            request_name: O::schema_name().into_owned(),
+            result_name: format!("{}Result", O::NAME),
+            request: SchemaGenerator::subschema_for::<O>,
+            result: SchemaGenerator::subschema_for::<O::Result>,
+            request_file: schema_of::<O>,
+            result_file: schema_of::<O::Result>,
+        }
+    }
+
+    /// Marks this description as an older path of operation `name`.
+    fn alias_of(mut self, name: &'static str) -> OperationDoc {
+        self.alias_of = Some(name);
+        self
+    }
+}
+
+/// Every envelope operation, in the documented groups' order. The JSON Schema files and the
+/// OpenAPI document are both generated from this one list: an operation added here appears in
+/// both.
+pub fn operations() -> Vec<OperationDoc> {
     vec![
-        ("RequestHeader", schema_of::<RequestHeader>()),
-        ("ResponseHeader", schema_of::<ResponseHeader>()),
-        ("TokenRequest", schema_of::<TokenRequest>()),
-        ("TokenResponse", schema_of::<TokenResponse>()),
-        ("OAuthErrorResponse", schema_of::<OAuthErrorResponse>()),
-        ("CreateSessionRequest", schema_of::<CreateSessionRequest>()),
-        ("CreateSessionResult", schema_of::<CreateSessionResult>()),
-        ("RenewSessionRequest", schema_of::<RenewSessionRequest>()),
-        ("RenewSessionResult", schema_of::<RenewSessionResult>()),
-        (
-            "SearchForImagesRequest",
-            schema_of::<SearchForImagesRequest>(),
-        ),
-        (
-            "SearchForImagesResult",
-            schema_of::<SearchForImagesResult>(),
-        ),
-        (
-            "GetImageDetailsRequest",
-            schema_of::<GetImageDetailsRequest>(),
-        ),
-        (
-            "GetImageDetailsResult",
-            schema_of::<GetImageDetailsResult>(),
-        ),
-        (
-            "GetEventDetailsRequest",
-            schema_of::<GetEventDetailsRequest>(),
-        ),
-        (
-            "GetEventDetailsResult",
-            schema_of::<GetEventDetailsResult>(),
-        ),
-        (
-            "SearchForVideosRequest",
-            schema_of::<SearchForVideosRequest>(),
-        ),
-        (
-            "SearchForVideosResult",
-            schema_of::<SearchForVideosResult>(),
-        ),
-        (
-            "GetImageDownloadAuthorizationsRequest",
-            schema_of::<GetImageDownloadAuthorizationsRequest>(),
-        ),
-        (
-            "GetImageDownloadAuthorizationsResult",
-            schema_of::<GetImageDownloadAuthorizationsResult>(),
-        ),
-        (
-            "GetLargestImageDownloadAuthorizationsRequest",
-            schema_of::<GetLargestImageDownloadAuthorizationsRequest>(),
-        ),
-        (
-            "GetLargestImageDownloadAuthorizationsResult",
-            schema_of::<GetLargestImageDownloadAuthorizationsResult>(),
-        ),
-        (
-            "CreateDownloadRequest",
-            schema_of::<CreateDownloadRequest>(),
-        ),
-        (
-            "CreateDownloadRequestResult",
-            schema_of::<CreateDownloadRequestResult>(),
-        ),
-        (
-            "CreateLightboxRequest",
-            schema_of::<CreateLightboxRequest>(),
-        ),
-        ("CreateLightboxResult", schema_of::<CreateLightboxResult>()),
-        ("GetLightboxRequest", schema_of::<GetLightboxRequest>()),
-        ("GetLightboxResult", schema_of::<GetLightboxResult>()),
-        (
-            "CreateLightboxItemsRequest",
-            schema_of::<CreateLightboxItemsRequest>(),
-        ),
-        (
-            "DeleteLightboxItemsRequest",
-            schema_of::<DeleteLightboxItemsRequest>(),
-        ),
-        (
-            "DeleteLightboxRequest",
-            schema_of::<DeleteLightboxRequest>(),
-        ),
-        (
-            "GetLightboxHeadersRequest",
-            schema_of::<GetLightboxHeadersRequest>(),
-        ),
-        (
-            "GetLightboxHeadersResult",
-            schema_of::<GetLightboxHeadersResult>(),
-        ),
-        (
-            "UpdateLightboxHeaderRequest",
-            schema_of::<UpdateLightboxHeaderRequest>(),
-        ),
-        // The operations beyond the seed set. GetActiveProductOfferings,
-        // GetAllProductOfferings and GetCollections send no body, CreateCustomer and
-        // ConfirmAssetChanges return none; SingleStepDownload and oEmbed use no envelope.
-        (
-            "GetPreviousDownloadsRequest",
-            schema_of::<GetPreviousDownloadsRequest>(),
-        ),
-        (
-            "GetPreviousDownloadsResult",
-            schema_of::<GetPreviousDownloadsResult>(),
-        ),
-        (
-            "SingleStepDownloadRequest",
-            schema_of::<SingleStepDownloadRequest>(),
-        ),
-        (
-            "CreateSharedLightboxRequest",
-            schema_of::<CreateSharedLightboxRequest>(),
-        ),
-        (
-            "CreateSharedLightboxResult",
-            schema_of::<CreateSharedLightboxResult>(),
-        ),
-        (
-            "GetActiveProductOfferingsResult",
-            schema_of::<GetActiveProductOfferingsResult>(),
-        ),
-        (
-            "GetAllProductOfferingsResult",
-            schema_of::<GetAllProductOfferingsResult>(),
-        ),
-        ("GetCollectionsResult", schema_of::<GetCollectionsResult>()),
-        ("GetCountriesRequest", schema_of::<GetCountriesRequest>()),
-        ("GetCountriesResult", schema_of::<GetCountriesResult>()),
-        (
-            "CreateCustomerRequest",
-            schema_of::<CreateCustomerRequest>(),
-        ),
-        (
-            "GetPreviousPurchasesRequest",
-            schema_of::<GetPreviousPurchasesRequest>(),
-        ),
-        (
-            "GetPreviousPurchasesResult",
-            schema_of::<GetPreviousPurchasesResult>(),
-        ),
-        ("ReportUsageRequest", schema_of::<ReportUsageRequest>()),
-        ("ReportUsageResult", schema_of::<ReportUsageResult>()),
-        (
-            "GetAssetChangesRequest",
-            schema_of::<GetAssetChangesRequest>(),
-        ),
-        (
-            "GetAssetChangesResult",
-            schema_of::<GetAssetChangesResult>(),
-        ),
-        (
-            "ConfirmAssetChangesRequest",
-            schema_of::<ConfirmAssetChangesRequest>(),
-        ),
-        ("OEmbedRequest", schema_of::<OEmbedRequest>()),
-        ("OEmbedResponse", schema_of::<OEmbedResponse>()),
+        OperationDoc::of::<CreateSessionRequest>(),
+        OperationDoc::of::<RenewSessionRequest>(),
+        OperationDoc::of::<SearchForImagesRequest>(),
+        OperationDoc::of::<SearchForImagesV1Request>().alias_of(SearchForImagesRequest::NAME),
+        OperationDoc::of::<GetImageDetailsRequest>(),
+        OperationDoc::of::<GetEventDetailsRequest>(),
+        OperationDoc::of::<SearchForVideosRequest>(),
+        OperationDoc::of::<GetImageDownloadAuthorizationsRequest>(),
+        OperationDoc::of::<GetLargestImageDownloadAuthorizationsRequest>(),
+        OperationDoc::of::<CreateDownloadRequest>(),
+        OperationDoc::of::<CreateLightboxRequest>(),
+        OperationDoc::of::<GetLightboxRequest>(),
+        OperationDoc::of::<CreateLightboxItemsRequest>(),
+        OperationDoc::of::<DeleteLightboxItemsRequest>(),
+        OperationDoc::of::<DeleteLightboxRequest>(),
+        OperationDoc::of::<GetLightboxHeadersRequest>(),
+        OperationDoc::of::<UpdateLightboxHeaderRequest>(),
+        OperationDoc::of::<CreateSharedLightboxRequest>(),
+        OperationDoc::of::<GetPreviousDownloadsRequest>(),
+        OperationDoc::of::<GetActiveProductOfferingsRequest>(),
+        OperationDoc::of::<GetAllProductOfferingsRequest>(),
+        OperationDoc::of::<GetCollectionsRequest>(),
+        OperationDoc::of::<GetCountriesRequest>(),
+        OperationDoc::of::<CreateCustomerRequest>(),
+        OperationDoc::of::<GetPreviousPurchasesRequest>(),
+        OperationDoc::of::<ReportUsageRequest>(),
+        OperationDoc::of::<GetAssetChangesRequest>(),
+        OperationDoc::of::<ConfirmAssetChangesRequest>(),
     ]
+}
+
+/// Every schema file, by name: the request body and (where the operation has one) the result
+/// of each entry of [`operations`], the OAuth2 token request and replies, and the two envelope
+/// headers.
+pub fn all() -> Vec<(String, Value)> {
+    let mut out = vec![
+        ("RequestHeader".to_owned(), schema_of::<RequestHeader>()),
+        ("ResponseHeader".to_owned(), schema_of::<ResponseHeader>()),
+        ("TokenRequest".to_owned(), schema_of::<TokenRequest>()),
+        ("TokenResponse".to_owned(), schema_of::<TokenResponse>()),
+        (
+            "OAuthErrorResponse".to_owned(),
+            schema_of::<OAuthErrorResponse>(),
+        ),
+    ];
+    for op in operations().into_iter().filter(|op| op.alias_of.is_none()) {
+        if op.has_body {
+            out.push((op.request_name.clone(), (op.request_file)()));
+        }
+        if op.result_key.is_some() && !op.result_is_empty {
+            out.push((op.result_name.clone(), (op.result_file)()));
+        }
+    }
+    // The two operations outside the envelope: SingleStepDownload sends no body at all (its
+    // request is the path and headers) and oEmbed is a GET with a flat answer.
+    out.push((
+        "SingleStepDownloadRequest".to_owned(),
+        schema_of::<SingleStepDownloadRequest>(),
+    ));
+    out.push(("OEmbedRequest".to_owned(), schema_of::<OEmbedRequest>()));
+    out.push(("OEmbedResponse".to_owned(), schema_of::<OEmbedResponse>()));
+    out
 }
 
 /// The file a schema is written to, relative to [`SCHEMA_DIR`].
@@ -214,7 +191,7 @@ pub fn render(schema: &Value) -> String {
 pub fn files() -> BTreeMap<String, String> {
     all()
         .into_iter()
-        .map(|(name, schema)| (file_name(name), render(&schema)))
+        .map(|(name, schema)| (file_name(&name), render(&schema)))
         .collect()
 }
 
@@ -303,7 +280,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_files_are_marked() {
         let all = all();
-        let names: std::collections::BTreeSet<_> = all.iter().map(|(n, _)| *n).collect();
+        let names: std::collections::BTreeSet<_> = all.iter().map(|(n, _)| n).collect();
         assert_eq!(names.len(), all.len());
         for (name, schema) in &all {
             assert_eq!(schema["$comment"], MARKER, "{name}");

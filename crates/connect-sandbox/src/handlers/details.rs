@@ -40,7 +40,12 @@ pub fn images(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
     let mut missing = Vec::new();
     for id in &ids {
         match shape.image_index(id) {
-            Some(i) => found.push(render::image(shape, i, ImageView::Details { size_names })),
+            Some(i) => found.push(render::image(
+                shape,
+                i,
+                ImageView::Details { size_names },
+                &state.media_base,
+            )),
             None => missing.push(id.clone()),
         }
     }

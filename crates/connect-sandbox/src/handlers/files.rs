@@ -93,7 +93,12 @@ pub fn serve<B>(
     state
         .stats
         .download_bytes(cut.map_or(sent, |c| c.min(sent)));
-    let content = Content::new(state.config.seed, &grant, len);
+    let mut content = Content::new(state.config.seed, &grant, len);
+    if grant.kind != 'v' && !head {
+        // Image files open in any viewer: they begin with the image's own picture.
+        let picture = state.pictures.file_head(shape, grant.index, len);
+        content = content.with_picture(picture);
+    }
     let body = if head {
         response::empty()
     } else {

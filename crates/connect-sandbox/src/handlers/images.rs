@@ -624,6 +624,7 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
                 ImageView::Search {
                     keywords: include_keywords,
                 },
+                &state.media_base,
             )
         })
         .collect();

@@ -2,7 +2,6 @@
 
 use super::{paging, user};
 use crate::api::{self, Done, Fail, Request};
-use crate::catalog::MEDIA_HOST;
 use crate::security::{Principal, Scheme};
 use crate::state::State;
 use crate::store::lightboxes::{Item, Lightbox, NewLightbox, Refusal};
@@ -265,7 +264,7 @@ pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Don
         .skip(start - 1)
         .take(count)
         .map(|(pos, it)| {
-            let url = |kind: &str| format!("{MEDIA_HOST}/{kind}/{}.jpg", it.asset_id);
+            let url = |kind: &str| format!("{}/{kind}/{}.jpg", state.media_base, it.asset_id);
             let (title, caption, max) = match shape.image_index(&it.asset_id) {
                 Some(i) => {
                     let core = shape.image(i);

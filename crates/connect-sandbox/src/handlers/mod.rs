@@ -13,7 +13,9 @@ pub mod lightboxes;
 pub mod oauth2;
 pub mod oembed;
 pub mod session;
+pub mod signin;
 pub mod single_step;
+pub mod site;
 pub mod usage;
 pub mod videos;
 

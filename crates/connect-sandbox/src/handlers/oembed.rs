@@ -1,7 +1,6 @@
 //! oEmbed, `GET /oembed?url=http://gty.im/{id}`: the embed code of an image, as a flat JSON
 //! object (no envelope, no token). `format` other than `json` is answered with 501.
 
-use crate::catalog::MEDIA_HOST;
 use crate::state::State;
 use crate::vocab::{ARTISTS, COLLECTIONS};
 use connect_types::ops::{OEmbedFormat, OEmbedRequest, OEmbedResponse};
@@ -39,7 +38,7 @@ pub fn run(state: &State, query: &str) -> Reply {
         Ok(r) => r,
         Err(e) => return Reply::Status(400, e),
     };
-    if let Some(f) = &req.format {
+    if let Some(f) = req.format.as_ref().filter(|f| !f.as_str().is_empty()) {
         if *f != OEmbedFormat::Json {
             return Reply::Status(501, format!("format {f} is not implemented; only json is"));
         }
@@ -89,7 +88,7 @@ pub fn run(state: &State, query: &str) -> Reply {
         )),
         width: Some(width),
         height: Some(height),
-        thumbnail_url: Some(format!("{MEDIA_HOST}/thumb/{id}.jpg")),
+        thumbnail_url: Some(format!("{}/thumb/{id}.jpg", state.media_base)),
         thumbnail_height: Some(th),
         thumbnail_width: Some(tw),
         terms_of_use_url: Some("https://www.gettyimages.connect-sandbox.invalid/terms".into()),

@@ -60,6 +60,7 @@ crate::string_enum! {
 
 /// GetActiveProductOfferings (no body): the offering types the user may download under.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetActiveProductOfferingsRequest {}
 
 data_op!(
@@ -82,6 +83,7 @@ pub struct GetActiveProductOfferingsResult {
 /// GetAllProductOfferings (no body): every royalty-free offering instance of the user,
 /// expired and fulfilled ones included.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAllProductOfferingsRequest {}
 
 data_op!(
@@ -161,6 +163,7 @@ pub struct ProductOfferingInstance {
 
 /// GetCollections (no body): the collections configured for the caller.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetCollectionsRequest {}
 
 data_op!(

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod lenient;
+mod openapi;
 mod ops;
 mod props;
 mod requests;
