@@ -62,7 +62,7 @@ pub fn run(root: &Path, ci: bool) -> std::io::Result<ExitCode> {
         .map(|s| !s.success())
         .unwrap_or(true)
     {
-        eprintln!("xtask: schemathesis is not installed: pip install schemathesis");
+        eprintln!("xtask: schemathesis is not installed: pip install schemathesis==4.32.5");
         return Ok(ExitCode::FAILURE);
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
