@@ -4,7 +4,8 @@
 
 use crate::rng::Rng;
 use crate::vocab::{
-    ADJECTIVES, ARTISTS, EVENT_THEMES, LOCATIONS, OTHER_KEYWORDS, PEOPLE, SUBJECTS, VENUES,
+    ADJECTIVES, ARTISTS, COLOURS, EVENT_THEMES, LOCATIONS, OTHER_KEYWORDS, PEOPLE, SCENES,
+    SUBJECTS, VENUES,
 };
 
 /// First image id; image `i` has id `IMAGE_ID_BASE + i`.
@@ -190,6 +191,10 @@ pub struct Core {
     pub adjective: u16,
     /// Longest side of the master size, pixels.
     pub master_px: u32,
+    /// Index into [`COLOURS`]: the dominant colour (none in black and white).
+    pub colour: Option<u16>,
+    /// Index into [`SCENES`], for the images that show a landmark or scenery.
+    pub scene: Option<u16>,
 }
 
 /// Facts of one event, derived from `(seed, index)`.
@@ -410,6 +415,12 @@ impl Shape {
             }
         }
         let submitted = created.saturating_add(1440 + r.below(30 * 1440) as u32);
+        // A stream of its own: the facts drawn above stay what they were before colours and
+        // scenes existed, for the same seed.
+        let mut extra = Rng::new(self.seed ^ 0xC0_10E5, u64::from(i));
+        let colour = extra.pick(COLOURS.len()) as u16;
+        let colour = (!black_and_white).then_some(colour);
+        let scene = extra.chance(35).then(|| extra.pick(SCENES.len()) as u16);
         Core {
             family,
             orientation,
@@ -434,6 +445,8 @@ impl Shape {
             artist,
             adjective,
             master_px,
+            colour,
+            scene,
         }
     }
 
@@ -675,12 +688,33 @@ pub fn image_title(shape: &Shape, core: &Core) -> String {
                 None => ev.name(),
             }
         }
-        _ => format!(
-            "{} {} and {}",
-            capitalize(ADJECTIVES[usize::from(core.adjective)]),
-            s(0),
-            s(1)
-        ),
+        _ => match core.scene {
+            Some(scene) => format!(
+                "{} {} and {} by the {}",
+                capitalize(ADJECTIVES[usize::from(core.adjective)]),
+                s(0),
+                s(1),
+                SCENES[usize::from(scene) % SCENES.len()]
+            ),
+            None => format!(
+                "{} {} and {}",
+                capitalize(ADJECTIVES[usize::from(core.adjective)]),
+                s(0),
+                s(1)
+            ),
+        },
+    }
+}
+
+/// The caption's closing words: the scene, if any, and the dominant colour.
+fn caption_tail(core: &Core) -> String {
+    let colour = match core.colour {
+        Some(c) => format!("mostly {}", COLOURS[usize::from(c) % COLOURS.len()]),
+        None => "in black and white".to_owned(),
+    };
+    match core.scene {
+        Some(scene) => format!("near a {}, {colour}", SCENES[usize::from(scene) % SCENES.len()]),
+        None => colour,
     }
 }
 
@@ -704,19 +738,21 @@ pub fn image_caption(shape: &Shape, core: &Core) -> String {
                 .and_then(|(kw, _)| keyword(usize::from(*kw)))
                 .map_or("A general view", |p| p.text);
             format!(
-                "{city}, {country} - {y:04}-{m:02}-{d:02}: {who} at the {} at {} in {city}, with {} and {}. (Photo by {artist}/Getty Images)",
+                "{city}, {country} - {y:04}-{m:02}-{d:02}: {who} at the {} at {} in {city}, with {} and {}, {}. (Photo by {artist}/Getty Images)",
                 ev.name(),
                 VENUES[ev.venue],
                 s(0),
-                s(1)
+                s(1),
+                caption_tail(core)
             )
         }
         _ => format!(
-            "{} {} with {} and {} in {city}, {country}.",
+            "{} {} with {} and {} in {city}, {country}, {}.",
             capitalize(ADJECTIVES[usize::from(core.adjective)]),
             s(0),
             s(1),
-            s(2)
+            s(2),
+            caption_tail(core)
         ),
     }
 }

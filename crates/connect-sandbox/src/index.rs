@@ -2,7 +2,7 @@
 //! event → image ids, and a compact attribute row per image for the filters and sorts.
 
 use crate::catalog::{self, Core, Family, Shape};
-use crate::vocab::{ADJECTIVES, EVENT_THEMES, LOCATIONS, STOPWORDS};
+use crate::vocab::{ADJECTIVES, COLOURS, EVENT_THEMES, LOCATIONS, SCENES, STOPWORDS};
 use std::collections::HashMap;
 
 /// The per-image facts the filters and sort orders read, packed small (a million rows fit in
@@ -140,6 +140,8 @@ struct TermTables {
     adjective: Vec<Vec<u32>>,
     country: Vec<Vec<u32>>,
     event: Vec<Vec<u32>>,
+    colour: Vec<Vec<u32>>,
+    scene: Vec<Vec<u32>>,
 }
 
 fn intern(dict: &mut HashMap<String, u32>, text: &str) -> Vec<u32> {
@@ -175,11 +177,15 @@ impl Index {
         let event: Vec<Vec<u32>> = (0..shape.events)
             .map(|e| intern(&mut dict, &shape.event(e).name()))
             .collect();
+        let colour: Vec<Vec<u32>> = COLOURS.iter().map(|c| intern(&mut dict, c)).collect();
+        let scene: Vec<Vec<u32>> = SCENES.iter().map(|c| intern(&mut dict, c)).collect();
         let tables = TermTables {
             keyword,
             adjective,
             country,
             event,
+            colour,
+            scene,
         };
         let n_terms = dict.len();
         let n_keywords = catalog::keyword_count();
@@ -211,6 +217,11 @@ impl Index {
                 }
                 if let Some(ts) = tables.country.get(usize::from(core.location)) {
                     buf.extend_from_slice(ts);
+                }
+                for (table, at) in [(&tables.colour, core.colour), (&tables.scene, core.scene)] {
+                    if let Some(ts) = at.and_then(|k| table.get(usize::from(k))) {
+                        buf.extend_from_slice(ts);
+                    }
                 }
                 if let Some(e) = core.event {
                     if let Some(p) = part.events.get_mut(e as usize) {
@@ -363,5 +374,45 @@ mod tests {
         let all: usize = idx.event_postings.iter().map(Vec::len).sum();
         let editorial = idx.attrs.iter().filter(|a| a.editorial()).count();
         assert_eq!(all, editorial);
+    }
+
+    #[test]
+    fn colours_and_scenes_are_searchable_and_said_in_the_caption() {
+        // Phrases the README and the guides use, on a small catalog; each word of a hit is in
+        // its title, caption or keywords.
+        let idx = Index::build(Shape::new(42, 2_000, 1 << 20));
+        for phrase in ["red car", "lighthouse", "blue sky"] {
+            let lists: Vec<&[u32]> = phrase
+                .split(' ')
+                .map(|w| idx.term(&idx.term_postings, w).unwrap_or(&[]))
+                .collect();
+            let hits = intersect(lists);
+            assert!(hits.len() >= 3, "{phrase}: {} hits", hits.len());
+            for &i in hits.iter().take(10) {
+                let core = idx.shape.image(i);
+                let keywords: Vec<&str> = core
+                    .keywords
+                    .iter()
+                    .filter_map(|&k| catalog::keyword(usize::from(k)).map(|d| d.text))
+                    .collect();
+                let text = format!(
+                    "{} {} {}",
+                    catalog::image_title(&idx.shape, &core),
+                    catalog::image_caption(&idx.shape, &core),
+                    keywords.join(" ")
+                )
+                .to_lowercase();
+                for word in phrase.split(' ') {
+                    assert!(text.contains(word), "{word} not in {text}");
+                }
+            }
+        }
+        // A black and white image names no colour.
+        let bw = (0..2_000)
+            .map(|i| idx.shape.image(i))
+            .find(|c| c.black_and_white)
+            .unwrap();
+        assert!(bw.colour.is_none());
+        assert!(catalog::image_caption(&idx.shape, &bw).contains("in black and white"));
     }
 }

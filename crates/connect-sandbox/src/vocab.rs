@@ -133,6 +133,39 @@ pub const ADJECTIVES: &[&str] = &[
     "golden", "urban", "rural", "happy", "serene", "dramatic", "cozy",
 ];
 
+/// Dominant colours: each colour image has one, named in its caption and searchable (`red car`).
+/// Drawn from a stream of their own, so adding them left every other fact of the catalog as it
+/// was.
+pub const COLOURS: &[&str] = &[
+    "red", "blue", "green", "yellow", "orange", "purple", "pink", "white", "black", "brown",
+    "grey", "turquoise",
+];
+
+/// Landmarks and scenery: about a third of the images show one, named in the title and the
+/// caption (`lighthouse`, `waterfall`, …). Like [`COLOURS`], a stream of their own.
+pub const SCENES: &[&str] = &[
+    "lighthouse",
+    "waterfall",
+    "castle",
+    "windmill",
+    "cliff",
+    "pier",
+    "canyon",
+    "volcano",
+    "temple",
+    "palace",
+    "tower",
+    "skyscraper",
+    "fountain",
+    "vineyard",
+    "meadow",
+    "glacier",
+    "marina",
+    "monument",
+    "stadium",
+    "park",
+];
+
 /// Locations: (city, state or province, country).
 pub const LOCATIONS: &[(&str, &str, &str)] = &[
     ("London", "England", "United Kingdom"),
