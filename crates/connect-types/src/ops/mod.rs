@@ -5,6 +5,7 @@ pub mod account;
 pub mod changes;
 pub mod common;
 pub mod data;
+mod display;
 pub mod download;
 pub mod events;
 pub mod history;
