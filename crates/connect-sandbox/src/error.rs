@@ -30,3 +30,25 @@ pub enum Error {
     #[error("the sandbox server thread stopped unexpectedly")]
     ThreadGone,
 }
+
+/// A program or test whose `main` returns the SDK's error (`connect_blocking::Error`,
+/// `connect_async::Error`) can start a sandbox with `?`: a sandbox that cannot start is a
+/// setup problem, so it becomes a configuration error carrying this error's message.
+impl From<Error> for connect_auth::Error {
+    fn from(e: Error) -> Self {
+        connect_auth::Error::Config(format!("the sandbox could not start: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_into_the_sdk_error_as_a_configuration_error() {
+        let e: connect_auth::Error = Error::Config("no images".into()).into();
+        assert_eq!(e.kind(), connect_auth::ErrorKind::Config);
+        assert!(e.to_string().contains("sandbox could not start"), "{e}");
+        assert!(e.to_string().contains("no images"), "{e}");
+    }
+}

@@ -56,6 +56,23 @@ pub struct Progress {
     pub total: Option<u64>,
 }
 
+/// `1048576 of 268435456 bytes (0%)`, or `1048576 bytes` while the size is not known yet: a
+/// line a progress callback can print as is.
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.total {
+            Some(total) if total > 0 => write!(
+                f,
+                "{} of {total} bytes ({}%)",
+                self.bytes,
+                u128::from(self.bytes.min(total)) * 100 / u128::from(total)
+            ),
+            Some(total) => write!(f, "{} of {total} bytes", self.bytes),
+            None => write!(f, "{} bytes", self.bytes),
+        }
+    }
+}
+
 /// What a finished download did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DownloadSummary {
