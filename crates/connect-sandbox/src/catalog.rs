@@ -713,7 +713,10 @@ fn caption_tail(core: &Core) -> String {
         None => "in black and white".to_owned(),
     };
     match core.scene {
-        Some(scene) => format!("near a {}, {colour}", SCENES[usize::from(scene) % SCENES.len()]),
+        Some(scene) => format!(
+            "near a {}, {colour}",
+            SCENES[usize::from(scene) % SCENES.len()]
+        ),
         None => colour,
     }
 }

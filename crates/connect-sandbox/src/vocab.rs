@@ -137,8 +137,18 @@ pub const ADJECTIVES: &[&str] = &[
 /// Drawn from a stream of their own, so adding them left every other fact of the catalog as it
 /// was.
 pub const COLOURS: &[&str] = &[
-    "red", "blue", "green", "yellow", "orange", "purple", "pink", "white", "black", "brown",
-    "grey", "turquoise",
+    "red",
+    "blue",
+    "green",
+    "yellow",
+    "orange",
+    "purple",
+    "pink",
+    "white",
+    "black",
+    "brown",
+    "grey",
+    "turquoise",
 ];
 
 /// Landmarks and scenery: about a third of the images show one, named in the title and the

@@ -677,7 +677,10 @@ fn the_size_asked_for_is_the_size_downloaded() {
 #[test]
 fn progress_reads_as_a_line() {
     let p = |bytes, total| Progress { bytes, total }.to_string();
-    assert_eq!(p(1_048_576, Some(4_194_304)), "1048576 of 4194304 bytes (25%)");
+    assert_eq!(
+        p(1_048_576, Some(4_194_304)),
+        "1048576 of 4194304 bytes (25%)"
+    );
     assert_eq!(p(10, None), "10 bytes");
     assert_eq!(p(0, Some(0)), "0 of 0 bytes");
     // More than announced never shows more than 100%.

@@ -1,202 +1,284 @@
-//! The code in docs/, compiled against the real APIs (and the testing guide's example run), so
-//! the guides keep up with the crates. Each function holds one guide's snippet.
-#![allow(dead_code)]
+//! Every example of README.md and docs/*.md gives a visible result against the sandbox: each
+//! `getty-connect` command of a shell block runs as written (its phrase, ids and flags) and
+//! prints something, and each search phrase and catalog id of a Rust example finds something.
+//! The examples are read from the pages, so a new one is covered without touching this file.
+//! (The Rust examples are compiled by the `connect-docs` crate's tests.)
 
-use connect_blocking::{Client, Credentials, Error};
+use crate::cli;
+use connect_sandbox::{Sandbox, SandboxConfig, SandboxThread};
+use std::path::{Path, PathBuf};
 
-fn getting_started_builder() -> Result<Client, Error> {
-    let client = Client::builder()
-        .base_url("https://127.0.0.1:8443")
-        .root_certificate_file("sandbox-ca.pem")
-        .credentials(Credentials::resource_owner(
-            "sandbox-client",
-            "sandbox-client-secret",
-            "alice",
-            "alice-password",
-        ))
-        .build()?;
-    Ok(client)
-}
-
-fn searching(client: &Client) -> Result<(), Error> {
-    use connect_blocking::ops::{
-        CreativeSortOrder, ImageFamily, LicensingModel, Orientation, SearchForImagesRequest,
-    };
-    let mut request = SearchForImagesRequest::phrase("beach sunset")
-        .family(ImageFamily::Creative)
-        .creative_sort(CreativeSortOrder::MostPopular)
-        .count(25)
-        .page(2);
-    request.filter.orientations = vec![Orientation::Horizontal];
-    request.filter.licensing_models = vec![LicensingModel::RoyaltyFree];
-    let _page = client.search_images(&request)?;
-    for image in client.search_images_all(SearchForImagesRequest::phrase("harbor").count(75)) {
-        let image = image?;
-        println!("{:?}", image.image_id);
-    }
-    let _v1 = request.v1();
-    Ok(())
-}
-
-fn downloading(client: &Client) -> Result<(), Error> {
-    let summary = client
-        .download("100000001", "large")?
-        .on_progress(|p| eprintln!("{} / {:?} bytes", p.bytes, p.total))
-        .to_file("100000001-large.jpg")?;
-    println!("{} bytes, {} resumes", summary.bytes, summary.resumes);
-    let _ = client.download_target(connect_blocking::DownloadTarget {
-        image_id: "1".into(),
-        size_key: None,
-        url: String::new(),
-    });
-    Ok(())
-}
-
-fn lightboxes(client: &Client) -> Result<(), Error> {
-    use connect_blocking::ops::{
-        CreateLightboxItemsRequest, CreateLightboxRequest, GetLightboxRequest,
-    };
-    let id = client
-        .create_lightbox(&CreateLightboxRequest::named("Spring campaign").client("ACME"))?
-        .result
-        .lightbox_id
-        .unwrap_or_default();
-    client.add_lightbox_items(&CreateLightboxItemsRequest::new(
-        id,
-        ["100000010", "100000011"],
-    ))?;
-    for item in client.lightbox_items_all(GetLightboxRequest::new(id)) {
-        println!("{:?}", item?.asset_id);
-    }
-    Ok(())
-}
-
-fn errors(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    use connect_blocking::{CallOptions, ErrorKind, RetryPolicy, ops::GetImageDetailsRequest};
-    use connect_types::StatusCode;
-    match client.image_details(&GetImageDetailsRequest::ids(["123"])) {
-        Ok(found) => println!("{} images", found.result.images.len()),
-        Err(e) if e.status_code() == Some(&StatusCode::ImageNotFound) => println!("no such image"),
-        Err(e) if e.kind() == ErrorKind::Transport => eprintln!("network trouble: {e}"),
-        Err(e) => return Err(e.into()),
-    }
-    let _client = Client::builder()
-        .retry_policy(RetryPolicy {
-            retry_non_idempotent: true,
-            ..RetryPolicy::default()
+/// README.md and docs/*.md, as (name relative to the workspace, text).
+fn pages() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths.sort();
+    paths.insert(0, root.join("README.md"));
+    paths
+        .into_iter()
+        .map(|p| {
+            let name = p.strip_prefix(&root).unwrap().display().to_string();
+            (name, std::fs::read_to_string(&p).unwrap())
         })
-        .build();
-    let request = connect_blocking::ops::CreateLightboxRequest::named("x");
-    client.execute_with(
-        &request,
-        CallOptions {
-            retry_non_idempotent: Some(true),
-            ..CallOptions::default()
-        },
-    )?;
-    let _ = RetryPolicy::never();
-    Ok(())
+        .collect()
 }
 
-fn account_data(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    use connect_blocking::IsoDateTime;
-    use connect_blocking::ops::{
-        CreateCustomerRequest, CreateSharedLightboxRequest, DateRange,
-        GetActiveProductOfferingsRequest, GetAllProductOfferingsRequest, GetCollectionsRequest,
-        GetCountriesRequest, GetPreviousDownloadsRequest, GetPreviousPurchasesRequest, Language,
-    };
-    let active = client.active_product_offerings(&GetActiveProductOfferingsRequest {})?;
-    println!("{:?}", active.result.active_product_offerings);
-    for o in client
-        .all_product_offerings(&GetAllProductOfferingsRequest {})?
-        .result
-        .product_offerings
-    {
-        println!("{:?} {:?} {:?}", o.name, o.status, o.downloads_remaining);
-    }
-    let march = DateRange::new(
-        "2013-03-01T00:00:00Z".parse::<IsoDateTime>()?,
-        "2013-03-31T23:59:59Z".parse::<IsoDateTime>()?,
-    );
-    for d in client.previous_downloads_all(GetPreviousDownloadsRequest::page(1, 25).between(march))
-    {
-        let d = d?;
-        println!(
-            "{:?} {:?} {:?}",
-            d.asset_id, d.date_downloaded, d.product_offering
-        );
-    }
-    for p in client.previous_purchases_all(GetPreviousPurchasesRequest::page(1, 25)) {
-        let p = p?;
-        println!("{:?} order {:?}", p.asset_id, p.order_id);
-    }
-    client
-        .single_step_download("100000001")?
-        .on_progress(|p| eprintln!("{}", p.bytes))
-        .to_file("100000001.jpg")?;
-    let _collections = client.collections(&GetCollectionsRequest {})?;
-    let _countries = client.countries(&GetCountriesRequest::in_language(Language::EnGb))?;
-    client.create_customer(&CreateCustomerRequest::new(
-        "carol",
-        "a-long-password",
-        "carol@example.com",
-        "Carol",
-        "Ng",
-        "USA",
-    ))?;
-    let _copy = client.create_shared_lightbox(&CreateSharedLightboxRequest::new(1001))?;
-    Ok(())
-}
-
-fn usage_reporting(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    use connect_blocking::RequestDate;
-    use connect_blocking::ops::ReportUsageRequest;
-    use connect_types::StatusCode;
-    let day = RequestDate::new(2013, 4, 2).expect("a real date");
-    let report = ReportUsageRequest::new("9f1c2d7e-0d1b-4c55-a1de-2f3c4b5a6d7e")
-        .usage("100000001", 2, day)
-        .usage("100000002", 1, day);
-    let answer = client.report_usage(&report)?;
-    println!("{:?}", answer.result.total_asset_usages_processed);
-    let _seen = answer
-        .warnings()
-        .any(|w| w.code == Some(StatusCode::TransactionIdDuplicate));
-    Ok(())
-}
-
-fn partner_feed(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    use connect_blocking::feed::FeedOptions;
-    let summary = client.follow_changes(FeedOptions::channel(7).batch_size(100), |batch| {
-        for change in &batch.changes {
-            println!("{:?} {:?}", change.asset_lifecycle, change.asset_id);
+/// The fenced blocks of a page whose info string's first word is one of `langs`: (line of
+/// the opening fence, lines inside).
+fn blocks<'a>(text: &'a str, langs: &[&str]) -> Vec<(usize, Vec<&'a str>)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, bool, Vec<&str>)> = None;
+    for (n, line) in text.lines().enumerate() {
+        let fence = line.trim_start().starts_with("```");
+        match open.take() {
+            None if fence => {
+                let info = line.trim_start().trim_start_matches('`');
+                let lang = info.split([',', ' ']).next().unwrap_or("");
+                open = Some((n + 1, langs.contains(&lang), Vec::new()));
+            }
+            None => {}
+            Some((start, true, body)) if fence => out.push((start, body)),
+            Some(_) if fence => {}
+            Some((start, keep, mut body)) => {
+                body.push(line);
+                open = Some((start, keep, body));
+            }
         }
-        Ok::<(), std::io::Error>(())
-    })?;
-    println!("{} changes in {} batches", summary.changes, summary.batches);
-    Ok(())
+    }
+    out
+}
+
+/// Splits a shell line into words: single and double quotes group, an unquoted `#` starts a
+/// comment, and an unquoted `>` ends the command (its output is what the test reads).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                word.get_or_insert_with(String::new);
+            }
+            (None, '#' | '>') if word.is_none() => break,
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (None, c) => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
+/// The arguments after the program name, when a shell line runs `getty-connect` (installed,
+/// or as `cargo run [--release] -p connect-cli --`).
+fn cli_args(words: &[String]) -> Option<Vec<String>> {
+    match words.first().map(String::as_str) {
+        Some("getty-connect") => Some(words[1..].to_vec()),
+        Some("cargo") if words.get(1).map(String::as_str) == Some("run") => {
+            let dash = words.iter().position(|w| w == "--")?;
+            let package = words
+                .windows(2)
+                .any(|w| w[0] == "-p" && w[1] == "connect-cli");
+            package.then(|| words[dash + 1..].to_vec())
+        }
+        _ => None,
+    }
+}
+
+/// Every `getty-connect` command of a page's shell blocks, in order, with its line.
+fn commands(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    for (start, body) in blocks(text, &["sh", "bash", "console"]) {
+        let mut pending = String::new();
+        let mut first = 0;
+        for (i, line) in body.iter().enumerate() {
+            if pending.is_empty() {
+                first = start + 1 + i;
+            }
+            // A trailing backslash continues the command on the next line.
+            if let Some(head) = line.strip_suffix('\\') {
+                pending.push_str(head);
+                pending.push(' ');
+                continue;
+            }
+            pending.push_str(line);
+            let words = shell_words(&std::mem::take(&mut pending));
+            if let Some(args) = cli_args(&words) {
+                out.push((first, args));
+            }
+        }
+    }
+    out
+}
+
+/// The string literals of Rust examples passed to `<Request>::phrase("…")`, and the catalog
+/// image ids (nine digits from 100000000) they quote.
+fn rust_phrases_and_ids(text: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut phrases = Vec::new();
+    let mut ids = Vec::new();
+    for (_, body) in blocks(text, &["rust"]) {
+        let code = body.join("\n");
+        for (at, _) in code.match_indices("Request::phrase(\"") {
+            let request = code[..at]
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            let rest = &code[at + "Request::phrase(\"".len()..];
+            if let Some(end) = rest.find('"') {
+                phrases.push((request, rest[..end].to_owned()));
+            }
+        }
+        for literal in code.split('"').skip(1).step_by(2) {
+            if literal.len() == 9
+                && literal.starts_with("1000")
+                && literal.bytes().all(|b| b.is_ascii_digit())
+            {
+                ids.push(literal.to_owned());
+            }
+        }
+    }
+    (phrases, ids)
+}
+
+/// A sandbox of the documented default size, its CA in a file, and a scratch folder as the
+/// working directory (for `-o downloads/`). Big files stay small so downloads are quick.
+struct Bench {
+    sandbox: SandboxThread,
+    ca_file: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Bench {
+    fn start() -> Bench {
+        let sandbox = Sandbox::start_blocking(
+            SandboxConfig::default().with_large_file_bytes(3 * 1024 * 1024),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ca_file = dir.path().join("sandbox-ca.pem");
+        std::fs::write(&ca_file, sandbox.ca_pem()).unwrap();
+        Bench {
+            sandbox,
+            ca_file,
+            dir,
+        }
+    }
+
+    /// Runs `args` as the page wrote them: with `--sandbox`, alone; otherwise with the
+    /// environment the pages set up (this sandbox, its CA, the seeded user alice).
+    fn run(&self, args: &[String]) -> std::process::Output {
+        let mut c = cli();
+        c.current_dir(self.dir.path()).args(args);
+        if !args.iter().any(|a| a == "--sandbox") {
+            c.env("GETTY_CONNECT_BASE_URL", self.sandbox.https_base_url())
+                .env("GETTY_CONNECT_CA_CERT", &self.ca_file)
+                .env("GETTY_CLIENT_ID", "sandbox-client")
+                .env("GETTY_CLIENT_SECRET", "sandbox-client-secret")
+                .env("GETTY_USERNAME", "alice")
+                .env("GETTY_PASSWORD", "alice-password");
+        }
+        c.output().unwrap()
+    }
 }
 
 #[test]
-fn testing_guide_example() {
-    use connect_blocking::ops::SearchForImagesRequest;
-    use connect_sandbox::{Sandbox, SandboxConfig};
-    let sandbox = Sandbox::start_blocking(SandboxConfig::default().with_images(2_000)).unwrap();
-    let client = Client::builder()
-        .base_url(sandbox.https_base_url())
-        .root_certificate_pem(sandbox.ca_pem())
-        .credentials(Credentials::resource_owner(
-            "sandbox-client",
-            "sandbox-client-secret",
-            "alice",
-            "alice-password",
-        ))
-        .build()
-        .unwrap();
-    let found = client
-        .search_images(&SearchForImagesRequest::phrase("beach"))
-        .unwrap();
-    assert!(found.result.item_total_count.unwrap_or(0) > 0);
-    let _ = sandbox.stats();
-    sandbox.reset_stats();
-    let _ = sandbox.revoke_all_tokens();
+fn every_command_of_the_readme_and_the_guides_runs_and_prints_something() {
+    let mut ran = 0;
+    for (page, text) in pages() {
+        // One sandbox per page: its lightbox examples start from lightbox 1001, as they say.
+        let bench = Bench::start();
+        for (line, args) in commands(&text) {
+            // The tour has its own tests (demo.rs); it takes a while.
+            if args.iter().any(|a| a == "demo") {
+                continue;
+            }
+            eprintln!("{page}, line {line}: getty-connect {}", args.join(" "));
+            let out = bench.run(&args);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success(),
+                "{page}, line {line}: `getty-connect {}` failed:\n{stderr}",
+                args.join(" ")
+            );
+            assert!(
+                !stdout.trim().is_empty(),
+                "{page}, line {line}: `getty-connect {}` printed nothing",
+                args.join(" ")
+            );
+            ran += 1;
+        }
+    }
+    // The pages hold some twenty commands; finding few means the extraction broke.
+    assert!(ran >= 15, "only {ran} commands found in the pages");
+}
+
+#[test]
+fn every_phrase_and_image_id_of_the_rust_examples_finds_something() {
+    let bench = Bench::start();
+    let mut checked = 0;
+    for (page, text) in pages() {
+        let (phrases, ids) = rust_phrases_and_ids(&text);
+        for (request, phrase) in phrases {
+            eprintln!("{page}: {request} {phrase:?}");
+            let command = if request.contains("Video") {
+                "videos"
+            } else {
+                "search"
+            };
+            let out = bench.run(&["--json".into(), command.into(), phrase.clone()]);
+            assert!(out.status.success(), "{page}: {command} {phrase:?} failed");
+            let v = crate::json_of(&out);
+            let found = v["ItemTotalCount"].as_u64().unwrap_or(0);
+            assert!(found > 0, "{page}: the example's {phrase:?} finds nothing");
+            checked += 1;
+        }
+        for id in ids {
+            let out = bench.run(&["details".into(), id.clone()]);
+            assert!(
+                out.status.success(),
+                "{page}: the example's image {id} is not in the catalog"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} phrases and ids found");
+}
+
+#[test]
+fn the_extraction_reads_shell_lines_as_a_shell_would() {
+    let words = shell_words(r#"getty-connect --json search "red car" --all > out.json  # note"#);
+    assert_eq!(
+        words,
+        ["getty-connect", "--json", "search", "red car", "--all"]
+    );
+    assert_eq!(shell_words("# only a comment"), Vec::<String>::new());
+    let page = "```sh\ncargo run --release -p connect-cli -- search beach \\\n    --count 5\n\
+                cargo run -p connect-sandbox -- --http 127.0.0.1:0\n```\n\
+                ```text\ngetty-connect not-a-command\n```\n";
+    assert_eq!(
+        commands(page),
+        [(
+            2,
+            vec![
+                "search".into(),
+                "beach".into(),
+                "--count".into(),
+                "5".into()
+            ]
+        )]
+    );
+    let (phrases, ids) = rust_phrases_and_ids(
+        "```rust\nlet r = SearchForVideosRequest::phrase(\"dog\");\nids([\"123\", \"100000007\"]);\n```\n",
+    );
+    assert_eq!(phrases, [("SearchForVideos".into(), "dog".into())]);
+    assert_eq!(ids, ["100000007"]);
 }

@@ -11,7 +11,6 @@ mod download;
 mod errors;
 mod lightbox;
 mod offline;
-mod readme;
 
 use assert_cmd::Command;
 use connect_sandbox::{Sandbox, SandboxConfig, SandboxThread};
