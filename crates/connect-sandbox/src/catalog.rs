@@ -420,7 +420,8 @@ impl Shape {
         let mut extra = Rng::new(self.seed ^ 0xC0_10E5, u64::from(i));
         let colour = extra.pick(COLOURS.len()) as u16;
         let colour = (!black_and_white).then_some(colour);
-        let scene = extra.chance(35).then(|| extra.pick(SCENES.len()) as u16);
+        // Landmarks suit creative pictures; an editorial one is about its event.
+        let scene = (extra.chance(50) && !editorial).then(|| extra.pick(SCENES.len()) as u16);
         Core {
             family,
             orientation,

@@ -151,7 +151,7 @@ pub const COLOURS: &[&str] = &[
     "turquoise",
 ];
 
-/// Landmarks and scenery: about a third of the images show one, named in the title and the
+/// Landmarks and scenery: half the creative images show one, named in the title and the
 /// caption (`lighthouse`, `waterfall`, …). Like [`COLOURS`], a stream of their own.
 pub const SCENES: &[&str] = &[
     "lighthouse",
