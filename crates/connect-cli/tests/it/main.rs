@@ -11,6 +11,7 @@ mod download;
 mod errors;
 mod lightbox;
 mod offline;
+mod operations_table;
 
 use assert_cmd::Command;
 use connect_sandbox::{Sandbox, SandboxConfig, SandboxThread};
