@@ -51,12 +51,8 @@ pub fn missing<'a>(
 /// A readable block about one image.
 pub fn describe(i: &Image) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{}  {}",
-        output::or_dash(i.image_id.as_deref()),
-        output::or_dash(i.title.as_deref())
-    );
+    // `id  title`, the models' own one-line form.
+    let _ = writeln!(s, "{i}");
     let mut field = |name: &str, value: String| {
         if value != "-" && !value.is_empty() {
             let _ = writeln!(s, "  {name:<12}{value}");
