@@ -86,3 +86,75 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
 }
+
+/// Every `cargo run -p connect-sandbox -- …` line of README.md and docs/*.md, as its
+/// arguments (a trailing `&` or comment dropped).
+fn documented_invocations() -> Vec<(String, Vec<String>)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut pages = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            pages.push(entry.path());
+        }
+    }
+    let mut out = Vec::new();
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for line in text.lines() {
+            let Some(args) = line.trim().strip_prefix("cargo run -p connect-sandbox --") else {
+                continue;
+            };
+            let args = args.split(['&', '#']).next().unwrap_or("");
+            let name = page.file_name().unwrap().to_string_lossy().into_owned();
+            out.push((name, args.split_whitespace().map(str::to_owned).collect()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_documented_command_lines_start_the_sandbox() {
+    let invocations = documented_invocations();
+    assert!(invocations.len() >= 3, "{invocations:?}");
+    for (page, args) in invocations {
+        let dir = tempfile::tempdir().unwrap();
+        // Same flags, but free ports (tests run in parallel) and files in a scratch folder.
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| match a.rsplit_once(':') {
+                Some((host, port)) if port.parse::<u16>().is_ok() => format!("{host}:0"),
+                _ => a.clone(),
+            })
+            .collect();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
+            .args(&args)
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read up to the HTTPS line (or the end, if it exits): the server then keeps running.
+        let mut banner = Vec::new();
+        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+            let line = line.unwrap_or_default();
+            let done = line.contains("HTTPS base URL");
+            banner.push(line);
+            if done {
+                break;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            banner.iter().any(|l| l.contains("HTTPS base URL")),
+            "{page}: `connect-sandbox {}` did not start: {banner:?}",
+            args.join(" ")
+        );
+        if let Some(at) = args.iter().position(|a| a == "--ca-out") {
+            assert!(
+                dir.path().join(&args[at + 1]).is_file(),
+                "{page}: no CA file"
+            );
+        }
+    }
+}
