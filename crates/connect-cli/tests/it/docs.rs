@@ -176,7 +176,12 @@ impl Bench {
     /// environment the pages set up (this sandbox, its CA, the seeded user alice).
     fn run(&self, args: &[String]) -> std::process::Output {
         let mut c = cli();
-        c.current_dir(self.dir.path()).args(args);
+        // Anything a command keeps between runs stays in the scratch folder, not the home of
+        // whoever runs the tests.
+        c.current_dir(self.dir.path())
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .args(args);
         if !args.iter().any(|a| a == "--sandbox") {
             c.env("GETTY_CONNECT_BASE_URL", self.sandbox.https_base_url())
                 .env("GETTY_CONNECT_CA_CERT", &self.ca_file)
