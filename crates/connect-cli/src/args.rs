@@ -118,10 +118,20 @@ pub struct Global {
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
 
+    /// No progress bars, summaries or notes on stderr; results and errors are still printed.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
     /// Start the embedded sandbox in-process and use it, with its seeded credentials
-    /// (flags given explicitly still win).
+    /// (flags given explicitly still win). What you make in it (lightboxes, downloads and
+    /// purchases, quotas, customers, usage, feed cursors) is kept between runs in
+    /// $XDG_DATA_HOME/getty-connect/sandbox-state.json (default ~/.local/share/...).
     #[arg(long, global = true)]
     pub sandbox: bool,
+
+    /// Start the embedded sandbox empty: deletes its state file first (implies --sandbox).
+    #[arg(long, global = true)]
+    pub sandbox_reset: bool,
 }
 
 impl Global {
@@ -383,10 +393,6 @@ pub struct DownloadArgs {
     /// Directory to write into (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
-
-    /// No progress bars and no summary (errors still go to stderr).
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 /// `lightbox ...`.

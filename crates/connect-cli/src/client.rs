@@ -20,6 +20,8 @@ pub struct Ctx {
     pub api: Api,
     /// `--json`.
     pub json: bool,
+    /// `-q`: no progress bars, summaries or notes.
+    pub quiet: bool,
 }
 
 /// A connected client, and the sandbox it talks to when `--sandbox` started one (kept alive
@@ -99,11 +101,39 @@ impl Settings {
     }
 }
 
+/// `--sandbox`: the embedded sandbox, with its state file (emptied first by
+/// `--sandbox-reset`).
+fn start_embedded(g: &Global) -> Result<EmbeddedSandbox, CliError> {
+    let state = crate::sandbox::state_path();
+    match &state {
+        Some(path) if g.sandbox_reset => {
+            let removed = crate::sandbox::reset(path)?;
+            if !g.quiet {
+                let what = if removed { "removed" } else { "there was no" };
+                eprintln!(
+                    "note: the embedded sandbox starts empty ({what} state file {})",
+                    path.display()
+                );
+            }
+        }
+        Some(path) => tracing::info!(path = %path.display(), "embedded sandbox state file"),
+        None => {
+            if !g.quiet {
+                eprintln!(
+                    "note: neither XDG_DATA_HOME nor HOME is set to an absolute path: the \
+                     embedded sandbox keeps nothing after this run"
+                );
+            }
+        }
+    }
+    EmbeddedSandbox::start(crate::sandbox::Size::Cli, state.as_deref())
+}
+
 impl Api {
     /// Connects as the flags, the environment and `--sandbox` say.
     pub fn connect(g: &Global) -> Result<Self, CliError> {
         let sandbox = if g.sandbox {
-            Some(EmbeddedSandbox::start(crate::sandbox::Size::Cli)?)
+            Some(start_embedded(g)?)
         } else {
             None
         };

@@ -93,6 +93,7 @@ impl Tour {
         Ok(Ctx {
             api: Api::with_settings(settings, None)?,
             json: false,
+            quiet: false,
         })
     }
 }
@@ -200,7 +201,7 @@ fn indent(text: &str) -> String {
 }
 
 fn start_sandbox(t: &mut Tour) -> Result<String, CliError> {
-    let sb = EmbeddedSandbox::start(sandbox::Size::Demo)?;
+    let sb = EmbeddedSandbox::start(sandbox::Size::Demo, None)?;
     let report = format!(
         "HTTPS {}  HTTP {}\n\
          self-signed CA trusted from memory; seeded credentials (public fixtures):\n\

@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    // --sandbox-reset implies --sandbox.
+    cli.global.sandbox |= cli.global.sandbox_reset;
     if cli.global.sandbox {
         // The sandbox must never receive the real credentials a shell may export.
         cli.global.forget_env_values(&matches);
@@ -44,6 +46,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
     let ctx = Ctx {
         api: Api::connect(&cli.global)?,
         json: cli.global.json,
+        quiet: cli.global.quiet,
     };
     match &cli.command {
         Command::Search(a) => commands::search::run(&ctx, a),

@@ -1,15 +1,56 @@
 //! The embedded sandbox behind `--sandbox` and `demo`: started in-process on ephemeral ports,
-//! stopped when dropped.
+//! stopped when dropped. Under `--sandbox` what the user makes (lightboxes, histories, ...) is
+//! kept between runs in a state file under the user's data directory; `demo` always starts
+//! empty.
 
 use crate::errors::CliError;
+use std::path::{Path, PathBuf};
 
-/// How big a catalog to generate. Both are modest so that start-up stays well under a second.
+/// Which embedded sandbox to start. Both serve the standalone sandbox's default catalog
+/// (10,000 images: an index built in milliseconds), so ids and results are the same.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Size {
-    /// `--sandbox` for the other subcommands.
+    /// `--sandbox` for the other subcommands: state kept in [`state_path`].
     Cli,
-    /// `demo`.
+    /// `demo`: in memory, a smaller large-download fixture.
     Demo,
+}
+
+/// The file name of the embedded sandbox's state, under [`data_dir`].
+pub const STATE_FILE: &str = "sandbox-state.json";
+
+/// `getty-connect`'s data directory: `$XDG_DATA_HOME/getty-connect`, else
+/// `$HOME/.local/share/getty-connect` (on Windows `%APPDATA%\getty-connect`). `None` when
+/// none of those variables is set to an absolute path.
+pub fn data_dir(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let absolute = |v: Option<String>| v.map(PathBuf::from).filter(|p| p.is_absolute());
+    if let Some(xdg) = absolute(var("XDG_DATA_HOME")) {
+        return Some(xdg.join("getty-connect"));
+    }
+    if cfg!(windows) {
+        if let Some(appdata) = absolute(var("APPDATA")) {
+            return Some(appdata.join("getty-connect"));
+        }
+    }
+    absolute(var("HOME")).map(|h| h.join(".local").join("share").join("getty-connect"))
+}
+
+/// Where `--sandbox` keeps its state, from the process environment.
+pub fn state_path() -> Option<PathBuf> {
+    data_dir(|k| std::env::var(k).ok()).map(|d| d.join(STATE_FILE))
+}
+
+/// `--sandbox-reset`: removes the state file so the sandbox starts empty. Returns whether
+/// there was one.
+pub fn reset(path: &Path) -> Result<bool, CliError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(CliError::io(
+            format!("removing the sandbox state file {}", path.display()),
+            e,
+        )),
+    }
 }
 
 /// The seeded credentials the sandbox starts with (public fixtures, not secrets).
@@ -44,17 +85,26 @@ pub struct EmbeddedSandbox {
 }
 
 impl EmbeddedSandbox {
-    /// Starts a sandbox on 127.0.0.1 with ephemeral ports.
-    pub fn start(size: Size) -> Result<Self, CliError> {
+    /// Starts a sandbox on 127.0.0.1 with ephemeral ports; with `state`, it reads and keeps
+    /// its state in that file.
+    pub fn start(size: Size, state: Option<&Path>) -> Result<Self, CliError> {
         let config = connect_sandbox::SandboxConfig::default();
         let config = match size {
-            Size::Cli => config.with_images(5_000),
-            Size::Demo => config
-                .with_images(5_000)
-                .with_large_file_bytes(DEMO_LARGE_FILE_BYTES),
+            Size::Cli => config,
+            Size::Demo => config.with_large_file_bytes(DEMO_LARGE_FILE_BYTES),
         };
-        let inner = connect_sandbox::Sandbox::start_blocking(config)
-            .map_err(|e| CliError::Sandbox(crate::errors::chain(&e)))?;
+        let config = match state {
+            Some(path) => config.with_state_file(path),
+            None => config,
+        };
+        let inner = connect_sandbox::Sandbox::start_blocking(config).map_err(|e| match e {
+            connect_sandbox::Error::State { .. } => CliError::failed(
+                format!("could not start the embedded sandbox: {e}"),
+                "or run the command with --sandbox-reset, which deletes the file and starts \
+                 the sandbox empty",
+            ),
+            other => CliError::Sandbox(crate::errors::chain(&other)),
+        })?;
         let https = inner.https_base_url();
         let http = inner.http_base_url();
         let ca_pem = inner.ca_pem().to_owned();
@@ -99,5 +149,33 @@ impl EmbeddedSandbox {
     /// The seeded user's password.
     pub fn user_password(&self) -> &str {
         USER_PASSWORD
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_directory_follows_xdg_then_home() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(
+            data_dir(env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")])),
+            Some(PathBuf::from("/x/getty-connect"))
+        );
+        assert_eq!(
+            data_dir(env(&[("XDG_DATA_HOME", "relative"), ("HOME", "/h")])),
+            Some(PathBuf::from("/h/.local/share/getty-connect"))
+        );
+        if !cfg!(windows) {
+            assert_eq!(data_dir(env(&[])), None);
+        }
     }
 }

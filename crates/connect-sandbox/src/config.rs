@@ -122,6 +122,12 @@ pub struct SandboxConfig {
     /// HTTP (default off: anyone who can reach the port could use them). The same hooks are
     /// always available from the library, e.g. [`crate::SandboxInfo::stats`].
     pub control_endpoints: bool,
+    /// Keep what users make (lightboxes, histories and quotas, customers, usage reports, feed
+    /// cursors) in this file between runs (default none: everything is in memory). Read at
+    /// start, rewritten atomically after every call that changed something; a damaged file,
+    /// or one from a newer version or another catalog, stops the start with
+    /// [`crate::Error::State`]. Tokens are not kept.
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -142,6 +148,7 @@ impl Default for SandboxConfig {
             faults: Vec::new(),
             limits: Limits::default(),
             control_endpoints: false,
+            state_file: None,
         }
     }
 }
@@ -214,6 +221,11 @@ impl SandboxConfig {
     /// Replaces the caps and timeouts.
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+    /// Keeps the sandbox's state in `path` between runs (see [`SandboxConfig::state_file`]).
+    pub fn with_state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.state_file = Some(path.into());
         self
     }
     /// Serves (or not) the `/_sandbox/*` control endpoints.

@@ -26,6 +26,15 @@ pub enum Error {
     /// The configuration is not usable.
     #[error("invalid sandbox configuration: {0}")]
     Config(String),
+    /// The state file cannot be used: unreadable, damaged, written by a newer version or for
+    /// another catalog. It is left untouched.
+    #[error("sandbox state file {}: {problem}", path.display())]
+    State {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it and what to do.
+        problem: String,
+    },
     /// The background server thread ended before it reported that it started.
     #[error("the sandbox server thread stopped unexpectedly")]
     ThreadGone,

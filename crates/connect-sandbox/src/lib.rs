@@ -67,6 +67,7 @@ mod secrets;
 mod security;
 mod server;
 mod state;
+mod state_file;
 mod stats;
 mod store;
 mod tls;
@@ -131,9 +132,23 @@ impl SandboxInfo {
         &self.ca_pem
     }
     /// Writes the CA PEM to `path`.
+    /// A failure names the path (a missing folder is not created).
     pub fn write_ca_pem(&self, path: impl AsRef<std::path::Path>) -> Result<(), Error> {
-        std::fs::write(path, &self.ca_pem)?;
-        Ok(())
+        let path = path.as_ref();
+        std::fs::write(path, &self.ca_pem).map_err(|e| {
+            let what = if e.kind() == std::io::ErrorKind::NotFound {
+                "its folder does not exist; create it or choose another path".to_owned()
+            } else {
+                e.to_string()
+            };
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot write the CA certificate to {}: {what}",
+                    path.display()
+                ),
+            ))
+        })
     }
     /// The accepted credentials.
     pub fn credentials(&self) -> &Credentials {
@@ -235,6 +250,36 @@ impl Sandbox {
             Error::Config("the OS random source could not be read for the sandbox's keys".into())
         })?);
         let clock = Arc::new(clock::Clock::default());
+        let state_file = config.state_file.clone().map(state_file::StateFile::new);
+        let saved = match &state_file {
+            Some(f) => f.load(config.seed, config.images)?,
+            None => None,
+        };
+        let feed = store::feed::Feed::new(config.seed, config.images, secrets.clone());
+        let (lightboxes, accounts, usage) = match saved {
+            Some(saved) => {
+                let accounts = store::accounts::Accounts::restore(saved.accounts).map_err(|e| {
+                    Error::State {
+                        path: config.state_file.clone().unwrap_or_default(),
+                        problem: format!(
+                            "is damaged ({e}); it was left as it is: move it away or delete \
+                             it to start with an empty sandbox"
+                        ),
+                    }
+                })?;
+                feed.restore(saved.feed);
+                (
+                    store::lightboxes::Lightboxes::restore(saved.lightboxes),
+                    accounts,
+                    store::usage::UsageLog::restore(saved.usage),
+                )
+            }
+            None => (
+                store::lightboxes::Lightboxes::default(),
+                store::accounts::Accounts::new(clock.now_millis()),
+                store::usage::UsageLog::default(),
+            ),
+        };
         let state = Arc::new(State {
             index,
             tokens: store::tokens::TokenStore::new(
@@ -244,10 +289,11 @@ impl Sandbox {
                 config.limits.max_tokens_per_user,
             ),
             stats: stats::StatsRecorder::default(),
-            lightboxes: store::lightboxes::Lightboxes::default(),
-            accounts: store::accounts::Accounts::new(clock.now_millis()),
-            usage: store::usage::UsageLog::default(),
-            feed: store::feed::Feed::new(config.seed, config.images, secrets.clone()),
+            lightboxes,
+            accounts,
+            usage,
+            feed,
+            state_file,
             downloads: store::downloads::Downloads::new(secrets),
             clock,
             faults: faults::Faults::new(config.seed, config.fault_rate, config.faults.clone()),

@@ -44,6 +44,12 @@ struct Args {
     /// anyone who can reach the ports could use them.
     #[arg(long)]
     control: bool,
+    /// Keep lightboxes, histories, quotas, customers, usage and feed cursors in FILE between
+    /// runs (created when missing; rewritten atomically after every change). A damaged file,
+    /// or one from a newer version or another --seed/--images, is refused and left as it is.
+    /// Several sandboxes sharing FILE do not merge: the last write wins.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -79,6 +85,10 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
         .with_large_file_bytes(args.large_file_bytes)
         .with_disconnect_after_bytes(args.disconnect_after)
         .with_control_endpoints(args.control);
+    let config = match &args.state {
+        Some(path) => config.with_state_file(path),
+        None => config,
+    };
     let sandbox = Sandbox::start(config).await?;
     sandbox.write_ca_pem(&args.ca_out)?;
     let shutdown = shutdown_signal();
@@ -96,6 +106,10 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
     }
     println!("  OAuth2 client: {} / {}", c.client_id, c.client_secret);
     println!("  catalog: {} images, seed {}", args.images, args.seed);
+    match &args.state {
+        Some(path) => println!("  state: kept in {}", path.display()),
+        None => println!("  state: in memory only (--state FILE keeps it between runs)"),
+    }
     if args.control {
         println!("  control: GET {}/_sandbox/stats", sandbox.http_base_url());
     } else {

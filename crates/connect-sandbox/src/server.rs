@@ -198,6 +198,7 @@ pub async fn handle(
             .unwrap_or("")
             .to_owned();
         let r = single_step::respond(&state, scheme, req.headers(), &id);
+        state.after_call(name);
         return finish(&state, fault, r).await;
     }
     if lower == "/oembed" {
@@ -237,6 +238,7 @@ pub async fn handle(
             Err(r) => return Ok(r),
         };
         let (s, v) = operations::run(&state, op, scheme, &body);
+        state.after_call(op.name);
         return finish(&state, fault, bytes_response(s, v)).await;
     }
     let (s, v) = operations::unknown_path(&path);

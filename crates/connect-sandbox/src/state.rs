@@ -46,9 +46,59 @@ pub struct State {
     pub media_base: String,
     /// Encoded pictures served under [`State::media_base`].
     pub pictures: crate::picture::PictureCache,
+    /// Where the state is kept between runs, if anywhere.
+    pub state_file: Option<crate::state_file::StateFile>,
 }
 
+/// Operations whose calls change what the state file keeps.
+const CHANGING: &[&str] = &[
+    "CreateLightbox",
+    "CreateLightboxItems",
+    "DeleteLightbox",
+    "DeleteLightboxItems",
+    "UpdateLightboxHeader",
+    "CreateSharedLightbox",
+    "CreateDownloadRequest",
+    "SingleStepDownload",
+    "CreateCustomer",
+    "ReportUsage",
+    "GetAssetChanges",
+    "ConfirmAssetChanges",
+];
+
 impl State {
+    /// Everything the state file keeps, as it is now.
+    pub fn saved(&self) -> crate::state_file::Saved {
+        crate::state_file::Saved {
+            format: crate::state_file::FORMAT,
+            written_by: concat!("connect-sandbox ", env!("CARGO_PKG_VERSION")).to_owned(),
+            seed: self.config.seed,
+            images: self.config.images,
+            lightboxes: self.lightboxes.save(),
+            accounts: self.accounts.save(),
+            usage: self.usage.save(),
+            feed: self.feed.save(),
+        }
+    }
+
+    /// After a call of `operation`: rewrites the state file when the operation changes state.
+    /// A failed write is logged; the call itself has succeeded and is answered.
+    pub fn after_call(&self, operation: &str) {
+        let Some(file) = &self.state_file else {
+            return;
+        };
+        if !CHANGING.contains(&operation) {
+            return;
+        }
+        if let Err(e) = file.write(&self.saved()) {
+            tracing::error!(
+                path = %file.path().display(),
+                error = %e,
+                "could not write the sandbox state file; this change will be lost at exit"
+            );
+        }
+    }
+
     /// The user `name`/`password` signs in as: a configured user, or a customer created by
     /// CreateCustomer (user names match in any casing, as the service's did for customers).
     pub fn sign_in(&self, name: &str, password: &str) -> Option<String> {

@@ -84,7 +84,7 @@ pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
         )
     })?;
     let plans = plan(ctx, &args.ids, &choice, &args.output)?;
-    let show_bars = !args.quiet && !ctx.json;
+    let show_bars = !ctx.quiet && !ctx.json;
     let bars = Bars::new(show_bars, &plans);
     let started = Instant::now();
     let mut reports = Vec::new();
@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
     bars.finish();
     if ctx.json {
         output::print_json(&reports)?;
-    } else if !args.quiet {
+    } else if !ctx.quiet {
         output::print_text(&format!("{}\n", summary(&reports, started.elapsed())))?;
     }
     match failures.len() {
@@ -460,7 +460,7 @@ fn single_step(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
     for id in &args.ids {
         let dest = args.output.join(format!("{id}.jpg"));
         let bytes = ctx.api.single_step_file(id, &dest)?;
-        if !ctx.json && !args.quiet {
+        if !ctx.json && !ctx.quiet {
             output::print_text(&format!("{}  {}\n", dest.display(), output::bytes(bytes)))?;
         }
         written.push(serde_json::json!({"image_id": id, "path": dest, "bytes": bytes}));

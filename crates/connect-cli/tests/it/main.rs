@@ -12,15 +12,29 @@ mod errors;
 mod lightbox;
 mod offline;
 mod operations_table;
+mod state;
 
 use assert_cmd::Command;
 use connect_sandbox::{Sandbox, SandboxConfig, SandboxThread};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// The binary with no `GETTY_*` variable inherited from the machine running the tests.
+/// A data directory of its own for one invocation (under Cargo's per-target scratch folder),
+/// so that `--sandbox` runs start empty and never touch the user's real state.
+pub fn fresh_data_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-data")
+        .join(format!("{}-{n}", std::process::id()))
+}
+
+/// The binary with no `GETTY_*` variable inherited from the machine running the tests, and a
+/// fresh data directory (see [`fresh_data_dir`]).
 pub fn cli() -> Command {
     let mut c = Command::cargo_bin("getty-connect").unwrap();
+    c.env("XDG_DATA_HOME", fresh_data_dir());
     for var in [
         "GETTY_CONNECT_BASE_URL",
         "GETTY_CONNECT_HTTP_BASE_URL",

@@ -7,7 +7,8 @@
 //! expired royalty-free subscription. Other configured users get alice's set; new customers
 //! start with none.
 
-use std::collections::{HashMap, VecDeque};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
 
 /// Entries kept per history; older ones are dropped first.
@@ -64,7 +65,7 @@ pub struct DownloadRecord {
 }
 
 /// One recorded purchase: a download that spent a paid offering.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurchaseRecord {
     /// The asset.
     pub asset_id: String,
@@ -86,7 +87,7 @@ pub enum SpendError {
 }
 
 /// A customer created by CreateCustomer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Customer {
     /// Login name, as given.
     pub user_name: String,
@@ -115,6 +116,53 @@ pub struct Accounts {
     inner: Mutex<Inner>,
     /// When the sandbox started: subscription periods count from here.
     started: i64,
+}
+
+/// The accounts as a state file keeps them. Offering names, kinds and statuses are written
+/// as text and read back only when they are ones the sandbox knows.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Saved {
+    started: i64,
+    next_order: u64,
+    accounts: BTreeMap<String, SavedAccount>,
+    customers: Vec<Customer>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SavedAccount {
+    offerings: Vec<SavedOffering>,
+    downloads: Vec<(String, i64, String)>,
+    purchases: Vec<PurchaseRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SavedOffering {
+    instance_id: u64,
+    offering: String,
+    kind: String,
+    name: String,
+    status: String,
+    limit: Option<i64>,
+    remaining: Option<i64>,
+    expires: i64,
+    reset: Option<i64>,
+}
+
+/// The `&'static str` the sandbox uses for `text`, when it is one of the words its offerings
+/// are made of; the name of the field otherwise, for the error.
+fn known_word(text: &str, field: &str) -> Result<&'static str, String> {
+    const STATUSES: &[&str] = &["Active", "Fulfilled", "Expired"];
+    const KINDS: &[&str] = &["Subscription", "ImagePack"];
+    let seeded_words = ["alice", "bob"]
+        .into_iter()
+        .flat_map(|u| seeded(u, false, 0));
+    STATUSES
+        .iter()
+        .chain(KINDS)
+        .copied()
+        .chain(seeded_words.flat_map(|o| [o.offering, o.name]))
+        .find(|w| *w == text)
+        .ok_or_else(|| format!("unknown {field} {text:?}"))
 }
 
 /// How an offering instance starts: `(offering, name, status, quota, expires)`, where quota is
@@ -245,6 +293,92 @@ impl Accounts {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Everything, for the state file.
+    pub fn save(&self) -> Saved {
+        let g = self.lock();
+        let accounts = g
+            .accounts
+            .iter()
+            .map(|(user, a)| {
+                let offerings = a
+                    .offerings
+                    .iter()
+                    .map(|o| SavedOffering {
+                        instance_id: o.instance_id,
+                        offering: o.offering.to_owned(),
+                        kind: o.kind.to_owned(),
+                        name: o.name.to_owned(),
+                        status: o.status.to_owned(),
+                        limit: o.limit,
+                        remaining: o.remaining,
+                        expires: o.expires,
+                        reset: o.reset,
+                    })
+                    .collect();
+                let downloads = a
+                    .downloads
+                    .iter()
+                    .map(|d| (d.asset_id.clone(), d.at, d.offering.to_owned()))
+                    .collect();
+                let purchases = a.purchases.iter().cloned().collect();
+                let saved = SavedAccount {
+                    offerings,
+                    downloads,
+                    purchases,
+                };
+                (user.clone(), saved)
+            })
+            .collect();
+        Saved {
+            started: self.started,
+            next_order: g.next_order,
+            accounts,
+            customers: g.customers.values().cloned().collect(),
+        }
+    }
+
+    /// The accounts a state file describes; an offering word the sandbox does not know is an
+    /// error (the file is not one this version wrote).
+    pub fn restore(saved: Saved) -> Result<Self, String> {
+        let mut inner = Inner {
+            next_order: saved.next_order,
+            ..Inner::default()
+        };
+        for (user, a) in saved.accounts {
+            let mut account = Account::default();
+            for o in a.offerings {
+                account.offerings.push(Offering {
+                    instance_id: o.instance_id,
+                    offering: known_word(&o.offering, "offering")?,
+                    kind: known_word(&o.kind, "offering kind")?,
+                    name: known_word(&o.name, "offering name")?,
+                    status: known_word(&o.status, "offering status")?,
+                    limit: o.limit,
+                    remaining: o.remaining,
+                    expires: o.expires,
+                    reset: o.reset,
+                });
+            }
+            for (asset_id, at, offering) in a.downloads.into_iter().take(MAX_HISTORY) {
+                let offering = known_word(&offering, "offering")?;
+                account.downloads.push_back(DownloadRecord {
+                    asset_id,
+                    at,
+                    offering,
+                });
+            }
+            account.purchases = a.purchases.into_iter().take(MAX_HISTORY).collect();
+            inner.accounts.insert(user, account);
+        }
+        for c in saved.customers.into_iter().take(MAX_CUSTOMERS) {
+            inner.customers.insert(c.user_name.to_ascii_lowercase(), c);
+        }
+        Ok(Accounts {
+            inner: Mutex::new(inner),
+            started: saved.started,
+        })
     }
 
     fn account<'a>(inner: &'a mut Inner, started: i64, user: &str, now: i64) -> &'a mut Account {
@@ -470,6 +604,32 @@ mod tests {
             a.spend("alice", "y", &["ImagePack"], not_pack, NOW),
             Err(SpendError::NotUsable)
         );
+    }
+
+    #[test]
+    fn saved_accounts_come_back_with_quotas_histories_and_customers() {
+        let a = Accounts::new(NOW);
+        let all = |_: &str| true;
+        assert_eq!(
+            a.spend("bob", "x", &["PremiumAccess"], all, NOW),
+            Ok("PremiumAccess")
+        );
+        assert!(a.add_customer(Customer {
+            user_name: "Carol".into(),
+            password: "pw-1234".into(),
+        }));
+        let json = serde_json::to_string(&a.save()).unwrap();
+        let b = Accounts::restore(serde_json::from_str(&json).unwrap()).unwrap();
+        assert_eq!(b.offerings("bob", NOW), a.offerings("bob", NOW));
+        assert_eq!(b.downloads("bob", NOW), a.downloads("bob", NOW));
+        assert_eq!(b.purchases("bob", NOW), a.purchases("bob", NOW));
+        assert_eq!(
+            b.customer_login("carol", "pw-1234").as_deref(),
+            Some("Carol")
+        );
+        // A word the sandbox never wrote is refused, not taken.
+        let odd = json.replace("PremiumAccess", "FreeForever");
+        assert!(Accounts::restore(serde_json::from_str(&odd).unwrap()).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use crate::rng::Rng;
 use crate::secrets::Secrets;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -47,7 +48,7 @@ pub struct Batch {
     pub changes: Vec<Change>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct Cursor {
     /// Changes confirmed so far.
     confirmed: u64,
@@ -78,6 +79,10 @@ pub struct Feed {
     cursors: Mutex<HashMap<(String, u64), Cursor>>,
 }
 
+/// The cursors as a state file keeps them: caller, channel and cursor.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Saved(Vec<(String, u64, Cursor)>);
+
 const UPDATED_FIELDS: &[&[&str]] = &[&["Caption"], &["Keywords"], &["Title", "Caption"], &[]];
 
 impl Feed {
@@ -89,6 +94,28 @@ impl Feed {
             images: images.max(1),
             secrets,
             cursors: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Every cursor, for the state file.
+    pub fn save(&self) -> Saved {
+        let cursors = self.cursors.lock().unwrap_or_else(|p| p.into_inner());
+        let mut all: Vec<_> = cursors
+            .iter()
+            .map(|((who, channel), c)| (who.clone(), *channel, c.clone()))
+            .collect();
+        all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        Saved(all)
+    }
+
+    /// Takes the cursors a state file describes (those of channels the sandbox offers).
+    pub fn restore(&self, saved: Saved) {
+        let mut cursors = self.cursors.lock().unwrap_or_else(|p| p.into_inner());
+        for (who, channel, mut c) in saved.0.into_iter().take(MAX_CURSORS) {
+            if (1..=CHANNELS).contains(&channel) {
+                c.confirmed = c.confirmed.min(CHANGES_PER_CHANNEL);
+                cursors.insert((who, channel), c);
+            }
         }
     }
 

@@ -1,11 +1,12 @@
 //! The lightbox store: every user's lightboxes and their items, in memory, within the caps of
 //! [`crate::Limits`] (lightboxes per user, items per lightbox).
 
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 /// One item in a lightbox.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Item {
     /// The asset's canonical id (as the catalog writes it, e.g. `100000001`).
     pub asset_id: String,
@@ -16,7 +17,7 @@ pub struct Item {
 }
 
 /// One lightbox.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Lightbox {
     /// Its id.
     pub id: u64,
@@ -68,6 +69,14 @@ struct Inner {
 #[derive(Debug, Default)]
 pub struct Lightboxes(Mutex<Inner>);
 
+/// The lightboxes as a state file keeps them.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Saved {
+    next_id: u64,
+    next_item: u64,
+    boxes: Vec<Lightbox>,
+}
+
 /// Why a lightbox operation was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -97,6 +106,39 @@ pub struct NewLightbox {
 impl Lightboxes {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Everything, for the state file.
+    pub fn save(&self) -> Saved {
+        let g = self.lock();
+        Saved {
+            next_id: g.next_id,
+            next_item: g.next_item,
+            boxes: g.boxes.values().cloned().collect(),
+        }
+    }
+
+    /// The store a state file describes (per-user counts are recounted, ids continue).
+    pub fn restore(saved: Saved) -> Self {
+        let mut inner = Inner {
+            next_id: saved.next_id,
+            next_item: saved.next_item,
+            ..Inner::default()
+        };
+        for lb in saved.boxes {
+            *inner.per_user.entry(lb.owner.clone()).or_default() += 1;
+            // Never hand out an id or item id a saved one already has.
+            inner.next_id = inner.next_id.max(lb.id.saturating_sub(1000));
+            let top_item = lb
+                .items
+                .iter()
+                .map(|i| i.item_id.saturating_sub(5000))
+                .max();
+            let top_item = top_item.unwrap_or(0);
+            inner.next_item = inner.next_item.max(top_item);
+            inner.boxes.insert(lb.id, lb);
+        }
+        Lightboxes(Mutex::new(inner))
     }
 
     /// Creates a lightbox for `owner` at time `now` and returns its id, unless the owner

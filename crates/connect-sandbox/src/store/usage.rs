@@ -3,7 +3,8 @@
 //! The sandbox has one application per signed-in user (client-credentials tokens share one),
 //! so each user's `TransactionId`s are their own.
 
-use std::collections::{HashMap, HashSet};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
 /// Transaction ids remembered per application; the oldest are forgotten first.
@@ -41,7 +42,44 @@ pub enum Recorded {
 #[derive(Debug, Default)]
 pub struct UsageLog(Mutex<HashMap<String, App>>);
 
+/// The usage log as a state file keeps it: per application, its transaction ids (oldest
+/// first) and the quantity per asset.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Saved(BTreeMap<String, (Vec<String>, BTreeMap<String, u64>)>);
+
 impl UsageLog {
+    /// Everything, for the state file.
+    pub fn save(&self) -> Saved {
+        let apps = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        Saved(
+            apps.iter()
+                .map(|(name, a)| {
+                    let totals = a.totals.iter().map(|(k, v)| (k.clone(), *v)).collect();
+                    (name.clone(), (a.order.iter().cloned().collect(), totals))
+                })
+                .collect(),
+        )
+    }
+
+    /// The log a state file describes.
+    pub fn restore(saved: Saved) -> Self {
+        let apps = saved
+            .0
+            .into_iter()
+            .map(|(name, (order, totals))| {
+                let order: std::collections::VecDeque<String> =
+                    order.into_iter().take(MAX_TRANSACTIONS).collect();
+                let app = App {
+                    seen: order.iter().cloned().collect(),
+                    order,
+                    totals: totals.into_iter().collect(),
+                };
+                (name, app)
+            })
+            .collect();
+        UsageLog(Mutex::new(apps))
+    }
+
     /// Records `usages` under `transaction_id`, all of them or (for a repeated id) none.
     /// The caller has validated every entry first.
     pub fn record(&self, app: &str, transaction_id: &str, usages: &[Usage]) -> Recorded {

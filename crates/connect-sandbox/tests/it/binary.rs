@@ -158,3 +158,179 @@ fn the_documented_command_lines_start_the_sandbox() {
         }
     }
 }
+
+/// A running `connect-sandbox` binary and its base URLs.
+struct Running {
+    child: std::process::Child,
+    // Kept open: the binary prints a last line at shutdown.
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
+    http: String,
+    https: String,
+}
+
+/// Starts the binary with `extra` arguments; its stdout is read up to the banner's end.
+fn spawn(dir: &std::path::Path, extra: &[&std::ffi::OsStr]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
+        .args([
+            "--http",
+            "127.0.0.1:0",
+            "--https",
+            "127.0.0.1:0",
+            "--images",
+            "300",
+        ])
+        .arg("--ca-out")
+        .arg(dir.join("ca.pem"))
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let banner: Vec<String> = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .take_while(|l| !l.contains("control:"))
+        .collect();
+    let url = |label: &str| {
+        banner
+            .iter()
+            .find(|l| l.contains(label))
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap_or_else(|| panic!("no {label} in {banner:?}"))
+            .to_owned()
+    };
+    Running {
+        http: url("HTTP  base URL"),
+        https: url("HTTPS base URL"),
+        child,
+        _stdout: lines,
+    }
+}
+
+impl Drop for Running {
+    // A failed assertion must not leave the server running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn stop(mut r: Running) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &r.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(r.child.wait().unwrap().success());
+}
+
+#[test]
+fn state_file_keeps_lightboxes_and_histories_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state").join("sandbox.json");
+    let args = [std::ffi::OsStr::new("--state"), state.as_os_str()];
+    let first = spawn(dir.path(), &args);
+    let pem = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
+    let c = Client::at(&first.http, &first.https, &pem);
+    let alice = c.oauth("alice");
+    let lb = |c: &Client, t: &str, op: &str, body: serde_json::Value| {
+        let (s, v) = c.call(
+            &c.http,
+            &format!("/v1/lightbox/{op}"),
+            Some(t),
+            &format!("{op}RequestBody"),
+            body,
+        );
+        assert_eq!(s, 200, "{v}");
+        v
+    };
+    let v = lb(
+        &c,
+        &alice,
+        "CreateLightbox",
+        serde_json::json!({"LightboxName": "Kept"}),
+    );
+    let id = v["CreateLightboxResult"]["LightboxId"].as_u64().unwrap();
+    lb(
+        &c,
+        &alice,
+        "CreateLightboxItems",
+        serde_json::json!({"LightboxId": id, "AssetIds": ["100000007"]}),
+    );
+    assert!(state.is_file(), "written after the change");
+    stop(first);
+
+    // A new process, new ports, new keys: the lightbox is still there, ids continue.
+    let second = spawn(dir.path(), &args);
+    let pem = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
+    let c = Client::at(&second.http, &second.https, &pem);
+    let alice = c.oauth("alice");
+    let v = lb(
+        &c,
+        &alice,
+        "GetLightbox",
+        serde_json::json!({"LightboxId": id,
+            "LightboxItemsViewOptions": {"ItemCount": 10, "ItemStartNumber": 1}}),
+    );
+    let text = v.to_string();
+    assert!(
+        text.contains("Kept") && text.contains("100000007"),
+        "{text}"
+    );
+    let v = lb(
+        &c,
+        &alice,
+        "CreateLightbox",
+        serde_json::json!({"LightboxName": "Next"}),
+    );
+    assert_eq!(
+        v["CreateLightboxResult"]["LightboxId"].as_u64(),
+        Some(id + 1)
+    );
+    stop(second);
+
+    // A damaged file stops the start, names the file, and is left as it was.
+    std::fs::write(&state, b"{ not json").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
+        .args([
+            "--http",
+            "127.0.0.1:0",
+            "--https",
+            "127.0.0.1:0",
+            "--images",
+            "300",
+        ])
+        .arg("--ca-out")
+        .arg(dir.path().join("ca.pem"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&state.display().to_string()), "{err}");
+    assert!(err.contains("damaged"), "{err}");
+    assert_eq!(std::fs::read(&state).unwrap(), b"{ not json");
+}
+
+#[test]
+fn a_ca_out_in_a_missing_folder_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("no-such-folder").join("ca.pem");
+    let out = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
+        .args([
+            "--http",
+            "127.0.0.1:0",
+            "--https",
+            "127.0.0.1:0",
+            "--images",
+            "300",
+        ])
+        .arg("--ca-out")
+        .arg(&ca)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&ca.display().to_string()), "{err}");
+    assert!(err.contains("folder does not exist"), "{err}");
+}

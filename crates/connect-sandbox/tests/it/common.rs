@@ -25,7 +25,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(sb: &SandboxThread) -> Self {
-        let cert = ureq::tls::Certificate::from_pem(sb.ca_pem().as_bytes()).expect("CA parses");
+        Self::at(&sb.http_base_url(), &sb.https_base_url(), sb.ca_pem())
+    }
+
+    /// A client for a sandbox at these base URLs, trusting `ca_pem`.
+    pub fn at(http: &str, https: &str, ca_pem: &str) -> Self {
+        let cert = ureq::tls::Certificate::from_pem(ca_pem.as_bytes()).expect("CA parses");
         let tls = ureq::tls::TlsConfig::builder()
             .root_certs(ureq::tls::RootCerts::new_with_certs(&[cert]))
             .build();
@@ -37,8 +42,8 @@ impl Client {
             .into();
         Client {
             agent,
-            http: sb.http_base_url(),
-            https: sb.https_base_url(),
+            http: http.to_owned(),
+            https: https.to_owned(),
         }
     }
 
