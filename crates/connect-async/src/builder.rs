@@ -34,7 +34,7 @@ impl BuildClient for Client {
             Some(t) => t,
             None => Arc::new(ReqwestTransport::new(&config)?),
         };
-        Ok(Client::from_parts(core, transport))
+        Ok(Client::from_parts(core, transport, config.clock))
     }
 }
 

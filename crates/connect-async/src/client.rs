@@ -2,6 +2,7 @@
 //! held across an `.await`) and a notification when a token request is answered.
 
 use crate::transport::{Body, Transport};
+use connect_auth::config::Clock;
 use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
@@ -43,6 +44,8 @@ struct Inner {
     token_ready: Notify,
     transport: Arc<dyn Transport>,
     seeds: CallSeeds,
+    /// Token lifetimes are read from it (the system clock when `None`).
+    clock: Option<Clock>,
 }
 
 impl fmt::Debug for Client {
@@ -83,13 +86,18 @@ impl<X: Exchange> Drop for InFlight<'_, X> {
 }
 
 impl Client {
-    pub(crate) fn from_parts(core: Core, transport: Arc<dyn Transport>) -> Self {
+    pub(crate) fn from_parts(
+        core: Core,
+        transport: Arc<dyn Transport>,
+        clock: Option<Clock>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 core: Mutex::new(core),
                 token_ready: Notify::new(),
                 transport,
                 seeds: CallSeeds::new(),
+                clock,
             }),
         }
     }
@@ -114,7 +122,7 @@ impl Client {
 
     fn handle<X: Exchange>(&self, call: &mut X, outcome: Outcome, auth: bool) {
         let mut core = self.lock();
-        call.handle(&mut core, Instant::now(), outcome);
+        call.handle(&mut core, self.now(), outcome);
         drop(core);
         if auth {
             // Waiters enabled their notification under the lock before this handle ran.
@@ -152,6 +160,14 @@ impl Client {
         self.drive(call, span.clone()).instrument(span).await
     }
 
+    /// Now, by the configured clock.
+    fn now(&self) -> Instant {
+        self.inner
+            .clock
+            .as_ref()
+            .map_or_else(Instant::now, Clock::now)
+    }
+
     pub(crate) fn next_seed(&self) -> u64 {
         self.inner.seeds.next()
     }
@@ -172,7 +188,7 @@ impl Client {
         loop {
             let (step, waiter) = {
                 let mut core = self.lock();
-                let step = call.poll(&mut core, Instant::now());
+                let step = call.poll(&mut core, self.now());
                 // Register for the notification before the lock is released, so an answer
                 // that comes in meanwhile cannot be missed.
                 let waiter = matches!(step, Step::WaitForToken).then(|| {

@@ -39,6 +39,7 @@ pub use async_trait::async_trait;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use connect_auth::ClientConfig;
+pub use connect_auth::config::Clock;
 pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
 pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;

@@ -176,6 +176,13 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
+    /// Reads token lifetimes from `clock` instead of the system clock (for tests that move
+    /// time, e.g. with the sandbox's clock).
+    pub fn clock(mut self, clock: crate::config::Clock) -> Self {
+        self.config.clock = Some(clock);
+        self
+    }
+
     /// Sends through this transport instead of the default one (the timeouts, proxy,
     /// certificates and user agent are then the transport's business):
     /// `.transport(Arc::new(MyTransport))`.

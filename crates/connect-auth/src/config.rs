@@ -10,7 +10,8 @@ use crate::endpoints::{DEFAULT_BASE_URL, Endpoints};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::token::{AuthConfig, TokenMachine};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Default time allowed to open a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,6 +45,41 @@ pub struct ClientConfig {
     pub user_agent: Option<String>,
     /// A proxy URL (`http://host:port`), if any.
     pub proxy: Option<String>,
+    /// Where the client reads the time for token lifetimes; `None`: the system's monotonic
+    /// clock. Tests set it to a clock they move (the sandbox's), so expiry takes no wall time.
+    pub clock: Option<Clock>,
+}
+
+/// A source of "now" for token lifetimes, in place of the system clock.
+///
+/// The core never reads a clock itself (time is passed in); the transports read this one.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// let start = Instant::now();
+/// // A clock an hour ahead of the system's.
+/// let later = connect_auth::config::Clock::new(move || start + Duration::from_secs(3600));
+/// assert!(later.now() > start);
+/// ```
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Instant + Send + Sync>);
+
+impl Clock {
+    /// A clock that reads `now`.
+    pub fn new(now: impl Fn() -> Instant + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    /// The time now by this clock.
+    pub fn now(&self) -> Instant {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock(custom)")
+    }
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -59,6 +95,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("auth", &self.auth)
             .field("user_agent", &self.user_agent)
             .field("proxy", &self.proxy.as_ref().map(|_| "***"))
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -76,6 +113,7 @@ impl Default for ClientConfig {
             auth: AuthConfig::default(),
             user_agent: None,
             proxy: None,
+            clock: None,
         }
     }
 }

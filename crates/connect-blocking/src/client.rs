@@ -1,6 +1,7 @@
 //! [`Client`]: runs calls through the sans-IO core, one lock around the token state.
 
 use crate::transport::{Body, Transport};
+use connect_auth::config::Clock;
 use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
@@ -37,6 +38,8 @@ struct Inner {
     token_ready: Condvar,
     transport: Arc<dyn Transport>,
     seeds: CallSeeds,
+    /// Token lifetimes are read from it (the system clock when `None`).
+    clock: Option<Clock>,
 }
 
 struct Shared {
@@ -54,7 +57,11 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    pub(crate) fn from_parts(core: Core, transport: Arc<dyn Transport>) -> Self {
+    pub(crate) fn from_parts(
+        core: Core,
+        transport: Arc<dyn Transport>,
+        clock: Option<Clock>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 state: Mutex::new(Shared {
@@ -64,8 +71,17 @@ impl Client {
                 token_ready: Condvar::new(),
                 transport,
                 seeds: CallSeeds::new(),
+                clock,
             }),
         }
+    }
+
+    /// Now, by the configured clock.
+    fn now(&self) -> Instant {
+        self.inner
+            .clock
+            .as_ref()
+            .map_or_else(Instant::now, Clock::now)
     }
 
     pub(crate) fn next_seed(&self) -> u64 {
@@ -127,7 +143,7 @@ impl Client {
         loop {
             let (step, generation) = {
                 let mut shared = self.lock();
-                let step = call.poll(&mut shared.core, Instant::now());
+                let step = call.poll(&mut shared.core, self.now());
                 (step, shared.token_generation)
             };
             match step {
@@ -137,7 +153,7 @@ impl Client {
                     let outcome = self.exchange(out.request);
                     connect_auth::trace::answered(&span, purpose, &outcome);
                     let mut shared = self.lock();
-                    call.handle(&mut shared.core, Instant::now(), outcome);
+                    call.handle(&mut shared.core, self.now(), outcome);
                     if matches!(purpose, Purpose::Auth { .. }) {
                         shared.token_generation = shared.token_generation.wrapping_add(1);
                         drop(shared);

@@ -36,6 +36,7 @@ mod transport;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use connect_auth::ClientConfig;
+pub use connect_auth::config::Clock;
 pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
 pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;

@@ -186,6 +186,16 @@ impl SandboxInfo {
     pub fn advance(&self, by: Duration) {
         self.state.clock.advance(by);
     }
+    /// The sandbox clock's monotonic now: real time plus every [`SandboxInfo::advance`]. A
+    /// client built with this as its clock sees tokens age as the sandbox does.
+    pub fn now(&self) -> Instant {
+        self.state.clock.now()
+    }
+    /// A handle on the sandbox clock that outlives this borrow (for a client's clock).
+    pub fn clock(&self) -> impl Fn() -> Instant + Send + Sync + 'static {
+        let state = Arc::clone(&self.state);
+        move || state.clock.now()
+    }
     /// Adds a fault rule while the sandbox runs (checked after the ones already there).
     pub fn inject(&self, rule: FaultRule) {
         self.state.faults.add(rule);

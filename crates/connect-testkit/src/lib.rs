@@ -3,11 +3,14 @@
 //! - [`hostile`]: a scripted HTTP/HTTPS server on `127.0.0.1:0` that answers whatever a test
 //!   tells it to (absurd token lifetimes, redirects, garbage, truncated or dripping bodies) and
 //!   logs every request it receives, so a test can count requests and look for leaked secrets.
+//! - [`ports`]: an address that refuses connections deterministically.
 //! - `suite/`: the behaviour scenarios both clients run. They are not compiled here: each
 //!   client's `tests/it/main.rs` includes them with `#[path]` after defining the few macros
 //!   that differ between a blocking and an async client (see `suite/scenarios.rs`).
 
 pub mod hostile;
+pub mod ports;
 mod tls;
 
 pub use hostile::{Answer, HostileServer, Logged};
+pub use ports::RefusingPort;

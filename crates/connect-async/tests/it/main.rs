@@ -210,36 +210,130 @@ scenario! {
     }
 }
 
+/// Holds token requests while closed, so a test can watch what the other callers do meanwhile.
+#[derive(Debug)]
+struct Gate {
+    closed: tokio::sync::watch::Sender<bool>,
+    /// Token requests waiting at the gate now.
+    held: std::sync::atomic::AtomicUsize,
+}
+
+impl Gate {
+    fn set(&self, closed: bool) {
+        self.closed.send_replace(closed);
+    }
+    async fn pass(&self) {
+        /// Counts a request at the gate until it passes or is cancelled.
+        struct Held<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Held<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        let mut rx = self.closed.subscribe();
+        self.held.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let _held = Held(&self.held);
+        let _open = rx.wait_for(|c| !*c).await;
+    }
+}
+
+#[derive(Debug)]
+struct Gated {
+    inner: sdk::ReqwestTransport,
+    gate: std::sync::Arc<Gate>,
+}
+
+#[sdk::async_trait]
+impl sdk::Transport for Gated {
+    async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<sdk::Body>, sdk::TransportFailure> {
+        if request.uri().path() == "/oauth2/token" {
+            self.gate.pass().await;
+        }
+        self.inner.send(request).await
+    }
+}
+
+/// A client on the sandbox clock whose token requests pass through a [`Gate`].
+fn gated_client(
+    sb: &connect_sandbox::SandboxThread,
+    credentials: sdk::Credentials,
+) -> (sdk::Client, std::sync::Arc<Gate>) {
+    let gate = std::sync::Arc::new(Gate {
+        closed: tokio::sync::watch::Sender::new(false),
+        held: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let b = clocked_builder(sb, credentials);
+    let inner = sdk::ReqwestTransport::new(b.config()).unwrap();
+    let transport = std::sync::Arc::new(Gated {
+        inner,
+        gate: gate.clone(),
+    });
+    (b.transport(transport).build().unwrap(), gate)
+}
+
+fn spawn_searches(c: &sdk::Client) -> Vec<tokio::task::JoinHandle<Result<(), sdk::Error>>> {
+    (0..100)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.search_images(&search("tree", 3)).await.map(drop) })
+        })
+        .collect()
+}
+
+/// Waits until `done` holds without blocking the runtime; fails after a minute.
+async fn until_async(mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still waiting after a minute"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
 scenario! {
     fn hundred_concurrent_searches_cause_one_token_request() {
-        let sb = start(connect_sandbox::SandboxConfig::default().with_token_ttl(std::time::Duration::from_secs(4)));
-        let c = client(&sb, alice());
-        let run_all = |c: sdk::Client| async move {
-            let tasks: Vec<_> = (0..100)
-                .map(|_| {
-                    let c = c.clone();
-                    tokio::spawn(async move { c.search_images(&search("tree", 3)).await })
-                })
-                .collect();
-            for t in tasks {
-                t.await.unwrap().unwrap();
-            }
-        };
-        run_all(c.clone()).await;
+        use std::sync::atomic::Ordering::SeqCst;
+        use std::time::Duration;
+        let sb = start(connect_sandbox::SandboxConfig::default());
+        let (c, gate) = gated_client(&sb, alice());
+        for t in spawn_searches(&c) {
+            t.await.unwrap().unwrap();
+        }
         let stats = sb.stats();
         assert_eq!(grants(&stats), 1, "one login for 100 tasks: {stats:?}");
         assert_eq!(count(&stats.operations, "SearchForImages"), 100);
-        // In the renewal window (the token still valid): one renewal, the others keep going.
-        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+
+        // In the renewal window (2 of the token's 30 minutes left): the renewal is held at the
+        // gate, and the 99 other tasks finish their searches meanwhile, with the old token.
+        sb.advance(Duration::from_secs(28 * 60));
         sb.reset_stats();
-        run_all(c.clone()).await;
+        gate.set(true);
+        let tasks = spawn_searches(&c);
+        // 99 callers done while the renewal is still held.
+        until_async(|| tasks.iter().filter(|t| t.is_finished()).count() == 99 && gate.held.load(SeqCst) == 1).await;
+        let stats = sb.stats();
+        assert_eq!(grants(&stats), 0, "the renewal is still held: {stats:?}");
+        assert_eq!(stats.calls("https", "SearchForImages", "oauth"), 99, "{stats:?}");
+        gate.set(false);
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
         let stats = sb.stats();
         assert_eq!(grants(&stats), 1, "one renewal ahead of expiry: {stats:?}");
         assert_eq!(count(&stats.grants, "refresh_token"), 1, "{stats:?}");
-        // Past expiry: the 100 tasks wait for one renewal.
-        tokio::time::sleep(std::time::Duration::from_millis(4_200)).await;
+        assert_eq!(count(&stats.operations, "SearchForImages"), 100, "{stats:?}");
+
+        // Past expiry: the 100 tasks wait for one renewal; none sends the expired token.
+        sb.advance(Duration::from_secs(31 * 60));
         sb.reset_stats();
-        run_all(c.clone()).await;
+        for t in spawn_searches(&c) {
+            t.await.unwrap().unwrap();
+        }
         let stats = sb.stats();
         assert_eq!(grants(&stats), 1, "one renewal after expiry: {stats:?}");
         assert_eq!(count(&stats.grants, "refresh_token"), 1, "{stats:?}");
@@ -249,18 +343,27 @@ scenario! {
 
 scenario! {
     fn a_cancelled_token_request_does_not_block_the_others() {
-        let sb = start(connect_sandbox::SandboxConfig::default().with_latency(std::time::Duration::from_millis(300)));
-        let c = client(&sb, alice());
-        // Cancel the only call while its token request is in flight.
+        use std::sync::atomic::Ordering::SeqCst;
+        let sb = start(connect_sandbox::SandboxConfig::default());
+        let (c, gate) = gated_client(&sb, alice());
+        // Cancel the only call while its token request is in flight (held at the gate).
+        gate.set(true);
         let first = c.clone();
-        let _ = tokio::time::timeout(std::time::Duration::from_millis(100), async move {
-            first.search_images(&search("dog", 1)).await
-        })
-        .await;
-        // The next call starts a new token request at once instead of waiting minutes.
-        let t0 = std::time::Instant::now();
-        c.search_images(&search("dog", 1)).await.unwrap();
-        assert!(t0.elapsed() < std::time::Duration::from_secs(10));
+        let call = tokio::spawn(async move { first.search_images(&search("dog", 1)).await });
+        until_async(|| gate.held.load(SeqCst) == 1).await;
+        call.abort();
+        assert!(call.await.unwrap_err().is_cancelled());
+        assert_eq!(gate.held.load(SeqCst), 0, "its token request went with it");
+        // The next call sends a token request of its own at once instead of waiting for the
+        // abandoned one (minutes, by `abandon_after`).
+        let second = c.clone();
+        let call = tokio::spawn(async move { second.search_images(&search("dog", 1)).await });
+        until_async(|| gate.held.load(SeqCst) == 1).await;
+        gate.set(false);
+        call.await.unwrap().unwrap();
+        let stats = sb.stats();
+        assert_eq!(grants(&stats), 1, "the cancelled one never reached the sandbox: {stats:?}");
+        assert_eq!(count(&stats.operations, "SearchForImages"), 1, "{stats:?}");
     }
 }
 

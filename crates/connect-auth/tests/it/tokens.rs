@@ -2,7 +2,7 @@
 
 use crate::fake::*;
 use connect_auth::token::Grant;
-use connect_auth::{Credentials, ErrorKind};
+use connect_auth::{Call, CallOptions, Credentials, ErrorKind, Purpose, Step};
 use std::time::{Duration, Instant};
 
 fn find() -> Find {
@@ -384,8 +384,43 @@ fn a_transport_failure_of_the_token_request_is_retried_with_backoff() {
             source: None,
         },
     ));
-    run(&mut core, &mut fake, &mut now, &find()).unwrap();
+    // Driven by hand to see when each token request goes out and what pause comes between.
+    let mut call = Call::new(&find(), CallOptions::default(), 7);
+    let mut token_requests_at = Vec::new();
+    let mut pauses = Vec::new();
+    let result = loop {
+        match call.poll(&mut core, now) {
+            Step::Send(out) => {
+                if matches!(out.purpose, Purpose::Auth { .. }) {
+                    token_requests_at.push(now - start);
+                }
+                fake.now = now;
+                let outcome = fake.serve(out.request, out.purpose);
+                call.handle(&mut core, now, outcome);
+            }
+            Step::Sleep(d) => {
+                pauses.push(d);
+                now += d;
+            }
+            Step::WaitForToken => panic!("a lone call never waits"),
+            Step::Done(r) => break r,
+        }
+    };
+    result.unwrap();
     assert_eq!(fake.grants().len(), 2);
+    // One pause, taken between the two token requests: the retry went out no sooner than
+    // the backoff (non-zero: the jitter is seeded) and no later than its 200 ms ceiling.
+    assert_eq!(pauses.len(), 1, "{pauses:?}");
+    let pause = pauses[0];
+    assert!(
+        pause > Duration::ZERO && pause <= Duration::from_millis(200),
+        "{pause:?}"
+    );
+    assert_eq!(token_requests_at.len(), 2);
+    assert!(
+        token_requests_at[1] - token_requests_at[0] >= pause,
+        "{token_requests_at:?}"
+    );
     assert!(now - start <= Duration::from_millis(200));
 }
 

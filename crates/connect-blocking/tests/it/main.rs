@@ -6,6 +6,7 @@
 
 use connect_blocking as sdk;
 use std::io::Read;
+use std::time::Duration;
 
 macro_rules! wait {
     ($e:expr) => {
@@ -211,10 +212,79 @@ scenario! {
     }
 }
 
+/// Waits until `done` holds, checking every few milliseconds; fails after a minute (hundreds
+/// of times what the awaited work takes on a loaded machine) rather than hang.
+pub fn until(mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still waiting after a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// Holds token requests while closed, so a test can watch what the other callers do meanwhile.
+#[derive(Debug, Default)]
+struct Gate {
+    closed: std::sync::Mutex<bool>,
+    changed: std::sync::Condvar,
+    /// Token requests waiting at the gate now.
+    held: std::sync::atomic::AtomicUsize,
+}
+
+impl Gate {
+    fn set(&self, closed: bool) {
+        *self.closed.lock().unwrap() = closed;
+        self.changed.notify_all();
+    }
+    fn pass(&self) {
+        let closed = self.closed.lock().unwrap();
+        self.held.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let _open = self.changed.wait_while(closed, |c| *c).unwrap();
+        self.held.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[derive(Debug)]
+struct Gated {
+    inner: sdk::UreqTransport,
+    gate: std::sync::Arc<Gate>,
+}
+
+impl sdk::Transport for Gated {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<sdk::Body>, sdk::TransportFailure> {
+        if request.uri().path() == "/oauth2/token" {
+            self.gate.pass();
+        }
+        self.inner.send(request)
+    }
+}
+
+/// A client on the sandbox clock whose token requests pass through a [`Gate`].
+fn gated_client(
+    sb: &connect_sandbox::SandboxThread,
+    credentials: sdk::Credentials,
+) -> (sdk::Client, std::sync::Arc<Gate>) {
+    let gate = std::sync::Arc::<Gate>::default();
+    let b = clocked_builder(sb, credentials);
+    let inner = sdk::UreqTransport::new(b.config()).unwrap();
+    let transport = std::sync::Arc::new(Gated {
+        inner,
+        gate: gate.clone(),
+    });
+    (b.transport(transport).build().unwrap(), gate)
+}
+
 scenario! {
     fn threads_share_one_token_request() {
-        let sb = start(connect_sandbox::SandboxConfig::default().with_token_ttl(std::time::Duration::from_secs(4)));
-        let c = client(&sb, alice());
+        use std::sync::atomic::Ordering::SeqCst;
+        let sb = start(connect_sandbox::SandboxConfig::default());
+        let (c, gate) = gated_client(&sb, alice());
         let run_all = || {
             std::thread::scope(|s| {
                 let handles: Vec<_> = (0..100)
@@ -228,15 +298,34 @@ scenario! {
         run_all();
         let stats = sb.stats();
         assert_eq!(grants(&stats), 1, "one login for 100 threads: {stats:?}");
-        // In the renewal window (the token still valid): one renewal, the others keep going.
-        std::thread::sleep(std::time::Duration::from_millis(2_500));
+        assert_eq!(count(&stats.operations, "SearchForImages"), 100);
+
+        // In the renewal window (2 of the token's 30 minutes left): the renewal is held at the
+        // gate, and the 99 other threads finish their searches meanwhile, with the old token.
+        sb.advance(Duration::from_secs(28 * 60));
         sb.reset_stats();
-        run_all();
+        gate.set(true);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..100)
+                .map(|_| s.spawn(|| c.search_images(&search("tree", 3))))
+                .collect();
+            // 99 callers done while the renewal is still held.
+            until(|| handles.iter().filter(|h| h.is_finished()).count() == 99 && gate.held.load(SeqCst) == 1);
+            let stats = sb.stats();
+            assert_eq!(grants(&stats), 0, "the renewal is still held: {stats:?}");
+            assert_eq!(stats.calls("https", "SearchForImages", "oauth"), 99, "{stats:?}");
+            gate.set(false);
+            for h in handles {
+                h.join().unwrap().unwrap();
+            }
+        });
         let stats = sb.stats();
         assert_eq!(grants(&stats), 1, "one renewal ahead of expiry: {stats:?}");
         assert_eq!(count(&stats.grants, "refresh_token"), 1, "{stats:?}");
-        // Past expiry: the 100 threads wait for one renewal.
-        std::thread::sleep(std::time::Duration::from_millis(4_200));
+        assert_eq!(count(&stats.operations, "SearchForImages"), 100, "{stats:?}");
+
+        // Past expiry: the 100 threads wait for one renewal; none sends the expired token.
+        sb.advance(Duration::from_secs(31 * 60));
         sb.reset_stats();
         run_all();
         let stats = sb.stats();

@@ -100,9 +100,10 @@ fn untrusted_certificate() {
 
 #[test]
 fn unreachable_host() {
-    // Port 9 on loopback: nothing listens there.
+    // A port bound by this test but not listening: every connection is refused.
+    let refusing = connect_testkit::RefusingPort::new();
     let out = cli()
-        .args(["--base-url", "https://127.0.0.1:9"])
+        .args(["--base-url", &refusing.https_url()])
         .args([
             "--client-id",
             "a",
@@ -113,7 +114,7 @@ fn unreachable_host() {
         ])
         .output()
         .unwrap();
-    assert_one_error_line(&out, &["127.0.0.1:9"]);
+    assert_one_error_line(&out, &[&refusing.addr().to_string()]);
 }
 
 #[test]
