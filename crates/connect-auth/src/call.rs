@@ -280,7 +280,7 @@ impl<O: Operation> Call<O> {
         match request {
             Ok(request) => {
                 self.attempts += 1;
-                tracing::debug!(
+                tracing::trace!(
                     target: TARGET,
                     operation = O::NAME,
                     coordination_id = %self.coordination_id,
@@ -321,14 +321,14 @@ impl<O: Operation> Call<O> {
     /// Digests what came back for the last [`Step::Send`].
     pub fn handle(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
         match &outcome {
-            Outcome::Response(r) => tracing::debug!(
+            Outcome::Response(r) => tracing::trace!(
                 target: TARGET,
                 operation = O::NAME,
                 status = r.status().as_u16(),
                 bytes = r.body().len(),
                 "answer"
             ),
-            Outcome::Failed(f) => tracing::debug!(
+            Outcome::Failed(f) => tracing::trace!(
                 target: TARGET,
                 operation = O::NAME,
                 error = %f.message,
@@ -404,7 +404,7 @@ impl<O: Operation> Call<O> {
                         // this call obtained it moments ago: tokens get revoked between issue
                         // and first use (another sign-in, a restart on the service's side).
                         self.auth_retry_used = true;
-                        tracing::debug!(
+                        tracing::info!(
                             target: TARGET,
                             operation = O::NAME,
                             code = %api,
@@ -494,7 +494,7 @@ impl<O: Operation> Call<O> {
                 .retry
                 .delay(self.failures, retry_after, self.rng.next_f64())
             {
-                tracing::debug!(
+                tracing::info!(
                     target: TARGET,
                     operation = O::NAME,
                     failures = self.failures,
@@ -520,8 +520,8 @@ impl<O: Operation> Call<O> {
 
     fn finish(&mut self, r: Result<Response<O::Result>, Error>) -> Step<O::Result> {
         match &r {
-            Ok(_) => tracing::debug!(target: TARGET, operation = O::NAME, "call succeeded"),
-            Err(e) => tracing::debug!(
+            Ok(_) => tracing::info!(target: TARGET, operation = O::NAME, "call succeeded"),
+            Err(e) => tracing::info!(
                 target: TARGET,
                 operation = O::NAME,
                 error = %e,

@@ -110,11 +110,14 @@ pub struct Global {
     )]
     pub system_password: Option<Secret>,
 
-    /// Print the typed response as one JSON document on stdout, and nothing else there.
+    /// Print one JSON document on stdout, and nothing else there: the API's result (with
+    /// --all, an array of every item), or the CLI's own report (snake_case keys; see README).
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// More logging on stderr (-v info, -vv debug, -vvv trace; RUST_LOG overrides).
+    /// More logging on stderr: -v each API call and retry (info), -vv also the SDK's
+    /// decisions on tokens, routing and pauses (debug), -vvv also every request and answer
+    /// (trace). RUST_LOG overrides.
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
 
@@ -299,7 +302,8 @@ pub struct SearchArgs {
     #[arg(long, value_enum)]
     pub licensing: Vec<Licensing>,
 
-    /// Sort order (creative searches take most-recent or most-popular).
+    /// Sort order. Creative images sort only by most-recent or most-popular: with
+    /// --family creative the others are refused.
     #[arg(long, value_enum)]
     pub sort: Option<SortArg>,
 
@@ -311,7 +315,8 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub page: u32,
 
-    /// Walk every page (from --page on) and print every image.
+    /// Walk every page (from --page on) and print every image (with --json: one array of
+    /// every Image, not the page documents).
     #[arg(long)]
     pub all: bool,
 }
@@ -326,8 +331,8 @@ impl SearchArgs {
 /// `details`.
 #[derive(Debug, Args)]
 pub struct DetailsArgs {
-    /// Image ids (up to 90).
-    #[arg(required = true, num_args = 1..=90, value_name = "IMAGE_ID", value_parser = asset_id)]
+    /// Image ids (at most 90, GetImageDetails' limit).
+    #[arg(required = true, num_args = 1.., value_name = "IMAGE_ID", value_parser = asset_id)]
     pub ids: Vec<String>,
 }
 
@@ -350,8 +355,8 @@ pub struct VideosArgs {
     #[arg(long, value_enum)]
     pub family: Option<Family>,
 
-    /// Sort order (needs --family; creative: most-recent/best-match, editorial:
-    /// most-recent/most-popular/trending).
+    /// Sort order (needs --family). Creative videos sort by most-recent or best-match,
+    /// editorial ones by most-recent, most-popular or trending; others are refused.
     #[arg(long, value_enum, requires = "family")]
     pub sort: Option<VideoSortArg>,
 
@@ -374,7 +379,7 @@ impl VideosArgs {
 /// `download`.
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    /// Image ids to download.
+    /// Image ids to download (at most 90).
     #[arg(required = true, num_args = 1.., value_name = "IMAGE_ID", value_parser = asset_id)]
     pub ids: Vec<String>,
 
@@ -472,7 +477,7 @@ pub struct LightboxListArgs {
     /// Page number, from 1.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub page: u32,
-    /// Every lightbox, walking all pages.
+    /// Every lightbox, walking all pages (with --json: one array of LightboxHeader).
     #[arg(long)]
     pub all: bool,
 }
@@ -486,7 +491,7 @@ pub struct HistoryArgs {
     /// Page number, from 1.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub page: u32,
-    /// Every entry, walking all pages.
+    /// Every entry, walking all pages (with --json: one array of the entries).
     #[arg(long)]
     pub all: bool,
 }
@@ -573,6 +578,14 @@ pub struct DemoArgs {
     /// Keep the downloaded file in this directory (default: a temporary one, removed after).
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+}
+
+/// How a value of a `ValueEnum` flag is spelled on the command line (`most-recent`).
+pub fn spelled<T: ValueEnum>(value: &T) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
 }
 
 /// Secrets are wrapped at once so that no `Debug` of the arguments can show them.

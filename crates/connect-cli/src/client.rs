@@ -31,6 +31,8 @@ pub struct Api {
     client: connect_blocking::Client,
     // Named in connection errors, which otherwise do not say where they tried.
     base_url: String,
+    // See `Settings::app_only`.
+    app_only: bool,
     // Dropped after the client.
     _sandbox: Option<EmbeddedSandbox>,
 }
@@ -44,6 +46,9 @@ pub struct Settings {
     pub ca_cert: Option<PathBuf>,
     /// Its contents, when they come from memory (the embedded sandbox).
     pub ca_pem: Option<Vec<u8>>,
+    /// Application-only credentials (client id and secret, no user): calls that act for a
+    /// user fail, and their errors say to sign in as one.
+    pub app_only: bool,
 }
 
 impl Settings {
@@ -97,8 +102,26 @@ impl Settings {
             config: env.config,
             ca_cert: g.ca_cert.clone(),
             ca_pem,
+            app_only: username.is_none() && g.system_id.is_none(),
         })
     }
+}
+
+/// A `--ca-cert` file must hold at least one PEM certificate; anything else (a key, a DER
+/// file, the wrong file) is named here rather than failing later as an untrusted server.
+fn check_certificate(path: &Path, pem: &[u8]) -> Result<(), CliError> {
+    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    if pem.windows(BEGIN.len()).any(|w| w == BEGIN) {
+        return Ok(());
+    }
+    Err(CliError::failed(
+        format!(
+            "the --ca-cert file {} is not a certificate (it holds no PEM \"BEGIN CERTIFICATE\" \
+             block)",
+            path.display()
+        ),
+        "pass the CA certificate as a PEM file; for the sandbox, the file its --ca-out wrote",
+    ))
 }
 
 /// `--sandbox`: the embedded sandbox, with its state file (emptied first by
@@ -146,11 +169,13 @@ impl Api {
         settings: Settings,
         sandbox: Option<EmbeddedSandbox>,
     ) -> Result<Self, CliError> {
+        let app_only = settings.app_only;
         let mut config = settings.config;
         if let Some(path) = &settings.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
                 CliError::io(format!("reading the CA certificate {}", path.display()), e)
             })?;
+            check_certificate(path, &pem)?;
             config.root_certificates_pem.push(pem);
         }
         if let Some(pem) = settings.ca_pem {
@@ -164,6 +189,7 @@ impl Api {
         Ok(Self {
             client,
             base_url,
+            app_only,
             _sandbox: sandbox,
         })
     }
@@ -208,14 +234,24 @@ impl Api {
             .single_step_download(image_id)
             .map_err(|e| self.fail(&doing, e))?
             .to_file(dest)
-            .map_err(|e| CliError::sdk(&doing, e))?;
+            .map_err(|e| self.fail(&doing, e))?;
         Ok(summary.bytes)
     }
 
     /// An SDK error with what was being done, and where, when the connection itself failed.
     fn fail(&self, doing: &str, e: connect_auth::Error) -> CliError {
+        use connect_types::status::StatusCategory;
+        let for_a_user = e
+            .status_code()
+            .is_some_and(|c| c.category() == StatusCategory::Agreement);
         if e.kind() == connect_auth::ErrorKind::Transport {
             CliError::sdk(format!("{doing} at {}", self.base_url), e)
+        } else if self.app_only && for_a_user {
+            CliError::sdk(doing, e).with_hint(
+                "you are signed in with application-only credentials (client id and secret, \
+                 no user), and downloads act for a user: sign in as one with --username and \
+                 --password (or GETTY_USERNAME and GETTY_PASSWORD)",
+            )
         } else {
             CliError::sdk(doing, e)
         }
@@ -270,7 +306,7 @@ impl Api {
             .map_err(|e| self.fail(&doing, e))?
             .on_progress(move |p| progress(p.bytes, p.total))
             .to_file(dest)
-            .map_err(|e| CliError::sdk(&doing, e))?;
+            .map_err(|e| self.fail(&doing, e))?;
         Ok(Transferred {
             resumed_from: summary.resumed_from,
         })

@@ -89,6 +89,7 @@ impl Tour {
             config,
             ca_cert: None,
             ca_pem: Some(sb.ca_pem().as_bytes().to_vec()),
+            app_only: false,
         };
         Ok(Ctx {
             api: Api::with_settings(settings, None)?,
@@ -420,8 +421,8 @@ fn download_authorizations(t: &mut Tour) -> Result<String, CliError> {
             .or(size)
             .unwrap_or("-");
         format!(
-            "size {size}, {} authorization(s) ({}), {tokens} with a download token",
-            auths.len(),
+            "size {size}, {} ({}), {tokens} with a download token",
+            output::counted(auths.len() as u64, "authorization"),
             offerings.join(", ")
         )
     };
@@ -666,11 +667,11 @@ fn histories(t: &mut Tour) -> Result<String, CliError> {
         "listing previous purchases",
     )?;
     Ok(format!(
-        "{} download(s), newest {} under {}; {} purchase(s)",
-        output::or_dash(downloads.item_total_count),
+        "{}, newest {} under {}; {}",
+        output::counted_opt(downloads.item_total_count, "download"),
         LARGE_FIXTURE_ID,
         output::or_dash(newest.product_offering.as_ref()),
-        output::or_dash(purchases.item_total_count)
+        output::counted_opt(purchases.item_total_count, "purchase")
     ))
 }
 
@@ -696,8 +697,8 @@ fn usage_report(t: &mut Tour) -> Result<String, CliError> {
         ));
     }
     Ok(format!(
-        "{} usage(s) recorded; the same TransactionId again recorded {} (TransactionIdDuplicate)",
-        output::or_dash(first.result.total_asset_usages_processed),
+        "{} recorded; the same TransactionId again recorded {} (TransactionIdDuplicate)",
+        output::counted_opt(first.result.total_asset_usages_processed, "usage"),
         output::or_dash(again.result.total_asset_usages_processed)
     ))
 }

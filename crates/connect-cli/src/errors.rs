@@ -20,6 +20,8 @@ pub enum CliError {
         doing: String,
         /// The SDK's error (a `connect_auth::Error` somewhere in its chain).
         source: Box<dyn StdError + Send + Sync + 'static>,
+        /// What to do, when the command knows better than the error's own hint.
+        hint: Option<String>,
     },
     /// A local file operation failed.
     #[error("{doing}: {source}")]
@@ -59,7 +61,16 @@ impl CliError {
         CliError::Sdk {
             doing: doing.into(),
             source: Box::new(source),
+            hint: None,
         }
+    }
+
+    /// The same error with `hint` in place of the SDK error's own (other errors unchanged).
+    pub fn with_hint(mut self, better: impl Into<String>) -> Self {
+        if let CliError::Sdk { hint, .. } = &mut self {
+            *hint = Some(better.into());
+        }
+        self
     }
 
     /// Wraps an I/O error with what the command was doing.
@@ -76,6 +87,18 @@ impl CliError {
             message: message.into(),
             hint: hint.into(),
         }
+    }
+
+    /// A `--sort` order that does not apply to the `--family` chosen: refused the same way
+    /// for images and videos, naming the orders that do apply.
+    pub fn sort_not_for_family(sort: &str, family: &str, assets: &str, orders: &[&str]) -> Self {
+        CliError::usage(
+            format!("--sort {sort} does not apply to {family} {assets}"),
+            format!(
+                "{family} {assets} sort by {}; choose one of those or leave --sort out",
+                orders.join(" or ")
+            ),
+        )
     }
 
     /// A failure with a hint.
@@ -102,7 +125,11 @@ impl CliError {
     pub fn line(&self) -> String {
         let mut line = String::new();
         match self {
-            CliError::Sdk { doing, source } => {
+            CliError::Sdk {
+                doing,
+                source,
+                hint: better,
+            } => {
                 let _ = write!(line, "{doing}: {}", chain(source.as_ref()));
                 let auth = find_auth_error(source.as_ref());
                 if let Some(code) = auth.and_then(connect_auth::Error::status_code) {
@@ -112,9 +139,10 @@ impl CliError {
                         let _ = write!(line, " [API status code {code}]");
                     }
                 }
-                let hint = match auth {
-                    Some(e) => hint_for(e, source.as_ref()),
-                    None => "see the message above; run with -v for details",
+                let hint = match (better, auth) {
+                    (Some(h), _) => h.as_str(),
+                    (None, Some(e)) => hint_for(e, source.as_ref()),
+                    (None, None) => "see the message above; run with -v for details",
                 };
                 let _ = write!(line, " — {hint}");
             }
@@ -172,6 +200,11 @@ pub fn chain(e: &(dyn StdError + 'static)) -> String {
 }
 
 fn hint_for(e: &connect_auth::Error, whole: &(dyn StdError + 'static)) -> &'static str {
+    if e.status_code() == Some(&connect_types::StatusCode::OperationValidOnlyForLightboxOwner) {
+        return "that lightbox belongs to another user (or is a read-only shared copy): only its \
+                owner can change it, and only the owner can read it unless it is shared; \
+                `lightbox list` shows yours";
+    }
     if e.kind() == connect_auth::ErrorKind::Transport {
         let text = chain(whole).to_ascii_lowercase();
         if text.contains("certificate") || text.contains("unknownissuer") || text.contains("tls") {

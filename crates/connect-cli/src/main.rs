@@ -8,6 +8,7 @@ mod client;
 mod commands;
 mod demo;
 mod errors;
+mod interrupt;
 mod output;
 mod sandbox;
 
@@ -43,6 +44,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
     if let Command::Demo(args) = &cli.command {
         return demo::run(args, cli.global.json);
     }
+    commands::check(&cli.command)?;
     let ctx = Ctx {
         api: Api::connect(&cli.global)?,
         json: cli.global.json,
@@ -68,6 +70,11 @@ fn run(cli: &Cli) -> Result<(), CliError> {
     }
 }
 
+/// The SDK's crates and this one at `level`: `-v`, `-vv` and `-vvv` select their events.
+fn ours(level: &str) -> String {
+    format!("connect_auth={level},connect_blocking={level},getty_connect={level}")
+}
+
 /// `-v` switches on the SDK's tracing, on stderr so stdout stays clean for `--json`; RUST_LOG,
 /// when set, decides instead.
 fn init_tracing(verbose: u8) {
@@ -76,10 +83,12 @@ fn init_tracing(verbose: u8) {
     let filter = match (EnvFilter::try_from_default_env(), verbose) {
         (Ok(filter), _) => filter,
         (Err(_), 0) => return,
-        // One -v: each call of the SDK (operation, attempts, status, coordination id).
-        (Err(_), 1) => EnvFilter::new("warn,connect_blocking=debug,connect_auth=debug"),
-        (Err(_), 2) => EnvFilter::new("debug"),
-        (Err(_), _) => EnvFilter::new("trace"),
+        // -v: one line per API call and per retry (the SDK's info events), and the CLI's own.
+        (Err(_), 1) => EnvFilter::new(format!("warn,{}", ours("info"))),
+        // -vv: the SDK's decisions (tokens, routing, pauses).
+        (Err(_), 2) => EnvFilter::new(format!("warn,{}", ours("debug"))),
+        // -vvv: every exchange, and everything the libraries underneath log.
+        (Err(_), _) => EnvFilter::new(format!("debug,{}", ours("trace"))),
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

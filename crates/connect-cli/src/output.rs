@@ -5,11 +5,45 @@ use connect_types::MsDate;
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// Writes `value` as one pretty JSON document and a newline on stdout.
+/// Writes `value` as one pretty JSON document and a newline on stdout, with every id of
+/// [`NUMERIC_IDS`] as a number (see [`one_type_per_id`]).
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::Internal(format!("could not encode the result as JSON: {e}")))?;
-    print_text(&format!("{text}\n"))
+    print_text(&format!("{}\n", one_type_per_id(&text)))
+}
+
+/// Ids the API documents as integers where it defines them (CreateLightbox's `LightboxId`,
+/// CreateSharedLightbox's `SharedLightboxId`, every request's `LightboxId`) but writes as
+/// strings elsewhere (GetLightbox's and GetLightboxHeaders' `LightboxHeader.LightboxId`).
+pub const NUMERIC_IDS: &[&str] = &["LightboxId", "SharedLightboxId", "LightboxItemId"];
+
+/// Pretty JSON with each id of [`NUMERIC_IDS`] written as a number where it was a numeric
+/// string, so one id has one type in everything the CLI prints (`lightbox create --json` and
+/// `lightbox show --json` agree). Image, video, event and order ids stay strings, as the API
+/// writes them. Works on the pretty text, where every key starts its own line (a key inside a
+/// string value would have its quotes escaped), so the documents keep their key order.
+pub fn one_type_per_id(pretty: &str) -> String {
+    let mut out = String::with_capacity(pretty.len());
+    for line in pretty.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        let rest = &line[indent..];
+        let numeric = NUMERIC_IDS.iter().find_map(|key| {
+            let value = rest.strip_prefix(&format!("\"{key}\": \""))?;
+            let (digits, tail) = value.split_once('"')?;
+            let plain = !digits.is_empty() && digits.len() < 20;
+            (plain && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| format!("\"{key}\": {digits}{tail}"))
+        });
+        match numeric {
+            Some(fixed) => {
+                out.push_str(&line[..indent]);
+                out.push_str(&fixed);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// Whether `c`, printed raw, could act on the terminal instead of showing: C0 and C1 controls
@@ -217,9 +251,56 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `1 image`, `2 images`, `1,250 images`, `2 batches`: a count and its noun, in the
+/// singular for one (nouns ending in `s`, `x`, `ch` or `sh` take `es`).
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    let es = ["s", "x", "ch", "sh"].iter().any(|e| noun.ends_with(e));
+    format!("{} {noun}{}", thousands(n), if es { "es" } else { "s" })
+}
+
+/// [`counted`] for a count the server gave, which may be missing (`-`).
+pub fn counted_opt(n: Option<u64>, noun: &str) -> String {
+    match n {
+        Some(n) => counted(n, noun),
+        None => format!("- {noun}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(1, "image"), "1 image");
+        assert_eq!(counted(0, "image"), "0 images");
+        assert_eq!(counted(1250, "image"), "1,250 images");
+        assert_eq!(counted(2, "batch"), "2 batches");
+        assert_eq!(counted_opt(Some(1), "purchase"), "1 purchase");
+    }
+
+    #[test]
+    fn lightbox_ids_are_numbers_and_other_ids_stay_strings() {
+        let doc = serde_json::json!({
+            "Lightbox": {"LightboxHeader": {"LightboxId": "1001", "LightboxName": "\"LightboxId\": \"7\""}},
+            "ImageId": "100000001",
+            "Items": [{"LightboxId": "12", "LightboxItemId": 5}],
+            "LightboxId": "not a number",
+        });
+        let text = one_type_per_id(&serde_json::to_string_pretty(&doc).unwrap());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["Lightbox"]["LightboxHeader"]["LightboxId"], 1001);
+        assert_eq!(
+            v["Lightbox"]["LightboxHeader"]["LightboxName"],
+            "\"LightboxId\": \"7\""
+        );
+        assert_eq!(v["ImageId"], "100000001");
+        assert_eq!(v["Items"][0]["LightboxId"], 12);
+        assert_eq!(v["LightboxId"], "not a number");
+    }
 
     #[test]
     fn renders_aligned_columns() {

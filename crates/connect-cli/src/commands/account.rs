@@ -50,7 +50,7 @@ pub fn downloads(ctx: &Ctx, args: &HistoryArgs) -> Result<(), CliError> {
     }
     let mut text = t.render();
     if let Some(n) = total {
-        text.push_str(&format!("{n} download(s) in all\n"));
+        text.push_str(&format!("{} in all\n", output::counted(n, "download")));
     }
     output::print_text(&text)
 }
@@ -85,7 +85,7 @@ pub fn purchases(ctx: &Ctx, args: &HistoryArgs) -> Result<(), CliError> {
     }
     let mut text = t.render();
     if let Some(n) = total {
-        text.push_str(&format!("{n} purchase(s) in all\n"));
+        text.push_str(&format!("{} in all\n", output::counted(n, "purchase")));
     }
     output::print_text(&text)
 }

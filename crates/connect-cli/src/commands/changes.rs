@@ -55,8 +55,9 @@ pub fn run(ctx: &Ctx, cmd: &ChangesCommand) -> Result<(), CliError> {
         })?;
     // Stdout holds the changes alone; the summary goes to stderr.
     eprintln!(
-        "{} change(s) in {} batch(es) written and confirmed",
-        summary.changes, summary.batches
+        "{} in {} written and confirmed",
+        crate::output::counted(summary.changes, "change"),
+        crate::output::counted(summary.batches, "batch")
     );
     Ok(())
 }

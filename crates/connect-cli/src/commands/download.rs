@@ -84,6 +84,7 @@ pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
         )
     })?;
     let plans = plan(ctx, &args.ids, &choice, &args.output)?;
+    crate::interrupt::install();
     let show_bars = !ctx.quiet && !ctx.json;
     let bars = Bars::new(show_bars, &plans);
     let started = Instant::now();
@@ -252,6 +253,7 @@ pub fn fetch(ctx: &Ctx, p: &Plan, bars: &Bars) -> Result<FileReport, CliError> {
     let part = connect_auth::download::part_path(&p.dest);
     let on_disk = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
     let bar = bars.file(p, on_disk);
+    let in_flight = crate::interrupt::downloading(&bars.multi, &p.dest);
     let done = ctx.api.download_file(
         &p.image_id,
         &p.size_key,
@@ -259,6 +261,7 @@ pub fn fetch(ctx: &Ctx, p: &Plan, bars: &Bars) -> Result<FileReport, CliError> {
         &p.dest,
         bars.sink(&bar, p.expected),
     );
+    drop(in_flight);
     bar.finish_and_clear();
     let summary = done?;
     let len = std::fs::metadata(&p.dest)
@@ -457,9 +460,13 @@ fn single_step(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
         )
     })?;
     let mut written = Vec::new();
+    crate::interrupt::install();
+    let no_bars = MultiProgress::with_draw_target(ProgressDrawTarget::hidden());
     for id in &args.ids {
         let dest = args.output.join(format!("{id}.jpg"));
+        let in_flight = crate::interrupt::downloading(&no_bars, &dest);
         let bytes = ctx.api.single_step_file(id, &dest)?;
+        drop(in_flight);
         if !ctx.json && !ctx.quiet {
             output::print_text(&format!("{}  {}\n", dest.display(), output::bytes(bytes)))?;
         }

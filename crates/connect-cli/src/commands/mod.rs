@@ -6,6 +6,33 @@ pub mod details;
 pub mod download;
 pub mod events;
 pub mod lightbox;
+pub mod pages;
 pub mod search;
 pub mod usage;
 pub mod videos;
+
+use crate::args::Command;
+use crate::errors::CliError;
+
+/// GetImageDetails' limit, which `details` and `download` (it looks the images up first) share.
+pub const MAX_IMAGE_IDS: usize = 90;
+
+/// The checks that need no network, run before anything connects: flag combinations the API
+/// would ignore or refuse, and lists longer than an operation takes.
+pub fn check(command: &Command) -> Result<(), CliError> {
+    let too_many = |what: &str, n: usize| {
+        CliError::usage(
+            format!("{what} takes at most {MAX_IMAGE_IDS} image ids at a time, not {n}"),
+            "split them over several commands",
+        )
+    };
+    match command {
+        Command::Search(a) => search::check_sort(a),
+        Command::Videos(a) => videos::check_sort(a),
+        Command::Details(a) if a.ids.len() > MAX_IMAGE_IDS => Err(too_many("details", a.ids.len())),
+        Command::Download(a) if a.ids.len() > MAX_IMAGE_IDS => {
+            Err(too_many("download", a.ids.len()))
+        }
+        _ => Ok(()),
+    }
+}

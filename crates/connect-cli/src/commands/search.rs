@@ -2,6 +2,7 @@
 
 use crate::args::{Family, Licensing, OrientationArg, SearchArgs, SortArg};
 use crate::client::Ctx;
+use crate::commands::pages;
 use crate::errors::CliError;
 use crate::output::{self, Table};
 use connect_types::ops::{
@@ -27,6 +28,23 @@ pub fn request(args: &SearchArgs) -> SearchForImagesRequest {
     req
 }
 
+/// Refuses a sort order that applies to none of the families asked for (editorial searches
+/// take every order; creative ones only most-recent and most-popular).
+pub fn check_sort(args: &SearchArgs) -> Result<(), CliError> {
+    let (Some(sort), [Family::Creative]) = (args.sort, args.family.as_slice()) else {
+        return Ok(());
+    };
+    if creative_sort(sort).is_some() {
+        return Ok(());
+    }
+    Err(CliError::sort_not_for_family(
+        &crate::args::spelled(&sort),
+        "creative",
+        "images",
+        &["most-recent", "most-popular"],
+    ))
+}
+
 /// Runs `search`.
 pub fn run(ctx: &Ctx, args: &SearchArgs) -> Result<(), CliError> {
     let req = request(args);
@@ -38,8 +56,8 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> Result<(), CliError> {
         }
         let mut text = table(&images).render();
         text.push_str(&format!(
-            "{} images{}\n",
-            output::thousands(images.len() as u64),
+            "{}{}\n",
+            output::counted(images.len() as u64, "image"),
             total.map_or(String::new(), |t| format!(
                 " of {} reported",
                 output::thousands(t)
@@ -47,7 +65,14 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> Result<(), CliError> {
         ));
         return output::print_text(&text);
     }
-    let result = ctx.api.call(&req, &doing)?;
+    let result = match ctx.api.call(&req, &doing) {
+        Err(e) if pages::is_past_the_end(&e) => {
+            let first = ctx.api.call(&req.clone().page(1), &doing);
+            let total = first.ok().and_then(|r| r.item_total_count);
+            return Err(pages::past_the_end(args.page, args.count, total, "image"));
+        }
+        other => other?,
+    };
     if ctx.json {
         return output::print_json(&result);
     }
@@ -62,11 +87,12 @@ fn page_text(result: &SearchForImagesResult, count: u32, page: u32) -> String {
     let total = result
         .item_total_count
         .unwrap_or(result.images.len() as u64);
-    let pages = total.div_ceil(u64::from(count.max(1)));
-    text.push_str(&format!(
-        "Page {page} of {}: {} images in all (--page N for more, --all for every one)\n",
-        output::thousands(pages),
-        output::thousands(total)
+    text.push_str(&pages::footer(
+        page,
+        count,
+        total,
+        "image",
+        "--page N for more, --all for every one",
     ));
     text
 }

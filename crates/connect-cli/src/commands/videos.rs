@@ -29,12 +29,55 @@ pub fn request(args: &VideosArgs) -> SearchForVideosRequest {
     req
 }
 
+/// The orders each family's video searches take.
+fn orders(family: Family) -> &'static [VideoSortArg] {
+    match family {
+        Family::Creative => &[VideoSortArg::MostRecent, VideoSortArg::BestMatch],
+        Family::Editorial => &[
+            VideoSortArg::MostRecent,
+            VideoSortArg::MostPopular,
+            VideoSortArg::Trending,
+        ],
+    }
+}
+
+/// Refuses a sort order the chosen family does not take (clap already requires --family
+/// with --sort).
+pub fn check_sort(args: &VideosArgs) -> Result<(), CliError> {
+    let (Some(sort), Some(family)) = (args.sort, args.family) else {
+        return Ok(());
+    };
+    let allowed = orders(family);
+    if allowed.contains(&sort) {
+        return Ok(());
+    }
+    let names: Vec<String> = allowed.iter().map(crate::args::spelled).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let family = match family {
+        Family::Creative => "creative",
+        Family::Editorial => "editorial",
+    };
+    Err(CliError::sort_not_for_family(
+        &crate::args::spelled(&sort),
+        family,
+        "videos",
+        &names,
+    ))
+}
+
 /// Runs `videos`.
 pub fn run(ctx: &Ctx, args: &VideosArgs) -> Result<(), CliError> {
-    let result = ctx.api.call(
-        &request(args),
-        &format!("searching videos for {:?}", args.phrase()),
-    )?;
+    let doing = format!("searching videos for {:?}", args.phrase());
+    let result = match ctx.api.call(&request(args), &doing) {
+        Err(e) if crate::commands::pages::is_past_the_end(&e) => {
+            let first = ctx.api.call(&request(args).start(1), &doing);
+            let total = first.ok().and_then(|r| r.item_total_count);
+            return Err(crate::commands::pages::past_the_end(
+                args.page, args.count, total, "video",
+            ));
+        }
+        other => other?,
+    };
     if ctx.json {
         return output::print_json(&result);
     }
@@ -45,11 +88,12 @@ pub fn run(ctx: &Ctx, args: &VideosArgs) -> Result<(), CliError> {
     let total = result
         .item_total_count
         .unwrap_or(result.videos.len() as u64);
-    text.push_str(&format!(
-        "Page {} of {}: {} videos in all\n",
+    text.push_str(&crate::commands::pages::footer(
         args.page,
-        output::thousands(total.div_ceil(u64::from(args.count))),
-        output::thousands(total)
+        args.count,
+        total,
+        "video",
+        "--page N for more",
     ));
     output::print_text(&text)
 }

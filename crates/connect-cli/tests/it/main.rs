@@ -5,6 +5,7 @@
 
 mod account;
 mod commands;
+mod consistency;
 mod demo;
 mod docs;
 mod download;
