@@ -76,6 +76,7 @@ mod vocab;
 pub use config::{Credentials, Limits, SandboxConfig, User, parse_duration};
 pub use error::Error;
 pub use faults::{Fault, FaultRule};
+pub use handlers::signin::WRONG_CREDENTIALS;
 pub use stats::Stats;
 
 use security::Scheme;

@@ -4,6 +4,8 @@
 //!   tells it to (absurd token lifetimes, redirects, garbage, truncated or dripping bodies) and
 //!   logs every request it receives, so a test can count requests and look for leaked secrets.
 //! - [`ports`]: an address that refuses connections deterministically.
+//! - [`webdriver`]: a small WebDriver client that drives headless Chromium through
+//!   `chromedriver`, for the browser sign-in test.
 //! - `suite/`: the behaviour scenarios both clients run. They are not compiled here: each
 //!   client's `tests/it/main.rs` includes them with `#[path]` after defining the few macros
 //!   that differ between a blocking and an async client (see `suite/scenarios.rs`).
@@ -11,6 +13,7 @@
 pub mod hostile;
 pub mod ports;
 mod tls;
+pub mod webdriver;
 
 pub use hostile::{Answer, HostileServer, Logged};
 pub use ports::RefusingPort;

@@ -111,6 +111,8 @@ use scenarios::*;
 #[path = "../../../connect-testkit/suite/hostile.rs"]
 mod hostile;
 
+mod browser;
+
 #[path = "../../../connect-testkit/suite/documented.rs"]
 mod documented;
 #[path = "../../../connect-testkit/suite/hostile_downloads.rs"]
