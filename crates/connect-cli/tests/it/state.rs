@@ -96,3 +96,59 @@ fn a_damaged_state_file_is_refused_by_name_and_kept() {
         .assert()
         .success();
 }
+
+#[test]
+fn concurrent_runs_leave_a_whole_state_file_the_last_writer_wins() {
+    let data = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("getty-connect");
+    let runs: Vec<std::process::Child> = (0..4)
+        .map(|i| {
+            std::process::Command::new(&bin)
+                .env("XDG_DATA_HOME", data.path())
+                .args(["--sandbox", "lightbox", "create", &format!("Run {i}")])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut r in runs {
+        assert!(r.wait().unwrap().success());
+    }
+    // The file is whole (the next run reads it) and holds what one of the runs made.
+    let out = sandboxed_in(data.path())
+        .args(["--json", "lightbox", "list", "--all"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let names: Vec<String> = json_of(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["LightboxName"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        !names.is_empty() && names.iter().all(|n| n.starts_with("Run ")),
+        "{names:?}"
+    );
+    // No temporary file is left beside it.
+    let dir = state_file(data.path()).parent().unwrap().to_owned();
+    let entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+}
+
+#[test]
+fn a_download_in_one_run_is_in_the_history_of_the_next() {
+    let data = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    sandboxed_in(data.path())
+        .args(["-q", "download", "100000004", "--size", "small", "-o"])
+        .arg(out_dir.path())
+        .assert()
+        .success();
+    sandboxed_in(data.path())
+        .args(["downloads"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("100000004"))
+        .stdout(predicate::str::contains("1 download in all"));
+}
