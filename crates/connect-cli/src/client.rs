@@ -241,16 +241,17 @@ impl Api {
     /// An SDK error with what was being done, and where, when the connection itself failed.
     fn fail(&self, doing: &str, e: connect_auth::Error) -> CliError {
         use connect_types::status::StatusCategory;
-        let for_a_user = e
-            .status_code()
-            .is_some_and(|c| c.category() == StatusCategory::Agreement);
+        // An agreement is a user's; AUTH-021 on a token issued for the call says it needs one.
+        let for_a_user = e.status_code().is_some_and(|c| {
+            c.category() == StatusCategory::Agreement || *c == connect_types::StatusCode::Auth021
+        });
         if e.kind() == connect_auth::ErrorKind::Transport {
             CliError::sdk(format!("{doing} at {}", self.base_url), e)
         } else if self.app_only && for_a_user {
             CliError::sdk(doing, e).with_hint(
                 "you are signed in with application-only credentials (client id and secret, \
-                 no user), and downloads act for a user: sign in as one with --username and \
-                 --password (or GETTY_USERNAME and GETTY_PASSWORD)",
+                 no user), and this acts for a user (downloads, histories, lightboxes): sign in \
+                 as one with --username and --password (or GETTY_USERNAME and GETTY_PASSWORD)",
             )
         } else {
             CliError::sdk(doing, e)

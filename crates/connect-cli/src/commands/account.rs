@@ -3,6 +3,7 @@
 
 use crate::args::{CustomerCommand, HistoryArgs, OfferingsArgs};
 use crate::client::Ctx;
+use crate::commands::pages;
 use crate::errors::CliError;
 use crate::output::{self, Table};
 use connect_types::IsoDateTime;
@@ -31,7 +32,19 @@ pub fn downloads(ctx: &Ctx, args: &HistoryArgs) -> Result<(), CliError> {
         }
         (items, total)
     } else {
-        let r = ctx.api.call(&req, doing)?;
+        let r = pages::or_past_the_end(
+            ctx.api.call(&req, doing),
+            args.page,
+            args.count,
+            "download",
+            || {
+                let first = GetPreviousDownloadsRequest::page(1, args.count);
+                ctx.api
+                    .call(&first, doing)
+                    .ok()
+                    .and_then(|r| r.item_total_count)
+            },
+        )?;
         if ctx.json {
             return output::print_json(&r);
         }
@@ -66,7 +79,19 @@ pub fn purchases(ctx: &Ctx, args: &HistoryArgs) -> Result<(), CliError> {
         }
         (items, total)
     } else {
-        let r = ctx.api.call(&req, doing)?;
+        let r = pages::or_past_the_end(
+            ctx.api.call(&req, doing),
+            args.page,
+            args.count,
+            "purchase",
+            || {
+                let first = GetPreviousPurchasesRequest::page(1, args.count);
+                ctx.api
+                    .call(&first, doing)
+                    .ok()
+                    .and_then(|r| r.item_total_count)
+            },
+        )?;
         if ctx.json {
             return output::print_json(&r);
         }

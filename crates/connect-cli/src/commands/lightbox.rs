@@ -2,6 +2,7 @@
 
 use crate::args::{LightboxCommand, LightboxListArgs};
 use crate::client::Ctx;
+use crate::commands::pages;
 use crate::errors::CliError;
 use crate::output::{self, Table};
 use connect_types::ops::{
@@ -126,7 +127,13 @@ fn list(ctx: &Ctx, args: &LightboxListArgs) -> Result<(), CliError> {
         }
         (headers, total)
     } else {
-        let result = ctx.api.call(&req, doing)?;
+        let first = || {
+            let req = GetLightboxHeadersRequest::page(1, args.count);
+            let first = ctx.api.call(&req, doing).ok()?;
+            first.total_lightbox_header_count.map(u64::from)
+        };
+        let called = ctx.api.call(&req, doing);
+        let result = pages::or_past_the_end(called, args.page, args.count, "lightbox", first)?;
         if ctx.json {
             return output::print_json(&result);
         }
@@ -149,7 +156,15 @@ fn list(ctx: &Ctx, args: &LightboxListArgs) -> Result<(), CliError> {
 fn show(ctx: &Ctx, id: u64, count: u32, page: u32) -> Result<(), CliError> {
     let start = (page - 1).saturating_mul(count).saturating_add(1);
     let req = GetLightboxRequest::new(id).items(start, count);
-    let result = ctx.api.call(&req, &format!("reading lightbox {id}"))?;
+    let doing = format!("reading lightbox {id}");
+    let first = || {
+        let first = ctx
+            .api
+            .call(&GetLightboxRequest::new(id).items(1, 1), &doing);
+        let header = first.ok()?.lightbox?.lightbox_header?;
+        header.lightbox_item_count.map(u64::from)
+    };
+    let result = pages::or_past_the_end(ctx.api.call(&req, &doing), page, count, "item", first)?;
     if ctx.json {
         return output::print_json(&result);
     }

@@ -25,7 +25,7 @@ pub fn footer(page: u32, count: u32, total: u64, noun: &str, more: &str) -> Stri
 }
 
 /// Whether the API refused the page because it starts past the last item.
-pub fn is_past_the_end(e: &CliError) -> bool {
+fn is_past_the_end(e: &CliError) -> bool {
     let CliError::Sdk { source, .. } = e else {
         return false;
     };
@@ -34,9 +34,24 @@ pub fn is_past_the_end(e: &CliError) -> bool {
         .is_some_and(|c| *c == StatusCode::StartPastTotal)
 }
 
+/// `result`, unless the API refused the page as past the end: then the error names the last
+/// page, from the total `total` reads (from the first page, say).
+pub fn or_past_the_end<T>(
+    result: Result<T, CliError>,
+    page: u32,
+    count: u32,
+    noun: &str,
+    total: impl FnOnce() -> Option<u64>,
+) -> Result<T, CliError> {
+    match result {
+        Err(e) if is_past_the_end(&e) => Err(past_the_end(page, count, total(), noun)),
+        other => other,
+    }
+}
+
 /// `--page N` past the last page: names the last page, from `total` (the first page's count,
 /// when it could be read).
-pub fn past_the_end(page: u32, count: u32, total: Option<u64>, noun: &str) -> CliError {
+fn past_the_end(page: u32, count: u32, total: Option<u64>, noun: &str) -> CliError {
     match total {
         Some(total) => {
             let last = last_page(total, count);

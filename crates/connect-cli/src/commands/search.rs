@@ -65,14 +65,12 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> Result<(), CliError> {
         ));
         return output::print_text(&text);
     }
-    let result = match ctx.api.call(&req, &doing) {
-        Err(e) if pages::is_past_the_end(&e) => {
-            let first = ctx.api.call(&req.clone().page(1), &doing);
-            let total = first.ok().and_then(|r| r.item_total_count);
-            return Err(pages::past_the_end(args.page, args.count, total, "image"));
-        }
-        other => other?,
+    let first = || {
+        let first = ctx.api.call(&req.clone().page(1), &doing);
+        first.ok().and_then(|r| r.item_total_count)
     };
+    let called = ctx.api.call(&req, &doing);
+    let result = pages::or_past_the_end(called, args.page, args.count, "image", first)?;
     if ctx.json {
         return output::print_json(&result);
     }

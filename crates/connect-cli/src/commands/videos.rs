@@ -2,6 +2,7 @@
 
 use crate::args::{Family, VideoSortArg, VideosArgs};
 use crate::client::Ctx;
+use crate::commands::pages;
 use crate::errors::CliError;
 use crate::output::{self, Table};
 use connect_types::ops::{AssetFamily, SearchForVideosRequest, Video, VideoSortOrder};
@@ -68,16 +69,12 @@ pub fn check_sort(args: &VideosArgs) -> Result<(), CliError> {
 /// Runs `videos`.
 pub fn run(ctx: &Ctx, args: &VideosArgs) -> Result<(), CliError> {
     let doing = format!("searching videos for {:?}", args.phrase());
-    let result = match ctx.api.call(&request(args), &doing) {
-        Err(e) if crate::commands::pages::is_past_the_end(&e) => {
-            let first = ctx.api.call(&request(args).start(1), &doing);
-            let total = first.ok().and_then(|r| r.item_total_count);
-            return Err(crate::commands::pages::past_the_end(
-                args.page, args.count, total, "video",
-            ));
-        }
-        other => other?,
+    let first = || {
+        let first = ctx.api.call(&request(args).start(1), &doing);
+        first.ok().and_then(|r| r.item_total_count)
     };
+    let called = ctx.api.call(&request(args), &doing);
+    let result = pages::or_past_the_end(called, args.page, args.count, "video", first)?;
     if ctx.json {
         return output::print_json(&result);
     }
@@ -88,7 +85,7 @@ pub fn run(ctx: &Ctx, args: &VideosArgs) -> Result<(), CliError> {
     let total = result
         .item_total_count
         .unwrap_or(result.videos.len() as u64);
-    text.push_str(&crate::commands::pages::footer(
+    text.push_str(&pages::footer(
         args.page,
         args.count,
         total,

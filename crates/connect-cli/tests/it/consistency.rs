@@ -235,6 +235,18 @@ fn a_download_with_application_only_credentials_says_to_sign_in_as_a_user() {
         .unwrap();
     assert_one_error_line(&out, &["application-only", "--username and --password"]);
     assert!(!stderr_of(&out).contains("account manager"));
+    // Lightboxes act for a user too.
+    let out = cli()
+        .arg("--base-url")
+        .arg(s.sandbox.https_base_url())
+        .arg("--ca-cert")
+        .arg(&s.ca_file)
+        .env("GETTY_CLIENT_ID", "sandbox-client")
+        .env("GETTY_CLIENT_SECRET", "sandbox-client-secret")
+        .args(["lightbox", "list"])
+        .output()
+        .unwrap();
+    assert_one_error_line(&out, &["application-only", "--username and --password"]);
 }
 
 #[test]
@@ -391,4 +403,31 @@ fn quiet_is_accepted_anywhere_on_the_command_line() {
         .args(["-q", "search", "beach", "--count", "1"])
         .assert()
         .success();
+}
+
+#[test]
+fn a_page_past_the_end_of_a_lightbox_names_its_last_page() {
+    let alice = || against_shared("alice", "alice-password");
+    let out = alice()
+        .args(["--json", "lightbox", "create", "Two items"])
+        .output()
+        .unwrap();
+    let id = json_of(&out)["LightboxId"].as_u64().unwrap().to_string();
+    alice()
+        .args(["lightbox", "add", &id, "100000010", "100000011"])
+        .assert()
+        .success();
+    let out = alice()
+        .args(["lightbox", "show", &id, "--count", "1", "--page", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_error_line(
+        &out,
+        &[
+            "there is no page 5",
+            "the last page is 2",
+            "2 items, 1 a page",
+        ],
+    );
 }
