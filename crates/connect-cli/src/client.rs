@@ -34,7 +34,7 @@ pub struct Api {
     // See `Settings::app_only`.
     app_only: bool,
     // Dropped after the client.
-    _sandbox: Option<EmbeddedSandbox>,
+    sandbox: Option<EmbeddedSandbox>,
 }
 
 /// Settings resolved from the flags, the environment and the sandbox.
@@ -190,7 +190,7 @@ impl Api {
             client,
             base_url,
             app_only,
-            _sandbox: sandbox,
+            sandbox,
         })
     }
 
@@ -209,6 +209,13 @@ impl Api {
         doing: &str,
     ) -> Result<connect_types::Response<O::Result>, CliError> {
         self.client.execute(op).map_err(|e| self.fail(doing, e))
+    }
+
+    /// Why the embedded sandbox could not keep what this command changed, if it could not.
+    pub fn sandbox_state_error(&self) -> Option<String> {
+        self.sandbox
+            .as_ref()
+            .and_then(EmbeddedSandbox::state_file_error)
     }
 
     /// The SDK client, for the loops the commands drive themselves (the partner feed).

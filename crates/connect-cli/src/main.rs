@@ -50,7 +50,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         json: cli.global.json,
         quiet: cli.global.quiet,
     };
-    match &cli.command {
+    let done = match &cli.command {
         Command::Search(a) => commands::search::run(&ctx, a),
         Command::Details(a) => commands::details::run(&ctx, a),
         Command::Events(a) => commands::events::run(&ctx, a),
@@ -67,7 +67,14 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Changes(c) => commands::changes::run(&ctx, c),
         Command::Oembed { id } => commands::account::oembed(&ctx, id),
         Command::Demo(_) => Ok(()),
+    };
+    if let Some(why) = ctx.api.sandbox_state_error() {
+        eprintln!(
+            "warning: the embedded sandbox could not save its state ({why}); what this command \
+             changed will be gone in the next run — check the data directory's permissions"
+        );
     }
+    done
 }
 
 /// The SDK's crates and this one at `level`: `-v`, `-vv` and `-vvv` select their events.

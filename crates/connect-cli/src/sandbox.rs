@@ -78,7 +78,7 @@ pub const DEMO_LARGE_FILE_BYTES: u64 = 6 * 1024 * 1024;
 #[derive(Debug)]
 pub struct EmbeddedSandbox {
     // Keeps the servers running; dropping it stops them.
-    _inner: connect_sandbox::SandboxThread,
+    inner: connect_sandbox::SandboxThread,
     https: String,
     http: String,
     ca_pem: String,
@@ -109,11 +109,16 @@ impl EmbeddedSandbox {
         let http = inner.http_base_url();
         let ca_pem = inner.ca_pem().to_owned();
         Ok(Self {
-            _inner: inner,
+            inner,
             https,
             http,
             ca_pem,
         })
+    }
+
+    /// Why the state file could not be written, if the last write failed.
+    pub fn state_file_error(&self) -> Option<String> {
+        self.inner.state_file_error()
     }
 
     /// The HTTPS base URL.

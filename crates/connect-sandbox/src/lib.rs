@@ -209,6 +209,15 @@ impl SandboxInfo {
     pub fn fault_rules(&self) -> Vec<(FaultRule, u64)> {
         self.state.faults.rules()
     }
+    /// Why the last write of the state file ([`SandboxConfig::state_file`]) failed, if it did
+    /// (cleared by the next write that succeeds): what changed since is not kept.
+    pub fn state_file_error(&self) -> Option<String> {
+        self.state
+            .state_file_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
     /// Revokes one token; returns whether it was live.
     pub fn revoke_token(&self, token: &str) -> bool {
         let hit = self.state.tokens.revoke(token);
@@ -305,6 +314,7 @@ impl Sandbox {
             usage,
             feed,
             state_file,
+            state_file_error: std::sync::Mutex::new(None),
             downloads: store::downloads::Downloads::new(secrets),
             clock,
             faults: faults::Faults::new(config.seed, config.fault_rate, config.faults.clone()),

@@ -116,6 +116,9 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
         println!("  control: off (--control serves /_sandbox/stats, /_sandbox/revoke)");
     }
     shutdown.await;
+    if let Some(why) = sandbox.state_file_error() {
+        eprintln!("connect-sandbox: warning: the last state change was not saved: {why}");
+    }
     println!("connect-sandbox: shutting down");
     sandbox.stop().await;
     Ok(())

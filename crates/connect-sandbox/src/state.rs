@@ -48,6 +48,8 @@ pub struct State {
     pub pictures: crate::picture::PictureCache,
     /// Where the state is kept between runs, if anywhere.
     pub state_file: Option<crate::state_file::StateFile>,
+    /// Why the last write of the state file failed, until a later one succeeds.
+    pub state_file_error: std::sync::Mutex<Option<String>>,
 }
 
 /// Operations whose calls change what the state file keeps.
@@ -90,13 +92,21 @@ impl State {
         if !CHANGING.contains(&operation) {
             return;
         }
-        if let Err(e) = file.write(&self.saved()) {
+        let written = file.write(&self.saved());
+        if let Err(e) = &written {
             tracing::error!(
                 path = %file.path().display(),
                 error = %e,
                 "could not write the sandbox state file; this change will be lost at exit"
             );
         }
+        let mut last = self
+            .state_file_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        *last = written
+            .err()
+            .map(|e| format!("cannot write {}: {e}", file.path().display()));
     }
 
     /// The user `name`/`password` signs in as: a configured user, or a customer created by

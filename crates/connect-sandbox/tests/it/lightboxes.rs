@@ -264,3 +264,25 @@ fn a_shared_copy_is_read_only_and_reads_back() {
     let v = lb(&c, &alice, "CreateSharedLightbox", json!({"LightboxId": 1}));
     assert_error(&v, "LightboxIdDoesNotExist");
 }
+
+#[test]
+fn a_state_file_that_cannot_be_written_is_reported_and_the_call_still_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("state");
+    let sb = start(
+        connect_sandbox::SandboxConfig::default()
+            .with_images(300)
+            .with_state_file(folder.join("sandbox.json")),
+    );
+    let c = Client::new(&sb);
+    let (t, _) = c.session("alice");
+    lb(&c, &t, "CreateLightbox", json!({"LightboxName": "Saved"}));
+    assert_eq!(sb.state_file_error(), None);
+    // The folder becomes a file: the next write fails, and says where.
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::write(&folder, b"in the way").unwrap();
+    let v = lb(&c, &t, "CreateLightbox", json!({"LightboxName": "Lost"}));
+    assert_eq!(status(&v), "Success");
+    let why = sb.state_file_error().expect("the failed write is reported");
+    assert!(why.contains("sandbox.json"), "{why}");
+}
