@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, cmd: &UsageCommand) -> Result<(), CliError> {
         ));
     }
     output::print_text(&format!(
-        "Reported {} usage(s) under transaction {tx}\n",
-        output::or_dash(r.result.total_asset_usages_processed)
+        "Reported {} under transaction {tx}\n",
+        output::counted_opt(r.result.total_asset_usages_processed, "usage")
     ))
 }

@@ -90,7 +90,7 @@ fn usage_reports_from_csv_and_json_files() {
         .arg(&csv)
         .assert()
         .success()
-        .stdout(predicate::str::contains("Reported 3 usage(s)"));
+        .stdout(predicate::str::contains("Reported 3 usages"));
     against_shared("alice", "alice-password")
         .args(["usage", "report", "--transaction-id", "cli-usage-1"])
         .arg(&csv)
