@@ -122,7 +122,7 @@ impl Client {
 
     fn handle<X: Exchange>(&self, call: &mut X, outcome: Outcome, auth: bool) {
         let mut core = self.lock();
-        call.handle(&mut core, self.now(), outcome);
+        call.handle_outcome(&mut core, self.now(), outcome);
         drop(core);
         if auth {
             // Waiters enabled their notification under the lock before this handle ran.
@@ -188,7 +188,7 @@ impl Client {
         loop {
             let (step, waiter) = {
                 let mut core = self.lock();
-                let step = call.poll(&mut core, self.now());
+                let step = call.poll_step(&mut core, self.now());
                 // Register for the notification before the lock is released, so an answer
                 // that comes in meanwhile cannot be missed.
                 let waiter = matches!(step, Step::WaitForToken).then(|| {
@@ -211,8 +211,11 @@ impl Client {
                     connect_auth::trace::answered(&span, purpose, &outcome);
                     in_flight.complete(outcome);
                 }
-                Step::Sleep(pause) => {
-                    tokio::time::sleep(pause).await;
+                Step::Wait(until) => {
+                    tokio::time::sleep(until.saturating_duration_since(self.now())).await;
+                    // The pause was slept in full: a clock that lags the system's (a test's
+                    // custom clock) cannot hold the call in its pause.
+                    call.handle_timeout(self.now().max(until));
                 }
                 Step::WaitForToken => {
                     if let Some(waiter) = waiter {

@@ -63,18 +63,18 @@ impl Client {
     {
         let mut feed = Feed::new(options);
         loop {
-            match feed.step() {
+            match feed.poll_step() {
                 FeedStep::Fetch(request) => {
                     let page = self.execute(&request).await.map_err(FeedError::Api)?;
-                    feed.fetched(page.result);
+                    feed.handle_changes(page.result);
                 }
                 FeedStep::Deliver(batch) => {
                     handler(batch).await.map_err(FeedError::Handler)?;
-                    feed.delivered();
+                    feed.handle_delivered();
                 }
                 FeedStep::Confirm(request) => {
                     self.execute(&request).await.map_err(FeedError::Api)?;
-                    feed.confirmed();
+                    feed.handle_confirmed();
                 }
                 FeedStep::Idle(pause) => tokio::time::sleep(pause).await,
                 FeedStep::Done(summary) => return Ok(summary),

@@ -58,13 +58,13 @@ impl Client {
         let stream = futures_util::stream::unfold(start, |state| async move {
             let (client, mut pager) = state?;
             loop {
-                match pager.step() {
+                match pager.poll_request() {
                     Next::Item(item) => return Some((Ok(item), Some((client, pager)))),
                     Next::End => return None,
                     Next::Fetch(request) => match client.execute(&request).await {
                         Ok(page) => pager.handle_page(page.result),
                         Err(e) => {
-                            pager.fail();
+                            pager.handle_failure();
                             return Some((Err(e), Some((client, pager))));
                         }
                     },

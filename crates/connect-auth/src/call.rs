@@ -40,7 +40,7 @@ pub enum Purpose {
     },
 }
 
-/// A request the driver must send, then report with [`Call::handle`].
+/// A request the driver must send, then report with [`Call::handle_outcome`].
 pub struct Outgoing {
     /// The request. Its body may hold credentials or a token: never log it.
     pub request: http::Request<Vec<u8>>,
@@ -83,10 +83,11 @@ pub enum Outcome {
 /// What the driver must do next.
 #[derive(Debug)]
 pub enum Step<T> {
-    /// Send this request and pass what comes back to [`Call::handle`].
+    /// Send this request and pass what comes back to [`Call::handle_outcome`].
     Send(Outgoing),
-    /// Sleep this long (backoff before a retry), then poll again.
-    Sleep(Duration),
+    /// Backoff before a retry: sleep until this deadline, then poll again. Polled earlier, the
+    /// exchange answers `Wait` with the same deadline, so a pause cannot be cut short.
+    Wait(Instant),
     /// Another call is acquiring the token this one needs: wait until the core's token request
     /// is answered (the driver's notification), then poll again.
     WaitForToken,
@@ -96,9 +97,16 @@ pub enum Step<T> {
 
 enum State<T> {
     Ready,
-    AwaitAuth { id: u64 },
-    AwaitCall { token_id: Option<u64> },
+    AwaitAuth {
+        id: u64,
+    },
+    AwaitCall {
+        token_id: Option<u64>,
+    },
+    /// A pause was decided while handling an outcome; its deadline is fixed at the next poll.
     Backoff(Duration),
+    /// Pausing until the deadline.
+    Pausing(Instant),
     Finished(Option<Result<Response<T>, Error>>),
 }
 
@@ -111,12 +119,14 @@ enum State<T> {
 /// # fn run(core: &mut Core, op: &CreateSessionRequest) {
 /// let mut call = Call::new(op, CallOptions::default(), 42);
 /// let result = loop {
-///     match call.poll(core, std::time::Instant::now()) {
+///     match call.poll_step(core, std::time::Instant::now()) {
 ///         Step::Send(out) => {
 ///             let outcome = send(out.request);
-///             call.handle(core, std::time::Instant::now(), outcome);
+///             call.handle_outcome(core, std::time::Instant::now(), outcome);
 ///         }
-///         Step::Sleep(d) => std::thread::sleep(d),
+///         Step::Wait(until) => {
+///             std::thread::sleep(until.saturating_duration_since(std::time::Instant::now()))
+///         }
 ///         Step::WaitForToken => { /* wait for the core's notification */ }
 ///         Step::Done(r) => break r,
 ///     }
@@ -205,15 +215,25 @@ impl<O: Operation> Call<O> {
         self.last_status
     }
 
-    /// The next thing to do.
-    pub fn poll(&mut self, core: &mut Core, now: Instant) -> Step<O::Result> {
+    /// The next thing to do (an output: send, wait, or done).
+    pub fn poll_step(&mut self, core: &mut Core, now: Instant) -> Step<O::Result> {
         match std::mem::replace(&mut self.state, State::Ready) {
             State::Finished(r) => self.finish(r.unwrap_or_else(|| {
                 Err(Error::Config(
                     "the call was polled after it finished".into(),
                 ))
             })),
-            State::Backoff(d) => Step::Sleep(d),
+            State::Backoff(d) => {
+                // A pause too long for the clock (it cannot be: delays are capped) waits no time.
+                let until = now.checked_add(d).unwrap_or(now);
+                self.state = State::Pausing(until);
+                Step::Wait(until)
+            }
+            State::Pausing(until) if now < until => {
+                self.state = State::Pausing(until);
+                Step::Wait(until)
+            }
+            State::Pausing(_) => self.next_request(core, now),
             // Polled again without an answer (the driver lost the response): start over.
             State::Ready | State::AwaitAuth { .. } | State::AwaitCall { .. } => {
                 self.next_request(core, now)
@@ -238,7 +258,7 @@ impl<O: Operation> Call<O> {
                 Ok(TokenStep::Use { token: t, token_id }) => token = Some((t, token_id)),
                 Ok(TokenStep::Send(auth)) => {
                     if self.token_requests >= MAX_TOKEN_REQUESTS_PER_CALL {
-                        core.tokens.withdraw(auth.id);
+                        core.tokens.handle_abandoned(auth.id);
                         return self.finish(Err(Error::auth(format!(
                             "{} gave up after {} token requests: the server's tokens were \
                              refused or expired as soon as they were issued; check the server's \
@@ -318,8 +338,24 @@ impl<O: Operation> Call<O> {
         out
     }
 
-    /// Digests what came back for the last [`Step::Send`].
-    pub fn handle(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
+    /// The deadline of the pause under way, if any: the driver sleeps until then.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match self.state {
+            State::Pausing(until) => Some(until),
+            _ => None,
+        }
+    }
+
+    /// Tells the call that time has reached `now`: a pause whose deadline has passed is over
+    /// (polling does the same check; this is for drivers that keep timers).
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if matches!(self.state, State::Pausing(until) if now >= until) {
+            self.state = State::Ready;
+        }
+    }
+
+    /// Digests what came back for the last [`Step::Send`] (an input).
+    pub fn handle_outcome(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
         match &outcome {
             Outcome::Response(r) => tracing::trace!(
                 target: TARGET,
@@ -410,7 +446,7 @@ impl<O: Operation> Call<O> {
                             code = %api,
                             "the token was refused: renewing it and retrying the call once"
                         );
-                        core.tokens.invalidate(id);
+                        core.tokens.handle_token_refused(id);
                         self.pause_before_token(core);
                         return;
                     }

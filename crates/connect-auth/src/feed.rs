@@ -6,10 +6,10 @@
 //! handler and the confirmation, sees the same batch again on the next run. A handler must
 //! therefore be idempotent (writing a change twice must do no harm).
 //!
-//! A front end loops on [`Feed::step`]: send the [`FeedStep::Fetch`] request and give its
-//! result to [`Feed::fetched`]; run the handler on a [`FeedStep::Deliver`] batch and call
-//! [`Feed::delivered`] if it succeeded (or stop with its error); send the
-//! [`FeedStep::Confirm`] request and call [`Feed::confirmed`]; sleep on [`FeedStep::Idle`];
+//! A front end loops on [`Feed::poll_step`]: send the [`FeedStep::Fetch`] request and give its
+//! result to [`Feed::handle_changes`]; run the handler on a [`FeedStep::Deliver`] batch and call
+//! [`Feed::handle_delivered`] if it succeeded (or stop with its error); send the
+//! [`FeedStep::Confirm`] request and call [`Feed::handle_confirmed`]; sleep on [`FeedStep::Idle`];
 //! stop at [`FeedStep::Done`].
 
 use connect_types::ops::{
@@ -92,11 +92,11 @@ pub struct FeedSummary {
 /// What the front end does next.
 #[derive(Debug)]
 pub enum FeedStep {
-    /// Send this request; pass its result to [`Feed::fetched`].
+    /// Send this request; pass its result to [`Feed::handle_changes`].
     Fetch(GetAssetChangesRequest),
-    /// Run the handler on this batch; call [`Feed::delivered`] when it succeeded.
+    /// Run the handler on this batch; call [`Feed::handle_delivered`] when it succeeded.
     Deliver(ChangeBatch),
-    /// Send this request; call [`Feed::confirmed`] when it succeeded.
+    /// Send this request; call [`Feed::handle_confirmed`] when it succeeded.
     Confirm(ConfirmAssetChangesRequest),
     /// The channel is drained (watch mode): sleep this long, then step again.
     Idle(Duration),
@@ -154,7 +154,7 @@ impl Feed {
     }
 
     /// The next thing to do.
-    pub fn step(&mut self) -> FeedStep {
+    pub fn poll_step(&mut self) -> FeedStep {
         match std::mem::replace(&mut self.state, State::Fetch) {
             State::Fetch => {
                 if self
@@ -192,13 +192,13 @@ impl Feed {
             // so it is fetched again (the service serves it again).
             State::AwaitHandler { .. } | State::AwaitConfirm { .. } => {
                 self.state = State::Fetch;
-                self.step()
+                self.poll_step()
             }
         }
     }
 
     /// Digests the result of the last [`FeedStep::Fetch`].
-    pub fn fetched(&mut self, result: GetAssetChangesResult) {
+    pub fn handle_changes(&mut self, result: GetAssetChangesResult) {
         let tx = result.transaction_id.filter(|t| !t.trim().is_empty());
         self.state = match tx {
             Some(transaction_id) if !result.changed_assets.is_empty() => {
@@ -215,7 +215,7 @@ impl Feed {
     }
 
     /// The handler succeeded on the last [`FeedStep::Deliver`] batch: confirm it next.
-    pub fn delivered(&mut self) {
+    pub fn handle_delivered(&mut self) {
         if let State::AwaitHandler {
             transaction_id,
             changes,
@@ -229,7 +229,7 @@ impl Feed {
     }
 
     /// The last [`FeedStep::Confirm`] succeeded: the next batch is fetched.
-    pub fn confirmed(&mut self) {
+    pub fn handle_confirmed(&mut self) {
         if let State::AwaitConfirm { changes } = std::mem::replace(&mut self.state, State::Fetch) {
             self.summary.batches += 1;
             self.summary.changes += changes;
@@ -280,24 +280,24 @@ mod tests {
     #[test]
     fn confirms_only_after_delivery_and_stops_at_an_empty_batch() {
         let mut f = Feed::new(FeedOptions::channel(7).batch_size(2));
-        let FeedStep::Fetch(req) = f.step() else {
+        let FeedStep::Fetch(req) = f.poll_step() else {
             panic!()
         };
         assert_eq!((req.channel_id, req.item_count), (7, Some(2)));
-        f.fetched(batch("t1", 2));
-        let FeedStep::Deliver(b) = f.step() else {
+        f.handle_changes(batch("t1", 2));
+        let FeedStep::Deliver(b) = f.poll_step() else {
             panic!()
         };
         assert_eq!(b.transaction_id, "t1");
-        f.delivered();
-        let FeedStep::Confirm(c) = f.step() else {
+        f.handle_delivered();
+        let FeedStep::Confirm(c) = f.poll_step() else {
             panic!()
         };
         assert_eq!(c.transaction_id, "t1");
-        f.confirmed();
-        assert!(matches!(f.step(), FeedStep::Fetch(_)));
-        f.fetched(GetAssetChangesResult::default());
-        let FeedStep::Done(s) = f.step() else {
+        f.handle_confirmed();
+        assert!(matches!(f.poll_step(), FeedStep::Fetch(_)));
+        f.handle_changes(GetAssetChangesResult::default());
+        let FeedStep::Done(s) = f.poll_step() else {
             panic!()
         };
         assert_eq!(
@@ -312,11 +312,11 @@ mod tests {
     #[test]
     fn an_unreported_delivery_is_never_confirmed() {
         let mut f = Feed::new(FeedOptions::channel(1));
-        f.step();
-        f.fetched(batch("t1", 1));
-        assert!(matches!(f.step(), FeedStep::Deliver(_)));
-        // The handler failed: no delivered(); the next step fetches the batch again.
-        assert!(matches!(f.step(), FeedStep::Fetch(_)));
+        f.poll_step();
+        f.handle_changes(batch("t1", 1));
+        assert!(matches!(f.poll_step(), FeedStep::Deliver(_)));
+        // The handler failed: no handle_delivered(); the next poll fetches the batch again.
+        assert!(matches!(f.poll_step(), FeedStep::Fetch(_)));
         assert_eq!(f.summary().batches, 0);
     }
 
@@ -327,15 +327,15 @@ mod tests {
                 .watch(Duration::from_millis(5))
                 .max_batches(1),
         );
-        f.step();
-        f.fetched(GetAssetChangesResult::default());
-        assert!(matches!(f.step(), FeedStep::Idle(d) if d == Duration::from_millis(5)));
-        assert!(matches!(f.step(), FeedStep::Fetch(_)));
-        f.fetched(batch("t2", 3));
-        f.step();
-        f.delivered();
-        f.step();
-        f.confirmed();
-        assert!(matches!(f.step(), FeedStep::Done(s) if s.changes == 3));
+        f.poll_step();
+        f.handle_changes(GetAssetChangesResult::default());
+        assert!(matches!(f.poll_step(), FeedStep::Idle(d) if d == Duration::from_millis(5)));
+        assert!(matches!(f.poll_step(), FeedStep::Fetch(_)));
+        f.handle_changes(batch("t2", 3));
+        f.poll_step();
+        f.handle_delivered();
+        f.poll_step();
+        f.handle_confirmed();
+        assert!(matches!(f.poll_step(), FeedStep::Done(s) if s.changes == 3));
     }
 }

@@ -16,10 +16,29 @@
 //! [`trace::TARGET`] (`connect_auth`): tokens acquired, renewed and invalidated, routing
 //! refusals, retries and their pauses. No event carries a secret, a token or a request body.
 //!
-//! A driver (`connect-blocking`, `connect-async`) is a loop around [`Call::poll`]:
-//! send what [`Step::Send`] says, sleep what [`Step::Sleep`] says, wait for another call's token
-//! acquisition on [`Step::WaitForToken`], and return on [`Step::Done`]. See [`Call`] for an
-//! example driver.
+//! ## One vocabulary for every machine
+//!
+//! Each machine here speaks the same way, as quinn-proto's `Connection` does: inputs are
+//! `handle_*` methods (what came back, what happened), outputs are `poll_*` methods (what to do
+//! next), and pauses are deadlines, never durations: `poll_timeout()` says until when, and
+//! `handle_timeout(now)` says the time came. Polled before its deadline, a machine keeps
+//! waiting, so a driver cannot cut a backoff short by mistake.
+//!
+//! | machine | outputs | inputs |
+//! |---|---|---|
+//! | [`Call`], [`SingleStep`] (one operation) | [`Call::poll_step`], [`Call::poll_timeout`] | [`Call::handle_outcome`], [`Call::handle_timeout`] |
+//! | [`TokenMachine`] (inside [`Core`]) | [`TokenMachine::poll_token`], [`TokenMachine::poll_timeout`] | [`TokenMachine::handle_auth_response`], [`TokenMachine::handle_auth_transport_failure`], [`TokenMachine::handle_token_refused`], [`TokenMachine::handle_abandoned`] |
+//! | [`paging::Pager`] (a listing) | [`paging::Pager::poll_request`] | [`paging::Pager::handle_page`], [`paging::Pager::handle_failure`] |
+//! | [`feed::Feed`] (the partner feed) | [`feed::Feed::poll_step`] | [`feed::Feed::handle_changes`], [`feed::Feed::handle_delivered`], [`feed::Feed::handle_confirmed`] |
+//! | [`download::Authorize`], [`download::Fetch`] (a download) | `poll_call`, `poll_step`, `poll_timeout` | `handle_*` for each answer, `handle_timeout` |
+//!
+//! A driver (`connect-blocking`, `connect-async`) calls them in this order: a loop around
+//! [`Call::poll_step`] that sends what [`Step::Send`] says and hands the answer to
+//! [`Call::handle_outcome`]; on [`Step::Wait`] sleeps until the deadline and calls
+//! [`Call::handle_timeout`]; on [`Step::WaitForToken`] waits for another call's token request
+//! to be answered; and returns on [`Step::Done`]. The call drives the [`TokenMachine`] itself,
+//! so drivers never touch it. Listings and the feed wrap that loop: `poll_request`, one call,
+//! `handle_page`. See [`Call`] for an example driver.
 
 #![warn(missing_docs)]
 // docs.rs builds with `--cfg docsrs` on nightly: badges for feature-gated items.
@@ -66,9 +85,13 @@ pub trait Exchange {
     /// The coordination id sent with every attempt.
     fn coordination_id(&self) -> &str;
     /// The next thing to do.
-    fn poll(&mut self, core: &mut Core, now: std::time::Instant) -> Step<Self::Output>;
+    fn poll_step(&mut self, core: &mut Core, now: std::time::Instant) -> Step<Self::Output>;
     /// Digests what came back for the last [`Step::Send`].
-    fn handle(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome);
+    fn handle_outcome(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome);
+    /// The driver slept until a [`Step::Wait`] deadline: time has reached `now`.
+    fn handle_timeout(&mut self, now: std::time::Instant) {
+        let _ = now;
+    }
 }
 
 impl<O: connect_types::Operation> Exchange for Call<O> {
@@ -79,11 +102,14 @@ impl<O: connect_types::Operation> Exchange for Call<O> {
     fn coordination_id(&self) -> &str {
         Call::coordination_id(self)
     }
-    fn poll(&mut self, core: &mut Core, now: std::time::Instant) -> Step<O::Result> {
-        Call::poll(self, core, now)
+    fn poll_step(&mut self, core: &mut Core, now: std::time::Instant) -> Step<O::Result> {
+        Call::poll_step(self, core, now)
     }
-    fn handle(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome) {
-        Call::handle(self, core, now, outcome);
+    fn handle_outcome(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome) {
+        Call::handle_outcome(self, core, now, outcome);
+    }
+    fn handle_timeout(&mut self, now: std::time::Instant) {
+        Call::handle_timeout(self, now);
     }
 }
 
@@ -95,11 +121,11 @@ impl Exchange for SingleStep {
     fn coordination_id(&self) -> &str {
         SingleStep::coordination_id(self)
     }
-    fn poll(&mut self, core: &mut Core, now: std::time::Instant) -> Step<Self::Output> {
-        SingleStep::poll(self, core, now)
+    fn poll_step(&mut self, core: &mut Core, now: std::time::Instant) -> Step<Self::Output> {
+        SingleStep::poll_step(self, core, now)
     }
-    fn handle(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome) {
-        SingleStep::handle(self, core, now, outcome);
+    fn handle_outcome(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome) {
+        SingleStep::handle_outcome(self, core, now, outcome);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Pagination shared by the blocking `Iterator` and the async `Stream`.
 //!
 //! A [`Pager`] holds the request of a paged operation and the items of the page in hand. The
-//! front ends loop on [`Pager::step`]: hand out an [`Next::Item`], send the [`Next::Fetch`]
+//! front ends loop on [`Pager::poll_request`]: hand out an [`Next::Item`], send the [`Next::Fetch`]
 //! request and give its result to [`Pager::handle_page`], or stop at [`Next::End`]. Pages are
 //! fetched lazily, one when the previous one is used up, and paging stops at the total the
 //! server reports (ItemTotalCount and kin), at an empty page, or, when no total is reported, at
@@ -44,7 +44,7 @@ pub enum Next<O: Paged> {
     /// Hand out this item.
     Item(O::Item),
     /// Send this request and pass its result to [`Pager::handle_page`] (or call
-    /// [`Pager::fail`] if the call failed).
+    /// [`Pager::handle_failure`] if the call failed).
     Fetch(O),
     /// Every item has been handed out.
     End,
@@ -84,7 +84,7 @@ impl<O: Paged> Pager<O> {
     }
 
     /// The next thing to do.
-    pub fn step(&mut self) -> Next<O> {
+    pub fn poll_request(&mut self) -> Next<O> {
         if let Some(item) = self.buffer.next() {
             return Next::Item(item);
         }
@@ -114,7 +114,7 @@ impl<O: Paged> Pager<O> {
     }
 
     /// The last fetch failed: end the listing after the error is reported.
-    pub fn fail(&mut self) {
+    pub fn handle_failure(&mut self) {
         self.done = true;
         self.buffer = Vec::new().into_iter();
     }
@@ -278,7 +278,7 @@ mod tests {
         let mut items = Vec::new();
         let mut windows = Vec::new();
         loop {
-            match pager.step() {
+            match pager.poll_request() {
                 Next::Item(i) => items.push(i.image_id.unwrap_or_default()),
                 Next::Fetch(req) => {
                     windows.push(req.window());
@@ -349,7 +349,7 @@ mod tests {
         let mut pager = Pager::new(GetLightboxRequest::new(7).items(1, 2));
         let mut got = Vec::new();
         loop {
-            match pager.step() {
+            match pager.poll_request() {
                 Next::Item(i) => got.push(i.asset_id.unwrap_or_default()),
                 Next::Fetch(req) => {
                     assert_eq!(req.lightbox_id, 7);
@@ -377,7 +377,7 @@ mod tests {
         assert_eq!(pager.pages_fetched(), 2);
 
         let mut pager = Pager::new(GetLightboxHeadersRequest::page(0, 0));
-        let Next::Fetch(req) = pager.step() else {
+        let Next::Fetch(req) = pager.poll_request() else {
             panic!("expected a fetch")
         };
         assert_eq!(req.window(), (1, 100));
@@ -385,17 +385,17 @@ mod tests {
             lightbox_headers: vec![LightboxHeader::default()],
             total_lightbox_header_count: Some(1),
         });
-        assert!(matches!(pager.step(), Next::Item(_)));
-        assert!(matches!(pager.step(), Next::End));
+        assert!(matches!(pager.poll_request(), Next::Item(_)));
+        assert!(matches!(pager.poll_request(), Next::End));
         assert_eq!(pager.total(), Some(1));
     }
 
     #[test]
     fn a_failure_ends_the_listing() {
         let mut pager = Pager::new(SearchForImagesRequest::phrase("x").count(10));
-        assert!(matches!(pager.step(), Next::Fetch(_)));
-        pager.fail();
-        assert!(matches!(pager.step(), Next::End));
+        assert!(matches!(pager.poll_request(), Next::Fetch(_)));
+        pager.handle_failure();
+        assert!(matches!(pager.poll_request(), Next::End));
     }
 
     #[test]
@@ -404,7 +404,7 @@ mod tests {
         let mut pager = Pager::new(SearchForImagesRequest::phrase("x").count(10));
         let mut fetches = 0;
         loop {
-            match pager.step() {
+            match pager.poll_request() {
                 Next::Fetch(_) => {
                     fetches += 1;
                     pager.handle_page(SearchForImagesResult {

@@ -92,7 +92,7 @@ impl SingleStep {
     }
 
     /// The next thing to do.
-    pub fn poll(&mut self, core: &mut Core, now: Instant) -> Step<DownloadTarget> {
+    pub fn poll_step(&mut self, core: &mut Core, now: Instant) -> Step<DownloadTarget> {
         match std::mem::replace(&mut self.state, State::Ready) {
             State::Finished(r) => {
                 self.state = State::Finished(None);
@@ -181,7 +181,7 @@ impl SingleStep {
     }
 
     /// Digests what came back for the last [`Step::Send`].
-    pub fn handle(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
+    pub fn handle_outcome(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
         match std::mem::replace(&mut self.state, State::Ready) {
             State::AwaitAuth { id } => match outcome {
                 Outcome::Response(r) => match core.tokens.handle_auth_response(now, id, &r) {
@@ -258,7 +258,7 @@ impl SingleStep {
             if !self.auth_retry_used && !self.token_issued_here {
                 // Drop the refused token and try once more with a fresh one.
                 self.auth_retry_used = true;
-                core.tokens.invalidate(token_id);
+                core.tokens.handle_token_refused(token_id);
                 return;
             }
             self.state = State::Finished(Some(Err(Error::Auth {

@@ -143,7 +143,7 @@ impl Client {
         loop {
             let (step, generation) = {
                 let mut shared = self.lock();
-                let step = call.poll(&mut shared.core, self.now());
+                let step = call.poll_step(&mut shared.core, self.now());
                 (step, shared.token_generation)
             };
             match step {
@@ -153,15 +153,18 @@ impl Client {
                     let outcome = self.exchange(out.request);
                     connect_auth::trace::answered(&span, purpose, &outcome);
                     let mut shared = self.lock();
-                    call.handle(&mut shared.core, self.now(), outcome);
+                    call.handle_outcome(&mut shared.core, self.now(), outcome);
                     if matches!(purpose, Purpose::Auth { .. }) {
                         shared.token_generation = shared.token_generation.wrapping_add(1);
                         drop(shared);
                         self.inner.token_ready.notify_all();
                     }
                 }
-                Step::Sleep(pause) => {
-                    std::thread::sleep(pause);
+                Step::Wait(until) => {
+                    std::thread::sleep(until.saturating_duration_since(self.now()));
+                    // The pause was slept in full: a clock that lags the system's (a test's
+                    // custom clock) cannot hold the call in its pause.
+                    call.handle_timeout(self.now().max(until));
                 }
                 Step::WaitForToken => {
                     let shared = self.lock();

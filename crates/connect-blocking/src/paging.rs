@@ -45,13 +45,13 @@ impl<O: Paged> Iterator for Pages<O> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            match self.pager.step() {
+            match self.pager.poll_request() {
                 Next::Item(item) => return Some(Ok(item)),
                 Next::End => return None,
                 Next::Fetch(request) => match self.client.execute(&request) {
                     Ok(page) => self.pager.handle_page(page.result),
                     Err(e) => {
-                        self.pager.fail();
+                        self.pager.handle_failure();
                         return Some(Err(e));
                     }
                 },

@@ -103,12 +103,12 @@ fn a_non_idempotent_call_is_not_repeated_after_it_may_have_reached_the_server() 
         3,
     );
     let r = loop {
-        match call.poll(&mut core, now) {
+        match call.poll_step(&mut core, now) {
             Step::Send(out) => {
                 let o = fake.serve(out.request, out.purpose);
-                call.handle(&mut core, now, o);
+                call.handle_outcome(&mut core, now, o);
             }
-            Step::Sleep(d) => now += d,
+            Step::Wait(until) => now = until,
             Step::Done(r) => break r,
             Step::WaitForToken => unreachable!(),
         }
@@ -138,12 +138,12 @@ fn warnings_and_coordination_id_reach_the_caller() {
         },
         3,
     );
-    let Step::Send(out) = call.poll(&mut core, now) else {
+    let Step::Send(out) = call.poll_step(&mut core, now) else {
         panic!()
     };
     let body: serde_json::Value = serde_json::from_slice(out.request.body()).unwrap();
     assert_eq!(body["RequestHeader"]["CoordinationId"], "coord-1");
-    call.handle(
+    call.handle_outcome(
         &mut core,
         now,
         respond(
@@ -151,7 +151,7 @@ fn warnings_and_coordination_id_reach_the_caller() {
             br#"{"ResponseHeader":{"Status":"Warning","CoordinationId":"coord-1","StatusList":[{"Type":"Information","Code":"DefaultLanguageUsed","Message":"en-us"}]},"FindResult":{"Count":2}}"#.to_vec(),
         ),
     );
-    let Step::Done(Ok(r)) = call.poll(&mut core, now) else {
+    let Step::Done(Ok(r)) = call.poll_step(&mut core, now) else {
         panic!()
     };
     assert_eq!(r.coordination_id(), Some("coord-1"));
@@ -190,7 +190,7 @@ proptest::proptest! {
         loop {
             steps += 1;
             proptest::prop_assert!(steps < 100);
-            match call.poll(&mut core, now) {
+            match call.poll_step(&mut core, now) {
                 Step::Send(_) => {
                     let (kind, status) = answers.next().unwrap_or((0, 200));
                     let body = match kind {
@@ -204,9 +204,9 @@ proptest::proptest! {
                         _ => Vec::new(),
                     };
                     let status = status.clamp(100, 599);
-                    call.handle(&mut core, now, respond(status, body));
+                    call.handle_outcome(&mut core, now, respond(status, body));
                 }
-                Step::Sleep(d) => now += d,
+                Step::Wait(until) => now = until,
                 Step::WaitForToken => proptest::prop_assert!(false, "a lone call never waits"),
                 Step::Done(_) => break,
             }

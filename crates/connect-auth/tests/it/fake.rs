@@ -251,13 +251,13 @@ pub fn run<O: Operation>(
 ) -> Result<Response<O::Result>, connect_auth::Error> {
     let mut call = Call::new(op, CallOptions::default(), 7);
     for _ in 0..50 {
-        match call.poll(core, *now) {
+        match call.poll_step(core, *now) {
             Step::Send(out) => {
                 fake.now = *now;
                 let outcome = fake.serve(out.request, out.purpose);
-                call.handle(core, *now, outcome);
+                call.handle_outcome(core, *now, outcome);
             }
-            Step::Sleep(d) => *now += d,
+            Step::Wait(until) => *now = until,
             Step::WaitForToken => panic!("a lone call never waits"),
             Step::Done(r) => return r,
         }
@@ -274,23 +274,23 @@ pub fn mins(m: u64) -> Duration {
 pub fn run_refusing_every_call<O: Operation>(
     core: &mut Core,
     fake: &mut Fake,
-    now: Instant,
+    mut now: Instant,
     op: &O,
 ) -> (connect_auth::Error, u32) {
     let mut call = Call::new(op, CallOptions::default(), 1);
     loop {
-        match call.poll(core, now) {
+        match call.poll_step(core, now) {
             Step::Send(out) => {
                 let outcome = if matches!(out.purpose, Purpose::Call { .. }) {
                     respond(200, error_envelope("AUTH-021"))
                 } else {
                     fake.serve(out.request, out.purpose)
                 };
-                call.handle(core, now, outcome);
+                call.handle_outcome(core, now, outcome);
             }
             Step::Done(r) => return (r.expect_err("every call is refused"), call.attempts()),
             // The pause before a second token request of the call.
-            Step::Sleep(_) => {}
+            Step::Wait(until) => now = until,
             other => panic!("unexpected step {other:?}"),
         }
     }

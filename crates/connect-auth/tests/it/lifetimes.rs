@@ -45,7 +45,7 @@ fn drive(
     let mut call = Call::new(&find(), CallOptions::default(), 3);
     let mut token_requests = 0;
     for _ in 0..100 {
-        match call.poll(core, *now) {
+        match call.poll_step(core, *now) {
             Step::Send(out) => {
                 let outcome = if matches!(out.purpose, Purpose::Auth { .. }) {
                     token_requests += 1;
@@ -53,9 +53,9 @@ fn drive(
                 } else {
                     answer()
                 };
-                call.handle(core, *now, outcome);
+                call.handle_outcome(core, *now, outcome);
             }
-            Step::Sleep(d) => *now += d,
+            Step::Wait(until) => *now = until,
             Step::WaitForToken => panic!("a lone call never waits"),
             Step::Done(r) => {
                 return (

@@ -31,13 +31,13 @@ fn first_two<O: connect_types::Operation>(creds: Credentials, op: &O) -> (String
         },
         1,
     );
-    let Step::Send(auth) = call.poll(&mut core, now) else {
+    let Step::Send(auth) = call.poll_step(&mut core, now) else {
         panic!()
     };
     let first = show(&auth.request);
     let o = fake.serve(auth.request, auth.purpose);
-    call.handle(&mut core, now, o);
-    let Step::Send(out) = call.poll(&mut core, now) else {
+    call.handle_outcome(&mut core, now, o);
+    let Step::Send(out) = call.poll_step(&mut core, now) else {
         panic!()
     };
     (first, show(&out.request))
@@ -77,7 +77,7 @@ fn renew_session_request() {
     let mut now = start;
     run(&mut core, &mut fake, &mut now, &Find { phrase: "x".into() }).unwrap();
     let mut call = Call::new(&Find { phrase: "x".into() }, CallOptions::default(), 1);
-    let Step::Send(renew) = call.poll(&mut core, start + mins(29)) else {
+    let Step::Send(renew) = call.poll_step(&mut core, start + mins(29)) else {
         panic!()
     };
     insta::assert_snapshot!("renew_session", show(&renew.request));
@@ -100,7 +100,7 @@ fn a_no_token_operation_goes_over_https_without_a_token() {
         },
         1,
     );
-    let Step::Send(out) = call.poll(&mut core, Instant::now()) else {
+    let Step::Send(out) = call.poll_step(&mut core, Instant::now()) else {
         panic!()
     };
     insta::assert_snapshot!("no_token_call", show(&out.request));
@@ -115,7 +115,7 @@ fn a_no_token_operation_goes_over_https_without_a_token() {
     };
     let mut call = Call::new(&renew, CallOptions::default(), 1);
     assert!(matches!(
-        call.poll(&mut core, Instant::now()),
+        call.poll_step(&mut core, Instant::now()),
         Step::Done(Err(_))
     ));
 }
@@ -128,7 +128,7 @@ fn debug_output_never_shows_secrets() {
     let mut fake = Fake::new(1800);
     let now = Instant::now();
     let mut call = Call::new(&Find { phrase: "x".into() }, CallOptions::default(), 1);
-    let step = call.poll(&mut core, now);
+    let step = call.poll_step(&mut core, now);
     let dbg = format!("{creds:?} {core:?} {step:?} {call:?}");
     assert!(!dbg.contains(sentinel), "{dbg}");
     let Step::Send(auth) = step else { panic!() };
@@ -139,8 +139,8 @@ fn debug_output_never_shows_secrets() {
     );
     fake.valid.clear();
     let o = fake.serve(auth.request, auth.purpose);
-    call.handle(&mut core, now, o);
-    let Step::Send(out) = call.poll(&mut core, now) else {
+    call.handle_outcome(&mut core, now, o);
+    let Step::Send(out) = call.poll_step(&mut core, now) else {
         panic!()
     };
     let dbg = format!("{out:?} {core:?}");

@@ -303,20 +303,20 @@ fn concurrent_callers_share_one_acquisition() {
     let now = Instant::now();
     let mut a = Call::new(&find(), CallOptions::default(), 1);
     let mut b = Call::new(&find(), CallOptions::default(), 2);
-    let Step::Send(auth) = a.poll(&mut core, now) else {
+    let Step::Send(auth) = a.poll_step(&mut core, now) else {
         panic!()
     };
-    assert!(matches!(b.poll(&mut core, now), Step::WaitForToken));
+    assert!(matches!(b.poll_step(&mut core, now), Step::WaitForToken));
     let o = fake.serve(auth.request, auth.purpose);
-    a.handle(&mut core, now, o);
+    a.handle_outcome(&mut core, now, o);
     // Both proceed with the one token.
     for c in [&mut a, &mut b] {
-        let Step::Send(out) = c.poll(&mut core, now) else {
+        let Step::Send(out) = c.poll_step(&mut core, now) else {
             panic!()
         };
         let o = fake.serve(out.request, out.purpose);
-        c.handle(&mut core, now, o);
-        assert!(matches!(c.poll(&mut core, now), Step::Done(Ok(_))));
+        c.handle_outcome(&mut core, now, o);
+        assert!(matches!(c.poll_step(&mut core, now), Step::Done(Ok(_))));
     }
     assert_eq!(fake.grants().len(), 1);
 }
@@ -332,21 +332,21 @@ fn during_a_renewal_other_callers_keep_the_still_valid_token() {
     now = start + mins(28);
     let mut a = Call::new(&find(), CallOptions::default(), 1);
     let mut b = Call::new(&find(), CallOptions::default(), 2);
-    let Step::Send(renewal) = a.poll(&mut core, now) else {
+    let Step::Send(renewal) = a.poll_step(&mut core, now) else {
         panic!()
     };
     assert!(matches!(
         renewal.purpose,
         connect_auth::Purpose::Auth { .. }
     ));
-    let Step::Send(out) = b.poll(&mut core, now) else {
+    let Step::Send(out) = b.poll_step(&mut core, now) else {
         panic!("b should not wait")
     };
     assert!(matches!(out.purpose, connect_auth::Purpose::Call { .. }));
     let body: serde_json::Value = serde_json::from_slice(out.request.body()).unwrap();
     assert_eq!(body["RequestHeader"]["Token"], "t1");
     let o = fake.serve(renewal.request, renewal.purpose);
-    a.handle(&mut core, now, o);
+    a.handle_outcome(&mut core, now, o);
     assert_eq!(core.tokens.grants_sent(), 2);
 }
 
@@ -356,17 +356,17 @@ fn an_abandoned_acquisition_is_restarted_by_the_next_caller() {
     let mut core = core(oauth());
     let now = Instant::now();
     let mut a = Call::new(&find(), CallOptions::default(), 1);
-    let Step::Send(_) = a.poll(&mut core, now) else {
+    let Step::Send(_) = a.poll_step(&mut core, now) else {
         panic!()
     };
     drop(a); // cancelled before the answer came
     let mut b = Call::new(&find(), CallOptions::default(), 2);
     assert!(matches!(
-        b.poll(&mut core, now + Duration::from_secs(5)),
+        b.poll_step(&mut core, now + Duration::from_secs(5)),
         Step::WaitForToken
     ));
     assert!(matches!(
-        b.poll(&mut core, now + Duration::from_secs(121)),
+        b.poll_step(&mut core, now + Duration::from_secs(121)),
         Step::Send(_)
     ));
 }
@@ -389,18 +389,21 @@ fn a_transport_failure_of_the_token_request_is_retried_with_backoff() {
     let mut token_requests_at = Vec::new();
     let mut pauses = Vec::new();
     let result = loop {
-        match call.poll(&mut core, now) {
+        match call.poll_step(&mut core, now) {
             Step::Send(out) => {
                 if matches!(out.purpose, Purpose::Auth { .. }) {
                     token_requests_at.push(now - start);
                 }
                 fake.now = now;
                 let outcome = fake.serve(out.request, out.purpose);
-                call.handle(&mut core, now, outcome);
+                call.handle_outcome(&mut core, now, outcome);
             }
-            Step::Sleep(d) => {
-                pauses.push(d);
-                now += d;
+            Step::Wait(until) => {
+                // Polled before the deadline, the call keeps waiting: the pause cannot be cut.
+                assert!(matches!(call.poll_step(&mut core, now), Step::Wait(u) if u == until));
+                assert_eq!(call.poll_timeout(), Some(until));
+                pauses.push(until - now);
+                now = until;
             }
             Step::WaitForToken => panic!("a lone call never waits"),
             Step::Done(r) => break r,
@@ -510,11 +513,11 @@ fn a_call_sends_at_most_three_token_requests_however_the_server_answers() {
     // first acquisition, a refresh (refused), one full sign-in, and the call ends.
     let mut core = core(Credentials::resource_owner("id", "secret", "alice", "pw"));
     let mut fake = Fake::new(1800);
-    let now = Instant::now();
+    let mut now = Instant::now();
     let mut call = connect_auth::Call::new(&find(), connect_auth::CallOptions::default(), 5);
     let mut token_requests = 0;
     let err = loop {
-        match call.poll(&mut core, now) {
+        match call.poll_step(&mut core, now) {
             connect_auth::Step::Send(out) => {
                 let outcome = match out.purpose {
                     connect_auth::Purpose::Call { .. } => respond(200, error_envelope("AUTH-021")),
@@ -527,9 +530,9 @@ fn a_call_sends_at_most_three_token_requests_however_the_server_answers() {
                         }
                     }
                 };
-                call.handle(&mut core, now, outcome);
+                call.handle_outcome(&mut core, now, outcome);
             }
-            connect_auth::Step::Sleep(_) => {}
+            connect_auth::Step::Wait(until) => now = until,
             connect_auth::Step::Done(r) => break r.unwrap_err(),
             other => panic!("{other:?}"),
         }
@@ -561,7 +564,7 @@ fn session_requests_carry_the_calls_coordination_id() {
         ..Default::default()
     };
     let mut call = connect_auth::Call::new(&find(), options, 1);
-    let connect_auth::Step::Send(out) = call.poll(&mut core, now) else {
+    let connect_auth::Step::Send(out) = call.poll_step(&mut core, now) else {
         panic!("a token request first")
     };
     let body: serde_json::Value = serde_json::from_slice(out.request.body()).unwrap();

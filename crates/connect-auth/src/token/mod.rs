@@ -1,4 +1,5 @@
-//! The token state machine.
+//! The token state machine. Building the grant requests is in `request.rs`, reading the
+//! token endpoints' answers in `answer.rs`.
 //!
 //! ```text
 //!            poll_token                     handle_auth_response (ok)
@@ -7,7 +8,7 @@
 //!     │   refused full grant │   │    └──▶ Empty (then a full grant)    │   │ renewal due:
 //!     └──────────────────────┘   │                                      │   │ InFlight, the old
 //!                                │ poll_token (renew or re-login)       │   │ token still served
-//!                          Stale(tokens) ◀── invalidate (AUTH-021) ─────┘   │
+//!                          Stale(tokens) ◀── handle_token_refused ────────┘   │
 //!                                └──────────────── expired ◀────────────────┘
 //! ```
 //!
@@ -24,6 +25,11 @@ use connect_types::ops::session::{CreateSessionRequest, RenewSessionRequest, Ses
 use connect_types::{DecodeError, Operation, RequestHeader, Secret, Security};
 use std::fmt;
 use std::time::{Duration, Instant};
+
+mod answer;
+mod request;
+
+use answer::{parse_oauth, parse_session};
 
 /// Lifetime assumed when the server does not state one (the API documents 30 minutes).
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
@@ -126,7 +132,7 @@ pub enum TokenStep {
     Use {
         /// The token.
         token: Secret,
-        /// Its generation; pass it to [`TokenMachine::invalidate`] if a call refuses it.
+        /// Its generation; pass it to [`TokenMachine::handle_token_refused`] if a call refuses it.
         token_id: u64,
     },
     /// Send this request first and give the response to [`TokenMachine::handle_auth_response`].
@@ -396,7 +402,7 @@ impl TokenMachine {
     /// A call was refused with a token failure (AUTH-021 and kin) using the token `token_id`:
     /// drop it, so the next poll renews or logs in again. Returns whether the token was current
     /// (when it was not, a newer one is already there and the call can simply be retried).
-    pub fn invalidate(&mut self, token_id: u64) -> bool {
+    pub fn handle_token_refused(&mut self, token_id: u64) -> bool {
         match &mut self.state {
             State::Ready(ts) if ts.id == token_id => {
                 let State::Ready(ts) = std::mem::replace(&mut self.state, State::Empty) else {
@@ -419,7 +425,7 @@ impl TokenMachine {
 
     /// The token request `id` will not be sent after all (its call gave up): go back to the
     /// tokens held before, so other callers neither wait for it nor count it.
-    pub fn withdraw(&mut self, id: u64) {
+    pub fn handle_abandoned(&mut self, id: u64) {
         if matches!(&self.state, State::InFlight { id: current, .. } if *current == id) {
             tracing::debug!(target: TARGET, id, "token request withdrawn");
             self.grants_sent = self.grants_sent.saturating_sub(1);
@@ -596,345 +602,5 @@ impl TokenMachine {
             id,
             request,
         })))
-    }
-
-    fn build(
-        &self,
-        endpoints: &Endpoints,
-        grant: Grant,
-        current: Option<&TokenSet>,
-    ) -> Result<http::Request<Vec<u8>>, Error> {
-        match (&self.credentials, grant) {
-            (Credentials::AccessToken { .. }, _) => Err(Error::auth(
-                "the access token has expired or was refused, and an access token obtained \
-                 elsewhere cannot be renewed; obtain a new one (for example with the implicit grant)",
-            )),
-            (
-                Credentials::Session {
-                    system_id,
-                    system_password,
-                    user_name,
-                    user_password,
-                },
-                Grant::CreateSession,
-            ) => {
-                let body = CreateSessionRequest {
-                    system_id: system_id.clone(),
-                    system_password: system_password.clone(),
-                    user_name: user_name.clone(),
-                    user_password: user_password.clone(),
-                };
-                envelope_request(endpoints, &body, None, self.coordination_id.clone())
-            }
-            (
-                Credentials::Session {
-                    system_id,
-                    system_password,
-                    ..
-                },
-                Grant::RenewSession,
-            ) => {
-                let body = RenewSessionRequest {
-                    system_id: system_id.clone(),
-                    system_password: system_password.clone(),
-                };
-                envelope_request(
-                    endpoints,
-                    &body,
-                    current.map(|c| c.secure.clone()),
-                    self.coordination_id.clone(),
-                )
-            }
-            (
-                Credentials::ClientCredentials {
-                    client_id,
-                    client_secret,
-                }
-                | Credentials::ResourceOwner {
-                    client_id,
-                    client_secret,
-                    ..
-                }
-                | Credentials::RefreshToken {
-                    client_id,
-                    client_secret,
-                    ..
-                },
-                _,
-            ) => {
-                let form = match (&self.credentials, grant) {
-                    (
-                        Credentials::ResourceOwner {
-                            username, password, ..
-                        },
-                        Grant::Password,
-                    ) => TokenRequest::Password {
-                        client_id: client_id.clone(),
-                        client_secret: client_secret.clone(),
-                        username: username.clone(),
-                        password: password.clone(),
-                    },
-                    (_, Grant::RefreshToken) => TokenRequest::RefreshToken {
-                        client_id: client_id.clone(),
-                        client_secret: client_secret.clone(),
-                        refresh_token: self
-                            .refresh_token
-                            .clone()
-                            .ok_or_else(|| Error::auth("no refresh token is held; log in again"))?,
-                    },
-                    _ => TokenRequest::ClientCredentials {
-                        client_id: client_id.clone(),
-                        client_secret: client_secret.clone(),
-                    },
-                };
-                let (url, _) =
-                    endpoints.url(Security::None, TOKEN_PATH, "the OAuth2 token request")?;
-                http::Request::post(url)
-                    .header(
-                        http::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded",
-                    )
-                    .header(http::header::ACCEPT, "application/json")
-                    .body(form.to_form().into_bytes())
-                    .map_err(|e| Error::Config(format!("invalid token endpoint URL: {e}")))
-            }
-            (Credentials::Session { .. }, _) => {
-                Err(Error::auth("internal: no such grant for a legacy session"))
-            }
-        }
-    }
-}
-
-fn envelope_request<O: Operation>(
-    endpoints: &Endpoints,
-    body: &O,
-    token: Option<Secret>,
-    coordination_id: Option<String>,
-) -> Result<http::Request<Vec<u8>>, Error> {
-    let (url, _) = endpoints.url(O::SECURITY, O::PATH, O::NAME)?;
-    let header = RequestHeader {
-        token,
-        coordination_id,
-        ..RequestHeader::default()
-    };
-    http::Request::post(url)
-        .header(http::header::CONTENT_TYPE, "application/json")
-        .header(http::header::ACCEPT, "application/json")
-        .body(connect_types::encode_request(&header, body))
-        .map_err(|e| Error::Config(format!("invalid base URL: {e}")))
-}
-
-struct Fresh {
-    standard: Secret,
-    secure: Secret,
-    refresh_token: Option<Secret>,
-    lifetime: Duration,
-}
-
-fn retry_after(response: &http::Response<Vec<u8>>) -> Option<Duration> {
-    crate::retry::retry_after(response.headers())
-}
-
-fn server_trouble(response: &http::Response<Vec<u8>>, what: &'static str) -> AuthFailure {
-    AuthFailure {
-        error: Error::Http {
-            operation: what,
-            status: response.status().as_u16(),
-            retry_after: retry_after(response),
-        },
-        retryable: true,
-        retry_after: retry_after(response),
-    }
-}
-
-fn is_server_trouble(status: http::StatusCode) -> bool {
-    crate::retry::RetryRule::for_status(status).is_some()
-}
-
-/// The retryable failure a Connect envelope with a transient status code stands for, if the
-/// body is one.
-fn transient_envelope(response: &http::Response<Vec<u8>>) -> Option<AuthFailure> {
-    let Err(DecodeError::Api(api)) = connect_types::envelope::decode_envelope::<
-        connect_types::ops::Empty,
-    >(response.body(), None) else {
-        return None;
-    };
-    let code = api.code().filter(|c| c.is_transient())?.clone();
-    Some(AuthFailure {
-        error: Error::Auth {
-            message: format!("the token endpoint reported a transient failure ({api})"),
-            code: Some(code),
-            oauth_error: None,
-        },
-        retryable: true,
-        retry_after: retry_after(response),
-    })
-}
-
-/// A redirect answering a token request: final (it would carry the credentials elsewhere).
-fn redirected(what: &'static str, response: &http::Response<Vec<u8>>) -> Result<(), AuthFailure> {
-    match crate::redirect::refused_redirect(what, response) {
-        Some(error) => Err(AuthFailure {
-            error,
-            retryable: false,
-            retry_after: None,
-        }),
-        None => Ok(()),
-    }
-}
-
-fn parse_oauth(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
-    redirected("the OAuth2 token request", response)?;
-    let status = response.status();
-    if status.is_success() {
-        let t: TokenResponse = match serde_json::from_slice(response.body()) {
-            Ok(t) => t,
-            Err(e) => {
-                // A Connect envelope reporting a transient failure (DependentServiceDown and
-                // kin) instead of a token: worth another try, like a 503.
-                if let Some(failure) = transient_envelope(response) {
-                    return Err(failure);
-                }
-                return Err(AuthFailure {
-                    error: Error::Decode {
-                        operation: "the OAuth2 token request",
-                        message: format!(
-                            "the token endpoint's answer is not a token response: {e}"
-                        ),
-                    },
-                    retryable: false,
-                    retry_after: None,
-                });
-            }
-        };
-        if t.access_token.is_empty() {
-            return Err(AuthFailure {
-                error: Error::auth("the token endpoint answered without an access token"),
-                retryable: false,
-                retry_after: None,
-            });
-        }
-        let lifetime = t.expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs);
-        return Ok(Fresh {
-            standard: t.access_token.clone(),
-            secure: t.access_token,
-            refresh_token: t.refresh_token,
-            lifetime,
-        });
-    }
-    match serde_json::from_slice::<OAuthErrorResponse>(response.body()) {
-        Ok(e) if !is_server_trouble(status) => Err(AuthFailure {
-            error: Error::Auth {
-                message: format!("the token endpoint refused the credentials ({e})"),
-                code: None,
-                oauth_error: Some(e.error),
-            },
-            retryable: false,
-            retry_after: None,
-        }),
-        _ if is_server_trouble(status) => Err(server_trouble(response, "the OAuth2 token request")),
-        _ => Err(AuthFailure {
-            error: Error::Http {
-                operation: "the OAuth2 token request",
-                status: status.as_u16(),
-                retry_after: None,
-            },
-            retryable: false,
-            retry_after: None,
-        }),
-    }
-}
-
-fn parse_session(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
-    redirected("the session request", response)?;
-    match connect_types::envelope::decode_envelope::<SessionResult>(
-        response.body(),
-        Some(session_result_key(response)),
-    ) {
-        Ok(r) => {
-            let (Some(standard), Some(secure)) = (r.result.token, r.result.secure_token) else {
-                return Err(AuthFailure {
-                    error: Error::auth("the session answer holds no tokens"),
-                    retryable: false,
-                    retry_after: None,
-                });
-            };
-            let minutes = r.result.token_duration_minutes.unwrap_or(30);
-            Ok(Fresh {
-                standard,
-                secure,
-                refresh_token: None,
-                lifetime: clamp_lifetime(Duration::from_secs(
-                    u64::from(minutes).saturating_mul(60),
-                )),
-            })
-        }
-        Err(DecodeError::Api(api)) => {
-            let code = api.code().cloned();
-            let transient = code.as_ref().is_some_and(|c| c.is_transient());
-            Err(AuthFailure {
-                error: Error::Auth {
-                    message: format!("the session request was refused ({api})"),
-                    code,
-                    oauth_error: None,
-                },
-                retryable: transient,
-                retry_after: retry_after(response),
-            })
-        }
-        Err(_) if is_server_trouble(response.status()) => {
-            Err(server_trouble(response, "the session request"))
-        }
-        Err(e) => Err(AuthFailure {
-            error: Error::Decode {
-                operation: "the session request",
-                message: e.to_string(),
-            },
-            retryable: false,
-            retry_after: None,
-        }),
-    }
-}
-
-/// CreateSession and RenewSession answer under different keys; pick by what the body holds.
-fn session_result_key(response: &http::Response<Vec<u8>>) -> &'static str {
-    let body = response.body();
-    let renew = b"RenewSessionResult";
-    if body.windows(renew.len()).any(|w| w == renew) {
-        "RenewSessionResult"
-    } else {
-        "CreateSessionResult"
-    }
-}
-
-#[cfg(test)]
-mod envelope_fault_tests {
-    use super::*;
-
-    #[test]
-    fn a_transient_envelope_from_the_token_endpoint_is_retryable() {
-        let mut m = TokenMachine::new(
-            Credentials::client_credentials("id", "secret"),
-            AuthConfig::default(),
-        );
-        let endpoints = Endpoints::new("https://h.example").unwrap();
-        let now = Instant::now();
-        let TokenStep::Send(auth) = m.poll_token(now, &endpoints, Scheme::Https, None).unwrap()
-        else {
-            panic!("expected a token request");
-        };
-        let body = br#"{"ResponseHeader":{"Status":"Error","StatusList":[{"Type":"Error","Code":"DependentServiceDown","Message":"down"}]}}"#;
-        let response = http::Response::new(body.to_vec());
-        let failure = m.handle_auth_response(now, auth.id, &response).unwrap_err();
-        assert!(failure.retryable);
-        // Junk stays a final decode error.
-        let TokenStep::Send(auth) = m.poll_token(now, &endpoints, Scheme::Https, None).unwrap()
-        else {
-            panic!("expected a token request");
-        };
-        let failure = m
-            .handle_auth_response(now, auth.id, &http::Response::new(b"<html>".to_vec()))
-            .unwrap_err();
-        assert!(!failure.retryable);
     }
 }
