@@ -204,7 +204,8 @@ pub fn download_answer(data: &[u8], now: Instant) {
                 let cut = fields.next().is_some_and(|c| c.trim() == "1");
                 // The version served: the answer's ETag, or for a 206 without one, the
                 // validator the request sent (a server answers 206 only if it matched).
-                // An ETag that is not text reads as none, for the machine as for the model.
+                // An ETag that is not text reads as none, for the machine as for the model,
+                // and surrounding whitespace is not part of it (HTTP's optional whitespace).
                 let sent = request
                     .headers()
                     .get(http::header::IF_RANGE)
@@ -212,6 +213,8 @@ pub fn download_answer(data: &[u8], now: Instant) {
                 let tag = headers
                     .get(http::header::ETAG)
                     .and_then(|v| v.to_str().ok())
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
                     .map(str::to_owned)
                     .or(sent.filter(|_| status == http::StatusCode::PARTIAL_CONTENT))
                     .unwrap_or_default();
