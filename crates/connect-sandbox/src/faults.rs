@@ -36,6 +36,13 @@ pub enum Fault {
     /// The work is done, the status line, headers (with the full `Content-Length`) and half
     /// of the body are sent, then the connection is cut.
     CutMidBody,
+    /// The work is done, the status line, headers and half of the body are sent, then the
+    /// answer stalls for `millis` milliseconds with the connection open before the rest comes:
+    /// a client caught in the middle of a download (to be killed, or to time out).
+    StallMidBody {
+        /// The stall.
+        millis: u64,
+    },
 }
 
 impl Fault {
@@ -56,6 +63,14 @@ impl Fault {
             Fault::DropAfter => "drop_after",
             Fault::Slow { .. } => "slow",
             Fault::CutMidBody => "cut_mid_body",
+            Fault::StallMidBody { .. } => "stall_mid_body",
+        }
+    }
+
+    /// Half an answer, then a stall of `stall` before the rest.
+    pub fn stall_mid_body(stall: Duration) -> Self {
+        Fault::StallMidBody {
+            millis: u64::try_from(stall.as_millis()).unwrap_or(u64::MAX),
         }
     }
 

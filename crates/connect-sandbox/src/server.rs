@@ -128,8 +128,8 @@ pub async fn handle(
         if let Some(r) = before(&state, fault)? {
             return Ok(r);
         }
-        let cut_half = after(&state, fault).await?;
-        return files::serve(&state, &req, &path, method == Method::HEAD, cut_half);
+        let tail = after(&state, fault).await?;
+        return files::serve(&state, &req, &path, method == Method::HEAD, tail);
     }
     if lower == "/oauth2/token" {
         if method != Method::POST {
@@ -331,6 +331,9 @@ fn fault_rule(query: &str) -> Result<FaultRule, String> {
         "drop_before" => Fault::DropBefore,
         "drop_after" => Fault::DropAfter,
         "cut_mid_body" => Fault::CutMidBody,
+        "stall_mid_body" => Fault::stall_mid_body(Duration::from_millis(
+            number("millis")?.map_or(60_000, |m: f64| m as u64),
+        )),
         "slow" => Fault::slow(Duration::from_millis(
             number("millis")?.map_or(1_000, |m| m.clamp(0.0, 600_000.0) as u64),
         )),
@@ -390,19 +393,31 @@ fn before(state: &State, fault: Option<Fault>) -> Result<Option<Response<Body>>,
     }
 }
 
+/// What an after-the-work fault leaves of an answer's body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tail {
+    /// All of it.
+    Whole,
+    /// The first half, then the connection is cut.
+    CutHalf,
+    /// The first half, a stall, then the rest.
+    StallHalf(Duration),
+}
+
 /// A fault that strikes once the work is done: waits out a slow answer, drops the connection
-/// for `DropAfter`; returns whether the body is to be cut halfway.
-async fn after(state: &State, fault: Option<Fault>) -> Result<bool, DropConnection> {
+/// for `DropAfter`; returns what is left of the body.
+async fn after(state: &State, fault: Option<Fault>) -> Result<Tail, DropConnection> {
     let Some(f) = fault.filter(|f| !f.before()) else {
-        return Ok(false);
+        return Ok(Tail::Whole);
     };
     state.stats.fault(f.name());
     match f {
         Fault::Slow { millis } => {
             tokio::time::sleep(Duration::from_millis(millis)).await;
-            Ok(false)
+            Ok(Tail::Whole)
         }
-        Fault::CutMidBody => Ok(true),
+        Fault::CutMidBody => Ok(Tail::CutHalf),
+        Fault::StallMidBody { millis } => Ok(Tail::StallHalf(Duration::from_millis(millis))),
         _ => Err(DropConnection),
     }
 }
@@ -413,10 +428,11 @@ async fn finish(
     fault: Option<Fault>,
     r: Response<Body>,
 ) -> Result<Response<Body>, DropConnection> {
-    if !after(state, fault).await? {
+    let tail = after(state, fault).await?;
+    if tail == Tail::Whole {
         return Ok(r);
     }
-    // Half the body under the full Content-Length, then an error that cuts the connection.
+    // Half the body under the full Content-Length, then a cut or a stall and the rest.
     let (parts, body) = r.into_parts();
     let bytes = body
         .collect()
@@ -424,8 +440,13 @@ async fn finish(
         .map(http_body_util::Collected::to_bytes)
         .unwrap_or_default();
     let half = bytes.slice(..bytes.len() / 2);
-    // The error waits a moment so the half already written reaches the client first.
-    let cut = async {
+    let rest = bytes.slice(bytes.len() / 2..);
+    let end = async move {
+        if let Tail::StallHalf(stall) = tail {
+            tokio::time::sleep(stall).await;
+            return Ok(rest);
+        }
+        // The error waits a moment so the half already written reaches the client first.
         tokio::time::sleep(Duration::from_millis(100)).await;
         Err(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
@@ -434,7 +455,7 @@ async fn finish(
     };
     let chunks = futures_util::StreamExt::chain(
         futures_util::stream::iter([Ok(half)]),
-        futures_util::stream::once(cut),
+        futures_util::stream::once(end),
     );
     let mut r = Response::from_parts(parts, crate::response::stream(chunks));
     r.headers_mut()

@@ -111,76 +111,102 @@ fn several_files_with_a_summary_and_quiet_mode() {
 
 #[test]
 fn a_killed_download_resumes_on_the_next_run() {
-    // Image 100000000's master is the sandbox's 256 MiB fixture: big enough to stop half-way.
+    use connect_sandbox::{Fault, FaultRule, LARGE_IMAGE_ID, Sandbox, SandboxConfig};
+    // A sandbox of its own whose first download sends half the file, then stalls with the
+    // connection open: the run is caught mid-download, and killed there.
+    const SIZE: u64 = 8 << 20;
+    let stall = FaultRule::new(Fault::stall_mid_body(std::time::Duration::from_secs(600)))
+        .operation("download")
+        .times(1);
+    let sb = Sandbox::start_blocking(
+        SandboxConfig::default()
+            .with_images(2_000)
+            .with_large_file_bytes(SIZE)
+            .with_fault(stall),
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let dest = dir.path().join("100000000-master.jpg");
-    let part = dir.path().join("100000000-master.jpg.part");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("getty-connect"))
-        .args([
-            "--sandbox",
-            "--json",
-            "download",
-            "100000000",
-            "--largest",
-            "-o",
-        ])
-        .arg(dir.path())
-        .env_remove("GETTY_CONNECT_BASE_URL")
+    let ca = dir.path().join("ca.pem");
+    sb.write_ca_pem(&ca).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let run = |json: bool| {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("getty-connect"));
+        for var in ["GETTY_CONNECT_HTTP_BASE_URL", "GETTY_SYSTEM_ID", "RUST_LOG"] {
+            c.env_remove(var);
+        }
+        c.env("XDG_DATA_HOME", dir.path())
+            .env("GETTY_CONNECT_BASE_URL", sb.https_base_url())
+            .env("GETTY_CONNECT_CA_CERT", &ca)
+            .env("GETTY_CLIENT_ID", "sandbox-client")
+            .env("GETTY_CLIENT_SECRET", "sandbox-client-secret")
+            .env("GETTY_USERNAME", "alice")
+            .env("GETTY_PASSWORD", "alice-password")
+            .args(if json { &["--json"][..] } else { &[][..] })
+            .args(["download", LARGE_IMAGE_ID, "--largest", "-o"])
+            .arg(&out_dir);
+        c
+    };
+    let dest = out_dir.join("100000000-master.jpg");
+    let part = out_dir.join("100000000-master.jpg.part");
+    let meta = out_dir.join("100000000-master.jpg.part.meta");
+    let lock = out_dir.join("100000000-master.jpg.part.lock");
+    let mut child = run(false)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let meta = dir.path().join("100000000-master.jpg.part.meta");
-    let lock = dir.path().join("100000000-master.jpg.part.lock");
-    let mut record = None;
+    // Wait for most of the first half on disk (a minute at most, hundreds of times what it
+    // takes), then kill.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while std::fs::metadata(&part).map_or(0, |m| m.len()) < 1024 * 1024
-        && !dest.exists()
-        && std::time::Instant::now() < deadline
-    {
-        record = std::fs::read(&meta).ok().or(record);
-        std::thread::sleep(std::time::Duration::from_millis(2));
+    let on_disk = || std::fs::metadata(&part).map_or(0, |m| m.len());
+    while on_disk() < SIZE / 4 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    if dest.exists() {
-        // Too fast to catch: leave what an interrupted run would have left.
-        let whole = std::fs::read(&dest).unwrap();
-        std::fs::write(&part, &whole[..whole.len() / 2]).unwrap();
-        std::fs::remove_file(&dest).unwrap();
-        if let Some(r) = &record {
-            std::fs::write(&meta, r).unwrap();
-        }
-    } else {
-        assert!(meta.exists(), "the record is written before the bytes");
-        assert!(lock.exists(), "a killed run cannot remove its lock");
-    }
+    let had = on_disk();
+    assert!(
+        had >= SIZE / 4,
+        "the first half did not arrive: {had} bytes"
+    );
+    assert!(
+        had <= SIZE / 2,
+        "killed at the stall, not after it: {had} bytes"
+    );
+    assert!(!dest.exists());
+    assert_eq!(count_faults(&sb), 1);
+    assert!(meta.exists(), "the record is written before the bytes");
+    assert!(lock.exists(), "a killed run cannot remove its lock");
     if cfg!(not(target_os = "linux")) {
         // Only Linux tells a dead process's lock apart; elsewhere the user deletes it.
-        let _ = std::fs::remove_file(&lock);
+        std::fs::remove_file(&lock).unwrap();
     }
-    let had = std::fs::metadata(&part).unwrap().len();
-    assert!(had > 0);
-    let provable = meta.exists();
 
-    let out = sandboxed()
-        .args(["--json", "download", "100000000", "--largest", "-o"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let report = json_of(&out);
-    if provable {
-        assert_eq!(report[0]["outcome"], "resumed");
-        assert_eq!(report[0]["resumed_from"].as_u64().unwrap(), had);
-    }
-    assert_eq!(
-        std::fs::metadata(&dest).unwrap().len(),
-        expected_size("100000000", "master")
+    // The next run takes the dead run's lock over and asks only for the rest.
+    sb.reset_stats();
+    let out = run(true).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    let report = json_of(&out);
+    assert_eq!(report[0]["outcome"], "resumed", "{report}");
+    assert_eq!(report[0]["resumed_from"].as_u64().unwrap(), had);
+    assert_eq!(sb.stats().download_bytes, SIZE - had);
+    assert_eq!(std::fs::metadata(&dest).unwrap().len(), SIZE);
     for gone in [&part, &meta, &lock] {
         assert!(!gone.exists(), "{} left behind", gone.display());
     }
+}
+
+fn count_faults(sb: &connect_sandbox::SandboxThread) -> u64 {
+    sb.stats()
+        .faults_by_kind
+        .get("stall_mid_body")
+        .copied()
+        .unwrap_or(0)
 }
 
 #[test]

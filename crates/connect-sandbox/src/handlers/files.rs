@@ -3,19 +3,20 @@
 
 use crate::content::{Content, Range, parse_range};
 use crate::response::{self, Body, DropConnection, plain};
+use crate::server::Tail;
 use crate::state::State;
 use crate::store::downloads::TokenError;
 use http::{HeaderValue, Request, Response, StatusCode as Http, header};
 use std::sync::Arc;
 
-/// Serves one download URL (`head`: headers only; `cut_half`: an injected fault cuts the
-/// connection halfway through the body).
+/// Serves one download URL (`head`: headers only; `tail`: an injected fault cuts the
+/// connection halfway through the body, or stalls there).
 pub fn serve<B>(
     state: &Arc<State>,
     req: &Request<B>,
     path: &str,
     head: bool,
-    cut_half: bool,
+    tail: Tail,
 ) -> Result<Response<Body>, DropConnection> {
     let token = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let grant = match state.downloads.check_url(token, state.clock.now_millis()) {
@@ -60,7 +61,10 @@ pub fn serve<B>(
     let Some(size) = size else {
         return Ok(plain(Http::NOT_FOUND, "no such download\n"));
     };
-    state.stats.download();
+    // The counters are of GETs and the bytes they sent; a HEAD sends none.
+    if !head {
+        state.stats.download();
+    }
     let len = size.bytes;
     let range_header = req
         .headers()
@@ -85,24 +89,36 @@ pub fn serve<B>(
     if cut.is_some() {
         state.stats.fault("download_cut");
     }
-    let cut = if cut_half && !head {
+    let cut = if tail == Tail::CutHalf && !head {
         Some(sent / 2)
     } else {
         cut
     };
-    state
-        .stats
-        .download_bytes(cut.map_or(sent, |c| c.min(sent)));
+    if !head {
+        state
+            .stats
+            .download_bytes(cut.map_or(sent, |c| c.min(sent)));
+    }
     let mut content = Content::new(state.config.seed, &grant, len);
     if grant.kind != 'v' && !head {
         // Image files open in any viewer: they begin with the image's own picture.
         let picture = state.pictures.file_head(shape, grant.index, len);
         content = content.with_picture(picture);
     }
-    let body = if head {
-        response::empty()
-    } else {
-        response::stream(content.stream(start, end, cut))
+    let body = match tail {
+        _ if head => response::empty(),
+        Tail::StallHalf(stall) => {
+            let middle = start + sent / 2;
+            let first = content.clone().stream(start, middle, None);
+            let pause = futures_util::stream::once(async move {
+                tokio::time::sleep(stall).await;
+                Ok(bytes::Bytes::new())
+            });
+            let rest = content.stream(middle, end, None);
+            use futures_util::StreamExt;
+            response::stream(first.chain(pause).chain(rest))
+        }
+        _ => response::stream(content.stream(start, end, cut)),
     };
     let mut r = Response::new(body);
     *r.status_mut() = status;

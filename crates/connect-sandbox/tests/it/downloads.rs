@@ -236,3 +236,52 @@ fn download_token_errors() {
     );
     assert_eq!(s, 404);
 }
+
+#[test]
+fn head_on_a_download_url_gives_the_headers_of_the_get() {
+    let sb = start(SandboxConfig::default().with_images(300));
+    let c = Client::new(&sb);
+    let (_, secure) = c.session("alice");
+    let (url, len) = url_for(&c, &secure, "100000001", "small");
+    sb.reset_stats();
+    let mut head = c.agent.head(&url).call().unwrap();
+    assert_eq!(head.status().as_u16(), 200);
+    let header = |r: &ureq::http::Response<ureq::Body>, name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(header(&head, "content-length"), Some(len.to_string()));
+    assert_eq!(header(&head, "accept-ranges").as_deref(), Some("bytes"));
+    let etag = header(&head, "etag").expect("an ETag to resume against");
+    let mut body = Vec::new();
+    head.body_mut().as_reader().read_to_end(&mut body).unwrap();
+    assert!(body.is_empty(), "a HEAD has no body");
+    let stats = sb.stats();
+    assert_eq!(
+        (stats.downloads, stats.download_bytes),
+        (0, 0),
+        "no GET, nothing sent"
+    );
+    // The GET that follows names the same file and length.
+    let get = c.agent.get(&url).call().unwrap();
+    assert_eq!(header(&get, "etag"), Some(etag));
+    assert_eq!(header(&get, "content-length"), Some(len.to_string()));
+    // A HEAD with a Range describes that part.
+    let part = c
+        .agent
+        .head(&url)
+        .header("Range", "bytes=10-")
+        .call()
+        .unwrap();
+    assert_eq!(part.status().as_u16(), 206);
+    assert_eq!(
+        header(&part, "content-range"),
+        Some(format!("bytes 10-{}/{len}", len - 1))
+    );
+    // And an expired URL answers 410 to a HEAD too.
+    sb.advance(Duration::from_secs(25 * 3600));
+    let gone = c.agent.head(&url).call().unwrap();
+    assert_eq!(gone.status().as_u16(), 410);
+}

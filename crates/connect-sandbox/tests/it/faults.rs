@@ -155,6 +155,39 @@ fn cut_mid_body_on_a_download() {
     );
 }
 
+#[test]
+fn stall_mid_body_holds_the_second_half_of_a_download() {
+    let sb = start(small());
+    let c = Client::new(&sb);
+    let (_, secure) = c.session("alice");
+    let (url, len) = url_for(&c, &secure, "100000001", "small");
+    let mut whole = Vec::new();
+    let mut r = c.agent.get(&url).call().unwrap();
+    r.body_mut().as_reader().read_to_end(&mut whole).unwrap();
+    sb.inject(
+        FaultRule::new(Fault::stall_mid_body(Duration::from_millis(300)))
+            .operation("download")
+            .times(1),
+    );
+    let mut r = c.agent.get(&url).call().unwrap();
+    let mut reader = r.body_mut().as_reader();
+    // The first half comes at once...
+    let mut half = vec![0u8; (len / 2) as usize];
+    reader.read_exact(&mut half).unwrap();
+    let at_half = Instant::now();
+    // ...the rest only after the stall.
+    let mut rest = Vec::new();
+    reader.read_to_end(&mut rest).unwrap();
+    assert!(
+        at_half.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        at_half.elapsed()
+    );
+    half.extend_from_slice(&rest);
+    assert_eq!(half, whole);
+    assert_eq!(sb.stats().faults_by_kind.get("stall_mid_body"), Some(&1));
+}
+
 /// Which of 40 searches answered 503 under a 50 % rule.
 fn pattern(seed: u64) -> Vec<bool> {
     let sb = start(
