@@ -4,6 +4,38 @@ use crate::common::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+/// Kills the child if the test has not finished with it within a minute (hundreds of times
+/// what start and shutdown take), so a hung binary fails the test instead of hanging it: the
+/// banner read then ends and the exit status is a kill, not a clean shutdown.
+struct Watchdog {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watchdog {
+    fn new(pid: u32) -> Self {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = done.clone();
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while std::time::Instant::now() < deadline {
+                if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            eprintln!("the sandbox binary did not finish within a minute: killing it");
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        });
+        Self { done }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 #[test]
 fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -24,6 +56,7 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let watchdog = Watchdog::new(child.id());
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut banner = Vec::new();
     for line in lines.by_ref() {
@@ -75,14 +108,14 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
     let http = url("HTTP  base URL");
     let r = agent.get(format!("{http}/_sandbox/stats")).call().unwrap();
     assert_eq!(r.status().as_u16(), 404);
-    let _ = status(&v);
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let exit = child.wait().unwrap();
-    assert!(exit.success(), "{exit:?}");
+    drop(watchdog);
+    assert!(exit.success(), "a clean shutdown, not a kill: {exit:?}");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
 }
