@@ -176,7 +176,14 @@ fn garbage_is_a_decode_error_not_a_panic() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 64,
+        // Failing cases are kept in a committed file and replayed first ever after.
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/proptest-regressions/calls.txt"),
+        ))),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
 
     /// Whatever the server answers, a call ends within a bounded number of steps, never
     /// panics, and never sends the operation more than max_attempts + 1 (one auth retry) times.

@@ -428,7 +428,14 @@ fn a_transport_failure_of_the_token_request_is_retried_with_backoff() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 64,
+        // Failing cases are kept in a committed file and replayed first ever after.
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/proptest-regressions/tokens.txt"),
+        ))),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
 
     /// Whatever the pattern of idle gaps, every call succeeds, no call ever carries a token past
     /// its lifetime, and there is at most one token request per call.

@@ -24,7 +24,9 @@ impl Watchdog {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             eprintln!("the sandbox binary did not finish within a minute: killing it");
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
         });
         Self { done }
     }
