@@ -5,7 +5,7 @@
 
 use connect_types::envelope::decode_response;
 use connect_types::ops::*;
-use connect_types::{Operation, Response};
+use connect_types::{Operation, OverallStatus, Response, StatusCode};
 use serde::Serialize;
 
 fn fixture(op: &str) -> Vec<u8> {
@@ -64,11 +64,7 @@ cases! {
     create_download_request: CreateDownloadRequest => "CreateDownloadRequest";
     create_lightbox: CreateLightboxRequest => "CreateLightbox";
     get_lightbox: GetLightboxRequest => "GetLightbox";
-    create_lightbox_items: CreateLightboxItemsRequest => "CreateLightboxItems";
-    delete_lightbox_items: DeleteLightboxItemsRequest => "DeleteLightboxItems";
-    delete_lightbox: DeleteLightboxRequest => "DeleteLightbox";
     get_lightbox_headers: GetLightboxHeadersRequest => "GetLightboxHeaders";
-    update_lightbox_header: UpdateLightboxHeaderRequest => "UpdateLightboxHeader";
     get_previous_downloads: GetPreviousDownloadsRequest => "GetPreviousDownloads";
     get_previous_purchases: GetPreviousPurchasesRequest => "GetPreviousPurchases";
     create_shared_lightbox: CreateSharedLightboxRequest => "CreateSharedLightbox";
@@ -76,10 +72,61 @@ cases! {
     get_all_product_offerings: GetAllProductOfferingsRequest => "GetAllProductOfferings";
     get_collections: GetCollectionsRequest => "GetCollections";
     get_countries: GetCountriesRequest => "GetCountries";
-    create_customer: CreateCustomerRequest => "CreateCustomer";
     report_usage: ReportUsageRequest => "ReportUsage";
     get_asset_changes: GetAssetChangesRequest => "GetAssetChanges";
-    confirm_asset_changes: ConfirmAssetChangesRequest => "ConfirmAssetChanges";
+}
+
+/// The operations whose success carries no result. A snapshot of their `{}` said nothing, so
+/// these check what a caller learns from such an answer: the outcome, the coordination id,
+/// the notices of a success, and that the same envelope reporting an error is an API error
+/// with its code, never an empty success.
+fn without_result<O: Operation>(name: &str, coordination_id: Option<&str>)
+where
+    O::Result: PartialEq + std::fmt::Debug,
+{
+    let ok = decode_response::<O>(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(ok.header.status, Some(OverallStatus::Success), "{name}");
+    assert_eq!(
+        ok.header.coordination_id.as_deref(),
+        coordination_id,
+        "{name}"
+    );
+    assert_eq!(ok.result, O::Result::default(), "{name}: nothing to carry");
+    assert_eq!(ok.warnings().count(), 0, "{name}");
+
+    let mut v: serde_json::Value = serde_json::from_slice(&fixture(name)).unwrap();
+    v["ResponseHeader"]["StatusList"] = serde_json::json!([
+        {"Type": "Information", "Code": "DefaultLanguageUsed", "Message": "en-us"}
+    ]);
+    let noted = decode_response::<O>(&serde_json::to_vec(&v).unwrap()).unwrap();
+    let codes: Vec<_> = noted.warnings().map(|w| w.code.clone()).collect();
+    assert_eq!(codes, [Some(StatusCode::DefaultLanguageUsed)], "{name}");
+
+    v["ResponseHeader"]["Status"] = "Error".into();
+    v["ResponseHeader"]["StatusList"] = serde_json::json!([
+        {"Type": "Error", "Code": "AUTH-012", "Message": "not yours"}
+    ]);
+    match decode_response::<O>(&serde_json::to_vec(&v).unwrap()) {
+        Err(connect_types::envelope::DecodeError::Api(e)) => {
+            assert_eq!(e.code().map(StatusCode::as_str), Some("AUTH-012"), "{name}");
+            assert_eq!(
+                e.header.coordination_id.as_deref(),
+                coordination_id,
+                "{name}"
+            );
+        }
+        other => panic!("{name}: an error envelope decoded as {other:?}"),
+    }
+}
+
+#[test]
+fn answers_without_a_result_still_say_how_the_call_went() {
+    without_result::<CreateLightboxItemsRequest>("CreateLightboxItems", Some("cli-0013"));
+    without_result::<DeleteLightboxItemsRequest>("DeleteLightboxItems", Some("dli-0013"));
+    without_result::<DeleteLightboxRequest>("DeleteLightbox", Some("dl-0013"));
+    without_result::<UpdateLightboxHeaderRequest>("UpdateLightboxHeader", Some("ulh-0013"));
+    without_result::<CreateCustomerRequest>("CreateCustomer", Some("cc-1"));
+    without_result::<ConfirmAssetChangesRequest>("ConfirmAssetChanges", None);
 }
 
 #[test]
