@@ -3,6 +3,7 @@
 //! - [`hostile`]: a scripted HTTP/HTTPS server on `127.0.0.1:0` that answers whatever a test
 //!   tells it to (absurd token lifetimes, redirects, garbage, truncated or dripping bodies) and
 //!   logs every request it receives, so a test can count requests and look for leaked secrets.
+//! - [`proxy`]: a forward proxy (CONNECT tunnels and absolute-form requests) that logs.
 //! - [`ports`]: an address that refuses connections deterministically.
 //! - [`webdriver`]: a small WebDriver client that drives headless Chromium through
 //!   `chromedriver`, for the browser sign-in test.
@@ -12,8 +13,10 @@
 
 pub mod hostile;
 pub mod ports;
+pub mod proxy;
 mod tls;
 pub mod webdriver;
 
 pub use hostile::{Answer, HostileServer, Logged};
 pub use ports::RefusingPort;
+pub use proxy::Proxy;

@@ -68,6 +68,27 @@ async fn post_form(sb: &connect_sandbox::SandboxThread, form: String) -> Vec<u8>
     bytes
 }
 
+/// A GET through the crate's own transport (no redirect followed): the status and `Location`.
+async fn get_raw(url: &str, ca_pem: &str) -> (u16, Option<String>) {
+    use sdk::Transport;
+    let config = sdk::ClientConfig {
+        root_certificates_pem: vec![ca_pem.as_bytes().to_vec()],
+        ..sdk::ClientConfig::default()
+    };
+    let request = http::Request::get(url).body(Vec::new()).unwrap();
+    let response = sdk::ReqwestTransport::new(&config)
+        .unwrap()
+        .send(request)
+        .await
+        .unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (response.status().as_u16(), location)
+}
+
 /// A user-defined transport around the default one, counting requests.
 #[derive(Debug)]
 struct Counting {
@@ -122,6 +143,8 @@ mod hostile;
 mod documented;
 #[path = "../../../connect-testkit/suite/hostile_downloads.rs"]
 mod hostile_downloads;
+#[path = "../../../connect-testkit/suite/promised.rs"]
+mod promised;
 
 /// The asset ids of a channel in feed order, read by another user (whose cursor is untouched).
 async fn channel_truth(sb: &connect_sandbox::SandboxThread, channel: u64) -> Vec<String> {

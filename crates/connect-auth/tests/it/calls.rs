@@ -66,6 +66,36 @@ fn retry_after_is_honoured() {
 }
 
 #[test]
+fn retry_after_is_honoured_up_to_30_seconds_and_a_longer_one_ends_the_call() {
+    // On the fake clock, so the 30 s wait takes no time.
+    let busy = |secs: &str| {
+        Outcome::Response(
+            http::Response::builder()
+                .status(503)
+                .header("Retry-After", secs)
+                .body(Vec::new())
+                .unwrap(),
+        )
+    };
+    let mut fake = Fake::new(1800);
+    let (mut core, mut now) = warm(&mut fake);
+    let calls_before = fake.calls().len();
+    fake.script.push_back(busy("30"));
+    let start = now;
+    run(&mut core, &mut fake, &mut now, &find()).unwrap();
+    assert_eq!(now - start, Duration::from_secs(30), "the whole 30 s waited");
+    assert_eq!(fake.calls().len() - calls_before, 2);
+
+    let calls_before = fake.calls().len();
+    fake.script.push_back(busy("31"));
+    let start = now;
+    let e = run(&mut core, &mut fake, &mut now, &find()).unwrap_err();
+    assert_eq!(now, start, "no pause at all");
+    assert_eq!(fake.calls().len() - calls_before, 1, "not retried");
+    assert!(e.to_string().contains("503"), "{e}");
+}
+
+#[test]
 fn permanent_api_errors_are_not_retried_and_keep_the_status_list() {
     let mut fake = Fake::new(1800);
     let (mut core, mut now) = warm(&mut fake);
