@@ -178,8 +178,20 @@ impl Transport for ReqwestTransport {
 fn failure(e: reqwest::Error) -> TransportFailure {
     // The URL of a download authorizes it: keep it out of messages.
     let e = e.without_url();
+    // reqwest's own text is generic ("error sending request"); the cause (a refused
+    // certificate, a refused connection) is in its sources, so the message carries them.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
     TransportFailure {
-        message: e.to_string(),
+        message,
         reached_server: !(e.is_connect() || e.is_builder()),
         source: Some(Box::new(e)),
     }
