@@ -81,9 +81,11 @@ fn serve(client: TcpStream, log: &Mutex<Vec<String>>) -> std::io::Result<()> {
         }
     }
     let first = head[0].trim_end().to_owned();
-    log.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(first.rsplit_once(' ').map_or(first.clone(), |(l, _)| l.to_owned()));
+    log.lock().unwrap_or_else(PoisonError::into_inner).push(
+        first
+            .rsplit_once(' ')
+            .map_or(first.clone(), |(l, _)| l.to_owned()),
+    );
     let mut parts = first.split(' ');
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let mut client = client;
@@ -155,6 +157,9 @@ mod tests {
         c.read_to_string(&mut answer).unwrap();
         assert!(answer.ends_with("ok"), "{answer}");
         assert_eq!(server.join().unwrap(), "GET /x?y=1 HTTP/1.1\r\n");
-        assert_eq!(proxy.requests(), [format!("GET http://{origin_addr}/x?y=1")]);
+        assert_eq!(
+            proxy.requests(),
+            [format!("GET http://{origin_addr}/x?y=1")]
+        );
     }
 }

@@ -83,7 +83,11 @@ fn retry_after_is_honoured_up_to_30_seconds_and_a_longer_one_ends_the_call() {
     fake.script.push_back(busy("30"));
     let start = now;
     run(&mut core, &mut fake, &mut now, &find()).unwrap();
-    assert_eq!(now - start, Duration::from_secs(30), "the whole 30 s waited");
+    assert_eq!(
+        now - start,
+        Duration::from_secs(30),
+        "the whole 30 s waited"
+    );
     assert_eq!(fake.calls().len() - calls_before, 2);
 
     let calls_before = fake.calls().len();

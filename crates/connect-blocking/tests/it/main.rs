@@ -434,12 +434,19 @@ fn from_env_reads_the_real_environment_and_trusts_only_its_ca_file() {
     run("trusted", &ca);
     let stats = sb.stats();
     assert_eq!(count(&stats.grants, "password"), 1, "{stats:?}");
-    assert_eq!(stats.calls("https", "SearchForImages", "oauth"), 1, "{stats:?}");
+    assert_eq!(
+        stats.calls("https", "SearchForImages", "oauth"),
+        1,
+        "{stats:?}"
+    );
     // Another sandbox's CA: the certificate is refused, nothing reaches the sandbox.
     sb.reset_stats();
     run("untrusted", &wrong_ca);
     let stats = sb.stats();
-    assert!(stats.grants.is_empty() && stats.operations.is_empty(), "{stats:?}");
+    assert!(
+        stats.grants.is_empty() && stats.operations.is_empty(),
+        "{stats:?}"
+    );
     // A CA file that is not there: a configuration error naming it.
     run("missing", &dir.path().join("nowhere.pem"));
 }
