@@ -175,7 +175,7 @@ fn download_token_errors() {
     let sb = start(
         SandboxConfig::default()
             .with_images(500)
-            .with_download_token_ttl(Duration::from_millis(300)),
+            .with_download_token_ttl(Duration::from_secs(60)),
     );
     let c = Client::new(&sb);
     let (_, secure) = c.session("alice");
@@ -192,7 +192,8 @@ fn download_token_errors() {
         .as_str()
         .unwrap()
         .to_owned();
-    std::thread::sleep(Duration::from_millis(400));
+    // Past the download token's minute by the sandbox clock (the session's 30 minutes hold).
+    sb.advance(Duration::from_secs(61));
     let call = |t: &str| -> Value {
         c.call(
             &c.https,

@@ -113,17 +113,14 @@ fn unknown_missing_malformed_and_refresh_tokens_fail() {
 
 #[test]
 fn tokens_expire_after_the_ttl_and_renewal_extends_them() {
-    let sb = start(
-        SandboxConfig::default()
-            .with_images(500)
-            .with_token_ttl(Duration::from_millis(1500)),
-    );
+    // Tokens live 30 minutes by the sandbox clock, which the test moves: no wall time, no race.
+    let sb = start(SandboxConfig::default().with_images(500));
     let c = Client::new(&sb);
     let (standard, secure) = c.session("alice");
     let oauth = c.oauth("alice");
     let (_, v) = c.search(&standard, search_body());
     assert_eq!(status(&v), "Success", "{v}");
-    std::thread::sleep(Duration::from_millis(800));
+    sb.advance(Duration::from_secs(20 * 60));
     let (_, v) = c.call(
         &c.https,
         "/v1/session/RenewSession",
@@ -135,7 +132,8 @@ fn tokens_expire_after_the_ttl_and_renewal_extends_them() {
         .as_str()
         .unwrap()
         .to_owned();
-    std::thread::sleep(Duration::from_millis(900));
+    // 35 minutes after the first tokens, 15 after the renewal.
+    sb.advance(Duration::from_secs(15 * 60));
     for t in [&standard, &oauth] {
         let (_, v) = c.search(t, search_body());
         assert_error(&v, "AUTH-021");
