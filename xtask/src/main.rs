@@ -13,11 +13,13 @@ use std::process::ExitCode;
 mod fuzz;
 mod soak;
 
-const USAGE: &str = "usage: cargo xtask schema [--check] | openapi [--check] | conformance [--ci]
+const USAGE: &str =
+    "usage: cargo xtask schema [--check] [--dir DIR] | openapi [--check] | conformance [--ci]
        | bench | fuzz [SECONDS] | soak [CLIENT FLAGS]
 
   schema           write docs/schemas/*.json from the connect-types models
   schema --check   exit non-zero if docs/schemas/ is stale, naming each file
+  schema --dir DIR the same for the schema files in DIR instead of docs/schemas/
   openapi          write docs/openapi.json (OpenAPI 3.1) from the same models
   openapi --check  exit non-zero if docs/openapi.json is stale
   conformance      run schemathesis against a release sandbox (pip install schemathesis)
@@ -40,8 +42,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["schema"] => write_schemas(),
-        ["schema", "--check"] | ["--check", "schema"] => check_schemas(),
+        ["schema"] => write_schemas(&schema_dir()),
+        ["schema", "--check"] | ["--check", "schema"] => check_schemas(&schema_dir()),
+        ["schema", "--dir", dir] => write_schemas(Path::new(dir)),
+        ["schema", "--check", "--dir", dir] | ["schema", "--dir", dir, "--check"] => {
+            check_schemas(Path::new(dir))
+        }
         ["openapi"] => write_openapi(),
         ["openapi", "--check"] | ["--check", "openapi"] => check_openapi(),
         ["conformance"] => conformance::run(&workspace_root(), false),
@@ -124,9 +130,12 @@ fn read_existing(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
-fn write_schemas() -> std::io::Result<ExitCode> {
-    let dir = workspace_root().join(SCHEMA_DIR);
-    std::fs::create_dir_all(&dir)?;
+fn schema_dir() -> PathBuf {
+    workspace_root().join(SCHEMA_DIR)
+}
+
+fn write_schemas(dir: &Path) -> std::io::Result<ExitCode> {
+    std::fs::create_dir_all(dir)?;
     let existing = read_existing(&dir)?;
     let mut changed = 0;
     for mismatch in schema::compare(&existing) {
@@ -149,9 +158,8 @@ fn write_schemas() -> std::io::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_schemas() -> std::io::Result<ExitCode> {
-    let dir = workspace_root().join(SCHEMA_DIR);
-    let existing = read_existing(&dir)?;
+fn check_schemas(dir: &Path) -> std::io::Result<ExitCode> {
+    let existing = read_existing(dir)?;
     let problems = schema::compare(&existing);
     if problems.is_empty() {
         println!("{SCHEMA_DIR}/ is up to date");

@@ -623,7 +623,8 @@ scenario! {
         let e = wait!(c.search_images(&search("dog", 1))).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
         assert_eq!(sent_before(&sent), 3);
-        assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+        // Three 300 ms timeouts: a bound over 20 times that, so load cannot break it.
+        assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
     }
 }
 
