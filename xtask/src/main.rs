@@ -136,7 +136,7 @@ fn schema_dir() -> PathBuf {
 
 fn write_schemas(dir: &Path) -> std::io::Result<ExitCode> {
     std::fs::create_dir_all(dir)?;
-    let existing = read_existing(&dir)?;
+    let existing = read_existing(dir)?;
     let mut changed = 0;
     for mismatch in schema::compare(&existing) {
         if let Mismatch::Extra(name) = &mismatch {
