@@ -230,6 +230,74 @@ fn standard_calls_can_go_over_a_plain_http_base() {
         .stdout(predicate::str::contains("Downloaded 1 file"));
 }
 
+/// Which listener each call went over, by the sandbox's per-listener counters: standard
+/// operations over plain HTTP with the `standard_class` token, secure-only ones (the login and
+/// CreateDownloadRequest) over HTTPS with the `secure_class` token.
+#[test]
+fn with_a_plain_http_base_only_standard_calls_go_over_http() {
+    use connect_sandbox::{Sandbox, SandboxConfig};
+    let sb = Sandbox::start_blocking(SandboxConfig::default().with_images(300)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    sb.write_ca_pem(&ca).unwrap();
+    let legacy: &[(&str, &str)] = &[
+        ("GETTY_SYSTEM_ID", "sandbox"),
+        ("GETTY_SYSTEM_PASSWORD", "sandbox-system-password"),
+        ("GETTY_USERNAME", "bob"),
+        ("GETTY_PASSWORD", "bob-password"),
+    ];
+    let oauth: &[(&str, &str)] = &[
+        ("GETTY_CLIENT_ID", "sandbox-client"),
+        ("GETTY_CLIENT_SECRET", "sandbox-client-secret"),
+        ("GETTY_USERNAME", "alice"),
+        ("GETTY_PASSWORD", "alice-password"),
+    ];
+    let cases = [
+        (legacy, "CreateSession", "standard", "secure", false),
+        (oauth, "oauth2/token", "oauth", "oauth", true),
+    ];
+    for (vars, login, standard_class, secure_class, opt_in) in cases {
+        sb.reset_stats();
+        let mut c = crate::cli();
+        c.args(["--base-url", &sb.https_base_url()])
+            .args(["--http-base-url", &sb.http_base_url()])
+            .arg("--ca-cert")
+            .arg(&ca)
+            .envs(vars.iter().copied());
+        if opt_in {
+            c.arg("--insecure-send-oauth-token-over-http");
+        }
+        c.args(["download", "100000003", "--size", "small", "-o"])
+            .arg(dir.path())
+            .assert()
+            .success();
+        let stats = sb.stats();
+        let secure_only = [login, "CreateDownloadRequest"];
+        let mut standard_seen = 0;
+        for (listener, ops) in &stats.listeners {
+            for (op, by_class) in ops {
+                if op == "download" {
+                    continue;
+                }
+                let want = if secure_only.contains(&op.as_str()) {
+                    ("https", if op == login { "none" } else { secure_class })
+                } else {
+                    standard_seen += 1;
+                    ("http", standard_class)
+                };
+                assert_eq!(listener, want.0, "{login}: {op} went over {listener}: {stats:?}");
+                let classes: Vec<&String> = by_class.keys().collect();
+                assert_eq!(classes, [want.1], "{login}: {op}: {stats:?}");
+            }
+        }
+        assert!(standard_seen >= 1, "{login}: a standard call was made: {stats:?}");
+        assert_eq!(stats.calls("https", "CreateDownloadRequest", secure_class), 1, "{stats:?}");
+        assert_eq!(stats.calls("https", login, "*"), 1, "{stats:?}");
+        assert_eq!(stats.downloads, 1, "{stats:?}");
+        std::fs::remove_file(dir.path().join("100000003-small.jpg")).unwrap();
+    }
+}
+
 #[test]
 fn sandbox_ignores_credentials_exported_for_the_real_service() {
     crate::cli()
