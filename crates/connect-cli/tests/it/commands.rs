@@ -285,13 +285,23 @@ fn with_a_plain_http_base_only_standard_calls_go_over_http() {
                     standard_seen += 1;
                     ("http", standard_class)
                 };
-                assert_eq!(listener, want.0, "{login}: {op} went over {listener}: {stats:?}");
+                assert_eq!(
+                    listener, want.0,
+                    "{login}: {op} went over {listener}: {stats:?}"
+                );
                 let classes: Vec<&String> = by_class.keys().collect();
                 assert_eq!(classes, [want.1], "{login}: {op}: {stats:?}");
             }
         }
-        assert!(standard_seen >= 1, "{login}: a standard call was made: {stats:?}");
-        assert_eq!(stats.calls("https", "CreateDownloadRequest", secure_class), 1, "{stats:?}");
+        assert!(
+            standard_seen >= 1,
+            "{login}: a standard call was made: {stats:?}"
+        );
+        assert_eq!(
+            stats.calls("https", "CreateDownloadRequest", secure_class),
+            1,
+            "{stats:?}"
+        );
         assert_eq!(stats.calls("https", login, "*"), 1, "{stats:?}");
         assert_eq!(stats.downloads, 1, "{stats:?}");
         std::fs::remove_file(dir.path().join("100000003-small.jpg")).unwrap();

@@ -169,22 +169,22 @@ fn stall_mid_body_holds_the_second_half_of_a_download() {
             .operation("download")
             .times(1),
     );
+    let t0 = Instant::now();
     let mut r = c.agent.get(&url).call().unwrap();
     let mut reader = r.body_mut().as_reader();
-    // The first half comes at once...
     let mut half = vec![0u8; (len / 2) as usize];
     reader.read_exact(&mut half).unwrap();
-    let at_half = Instant::now();
-    // ...the rest only after the stall.
     let mut rest = Vec::new();
     reader.read_to_end(&mut rest).unwrap();
+    // The stall lies between the request and the last byte (a lower bound only: when the
+    // client saw the half depends on the machine's load).
     assert!(
-        at_half.elapsed() >= Duration::from_millis(300),
+        t0.elapsed() >= Duration::from_millis(300),
         "{:?}",
-        at_half.elapsed()
+        t0.elapsed()
     );
     half.extend_from_slice(&rest);
-    assert_eq!(half, whole);
+    assert_eq!(half, whole, "nothing lost or repeated across the stall");
     assert_eq!(sb.stats().faults_by_kind.get("stall_mid_body"), Some(&1));
 }
 
