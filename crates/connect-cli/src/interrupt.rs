@@ -81,6 +81,9 @@ fn interrupted() {
     match flight {
         Some(f) => {
             let _ = f.bars.clear();
+            // The total bar's ticker must not draw again before the process ends.
+            f.bars
+                .set_draw_target(indicatif::ProgressDrawTarget::hidden());
             // The lock beside the .part is this process's: release it for the next run.
             let _ = std::fs::remove_file(connect_auth::download::part::lock_path(&f.dest));
             eprintln!("{}", message(&f.dest));
