@@ -128,7 +128,9 @@ pub struct Global {
     /// Start the embedded sandbox in-process and use it, with its seeded credentials
     /// (flags given explicitly still win). What you make in it (lightboxes, downloads and
     /// purchases, quotas, customers, usage, feed cursors) is kept between runs in
-    /// $XDG_DATA_HOME/getty-connect/sandbox-state.json (default ~/.local/share/...).
+    /// $XDG_DATA_HOME/getty-connect/sandbox-state.json (default ~/.local/share/...). The file
+    /// is replaced whole at every change, so it is never half written; runs at the same time
+    /// do not merge, the last one to write wins.
     #[arg(long, global = true)]
     pub sandbox: bool,
 
