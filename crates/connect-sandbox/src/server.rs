@@ -121,7 +121,7 @@ pub async fn handle(
     }
     if lower.starts_with("/download/") {
         if method != Method::GET && method != Method::HEAD {
-            return Ok(plain(Http::METHOD_NOT_ALLOWED, "use GET\n"));
+            return Ok(wrong_method(&state, req, "use GET\n", "GET").await);
         }
         state.stats.call(scheme.name(), "download", "none");
         let fault = state.faults.next("download");
@@ -133,7 +133,7 @@ pub async fn handle(
     }
     if lower == "/oauth2/token" {
         if method != Method::POST {
-            return Ok(plain(Http::METHOD_NOT_ALLOWED, "use POST\n"));
+            return Ok(wrong_method(&state, req, "use POST\n", "POST").await);
         }
         state.stats.call(scheme.name(), "oauth2/token", "none");
         let fault = state.faults.next("oauth2/token");
@@ -174,10 +174,7 @@ pub async fn handle(
             .stats
             .operation(connect_types::ops::SingleStepDownloadRequest::NAME);
         if method != Method::POST {
-            let mut r = plain(Http::METHOD_NOT_ALLOWED, "use POST\n");
-            r.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
-            return Ok(r);
+            return Ok(wrong_method(&state, req, "use POST\n", "POST").await);
         }
         let name = connect_types::ops::SingleStepDownloadRequest::NAME;
         let bearer = req
@@ -206,10 +203,7 @@ pub async fn handle(
             .stats
             .operation(connect_types::ops::OEmbedRequest::NAME);
         if method != Method::GET && method != Method::HEAD {
-            let mut r = plain(Http::METHOD_NOT_ALLOWED, "use GET\n");
-            r.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("GET"));
-            return Ok(r);
+            return Ok(wrong_method(&state, req, "use GET\n", "GET").await);
         }
         let name = connect_types::ops::OEmbedRequest::NAME;
         state.stats.call(scheme.name(), name, "none");
@@ -218,13 +212,9 @@ pub async fn handle(
     if let Some(op) = operations::find(&path) {
         state.stats.operation(op.name);
         if method != Method::POST {
-            let mut r = plain(
-                Http::METHOD_NOT_ALLOWED,
-                "operations are called with POST\n",
+            return Ok(
+                wrong_method(&state, req, "operations are called with POST\n", "POST").await,
             );
-            r.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
-            return Ok(r);
         }
         let fault = state.faults.next(op.name);
         latency(&state).await;
@@ -241,8 +231,30 @@ pub async fn handle(
         state.after_call(op.name);
         return finish(&state, fault, bytes_response(s, v)).await;
     }
+    // Read (and dropped) so the keep-alive connection stays reusable, as for a wrong method.
+    if let Err(r) = read_body(&state, req).await {
+        return Ok(r);
+    }
     let (s, v) = operations::unknown_path(&path);
     Ok(bytes_response(s, v))
+}
+
+/// A `405` naming the method to use. The request body is read (and dropped) first: an answer
+/// that leaves it unread makes the server close the keep-alive connection, and a client that
+/// reuses it at once sees the peer disconnect on its next request.
+async fn wrong_method(
+    state: &State,
+    req: Request<Incoming>,
+    text: &'static str,
+    allow: &'static str,
+) -> Response<Body> {
+    if let Err(r) = read_body(state, req).await {
+        return r;
+    }
+    let mut r = plain(Http::METHOD_NOT_ALLOWED, text);
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    r
 }
 
 /// The `/_sandbox/*` control endpoints (served only when the operator enabled them).

@@ -406,3 +406,68 @@ fn control_endpoints_are_off_unless_enabled() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
 }
+
+/// Reads one HTTP/1.1 answer with a `content-length` from `s`; `None` if the connection closed
+/// first.
+fn read_one_answer(s: &mut TcpStream) -> Option<String> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 1];
+    // The head, byte by byte, so nothing of a next answer is consumed.
+    while !out.ends_with(b"\r\n\r\n") {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => out.push(buf[0]),
+        }
+    }
+    let head = String::from_utf8_lossy(&out).into_owned();
+    let len: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).ok()?;
+    Some(head + &String::from_utf8_lossy(&body))
+}
+
+#[test]
+fn answers_that_refuse_a_request_still_keep_the_connection_usable() {
+    // A wrong method or an unknown path with a body: answered, the body read, and the same
+    // keep-alive connection serves the next request (a client's pool reuses it at once).
+    let sb = start(SandboxConfig::default().with_images(300));
+    for (method, path, status) in [
+        ("POST", "/oembed", "405"),
+        ("POST", "/download/abc", "405"),
+        ("PUT", "/oauth2/token", "405"),
+        ("PUT", "/v2/search/SearchForImages", "405"),
+        ("POST", "/v1/no/SuchThing", "404"),
+    ] {
+        let mut s = raw_connection(sb.http_addr());
+        let body = "{\"some\": \"body\"}";
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        // The body comes a moment after the head, as from clients that write them apart: an
+        // answer sent before it arrived would leave it unread.
+        std::thread::sleep(Duration::from_millis(50));
+        s.write_all(body.as_bytes()).unwrap();
+        let first = read_one_answer(&mut s).expect("an answer");
+        assert!(
+            first.starts_with(&format!("HTTP/1.1 {status}")),
+            "{path}: {first}"
+        );
+        write!(s, "GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let next = read_one_answer(&mut s);
+        assert!(
+            next.as_deref()
+                .is_some_and(|a| a.starts_with("HTTP/1.1 200")),
+            "{method} {path}: the connection was closed after the refusal: {next:?}"
+        );
+    }
+}
