@@ -161,7 +161,7 @@ impl Client {
     }
 
     /// Now, by the configured clock.
-    fn now(&self) -> Instant {
+    pub(crate) fn now(&self) -> Instant {
         self.inner
             .clock
             .as_ref()

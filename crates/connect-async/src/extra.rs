@@ -63,7 +63,7 @@ impl Client {
     {
         let mut feed = Feed::new(options);
         loop {
-            match feed.poll_step() {
+            match feed.poll_step(self.now()) {
                 FeedStep::Fetch(request) => {
                     let page = self.execute(&request).await.map_err(FeedError::Api)?;
                     feed.handle_changes(page.result);
@@ -76,7 +76,10 @@ impl Client {
                     self.execute(&request).await.map_err(FeedError::Api)?;
                     feed.handle_confirmed();
                 }
-                FeedStep::Idle(pause) => tokio::time::sleep(pause).await,
+                FeedStep::Idle(until) => {
+                    tokio::time::sleep(until.saturating_duration_since(self.now())).await;
+                    feed.handle_timeout(self.now().max(until));
+                }
                 FeedStep::Done(summary) => return Ok(summary),
             }
         }

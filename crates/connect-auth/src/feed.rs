@@ -16,7 +16,7 @@ use connect_types::ops::{
     ChangedAsset, ConfirmAssetChangesRequest, GetAssetChangesRequest, GetAssetChangesResult,
 };
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How to follow a channel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,8 +98,9 @@ pub enum FeedStep {
     Deliver(ChangeBatch),
     /// Send this request; call [`Feed::handle_confirmed`] when it succeeded.
     Confirm(ConfirmAssetChangesRequest),
-    /// The channel is drained (watch mode): sleep this long, then step again.
-    Idle(Duration),
+    /// The channel is drained (watch mode): sleep until this deadline, call
+    /// [`Feed::handle_timeout`], then poll again. Polled earlier, the feed stays idle.
+    Idle(Instant),
     /// The loop is over.
     Done(FeedSummary),
 }
@@ -118,7 +119,10 @@ enum State {
     AwaitConfirm {
         changes: u64,
     },
+    /// Drained in watch mode; the pause's deadline is fixed at the next poll.
     Idle,
+    /// Pausing until the deadline before fetching again.
+    Resting(Instant),
     Done,
 }
 
@@ -153,8 +157,8 @@ impl Feed {
         self.summary
     }
 
-    /// The next thing to do.
-    pub fn poll_step(&mut self) -> FeedStep {
+    /// The next thing to do (an output), at `now`.
+    pub fn poll_step(&mut self, now: Instant) -> FeedStep {
         match std::mem::replace(&mut self.state, State::Fetch) {
             State::Fetch => {
                 if self
@@ -183,7 +187,16 @@ impl Feed {
                 self.state = State::AwaitConfirm { changes };
                 FeedStep::Confirm(ConfirmAssetChangesRequest::new(transaction_id))
             }
-            State::Idle => FeedStep::Idle(self.options.poll_interval),
+            State::Idle => {
+                let until = now.checked_add(self.options.poll_interval).unwrap_or(now);
+                self.state = State::Resting(until);
+                FeedStep::Idle(until)
+            }
+            State::Resting(until) if now < until => {
+                self.state = State::Resting(until);
+                FeedStep::Idle(until)
+            }
+            State::Resting(_) => self.poll_step(now),
             State::Done => {
                 self.state = State::Done;
                 FeedStep::Done(self.summary)
@@ -192,8 +205,23 @@ impl Feed {
             // so it is fetched again (the service serves it again).
             State::AwaitHandler { .. } | State::AwaitConfirm { .. } => {
                 self.state = State::Fetch;
-                self.poll_step()
+                self.poll_step(now)
             }
+        }
+    }
+
+    /// The deadline of the idle pause under way, if any.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match self.state {
+            State::Resting(until) => Some(until),
+            _ => None,
+        }
+    }
+
+    /// Time has reached `now`: an idle pause whose deadline has passed is over.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if matches!(self.state, State::Resting(until) if now >= until) {
+            self.state = State::Fetch;
         }
     }
 
@@ -280,24 +308,24 @@ mod tests {
     #[test]
     fn confirms_only_after_delivery_and_stops_at_an_empty_batch() {
         let mut f = Feed::new(FeedOptions::channel(7).batch_size(2));
-        let FeedStep::Fetch(req) = f.poll_step() else {
+        let FeedStep::Fetch(req) = f.poll_step(Instant::now()) else {
             panic!()
         };
         assert_eq!((req.channel_id, req.item_count), (7, Some(2)));
         f.handle_changes(batch("t1", 2));
-        let FeedStep::Deliver(b) = f.poll_step() else {
+        let FeedStep::Deliver(b) = f.poll_step(Instant::now()) else {
             panic!()
         };
         assert_eq!(b.transaction_id, "t1");
         f.handle_delivered();
-        let FeedStep::Confirm(c) = f.poll_step() else {
+        let FeedStep::Confirm(c) = f.poll_step(Instant::now()) else {
             panic!()
         };
         assert_eq!(c.transaction_id, "t1");
         f.handle_confirmed();
-        assert!(matches!(f.poll_step(), FeedStep::Fetch(_)));
+        assert!(matches!(f.poll_step(Instant::now()), FeedStep::Fetch(_)));
         f.handle_changes(GetAssetChangesResult::default());
-        let FeedStep::Done(s) = f.poll_step() else {
+        let FeedStep::Done(s) = f.poll_step(Instant::now()) else {
             panic!()
         };
         assert_eq!(
@@ -312,11 +340,11 @@ mod tests {
     #[test]
     fn an_unreported_delivery_is_never_confirmed() {
         let mut f = Feed::new(FeedOptions::channel(1));
-        f.poll_step();
+        f.poll_step(Instant::now());
         f.handle_changes(batch("t1", 1));
-        assert!(matches!(f.poll_step(), FeedStep::Deliver(_)));
+        assert!(matches!(f.poll_step(Instant::now()), FeedStep::Deliver(_)));
         // The handler failed: no handle_delivered(); the next poll fetches the batch again.
-        assert!(matches!(f.poll_step(), FeedStep::Fetch(_)));
+        assert!(matches!(f.poll_step(Instant::now()), FeedStep::Fetch(_)));
         assert_eq!(f.summary().batches, 0);
     }
 
@@ -327,15 +355,24 @@ mod tests {
                 .watch(Duration::from_millis(5))
                 .max_batches(1),
         );
-        f.poll_step();
+        let t0 = Instant::now();
+        f.poll_step(t0);
         f.handle_changes(GetAssetChangesResult::default());
-        assert!(matches!(f.poll_step(), FeedStep::Idle(d) if d == Duration::from_millis(5)));
-        assert!(matches!(f.poll_step(), FeedStep::Fetch(_)));
+        let until = t0 + Duration::from_millis(5);
+        assert!(matches!(f.poll_step(t0), FeedStep::Idle(u) if u == until));
+        // Polled before the deadline, it stays idle; the pause cannot be cut short.
+        assert!(
+            matches!(f.poll_step(t0 + Duration::from_millis(4)), FeedStep::Idle(u) if u == until)
+        );
+        assert_eq!(f.poll_timeout(), Some(until));
+        f.handle_timeout(until);
+        assert_eq!(f.poll_timeout(), None);
+        assert!(matches!(f.poll_step(until), FeedStep::Fetch(_)));
         f.handle_changes(batch("t2", 3));
-        f.poll_step();
+        f.poll_step(Instant::now());
         f.handle_delivered();
-        f.poll_step();
+        f.poll_step(Instant::now());
         f.handle_confirmed();
-        assert!(matches!(f.poll_step(), FeedStep::Done(s) if s.changes == 3));
+        assert!(matches!(f.poll_step(Instant::now()), FeedStep::Done(s) if s.changes == 3));
     }
 }

@@ -29,7 +29,7 @@
 //! | [`Call`], [`SingleStep`] (one operation) | [`Call::poll_step`], [`Call::poll_timeout`] | [`Call::handle_outcome`], [`Call::handle_timeout`] |
 //! | [`TokenMachine`] (inside [`Core`]) | [`TokenMachine::poll_token`], [`TokenMachine::poll_timeout`] | [`TokenMachine::handle_auth_response`], [`TokenMachine::handle_auth_transport_failure`], [`TokenMachine::handle_token_refused`], [`TokenMachine::handle_abandoned`] |
 //! | [`paging::Pager`] (a listing) | [`paging::Pager::poll_request`] | [`paging::Pager::handle_page`], [`paging::Pager::handle_failure`] |
-//! | [`feed::Feed`] (the partner feed) | [`feed::Feed::poll_step`] | [`feed::Feed::handle_changes`], [`feed::Feed::handle_delivered`], [`feed::Feed::handle_confirmed`] |
+//! | [`feed::Feed`] (the partner feed) | [`feed::Feed::poll_step`], [`feed::Feed::poll_timeout`] | [`feed::Feed::handle_changes`], [`feed::Feed::handle_delivered`], [`feed::Feed::handle_confirmed`], [`feed::Feed::handle_timeout`] |
 //! | [`download::Authorize`], [`download::Fetch`] (a download) | `poll_call`, `poll_step`, `poll_timeout` | `handle_*` for each answer, `handle_timeout` |
 //!
 //! A driver (`connect-blocking`, `connect-async`) calls them in this order: a loop around

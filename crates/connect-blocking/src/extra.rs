@@ -66,7 +66,7 @@ impl Client {
     {
         let mut feed = Feed::new(options);
         loop {
-            match feed.poll_step() {
+            match feed.poll_step(self.now()) {
                 FeedStep::Fetch(request) => {
                     let page = self.execute(&request).map_err(FeedError::Api)?;
                     feed.handle_changes(page.result);
@@ -79,7 +79,10 @@ impl Client {
                     self.execute(&request).map_err(FeedError::Api)?;
                     feed.handle_confirmed();
                 }
-                FeedStep::Idle(pause) => std::thread::sleep(pause),
+                FeedStep::Idle(until) => {
+                    std::thread::sleep(until.saturating_duration_since(self.now()));
+                    feed.handle_timeout(self.now().max(until));
+                }
                 FeedStep::Done(summary) => return Ok(summary),
             }
         }
