@@ -203,19 +203,19 @@ struct Running {
     https: String,
 }
 
+/// The binary on free ports, with a small catalog and its CA written to `ca`.
+fn sandbox_command(ca: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"));
+    c.args(["--http", "127.0.0.1:0", "--https", "127.0.0.1:0"])
+        .args(["--images", "300"])
+        .arg("--ca-out")
+        .arg(ca);
+    c
+}
+
 /// Starts the binary with `extra` arguments; its stdout is read up to the banner's end.
 fn spawn(dir: &std::path::Path, extra: &[&std::ffi::OsStr]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
-        .args([
-            "--http",
-            "127.0.0.1:0",
-            "--https",
-            "127.0.0.1:0",
-            "--images",
-            "300",
-        ])
-        .arg("--ca-out")
-        .arg(dir.join("ca.pem"))
+    let mut child = sandbox_command(&dir.join("ca.pem"))
         .args(extra)
         .stdout(Stdio::piped())
         .spawn()
@@ -326,17 +326,7 @@ fn state_file_keeps_lightboxes_and_histories_across_a_restart() {
 
     // A damaged file stops the start, names the file, and is left as it was.
     std::fs::write(&state, b"{ not json").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
-        .args([
-            "--http",
-            "127.0.0.1:0",
-            "--https",
-            "127.0.0.1:0",
-            "--images",
-            "300",
-        ])
-        .arg("--ca-out")
-        .arg(dir.path().join("ca.pem"))
+    let out = sandbox_command(&dir.path().join("ca.pem"))
         .args(args)
         .output()
         .unwrap();
@@ -351,19 +341,7 @@ fn state_file_keeps_lightboxes_and_histories_across_a_restart() {
 fn a_ca_out_in_a_missing_folder_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("no-such-folder").join("ca.pem");
-    let out = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
-        .args([
-            "--http",
-            "127.0.0.1:0",
-            "--https",
-            "127.0.0.1:0",
-            "--images",
-            "300",
-        ])
-        .arg("--ca-out")
-        .arg(&ca)
-        .output()
-        .unwrap();
+    let out = sandbox_command(&ca).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&ca.display().to_string()), "{err}");
