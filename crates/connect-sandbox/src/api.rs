@@ -2,6 +2,7 @@
 //! (numbers and booleans as strings, any key casing, unknown fields ignored), and writing
 //! the documented `ResponseHeader` with the right status list.
 
+use connect_types::ops::MAX_ASSET_IDS;
 use connect_types::{OverallStatus, ResponseHeader, StatusCode, StatusEntry, StatusType};
 use http::StatusCode as Http;
 use serde::Serialize;
@@ -459,18 +460,15 @@ pub fn language(obj: &Obj, path: &str) -> Result<Option<StatusEntry>, Fail> {
     }
 }
 
-/// The documented cap on asset ids (or download items) in one call.
-pub const MAX_ASSETS: usize = 500;
-
-/// Checks a list that must hold between 1 and [`MAX_ASSETS`] entries.
+/// Checks a list that must hold between 1 and [`MAX_ASSET_IDS`] entries.
 pub fn check_asset_count(len: usize, path: &str) -> Result<(), Fail> {
     if len == 0 {
         return Err(Fail::invalid(format!("{path} is required")));
     }
-    if len > MAX_ASSETS {
+    if len > MAX_ASSET_IDS {
         return Err(Fail::new(
             connect_types::StatusCode::AssetIdListExceedsMaxAllowed,
-            format!("{path} holds {len} entries; at most {MAX_ASSETS} are allowed"),
+            format!("{path} holds {len} entries; at most {MAX_ASSET_IDS} are allowed"),
         ));
     }
     Ok(())

@@ -18,9 +18,9 @@ use crate::ops::{
     OAuthErrorResponse, OEmbedRequest, OEmbedResponse, SingleStepDownloadRequest, TokenRequest,
     TokenResponse,
 };
-use crate::schema::{OperationDoc, operations};
+use crate::schema::{NON_BLANK, OperationDoc, operations};
 use schemars::JsonSchema;
-use schemars::generate::{SchemaGenerator, SchemaSettings};
+use schemars::generate::SchemaGenerator;
 use serde_json::{Map, Value, json};
 
 /// The file, relative to the workspace root, that holds the generated document.
@@ -65,8 +65,7 @@ pub fn document() -> Value {
 /// The document with other base URLs (the sandbox serves it with its own). The first server
 /// whose URL starts with `https://` is the one listed for HTTPS-only operations.
 pub fn document_for(servers: &[(&str, &str)]) -> Value {
-    let mut generator = SchemaSettings::draft2020_12()
-        .for_serialize()
+    let mut generator = crate::schema::settings()
         .with(|s| {
             s.definitions_path = "/components/schemas".into();
             s.meta_schema = None;
@@ -310,13 +309,18 @@ fn token_path(generator: &mut SchemaGenerator, https: &[Value]) -> Value {
 }
 
 fn authorize_path(https: &[Value]) -> Value {
+    // A required parameter must not be blank either: the service reads blank as missing.
+    let string = |required: bool| match required {
+        true => json!({"type": "string", "pattern": NON_BLANK}),
+        false => json!({"type": "string"}),
+    };
     let query = |name: &str, required: bool, description: &str| {
         json!({
             "name": name,
             "in": "query",
             "required": required,
             "description": description,
-            "schema": {"type": "string"},
+            "schema": string(required),
         })
     };
     let html = json!({"text/html": {"schema": {"type": "string"}}});
@@ -368,8 +372,8 @@ fn authorize_path(https: &[Value]) -> Value {
                     "type": "object",
                     "properties": {
                         "response_type": {"type": "string", "enum": ["token"]},
-                        "client_id": {"type": "string"},
-                        "redirect_uri": {"type": "string"},
+                        "client_id": string(true),
+                        "redirect_uri": string(true),
                         "state": {"type": "string"},
                         "username": {"type": "string"},
                         "password": {"type": "string"},
@@ -456,15 +460,20 @@ fn oembed_path(generator: &mut SchemaGenerator) -> Value {
         for (name, schema) in props {
             // The model reads any format (so an unknown one can be refused with 501); the
             // documented value is json alone.
-            let schema = if name == "format" {
+            let mut schema = if name == "format" {
                 json!({"type": "string", "enum": ["json"], "description": "The answer format: json."})
             } else {
                 schema.clone()
             };
+            let required = required.contains(&name.as_str());
+            if let (true, Some(s)) = (required, schema.as_object_mut()) {
+                // A parameter that must be sent has no default.
+                s.remove("default");
+            }
             let mut parameter = json!({
                 "name": name,
                 "in": "query",
-                "required": required.contains(&name.as_str()),
+                "required": required,
                 "schema": schema,
             });
             if let Some(d) = schema.get("description") {

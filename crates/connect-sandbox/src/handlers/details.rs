@@ -7,6 +7,7 @@ use crate::security::{Principal, Scheme};
 use crate::state::State;
 use crate::vocab::{LOCATIONS, SEGMENTS, VENUES};
 use connect_types::StatusCode;
+use connect_types::ops::MAX_IMAGE_DETAIL_IDS;
 use serde_json::{Value, json};
 
 /// GetImageDetails: up to 90 images.
@@ -22,11 +23,11 @@ pub fn images(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
     if ids.is_empty() {
         return Err(Fail::invalid(format!("{key}.ImageIds is required")));
     }
-    if ids.len() > 90 {
+    if ids.len() > MAX_IMAGE_DETAIL_IDS {
         return Err(Fail::new(
             StatusCode::MaxExceeded,
             format!(
-                "{key}.ImageIds holds {} ids; at most 90 are allowed",
+                "{key}.ImageIds holds {} ids; at most {MAX_IMAGE_DETAIL_IDS} are allowed",
                 ids.len()
             ),
         ));

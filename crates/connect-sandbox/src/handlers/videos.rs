@@ -9,6 +9,7 @@ use crate::state::State;
 use crate::store::downloads::Grant;
 use crate::vocab::{ARTISTS, COLLECTIONS, SUBJECTS};
 use connect_types::StatusCode;
+use connect_types::ops::MAX_ASSET_IDS;
 use serde_json::{Value, json};
 
 /// Page sizes SearchForVideos accepts.
@@ -148,11 +149,11 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
 
     let mut matched: Vec<u32>;
     if !asset_ids.is_empty() {
-        if asset_ids.len() > 500 {
+        if asset_ids.len() > MAX_ASSET_IDS {
             return Err(Fail::new(
                 StatusCode::AssetIdListExceedsMaxAllowed,
                 format!(
-                    "{qp}.AssetIds holds {} ids; at most 500 are allowed",
+                    "{qp}.AssetIds holds {} ids; at most {MAX_ASSET_IDS} are allowed",
                     asset_ids.len()
                 ),
             ));

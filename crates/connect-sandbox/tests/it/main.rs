@@ -6,6 +6,7 @@ mod binary;
 mod common;
 mod contract;
 mod customers;
+mod description;
 mod details;
 mod downloads;
 mod faults;

@@ -24,18 +24,23 @@ use serde::{Deserialize, Serialize};
 pub struct CreateCustomerRequest {
     /// Login name; unique across the service.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub user_name: String,
     /// Login password.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub password: Secret,
     /// E-mail address.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub email_address: String,
     /// First name.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub first_name: String,
     /// Last name.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub last_name: String,
     /// Middle name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +57,7 @@ pub struct CreateCustomerRequest {
     pub marketing_email_opt_in: Option<bool>,
     /// Three-letter billing country code, as GetCountries lists it.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub billing_country_char3_iso: String,
 }
 

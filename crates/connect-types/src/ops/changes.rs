@@ -138,6 +138,7 @@ pub struct ChangedAsset {
 pub struct ConfirmAssetChangesRequest {
     /// The `TransactionId` of the batch being acknowledged.
     #[serde(default, deserialize_with = "de_string")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub transaction_id: String,
 }
 

@@ -3,6 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The documented cap on asset ids, image sizes or download items in one call.
+pub const MAX_ASSET_IDS: usize = 500;
+
+/// The documented cap on image ids in one GetImageDetails call.
+pub const MAX_IMAGE_DETAIL_IDS: usize = 90;
+
 crate::string_enum! {
     /// Image family (`ImageFamilies` filter entries, `Image.ImageFamily`).
     pub enum ImageFamily {

@@ -50,6 +50,7 @@ crate::string_enum! {
 pub struct GetImageDownloadAuthorizationsRequest {
     /// Image and size pairs (at most 500).
     #[serde(default, deserialize_with = "crate::lenient::vec")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::ops::MAX_ASSET_IDS)))]
     pub image_sizes: Vec<ImageSizeRequest>,
 }
 
@@ -90,9 +91,11 @@ impl Operation for GetImageDownloadAuthorizationsRequest {
 pub struct ImageSizeRequest {
     /// Image id.
     #[serde(default, deserialize_with = "de_string")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub image_id: String,
     /// Size key, from GetImageDetails' `SizesDownloadableImages`.
     #[serde(default, deserialize_with = "de_string")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub size_key: String,
 }
 
@@ -192,6 +195,7 @@ pub struct Authorization {
 pub struct GetLargestImageDownloadAuthorizationsRequest {
     /// Images to authorize at their largest size.
     #[serde(default, deserialize_with = "crate::lenient::vec")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::ops::MAX_ASSET_IDS)))]
     pub images: Vec<ImageIdEntry>,
 }
 
@@ -226,6 +230,7 @@ impl Operation for GetLargestImageDownloadAuthorizationsRequest {
 pub struct ImageIdEntry {
     /// Image id.
     #[serde(default, deserialize_with = "de_string")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub image_id: String,
 }
 
@@ -269,6 +274,7 @@ pub struct LargestImageAuthorizations {
 pub struct CreateDownloadRequest {
     /// The tokens to spend.
     #[serde(default, deserialize_with = "crate::lenient::vec")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::ops::MAX_ASSET_IDS)))]
     pub download_items: Vec<DownloadItem>,
 }
 
@@ -303,6 +309,7 @@ impl Operation for CreateDownloadRequest {
 pub struct DownloadItem {
     /// A token from a download authorization.
     #[serde(default, deserialize_with = "de_string")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub download_token: String,
 }
 

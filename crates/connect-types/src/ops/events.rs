@@ -27,6 +27,7 @@ crate::string_enum! {
 pub struct GetEventDetailsRequest {
     /// Events to describe (at least one).
     #[serde(default, deserialize_with = "crate::lenient::vec_int")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub event_ids: Vec<u64>,
 }
 

@@ -29,6 +29,7 @@ crate::string_enum! {
 pub struct GetImageDetailsRequest {
     /// Images to describe (at most 90).
     #[serde(default, deserialize_with = "crate::lenient::vec_string")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::ops::MAX_IMAGE_DETAIL_IDS), inner(pattern(crate::schema::NON_BLANK))))]
     pub image_ids: Vec<String>,
     /// Language of localised strings; `en-us` when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]

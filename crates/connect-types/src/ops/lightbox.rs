@@ -376,6 +376,7 @@ pub struct CreateLightboxItemsRequest {
     pub lightbox_id: u64,
     /// Assets to add (at most 500).
     #[serde(default, deserialize_with = "crate::lenient::vec_string")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::ops::MAX_ASSET_IDS), inner(pattern(crate::schema::NON_BLANK))))]
     pub asset_ids: Vec<String>,
 }
 
@@ -413,6 +414,7 @@ pub struct DeleteLightboxItemsRequest {
     pub lightbox_id: u64,
     /// Assets to remove.
     #[serde(default, deserialize_with = "crate::lenient::vec_string")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::ops::MAX_ASSET_IDS), inner(pattern(crate::schema::NON_BLANK))))]
     pub asset_ids: Vec<String>,
 }
 

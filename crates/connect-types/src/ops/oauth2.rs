@@ -17,28 +17,37 @@ pub enum TokenRequest {
     /// `grant_type=client_credentials`: an application-only token.
     ClientCredentials {
         /// The API key.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         client_id: String,
         /// The API secret.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         client_secret: Secret,
     },
     /// `grant_type=password`: a token on behalf of a user (resource owner).
     Password {
         /// The API key.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         client_id: String,
         /// The API secret.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         client_secret: Secret,
         /// The user's name.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         username: String,
         /// The user's password.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         password: Secret,
     },
     /// `grant_type=refresh_token`: a new access token for a refresh token.
     RefreshToken {
         /// The API key.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         client_id: String,
         /// The API secret.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         client_secret: Secret,
         /// The refresh token from a password grant.
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
         refresh_token: Secret,
     },
 }

@@ -29,6 +29,7 @@ crate::string_enum! {
 pub struct OEmbedRequest {
     /// The asset's short link, `http://gty.im/{asset id}`.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub url: String,
     /// Who is calling, e.g. the embedding site's domain (advised).
     #[serde(default, skip_serializing_if = "Option::is_none")]

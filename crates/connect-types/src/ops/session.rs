@@ -10,12 +10,16 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "PascalCase")]
 pub struct CreateSessionRequest {
     /// Participant system id issued by Getty Images.
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub system_id: String,
     /// That system's password.
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub system_password: Secret,
     /// The GettyImages.com user on whose behalf calls are made.
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub user_name: String,
     /// That user's password.
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub user_password: Secret,
 }
 
@@ -68,8 +72,10 @@ impl Operation for CreateSessionRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct RenewSessionRequest {
     /// Participant system id issued by Getty Images.
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub system_id: String,
     /// That system's password.
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub system_password: Secret,
 }
 

@@ -26,9 +26,11 @@ pub const MAX_ASSET_USAGES: usize = 1000;
 pub struct ReportUsageRequest {
     /// Unique per request within the application (a UUID is advised).
     #[serde(default, deserialize_with = "de_string")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub transaction_id: String,
     /// The usages (at most [`MAX_ASSET_USAGES`]; asset ids may repeat).
     #[serde(default, deserialize_with = "crate::lenient::vec")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = MAX_ASSET_USAGES)))]
     pub asset_usages: Vec<AssetUsage>,
 }
 
@@ -39,9 +41,11 @@ pub struct ReportUsageRequest {
 pub struct AssetUsage {
     /// The asset used.
     #[serde(default, deserialize_with = "de_string")]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::NON_BLANK)))]
     pub asset_id: String,
     /// How many times.
     #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub quantity: u32,
     /// The day of use, `YYYY-MM-DD`.
     pub usage_date: RequestDate,

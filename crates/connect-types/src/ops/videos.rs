@@ -267,6 +267,7 @@ pub struct VideoQuery {
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "crate::lenient::vec_string"
     )]
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::ops::MAX_ASSET_IDS)))]
     pub asset_ids: Vec<String>,
     /// Keyword ids that must all match.
     #[serde(
