@@ -11,6 +11,8 @@
 //! declared; each operation says in `x-connect-security` which token it needs. Operations that
 //! must go over HTTPS list only the HTTPS server.
 
+pub mod examples;
+
 use crate::envelope::{RequestHeader, ResponseHeader};
 use crate::operation::Security;
 use crate::ops::oauth2::{AUTHORIZE_PATH, TOKEN_PATH};
@@ -147,7 +149,10 @@ token endpoints are served over HTTPS only. Over HTTPS send the secure token, ov
 the standard one; a secure token over plain HTTP is refused.\n\n\
 Dates in answers are Microsoft JSON dates (`\\/Date(1294868991374-0800)\\/`); dates in \
 requests are `YYYY-MM-DD`. Servers also accept numbers and booleans sent as strings, enum \
-values in any casing and unknown fields; this description shows the documented form.";
+values in any casing and unknown fields; this description shows the documented form.\n\n\
+Every operation has an example request made of the sandbox's seeded fixtures (`connect-sandbox`, \
+seed 42): with a token in place of `<access token>`, each works as written there. A lightbox id, \
+a download token or a transaction id comes from the answer of the call that makes it.";
 
 fn tags() -> Value {
     json!([
@@ -258,7 +263,10 @@ fn envelope_path(generator: &mut SchemaGenerator, op: &OperationDoc, https: &[Va
         "tags": [group(op.path)],
         "x-connect-security": security_name(op.security),
         "x-idempotent": op.idempotent,
-        "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
+        "requestBody": {"required": true, "content": {"application/json": {
+            "schema": body,
+            "example": envelope_example(op),
+        }}},
         "responses": responses,
     });
     if op.has_body {
@@ -277,6 +285,19 @@ fn envelope_path(generator: &mut SchemaGenerator, op: &OperationDoc, https: &[Va
     item
 }
 
+/// The operation's example request: its example body (see [`examples`]) in an envelope whose
+/// header holds the token placeholder where a token is needed.
+fn envelope_example(op: &OperationDoc) -> Value {
+    let mut example = json!({"RequestHeader": {}});
+    if op.security.needs_token() {
+        example["RequestHeader"]["Token"] = json!(examples::TOKEN_PLACEHOLDER);
+    }
+    if let (true, Some(body)) = (op.has_body, examples::body(op.name)) {
+        example[op.body_key] = body;
+    }
+    example
+}
+
 fn token_path(generator: &mut SchemaGenerator, https: &[Value]) -> Value {
     let request = generator.subschema_for::<TokenRequest>();
     let ok = generator.subschema_for::<TokenResponse>();
@@ -292,7 +313,10 @@ fn token_path(generator: &mut SchemaGenerator, https: &[Value]) -> Value {
             "x-connect-security": "none",
             "requestBody": {
                 "required": true,
-                "content": {"application/x-www-form-urlencoded": {"schema": request}},
+                "content": {"application/x-www-form-urlencoded": {
+                    "schema": request,
+                    "example": examples::token_form(),
+                }},
             },
             "responses": {
                 "200": {"description": "A token.", "content": json_of(&ok)},
@@ -315,13 +339,17 @@ fn authorize_path(https: &[Value]) -> Value {
         false => json!({"type": "string"}),
     };
     let query = |name: &str, required: bool, description: &str| {
-        json!({
+        let mut parameter = json!({
             "name": name,
             "in": "query",
             "required": required,
             "description": description,
             "schema": string(required),
-        })
+        });
+        if let Some(example) = examples::authorize_parameter(name) {
+            parameter["example"] = json!(example);
+        }
+        parameter
     };
     let html = json!({"text/html": {"schema": {"type": "string"}}});
     let redirect = json!({
@@ -379,7 +407,7 @@ fn authorize_path(https: &[Value]) -> Value {
                         "password": {"type": "string"},
                     },
                     "required": ["response_type", "client_id", "redirect_uri"],
-                }}},
+                }, "example": examples::sign_in_form()}},
             },
             "responses": {
                 "200": {"description": "The sign-in page again, saying the credentials were wrong.", "content": html},
@@ -424,6 +452,7 @@ fn single_step_path(https: &[Value]) -> Value {
                     "required": true,
                     "description": "The image to download.",
                     "schema": {"type": "string"},
+                    "example": examples::IMAGE_ID,
                 },
                 header("Authorization", true, "`Bearer <OAuth2 access token>` of a user."),
                 header(SingleStepDownloadRequest::API_KEY_HEADER, true, "The application's API key (its OAuth2 client id)."),
@@ -478,6 +507,9 @@ fn oembed_path(generator: &mut SchemaGenerator) -> Value {
             });
             if let Some(d) = schema.get("description") {
                 parameter["description"] = d.clone();
+            }
+            if let Some(example) = examples::oembed_parameter(name) {
+                parameter["example"] = json!(example);
             }
             parameters.push(parameter);
         }

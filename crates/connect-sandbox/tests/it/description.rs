@@ -121,3 +121,146 @@ fn blank_required_strings_are_described_as_refused_and_are_refused() {
     let (status, v) = c.call(&c.https, path, None, key, good);
     assert_eq!(status, 200, "the unchanged body is accepted: {v}");
 }
+
+/// The first value under `key` anywhere in `v`.
+fn find<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(m) => m.get(key).or_else(|| m.values().find_map(|c| find(c, key))),
+        Value::Array(a) => a.iter().find_map(|c| find(c, key)),
+        _ => None,
+    }
+}
+
+/// Replaces every value under `key` anywhere in `v`.
+fn replace(v: &mut Value, key: &str, with: &Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m.iter_mut() {
+                if k == key {
+                    *c = with.clone();
+                } else {
+                    replace(c, key, with);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|c| replace(c, key, with)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_example_in_the_description_works_against_the_sandbox() {
+    use connect_types::openapi::examples;
+    let sb = start(connect_sandbox::SandboxConfig::default());
+    let c = Client::new(&sb);
+    let doc = openapi::document();
+    let paths = &doc["paths"];
+
+    // OAuth2: the token form and the sign-in form, as given.
+    let form = |v: &Value| {
+        let pairs: Vec<String> = v
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+            .collect();
+        pairs.join("&")
+    };
+    let token_example = &paths["/oauth2/token"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+        ["example"];
+    let (s, v) = c.token_form(&form(token_example));
+    assert_eq!(s, 200, "the token form example: {v}");
+    let token = v["access_token"].as_str().expect("access_token").to_owned();
+    let sign_in = &paths["/oauth2/auth"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+        ["example"];
+    let r = c
+        .agent
+        .post(format!("{}/oauth2/auth", c.https))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(form(sign_in).as_bytes())
+        .expect("request completes");
+    let location = r
+        .headers()
+        .get("Location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(r.status().as_u16(), 302, "the sign-in form example");
+    assert!(location.contains("#access_token="), "{location}");
+
+    // Every envelope operation, in the list's order but deleting the lightbox last. The ids an
+    // example can only name (a lightbox, a download token, a transaction) come from the answers
+    // of the examples that create them.
+    let (_, secure) = c.session("alice");
+    let mut ops = connect_types::schema::operations();
+    ops.sort_by_key(|op| op.name == "DeleteLightbox");
+    let mut made: Vec<(&str, Value)> = Vec::new();
+    for op in &ops {
+        let mut example =
+            paths[op.path]["post"]["requestBody"]["content"]["application/json"]["example"].clone();
+        assert!(example.is_object(), "{} has no example", op.path);
+        if op.has_body {
+            assert!(example[op.body_key].is_object(), "{}: {example}", op.path);
+        }
+        if example["RequestHeader"]["Token"].is_string() {
+            // RenewSession renews a legacy session; everything else takes the OAuth2 token.
+            let t = if op.name == "RenewSession" {
+                &secure
+            } else {
+                &token
+            };
+            example["RequestHeader"]["Token"] = json!(t);
+        }
+        for (key, value) in &made {
+            if op.name != "GetAssetChanges" {
+                replace(&mut example, key, value);
+            }
+        }
+        let (s, v) = c.post(&format!("{}{}", c.https, op.path), &example);
+        assert_eq!(s, 200, "{}: {v}", op.path);
+        assert_ne!(status(&v), "Error", "{}: {v}", op.path);
+        for (maker, key) in [
+            ("CreateLightbox", "LightboxId"),
+            ("GetImageDownloadAuthorizations", "DownloadToken"),
+            ("GetAssetChanges", "TransactionId"),
+        ] {
+            if op.name == maker {
+                let value = find(&v, key).unwrap_or_else(|| panic!("{maker}: no {key}: {v}"));
+                made.push((key, value.clone()));
+            }
+        }
+    }
+
+    // SingleStepDownload and oEmbed, with their parameters' examples.
+    let single = &paths["/v2/download/{ImageId}"]["post"];
+    let id = single["parameters"][0]["example"]
+        .as_str()
+        .expect("an example id");
+    let r = c
+        .agent
+        .post(format!("{}/v2/download/{id}", c.https))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Api-Key", "sandbox-client")
+        .send_empty()
+        .expect("request completes");
+    assert_eq!(r.status().as_u16(), 302, "the SingleStepDownload example");
+    let query: Vec<String> = paths["/oembed"]["get"]["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some(format!(
+                "{}={}",
+                p["name"].as_str()?,
+                p["example"].as_str()?
+            ))
+        })
+        .collect();
+    let r = c
+        .agent
+        .get(format!("{}/oembed?{}", c.https, query.join("&")))
+        .call()
+        .expect("request completes");
+    assert_eq!(r.status().as_u16(), 200, "the oEmbed example: {query:?}");
+    assert_eq!(examples::IMAGE_ID, id);
+}
