@@ -75,11 +75,10 @@ impl<X: Exchange> InFlight<'_, X> {
 impl<X: Exchange> Drop for InFlight<'_, X> {
     fn drop(&mut self) {
         if let Some(call) = self.call.take() {
-            let cancelled = Outcome::Failed(TransportFailure {
-                message: "the call was cancelled".into(),
-                reached_server: true,
-                source: None,
-            });
+            let cancelled = Outcome::Failed(TransportFailure::new(
+                connect_auth::TransportCause::Other,
+                "the call was cancelled",
+            ));
             self.client.handle(call, cancelled, self.auth);
         }
     }

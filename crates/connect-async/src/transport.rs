@@ -72,13 +72,13 @@ pub struct ReqwestTransport {
     api: reqwest::Client,
     /// Downloads (`GET`s): their own client, so their redirect rules stay apart from the API's.
     downloads: reqwest::Client,
-    request_timeout: Duration,
+    timeouts: Timeouts,
 }
 
 impl fmt::Debug for ReqwestTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReqwestTransport")
-            .field("request_timeout", &self.request_timeout)
+            .field("timeouts", &self.timeouts)
             .finish_non_exhaustive()
     }
 }
@@ -97,7 +97,10 @@ impl ReqwestTransport {
         Ok(Self {
             api,
             downloads,
-            request_timeout: config.request_timeout,
+            timeouts: Timeouts {
+                connect: config.connect_timeout,
+                request: config.request_timeout,
+            },
         })
     }
 
@@ -114,14 +117,11 @@ impl ReqwestTransport {
             // No `Referer` on anything (reqwest would add one when following a redirect).
             .referer(false);
         for pem in &config.root_certificates_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
+            let ders = connect_auth::ca::certificates_from_pem(pem)
                 .map_err(|e| Error::Config(format!("invalid CA certificate PEM: {e}")))?;
-            if certs.is_empty() {
-                return Err(Error::Config(
-                    "the CA certificate PEM holds no certificate".into(),
-                ));
-            }
-            for cert in certs {
+            for der in ders {
+                let cert = reqwest::Certificate::from_der(&der)
+                    .map_err(|e| Error::Config(format!("invalid CA certificate: {e}")))?;
                 builder = builder.add_root_certificate(cert);
             }
         }
@@ -143,14 +143,18 @@ impl Transport for ReqwestTransport {
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Body>, TransportFailure> {
         let is_post = request.method() == http::Method::POST;
-        let mut request = reqwest::Request::try_from(request).map_err(failure)?;
+        let mut request =
+            reqwest::Request::try_from(request).map_err(|e| failure(e, &self.timeouts))?;
         let client = if is_post {
-            *request.timeout_mut() = Some(self.request_timeout);
+            *request.timeout_mut() = Some(self.timeouts.request);
             &self.api
         } else {
             &self.downloads
         };
-        let response = client.execute(request).await.map_err(failure)?;
+        let response = client
+            .execute(request)
+            .await
+            .map_err(|e| failure(e, &self.timeouts))?;
         let mut head = http::Response::builder()
             .status(response.status())
             .version(response.version());
@@ -167,15 +171,19 @@ impl Transport for ReqwestTransport {
             }
         });
         let body: Body = Box::pin(body);
-        head.body(body).map_err(|e| TransportFailure {
-            message: format!("invalid response head: {e}"),
-            reached_server: true,
-            source: None,
+        head.body(body).map_err(|e| {
+            TransportFailure::new(
+                connect_auth::TransportCause::Other,
+                format!("invalid response head: {e}"),
+            )
         })
     }
 }
 
-fn failure(e: reqwest::Error) -> TransportFailure {
+/// A reqwest error as a classified failure: reqwest's own flags say connect and timeout
+/// failures, the error chain (I/O kinds, hyper, rustls) the rest.
+fn failure(e: reqwest::Error, timeouts: &Timeouts) -> TransportFailure {
+    use connect_auth::TransportCause as C;
     // The URL of a download authorizes it: keep it out of messages.
     let e = e.without_url();
     // reqwest's own text is generic ("error sending request"); the cause (a refused
@@ -190,9 +198,52 @@ fn failure(e: reqwest::Error) -> TransportFailure {
         }
         source = s.source();
     }
-    TransportFailure {
-        message,
-        reached_server: !(e.is_connect() || e.is_builder()),
-        source: Some(Box::new(e)),
+    let chained = C::from_chain(&e);
+    let cause = if e.is_builder() {
+        C::Other
+    } else if e.is_connect() {
+        match chained {
+            Some(C::Timeout) => C::ConnectTimeout,
+            Some(c) if !c.reached_server() => c,
+            // A connect error that is neither a refusal nor TLS: DNS, most likely, when hyper
+            // says so; otherwise an unreachable address.
+            _ if message.contains("dns error") => C::Dns,
+            _ if e.is_timeout() => C::ConnectTimeout,
+            _ => C::ConnectionRefused,
+        }
+    } else if e.is_timeout() {
+        C::Timeout
+    } else {
+        chained.unwrap_or(C::Other)
+    };
+    match cause {
+        C::ConnectTimeout => {
+            message = format!(
+                "could not connect (TCP and TLS) within the connect timeout of {}",
+                connect_auth::trace::seconds(timeouts.connect)
+            );
+        }
+        C::Timeout => {
+            message = format!(
+                "no answer within the request timeout of {}",
+                connect_auth::trace::seconds(timeouts.request)
+            );
+        }
+        _ => {
+            if let Some(words) = connect_auth::failure::plain_words(cause) {
+                words.clone_into(&mut message);
+            }
+        }
     }
+    let reached = !e.is_builder() && !e.is_connect() && cause.reached_server();
+    TransportFailure::new(cause, message)
+        .reached_server(reached)
+        .with_source(e)
+}
+
+/// The timeouts a message names.
+#[derive(Clone, Copy, Debug)]
+struct Timeouts {
+    connect: Duration,
+    request: Duration,
 }

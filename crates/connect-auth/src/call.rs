@@ -1,7 +1,8 @@
 //! One operation's exchange, as a state machine the driver polls.
 
 use crate::Core;
-use crate::error::Error;
+use crate::error::{Attempts, Error};
+pub use crate::failure::TransportFailure;
 use crate::retry::{RetryRule, SplitMix64};
 use crate::token::{Grant, TokenStep};
 use crate::trace::TARGET;
@@ -57,18 +58,6 @@ impl fmt::Debug for Outgoing {
             .field("body", &"***")
             .finish()
     }
-}
-
-/// A transport failure: no HTTP response came back.
-#[derive(Debug)]
-pub struct TransportFailure {
-    /// What went wrong, for the error message. Must not contain the request body.
-    pub message: String,
-    /// Whether the request may have reached the server (false for connect, DNS and TLS
-    /// handshake failures). Decides whether a non-idempotent call may be retried.
-    pub reached_server: bool,
-    /// The underlying error.
-    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 /// What came back for an [`Outgoing`] request.
@@ -148,6 +137,8 @@ pub struct Call<O: Operation> {
     token_requests: u32,
     retry_non_idempotent: Option<bool>,
     last_status: Option<u16>,
+    /// When the first request of the call was sent: failures say how long they took.
+    first_sent: Option<Instant>,
     rng: SplitMix64,
     state: State<O::Result>,
     _op: PhantomData<fn() -> O>,
@@ -184,6 +175,7 @@ impl<O: Operation> Call<O> {
             token_requests: 0,
             retry_non_idempotent: options.retry_non_idempotent,
             last_status: None,
+            first_sent: None,
             rng,
             state: State::Ready,
             _op: PhantomData,
@@ -218,11 +210,21 @@ impl<O: Operation> Call<O> {
     /// The next thing to do (an output: send, wait, or done).
     pub fn poll_step(&mut self, core: &mut Core, now: Instant) -> Step<O::Result> {
         match std::mem::replace(&mut self.state, State::Ready) {
-            State::Finished(r) => self.finish(r.unwrap_or_else(|| {
-                Err(Error::Config(
-                    "the call was polled after it finished".into(),
-                ))
-            })),
+            State::Finished(r) => {
+                let r = r.unwrap_or_else(|| {
+                    Err(Error::Config(
+                        "the call was polled after it finished".into(),
+                    ))
+                });
+                let tries = Attempts {
+                    // Sends of the operation, or of its token requests when it got no further.
+                    count: self.attempts.max(self.token_requests).max(1),
+                    over: self
+                        .first_sent
+                        .map_or(Duration::ZERO, |t| now.saturating_duration_since(t)),
+                };
+                self.finish(r.map_err(|e| e.with_attempts(tries)))
+            }
             State::Backoff(d) => {
                 // A pause too long for the clock (it cannot be: delays are capped) waits no time.
                 let until = now.checked_add(d).unwrap_or(now);
@@ -277,6 +279,7 @@ impl<O: Operation> Call<O> {
                         "sending a token request"
                     );
                     self.state = State::AwaitAuth { id: auth.id };
+                    self.first_sent.get_or_insert(now);
                     return Step::Send(Outgoing {
                         request: auth.request,
                         purpose: Purpose::Auth { grant: auth.grant },
@@ -308,6 +311,7 @@ impl<O: Operation> Call<O> {
                     "sending"
                 );
                 self.state = State::AwaitCall { token_id };
+                self.first_sent.get_or_insert(now);
                 Step::Send(Outgoing {
                     request,
                     purpose: Purpose::Call {
@@ -394,18 +398,26 @@ impl<O: Operation> Call<O> {
                 }
                 Outcome::Failed(t) => {
                     core.tokens.handle_auth_transport_failure(id);
-                    let rule = RetryRule::for_transport(t.reached_server);
-                    let err = transport_error("the token request", t);
+                    let rule = RetryRule::for_failure(&t);
+                    let err = transport_error("the token request", t, true);
                     let allowed = self.token_requests < MAX_TOKEN_REQUESTS_PER_CALL;
-                    self.retry_or_finish(core, err, None, allowed, rule);
+                    match rule {
+                        Some(rule) => self.retry_or_finish(core, err, None, allowed, rule),
+                        None => self.state = State::Finished(Some(Err(err))),
+                    }
                 }
             },
             State::AwaitCall { token_id } => match outcome {
                 Outcome::Failed(t) => {
-                    let rule = RetryRule::for_transport(t.reached_server);
-                    let safe = rule.work_not_done() || self.may_repeat(core);
-                    let err = transport_error(O::NAME, t);
-                    self.retry_or_finish(core, err, None, safe, rule);
+                    let rule = RetryRule::for_failure(&t);
+                    let err = transport_error(O::NAME, t, O::IDEMPOTENT);
+                    match rule {
+                        Some(rule) => {
+                            let safe = rule.work_not_done() || self.may_repeat(core);
+                            self.retry_or_finish(core, err, None, safe, rule);
+                        }
+                        None => self.state = State::Finished(Some(Err(err))),
+                    }
                 }
                 Outcome::Response(r) => {
                     self.last_status = Some(r.status().as_u16());
@@ -482,11 +494,7 @@ impl<O: Operation> Call<O> {
                         message: e.to_string(),
                     }
                 } else {
-                    Error::Http {
-                        operation: O::NAME,
-                        status: status.as_u16(),
-                        retry_after,
-                    }
+                    Error::http(O::NAME, r)
                 };
                 match RetryRule::for_status(status) {
                     Some(rule) => {
@@ -589,11 +597,6 @@ fn refused_fresh_token<O: Operation>(core: &Core, api: connect_types::ApiError) 
     }
 }
 
-fn transport_error(operation: &'static str, t: TransportFailure) -> Error {
-    Error::Transport {
-        operation,
-        message: t.message,
-        reached_server: t.reached_server,
-        source: t.source,
-    }
+fn transport_error(operation: &'static str, t: TransportFailure, idempotent: bool) -> Error {
+    Error::transport(operation, t, idempotent)
 }

@@ -26,11 +26,15 @@ pub fn answer_outcome(
 ) -> crate::Outcome {
     match body {
         Ok(bytes) => crate::Outcome::Response(http::Response::from_parts(head, bytes)),
-        Err(e) => crate::Outcome::Failed(crate::TransportFailure {
-            message: format!("reading the answer failed: {e}"),
-            reached_server: true,
-            source: Some(Box::new(e)),
-        }),
+        Err(e) => {
+            let cause =
+                crate::TransportCause::from_chain(&e).unwrap_or(crate::TransportCause::Closed);
+            crate::Outcome::Failed(
+                crate::TransportFailure::new(cause, format!("reading the answer failed: {e}"))
+                    .reached_server(true)
+                    .with_source(e),
+            )
+        }
     }
 }
 

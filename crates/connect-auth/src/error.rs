@@ -1,6 +1,8 @@
 //! The SDK's error type: one enum, with a [`ErrorKind`] callers can match.
 
+use crate::failure::TransportCause;
 use connect_types::{ApiError, StatusCode};
+use std::fmt;
 use std::time::Duration;
 
 /// What kind of failure an [`Error`] is.
@@ -23,6 +25,8 @@ pub enum ErrorKind {
     Decode,
     /// The configuration is incomplete or invalid.
     Config,
+    /// A local file could not be written (disk full, permissions); the server is not at fault.
+    Write,
 }
 
 /// An error from the Connect SDK. Never contains a secret or a token.
@@ -56,20 +60,32 @@ pub enum Error {
         reason: String,
     },
     /// The transport failed.
-    #[error("{operation}: {message}")]
+    #[error("{operation}: {message}{attempts}{}", if *may_have_taken_effect { "; it may have taken effect before the connection broke" } else { "" })]
     Transport {
         /// The operation.
         operation: &'static str,
         /// The transport's description of the failure.
         message: String,
+        /// Why it failed, as the transport classified it: decides the hint.
+        cause: TransportCause,
         /// Whether the request may have reached the server.
         reached_server: bool,
+        /// The request may have reached the server and the operation is not idempotent
+        /// (CreateLightbox, CreateDownloadRequest…): it may have been carried out, so check
+        /// before repeating it.
+        may_have_taken_effect: bool,
+        /// How many times it was sent, and over how long.
+        attempts: Attempts,
         /// The underlying error.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// An HTTP status without a usable envelope.
-    #[error("{operation}: HTTP {status} from the server{}", retry_after.map(|d| format!(" (retry after {}s)", d.as_secs())).unwrap_or_default())]
+    #[error(
+        "{operation}: HTTP {status} from the server{}{}{attempts}",
+        server_text.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
+        retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default()
+    )]
     Http {
         /// The operation.
         operation: &'static str,
@@ -77,6 +93,12 @@ pub enum Error {
         status: u16,
         /// The server's `Retry-After`, if any.
         retry_after: Option<Duration>,
+        /// The server's own short text about it (its JSON `message`, an HTML title, the first
+        /// line of a plain-text body), stripped of control characters and cut to
+        /// [`MAX_SERVER_TEXT`] characters. Never the request's data.
+        server_text: Option<String>,
+        /// How many times it was sent, and over how long.
+        attempts: Attempts,
     },
     /// The server answered with a redirect, which the SDK does not follow for API calls and
     /// token requests.
@@ -105,9 +127,125 @@ pub enum Error {
     /// The configuration is incomplete or invalid.
     #[error("configuration: {0}")]
     Config(String),
+    /// Writing a local file failed (a download's destination, its `.part` or its record).
+    #[error("{operation}: cannot write {}: {source}", path.as_deref().map_or_else(|| "the download".to_owned(), |p| p.display().to_string()))]
+    Write {
+        /// The operation.
+        operation: &'static str,
+        /// The file, when there is one (not for a caller's writer).
+        path: Option<std::path::PathBuf>,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The longest server text an [`Error::Http`] quotes, in characters.
+pub const MAX_SERVER_TEXT: usize = 160;
+
+/// How many times an exchange was sent before it failed, and over how long. Printed only when
+/// it says something: more than one attempt.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Attempts {
+    /// Times sent, the first included (0 when the exchange did not count them).
+    pub count: u32,
+    /// From the first send to the failure.
+    pub over: Duration,
+}
+
+impl Attempts {
+    /// One attempt (or an uncounted exchange).
+    pub fn one() -> Self {
+        Self {
+            count: 1,
+            over: Duration::ZERO,
+        }
+    }
+}
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.count > 1 {
+            write!(
+                f,
+                " ({} attempts over {})",
+                self.count,
+                crate::trace::seconds(self.over)
+            )
+        } else {
+            Ok(())
+        }
+    }
 }
 
 impl Error {
+    /// An HTTP status without a usable envelope, quoting the server's own short text from the
+    /// body when it has one.
+    pub fn http(operation: &'static str, response: &http::Response<Vec<u8>>) -> Self {
+        Error::Http {
+            operation,
+            status: response.status().as_u16(),
+            retry_after: crate::retry::retry_after(response.headers()),
+            server_text: server_text(response.headers(), response.body()),
+            attempts: Attempts::one(),
+        }
+    }
+
+    /// A transport failure of `operation`. `idempotent` says whether repeating it is harmless;
+    /// when it is not and the request may have reached the server, the error says it may have
+    /// taken effect.
+    pub fn transport(
+        operation: &'static str,
+        failure: crate::TransportFailure,
+        idempotent: bool,
+    ) -> Self {
+        Error::Transport {
+            operation,
+            message: failure.message,
+            cause: failure.cause,
+            reached_server: failure.reached_server,
+            may_have_taken_effect: failure.reached_server && !idempotent,
+            attempts: Attempts::one(),
+            source: failure.source,
+        }
+    }
+
+    /// The same error, saying how many attempts it took (transport and HTTP errors only).
+    pub fn with_attempts(mut self, tries: Attempts) -> Self {
+        if let Error::Transport { attempts, .. } | Error::Http { attempts, .. } = &mut self {
+            *attempts = tries;
+        }
+        self
+    }
+
+    /// Whether the failed request may have been carried out (a non-idempotent operation whose
+    /// connection broke after it was sent): check before repeating it.
+    pub fn may_have_taken_effect(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport {
+                may_have_taken_effect: true,
+                ..
+            }
+        )
+    }
+
+    /// The transport failure's cause, for transport errors.
+    pub fn transport_cause(&self) -> Option<TransportCause> {
+        match self {
+            Error::Transport { cause, .. } => Some(*cause),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, for errors that came with one and no envelope.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Http { status, .. } | Error::Redirect { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -118,6 +256,7 @@ impl Error {
             Error::Http { .. } | Error::Redirect { .. } => ErrorKind::Http,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::Config(_) => ErrorKind::Config,
+            Error::Write { .. } => ErrorKind::Write,
         }
     }
 
@@ -157,10 +296,15 @@ impl Error {
                 "check the credentials (client id/secret, system id/password, user name/password)"
             }
             Error::Refused { .. } => "use an https:// base URL for secure-only operations",
-            Error::Transport { .. } => {
-                "check the base URL, the network and, for a self-signed server, the CA certificate"
+            Error::Transport {
+                may_have_taken_effect: true,
+                ..
+            } => {
+                "the connection broke after the request was sent, so it may have been carried \
+                 out: check its result before repeating it"
             }
-            Error::Http { .. } => "the service is unavailable or overloaded; try again later",
+            Error::Transport { cause, .. } => cause.hint(),
+            Error::Http { status, .. } => http_hint(*status),
             Error::Redirect { .. } => {
                 "use the API's own base URL (a proxy or load balancer may be redirecting)"
             }
@@ -168,6 +312,7 @@ impl Error {
                 "the server did not answer like the Connect API; check the base URL"
             }
             Error::Config(_) => "fix the configuration",
+            Error::Write { .. } => "check the destination's free space and permissions",
         }
     }
 
@@ -177,5 +322,172 @@ impl Error {
             code: None,
             oauth_error: None,
         }
+    }
+}
+
+/// The advice for an HTTP status that came without an envelope, by class.
+fn http_hint(status: u16) -> &'static str {
+    match status {
+        401 => {
+            "the server refused the request as unauthorized: check the credentials, and that \
+             they are allowed this operation or this item"
+        }
+        403 => {
+            "the server refused the request: the credentials may lack the permission, or the \
+             application key may be over its call limits"
+        }
+        404 => {
+            "the server does not know that path or item: check the base URL (the API's root, \
+             without a path), and the id if the request names one"
+        }
+        405 | 501 => "the server does not offer this operation here: check the base URL",
+        408 | 429 | 503 => "the service is busy or unavailable for now; try again later",
+        500..=599 => "the service failed on its side; try again later",
+        _ => "the server refused the request as sent; check the base URL",
+    }
+}
+
+/// The server's own short text in an error body: a JSON `message` (or `Message`,
+/// `error_description`, `error`), an HTML `<title>`, or the first line of a text body;
+/// without control or bidi characters, whitespace folded, and cut to [`MAX_SERVER_TEXT`].
+pub fn server_text(headers: &http::HeaderMap, body: &[u8]) -> Option<String> {
+    let head = &body[..body.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    let trimmed = text.trim_start();
+    let found = if trimmed.starts_with('{') {
+        json_message(body)
+    } else if trimmed.starts_with('<') {
+        html_title(trimmed)
+    } else {
+        let textual = headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|t| t.starts_with("text/") || t.contains("json"));
+        textual.then(|| trimmed.lines().next().unwrap_or_default().to_owned())
+    }?;
+    let clean = fold(&found);
+    (!clean.is_empty()).then_some(clean)
+}
+
+fn json_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    ["message", "Message", "error_description", "error"]
+        .iter()
+        .find_map(|k| object.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+}
+
+fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = start + lower[start..].find("</title>")?;
+    html.get(start..end).map(str::to_owned)
+}
+
+/// Control and bidi characters out, runs of whitespace folded, at most [`MAX_SERVER_TEXT`]
+/// characters (an ellipsis marks a cut).
+fn fold(text: &str) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut space = false;
+    for c in text.chars() {
+        let c = if c.is_control() || is_bidi(c) || c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' {
+            space = !out.is_empty();
+            continue;
+        }
+        if count >= MAX_SERVER_TEXT {
+            out.push('…');
+            return out;
+        }
+        if space {
+            out.push(' ');
+            count += 1;
+            space = false;
+        }
+        out.push(c);
+        count += 1;
+    }
+    out
+}
+
+fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(content_type: Option<&str>, body: &str) -> Option<String> {
+        let mut h = http::HeaderMap::new();
+        if let Some(t) = content_type {
+            h.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_str(t).unwrap(),
+            );
+        }
+        server_text(&h, body.as_bytes())
+    }
+
+    #[test]
+    fn the_servers_own_words_are_quoted_short_and_plain() {
+        assert_eq!(
+            text(
+                Some("application/json"),
+                r#"{"message":"Account Over Rate Limit"}"#
+            )
+            .as_deref(),
+            Some("Account Over Rate Limit")
+        );
+        assert_eq!(
+            text(
+                Some("text/html"),
+                "<html><head><title>404 Not\nFound</title></head></html>"
+            )
+            .as_deref(),
+            Some("404 Not Found")
+        );
+        assert_eq!(
+            text(
+                Some("text/plain"),
+                "image 1 is not available for embedding\nmore"
+            )
+            .as_deref(),
+            Some("image 1 is not available for embedding")
+        );
+        assert_eq!(text(Some("image/jpeg"), "\u{ff}\u{d8}"), None);
+        assert_eq!(text(None, ""), None);
+        let long = "x".repeat(500);
+        let cut = text(Some("text/plain"), &long).unwrap();
+        assert_eq!(cut.chars().count(), MAX_SERVER_TEXT + 1);
+        let evil = text(Some("text/plain"), "bad\u{1b}]0;pwned\u{7}\u{202e}txt").unwrap();
+        assert!(
+            !evil.chars().any(|c| c.is_control() || is_bidi(c)),
+            "{evil:?}"
+        );
+    }
+
+    #[test]
+    fn hints_follow_the_status_class() {
+        assert!(http_hint(404).contains("base URL"));
+        assert!(http_hint(401).contains("credentials"));
+        assert!(http_hint(403).contains("call limits"));
+        assert!(http_hint(502).contains("service"));
+        assert!(!http_hint(404).contains("overloaded"));
+    }
+
+    #[test]
+    fn attempts_are_printed_only_when_there_were_several() {
+        assert_eq!(Attempts::one().to_string(), "");
+        let a = Attempts {
+            count: 3,
+            over: Duration::from_millis(183_400),
+        };
+        assert_eq!(a.to_string(), " (3 attempts over 183.4 s)");
     }
 }

@@ -45,6 +45,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod builder;
+pub mod ca;
 pub mod call;
 pub mod config;
 pub mod credentials;
@@ -53,6 +54,7 @@ pub mod driver;
 pub mod endpoints;
 pub mod env;
 pub mod error;
+pub mod failure;
 pub mod feed;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -66,11 +68,12 @@ pub mod token;
 pub mod trace;
 
 pub use builder::{BuildClient, ClientBuilder};
-pub use call::{Call, CallOptions, Outcome, Outgoing, Purpose, Step, TransportFailure};
+pub use call::{Call, CallOptions, Outcome, Outgoing, Purpose, Step};
 pub use config::ClientConfig;
 pub use credentials::Credentials;
 pub use endpoints::{Endpoints, Scheme};
-pub use error::{Error, ErrorKind};
+pub use error::{Attempts, Error, ErrorKind};
+pub use failure::{TransportCause, TransportFailure};
 pub use retry::{RetryPolicy, SplitMix64};
 pub use single_step::SingleStep;
 pub use token::{AuthConfig, TokenMachine, TokenStep};

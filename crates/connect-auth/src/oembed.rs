@@ -4,9 +4,9 @@
 //! The service answers on its embed host; the SDK sends the call to the standard operations'
 //! base URL (`--http-base-url` when set, else the main base), where the sandbox serves it.
 
-use crate::call::TransportFailure;
 use crate::endpoints::Endpoints;
 use crate::error::Error;
+use crate::failure::TransportFailure;
 use connect_types::Security;
 use connect_types::ops::{OEmbedRequest, OEmbedResponse};
 
@@ -37,11 +37,7 @@ pub fn request(
 pub fn answer(response: &http::Response<Vec<u8>>) -> Result<OEmbedResponse, Error> {
     let status = response.status().as_u16();
     if status != 200 {
-        return Err(Error::Http {
-            operation: NAME,
-            status,
-            retry_after: None,
-        });
+        return Err(Error::http(NAME, response));
     }
     serde_json::from_slice(response.body()).map_err(|e| Error::Decode {
         operation: NAME,
@@ -51,12 +47,7 @@ pub fn answer(response: &http::Response<Vec<u8>>) -> Result<OEmbedResponse, Erro
 
 /// The error for a request that got no answer.
 pub fn failed(t: TransportFailure) -> Error {
-    Error::Transport {
-        operation: NAME,
-        message: t.message,
-        reached_server: t.reached_server,
-        source: t.source,
-    }
+    Error::transport(NAME, t, true)
 }
 
 #[cfg(test)]

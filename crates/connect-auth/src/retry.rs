@@ -136,6 +136,16 @@ impl RetryRule {
         }
     }
 
+    /// The rule for a transport failure, or `None` when sending again cannot help: a
+    /// certificate the client does not trust, or a handshake with something that does not
+    /// speak TLS there, fails the same way every time.
+    pub fn for_failure(failure: &crate::TransportFailure) -> Option<Self> {
+        match failure.cause {
+            crate::TransportCause::UntrustedCertificate | crate::TransportCause::Handshake => None,
+            _ => Some(Self::for_transport(failure.reached_server)),
+        }
+    }
+
     /// Whether the server cannot have done the work, so that even a request that is not
     /// idempotent (CreateLightbox) may be sent again.
     pub fn work_not_done(self) -> bool {
@@ -203,6 +213,16 @@ mod tests {
         assert!(!RetryRule::ServerError.work_not_done());
         assert!(!RetryRule::for_transport(true).work_not_done());
         assert!(RetryRule::for_transport(false).work_not_done());
+        let untrusted = crate::TransportFailure::new(
+            crate::TransportCause::UntrustedCertificate,
+            "invalid peer certificate: UnknownIssuer",
+        );
+        assert_eq!(RetryRule::for_failure(&untrusted), None);
+        let closed = crate::TransportFailure::new(crate::TransportCause::Closed, "closed");
+        assert_eq!(
+            RetryRule::for_failure(&closed),
+            Some(RetryRule::MaybeReceived)
+        );
         let mut headers = http::HeaderMap::new();
         headers.insert(
             http::header::RETRY_AFTER,

@@ -286,21 +286,13 @@ impl SingleStep {
                     },
                 },
             },
-            None => Error::Http {
-                operation: NAME,
-                status,
-                retry_after: None,
-            },
+            None => Error::http(NAME, r),
         };
         self.state = State::Finished(Some(Err(err)));
     }
 }
 
 fn transport(operation: &'static str, t: TransportFailure) -> Error {
-    Error::Transport {
-        operation,
-        message: t.message,
-        reached_server: t.reached_server,
-        source: t.source,
-    }
+    // SingleStepDownload spends the allowance: a broken exchange may have charged it.
+    Error::transport(operation, t, false)
 }

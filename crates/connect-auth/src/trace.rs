@@ -37,3 +37,8 @@ pub fn answered(span: &tracing::Span, purpose: Purpose, outcome: &Outcome) {
         span.record("status", r.status().as_u16());
     }
 }
+
+/// A duration as people read it in a message: `0.2 s`, `183.4 s`.
+pub fn seconds(d: std::time::Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}

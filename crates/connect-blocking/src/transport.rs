@@ -65,13 +65,13 @@ pub struct UreqTransport {
     /// Downloads: the request timeout bounds each read. (Configuring single requests instead
     /// would copy the agent's settings on every call.)
     downloads: ureq::Agent,
-    request_timeout: Duration,
+    timeouts: Timeouts,
 }
 
 impl fmt::Debug for UreqTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UreqTransport")
-            .field("request_timeout", &self.request_timeout)
+            .field("timeouts", &self.timeouts)
             .finish_non_exhaustive()
     }
 }
@@ -85,20 +85,12 @@ impl UreqTransport {
         if !config.root_certificates_pem.is_empty() {
             let mut certs = Vec::new();
             for pem in &config.root_certificates_pem {
-                for item in ureq::tls::parse_pem(pem) {
-                    match item {
-                        Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
-                        Ok(_) => {}
-                        Err(e) => {
-                            return Err(Error::Config(format!("invalid CA certificate PEM: {e}")));
-                        }
-                    }
-                }
-            }
-            if certs.is_empty() {
-                return Err(Error::Config(
-                    "the CA certificate PEM holds no certificate".into(),
-                ));
+                let ders = connect_auth::ca::certificates_from_pem(pem)
+                    .map_err(|e| Error::Config(format!("invalid CA certificate PEM: {e}")))?;
+                certs.extend(
+                    ders.iter()
+                        .map(|der| ureq::tls::Certificate::from_der(der).to_owned()),
+                );
             }
             tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
         }
@@ -134,7 +126,10 @@ impl UreqTransport {
             // Downloads neither: connect-auth's `Fetch` follows their redirects itself, checking
             // every `Location` (https only, at most 3) and sending no credentials.
             downloads: agent(None, 0),
-            request_timeout: config.request_timeout,
+            timeouts: Timeouts {
+                connect: config.connect_timeout,
+                request: config.request_timeout,
+            },
         })
     }
 }
@@ -155,25 +150,52 @@ impl Transport for UreqTransport {
                 let body: Body = Box::new(body.into_reader());
                 Ok(http::Response::from_parts(parts, body))
             }
-            Err(e) => Err(failure(e)),
+            Err(e) => Err(failure(e, &self.timeouts)),
         }
     }
 }
 
-fn failure(e: ureq::Error) -> TransportFailure {
+/// A ureq error as a classified failure: ureq's own variants say most, the error chain
+/// (I/O kinds, rustls) the rest.
+fn failure(e: ureq::Error, timeouts: &Timeouts) -> TransportFailure {
+    use connect_auth::TransportCause as C;
+    use connect_auth::failure::plain_words;
     use ureq::Timeout;
-    let reached_server = !matches!(
-        &e,
-        ureq::Error::HostNotFound
-            | ureq::Error::ConnectionFailed
-            | ureq::Error::BadUri(_)
-            | ureq::Error::Tls(_)
-            | ureq::Error::InvalidProxyUrl
-            | ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect)
-    ) && !matches!(&e, ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused);
-    TransportFailure {
-        message: e.to_string(),
-        reached_server,
-        source: Some(Box::new(e)),
-    }
+    let cause = match &e {
+        ureq::Error::HostNotFound | ureq::Error::Timeout(Timeout::Resolve) => C::Dns,
+        ureq::Error::ConnectionFailed => C::ConnectionRefused,
+        ureq::Error::Timeout(Timeout::Connect) => C::ConnectTimeout,
+        ureq::Error::Timeout(_) | ureq::Error::BodyStalled => C::Timeout,
+        ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => C::Proxy,
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => C::from_chain(&e).unwrap_or(C::Handshake),
+        ureq::Error::BadUri(_) => C::Other,
+        ureq::Error::Io(io) => C::from_io_kind(io.kind())
+            .or_else(|| C::from_chain(io))
+            .unwrap_or(C::Other),
+        _ => C::from_chain(&e).unwrap_or(C::Other),
+    };
+    let message = match &e {
+        ureq::Error::Timeout(Timeout::Connect) => format!(
+            "could not connect (TCP and TLS) within the connect timeout of {}",
+            connect_auth::trace::seconds(timeouts.connect)
+        ),
+        ureq::Error::Timeout(Timeout::Resolve) => "the host name did not resolve in time".into(),
+        ureq::Error::Timeout(_) => format!(
+            "no answer within the request timeout of {}",
+            connect_auth::trace::seconds(timeouts.request)
+        ),
+        _ => plain_words(cause).map_or_else(|| e.to_string(), str::to_owned),
+    };
+    // A bad URI never left; otherwise the cause decides.
+    let reached = !matches!(e, ureq::Error::BadUri(_)) && cause.reached_server();
+    TransportFailure::new(cause, message)
+        .reached_server(reached)
+        .with_source(e)
+}
+
+/// The timeouts a message names.
+#[derive(Clone, Copy, Debug)]
+struct Timeouts {
+    connect: Duration,
+    request: Duration,
 }

@@ -17,8 +17,7 @@ pub const VIDEO_COUNTS: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50,
 /// seeded credentials, offline.
 #[derive(Debug, Parser)]
 #[command(name = "getty-connect", version, propagate_version = true)]
-#[command(after_help = "Try it offline: getty-connect --sandbox search beach\n\
-                        The whole tour:   getty-connect demo")]
+#[command(after_help = crate::errors::after_help())]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -624,6 +623,12 @@ fn asset_id(s: &str) -> Result<String, String> {
         && t.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
+        // Numeric ids are numbers to the service: 0100000001 is image 100000001, and the
+        // answer names it so. Asking for the canonical form keeps question and answer alike.
+        if t.bytes().all(|b| b.is_ascii_digit()) {
+            let canonical = t.trim_start_matches('0');
+            return Ok(if canonical.is_empty() { "0" } else { canonical }.to_owned());
+        }
         Ok(t.to_owned())
     } else {
         Err(format!(
@@ -673,6 +678,9 @@ mod tests {
         assert!(asset_id("100000042").is_ok());
         assert!(asset_id("").is_err());
         assert!(asset_id("12 34").is_err());
+        assert_eq!(asset_id("0100000001").as_deref(), Ok("100000001"));
+        assert_eq!(asset_id("000").as_deref(), Ok("0"));
+        assert_eq!(asset_id("ab-01").as_deref(), Ok("ab-01"));
     }
 
     #[test]

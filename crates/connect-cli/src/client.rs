@@ -33,6 +33,8 @@ pub struct Api {
     base_url: String,
     // See `Settings::app_only`.
     app_only: bool,
+    // The --ca-cert file, named when its CA does not match the server's.
+    ca_cert: Option<PathBuf>,
     // Dropped after the client.
     sandbox: Option<EmbeddedSandbox>,
 }
@@ -107,21 +109,18 @@ impl Settings {
     }
 }
 
-/// A `--ca-cert` file must hold at least one PEM certificate; anything else (a key, a DER
-/// file, the wrong file) is named here rather than failing later as an untrusted server.
+/// A `--ca-cert` file must hold PEM certificates that decode as such; anything else (a key, a
+/// DER file, a damaged block) is named here rather than failing later as an untrusted server.
 fn check_certificate(path: &Path, pem: &[u8]) -> Result<(), CliError> {
-    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
-    if pem.windows(BEGIN.len()).any(|w| w == BEGIN) {
-        return Ok(());
-    }
-    Err(CliError::failed(
-        format!(
-            "the --ca-cert file {} is not a certificate (it holds no PEM \"BEGIN CERTIFICATE\" \
-             block)",
-            path.display()
-        ),
-        "pass the CA certificate as a PEM file; for the sandbox, the file its --ca-out wrote",
-    ))
+    connect_auth::ca::certificates_from_pem(pem)
+        .map(|_| ())
+        .map_err(|e| {
+            CliError::usage(
+                format!("the --ca-cert file {} is not usable: {e}", path.display()),
+                "pass the CA certificate as a PEM file; for the sandbox, the file its --ca-out \
+                 wrote",
+            )
+        })
 }
 
 /// `--sandbox`: the embedded sandbox, with its state file (emptied first by
@@ -170,6 +169,7 @@ impl Api {
         sandbox: Option<EmbeddedSandbox>,
     ) -> Result<Self, CliError> {
         let app_only = settings.app_only;
+        let ca_cert = settings.ca_cert.clone();
         let mut config = settings.config;
         if let Some(path) = &settings.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
@@ -190,6 +190,7 @@ impl Api {
             client,
             base_url,
             app_only,
+            ca_cert,
             sandbox,
         })
     }
@@ -228,9 +229,22 @@ impl Api {
         &self,
         request: &connect_types::ops::OEmbedRequest,
     ) -> Result<connect_types::ops::OEmbedResponse, CliError> {
-        self.client
-            .oembed(request)
-            .map_err(|e| self.fail("reading the embed code", e))
+        self.client.oembed(request).map_err(|e| {
+            let hint = match e.http_status() {
+                // oEmbed takes no credentials: its 401 is about the image.
+                Some(401 | 403) => Some(
+                    "its owner does not allow this image to be embedded; search with \
+                     --embeddable for images that may be",
+                ),
+                Some(404) => Some("check the id: the service knows no image by it"),
+                _ => None,
+            };
+            let error = self.fail("reading the embed code", e);
+            match hint {
+                Some(h) => error.with_hint(h),
+                None => error,
+            }
+        })
     }
 
     /// SingleStepDownload of one image to `dest` (via `dest.part`); the bytes written.
@@ -253,7 +267,20 @@ impl Api {
             c.category() == StatusCategory::Agreement || *c == connect_types::StatusCode::Auth021
         });
         if e.kind() == connect_auth::ErrorKind::Transport {
-            CliError::sdk(format!("{doing} at {}", self.base_url), e)
+            let untrusted =
+                e.transport_cause() == Some(connect_auth::TransportCause::UntrustedCertificate);
+            let error = CliError::sdk(format!("{doing} at {}", self.base_url), e);
+            match (&self.ca_cert, untrusted) {
+                // The CA was given: saying "pass the CA" would send the user in a circle.
+                (Some(path), true) => error.with_hint(format!(
+                    "the server's certificate is not signed by the CA in {} (or it names \
+                     another host than the base URL's): check that this is the CA of the \
+                     server at {}; for the sandbox, the PEM that very sandbox wrote at start",
+                    path.display(),
+                    self.base_url
+                )),
+                _ => error,
+            }
         } else if self.app_only && for_a_user {
             CliError::sdk(doing, e).with_hint(
                 "you are signed in with application-only credentials (client id and secret, \

@@ -5,10 +5,51 @@ use std::error::Error as StdError;
 use std::fmt::Write as _;
 use std::io;
 
-/// Exit code for failures at run time (API, network, files).
+/// Exit code: the service refused or failed the request (an API error, an HTTP error, an
+/// answer that is not the API's).
 pub const EXIT_FAILURE: u8 = 1;
-/// Exit code for a command line that cannot work as given (clap uses it too).
+/// Exit code: the command line or the configuration cannot work as given, including a page
+/// past the last one (clap uses it too). Nothing was changed.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the credentials or a token were refused.
+pub const EXIT_AUTH: u8 = 3;
+/// Exit code: no (whole) answer came: network, TLS, timeout.
+pub const EXIT_CONNECTION: u8 = 4;
+/// Exit code: the service knows no such image, event, lightbox or item.
+pub const EXIT_NOT_FOUND: u8 = 5;
+/// Exit code: a local file could not be read or written.
+pub const EXIT_LOCAL: u8 = 7;
+
+/// Every exit code and its cause, as `getty-connect --help` and docs/errors-and-retries.md
+/// list them (a test keeps the three in step).
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (0, "success"),
+    (EXIT_FAILURE, "the service refused or failed the request"),
+    (
+        EXIT_USAGE,
+        "the command line or configuration cannot work as given (nothing was changed)",
+    ),
+    (EXIT_AUTH, "the credentials or a token were refused"),
+    (EXIT_CONNECTION, "no answer: network, TLS or timeout"),
+    (EXIT_NOT_FOUND, "no such image, event, lightbox or item"),
+    (EXIT_LOCAL, "a local file could not be read or written"),
+    (
+        crate::interrupt::EXIT_INTERRUPTED,
+        "interrupted (Ctrl-C); the same command resumes",
+    ),
+];
+
+/// The text under `getty-connect --help`: how to start, and every exit code.
+pub fn after_help() -> String {
+    let mut text = String::from(
+        "Try it offline: getty-connect --sandbox search beach\n\
+         The whole tour:   getty-connect demo\n\nExit codes:\n",
+    );
+    for (code, cause) in EXIT_CODES {
+        let _ = writeln!(text, "  {code:<4}{cause}");
+    }
+    text
+}
 
 /// Everything a subcommand can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +76,14 @@ pub enum CliError {
     #[error("{message}")]
     Usage {
         /// What is wrong.
+        message: String,
+        /// What to do.
+        hint: String,
+    },
+    /// The service knows no such image, event, lightbox or item.
+    #[error("{message}")]
+    NotFound {
+        /// What is missing.
         message: String,
         /// What to do.
         hint: String,
@@ -101,6 +150,14 @@ impl CliError {
         )
     }
 
+    /// Something the service does not know, with a hint.
+    pub fn not_found(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::NotFound {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
     /// A failure with a hint.
     pub fn failed(message: impl Into<String>, hint: impl Into<String>) -> Self {
         CliError::Failed {
@@ -109,15 +166,16 @@ impl CliError {
         }
     }
 
-    /// The process exit code for this error.
+    /// The process exit code for this error: one per cause (see [`EXIT_CODES`]).
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage { .. } => EXIT_USAGE,
-            CliError::Sdk { source, .. } => match find_auth_error(source.as_ref()) {
-                Some(e) if e.kind() == connect_auth::ErrorKind::Config => EXIT_USAGE,
-                _ => EXIT_FAILURE,
-            },
-            _ => EXIT_FAILURE,
+            CliError::NotFound { .. } => EXIT_NOT_FOUND,
+            CliError::Io { .. } => EXIT_LOCAL,
+            CliError::Sdk { source, .. } => {
+                find_auth_error(source.as_ref()).map_or(EXIT_FAILURE, sdk_exit_code)
+            }
+            CliError::Failed { .. } | CliError::Sandbox(_) | CliError::Internal(_) => EXIT_FAILURE,
         }
     }
 
@@ -141,7 +199,7 @@ impl CliError {
                 }
                 let hint = match (better, auth) {
                     (Some(h), _) => h.as_str(),
-                    (None, Some(e)) => hint_for(e, source.as_ref()),
+                    (None, Some(e)) => hint_for(e),
                     (None, None) => "see the message above; run with -v for details",
                 };
                 let _ = write!(line, " — {hint}");
@@ -152,7 +210,9 @@ impl CliError {
                     "{doing}: {source} — check the path and its permissions"
                 );
             }
-            CliError::Usage { message, hint } | CliError::Failed { message, hint } => {
+            CliError::Usage { message, hint }
+            | CliError::Failed { message, hint }
+            | CliError::NotFound { message, hint } => {
                 let _ = write!(line, "{message} — {hint}");
             }
             CliError::Sandbox(m) => {
@@ -172,6 +232,24 @@ impl CliError {
     }
 }
 
+/// The exit code of an SDK error, by its kind and status code.
+fn sdk_exit_code(e: &connect_auth::Error) -> u8 {
+    use connect_auth::ErrorKind as K;
+    use connect_types::status::StatusCategory;
+    match e.kind() {
+        K::Config | K::Refused => EXIT_USAGE,
+        K::Auth => EXIT_AUTH,
+        K::Transport => EXIT_CONNECTION,
+        K::Write => EXIT_LOCAL,
+        _ => match e.status_code() {
+            // A page past the last is a page number to fix, with --all or without.
+            Some(connect_types::StatusCode::StartPastTotal) => EXIT_USAGE,
+            Some(c) if c.category() == StatusCategory::NotFound => EXIT_NOT_FOUND,
+            _ => EXIT_FAILURE,
+        },
+    }
+}
+
 /// The first `connect_auth::Error` in the chain, which carries the kind, code and hint.
 pub fn find_auth_error<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a connect_auth::Error> {
     let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
@@ -186,36 +264,85 @@ pub fn find_auth_error<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a connec
 
 /// The error and its sources as `a: b: c`, skipping sources already quoted by their parent.
 pub fn chain(e: &(dyn StdError + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut cur = e.source();
+    let mut text = String::new();
+    let mut cur = Some(e);
     while let Some(s) = cur {
         let m = s.to_string();
         if !m.is_empty() && !text.contains(&m) {
-            text.push_str(": ");
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
             text.push_str(&m);
+        }
+        // A classified transport failure says it all; below it are the HTTP library's
+        // internals (and links), which the -v logs show.
+        if let Some(connect_auth::Error::Transport { cause, .. }) = s.downcast_ref() {
+            if *cause != connect_auth::TransportCause::Other {
+                break;
+            }
         }
         cur = s.source();
     }
     text
 }
 
-fn hint_for(e: &connect_auth::Error, whole: &(dyn StdError + 'static)) -> &'static str {
+fn hint_for(e: &connect_auth::Error) -> &'static str {
+    use connect_auth::TransportCause as C;
     if e.status_code() == Some(&connect_types::StatusCode::OperationValidOnlyForLightboxOwner) {
         return "that lightbox belongs to another user (or is a read-only shared copy): only its \
                 owner can change it, and only the owner can read it unless it is shared; \
                 `lightbox list` shows yours";
     }
-    if e.kind() == connect_auth::ErrorKind::Transport {
-        let text = chain(whole).to_ascii_lowercase();
-        if text.contains("certificate") || text.contains("unknownissuer") || text.contains("tls") {
-            return "the server's certificate is not trusted: pass its CA with --ca-cert \
-                    (or GETTY_CONNECT_CA_CERT); for the sandbox that is the PEM it wrote at start";
-        }
-        if text.contains("refused") || text.contains("dns") || text.contains("resolve") {
-            return "nothing answered at that address: check --base-url and that the server runs";
-        }
+    if let Some(check) = effect_check(e) {
+        return check;
     }
-    e.hint()
+    // The SDK's advice in the command line's words (its flags, not its setters).
+    match e.transport_cause() {
+        Some(C::UntrustedCertificate) => {
+            "the server's certificate is not trusted: pass its CA with --ca-cert (or \
+             GETTY_CONNECT_CA_CERT); for the sandbox that is the PEM it wrote at start"
+        }
+        Some(C::ConnectTimeout) => {
+            "the server could not be reached in time: check the network (a firewall or proxy \
+             may be dropping the connection), or allow longer with --connect-timeout"
+        }
+        Some(C::Timeout) => {
+            "the server accepted the connection but did not answer in time: try again later, \
+             or allow longer with --timeout"
+        }
+        Some(C::ConnectionRefused) => {
+            "nothing answered at that address: check --base-url and that the server runs"
+        }
+        Some(C::Dns) => "the host name does not resolve: check --base-url and the network",
+        _ => e.hint(),
+    }
+}
+
+/// For an operation that may have been carried out before its connection broke: how to find
+/// out, in this command line's words.
+fn effect_check(e: &connect_auth::Error) -> Option<&'static str> {
+    let connect_auth::Error::Transport {
+        operation,
+        may_have_taken_effect: true,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    Some(match *operation {
+        "CreateLightbox" => {
+            "`lightbox list` shows whether the lightbox was created; check before creating it \
+             again"
+        }
+        "CreateDownloadRequest" | "SingleStepDownload" => {
+            "`downloads` lists what was charged; check before asking again"
+        }
+        "CreateCustomer" => {
+            "signing in as the new customer shows whether they were created; check before \
+             creating them again"
+        }
+        _ => "check its result before repeating it",
+    })
 }
 
 /// Newlines inside messages would break the one-line promise.
@@ -250,7 +377,8 @@ mod tests {
         assert!(line.starts_with("downloading 100000001: refused to send CreateDownloadRequest"));
         assert!(line.contains("https://"), "{line}");
         assert!(!line.contains('\n'));
-        assert_eq!(cli.exit_code(), EXIT_FAILURE);
+        // Refused locally: the configuration cannot work, nothing was sent.
+        assert_eq!(cli.exit_code(), EXIT_USAGE);
     }
 
     #[test]

@@ -15,6 +15,14 @@ use std::sync::Mutex;
 
 /// Where the pictures are served, below the HTTP listener's base URL.
 pub const MEDIA_PATH: &str = "/media";
+/// Where an image's embed page is served (oEmbed's iframe and search results' `UrlEmbed`).
+pub const EMBED_PATH: &str = "/embed";
+
+/// The embed page of image `id`, on the listener whose media base URL is `media`.
+pub fn embed_url(media: &str, id: &str) -> String {
+    let base = media.strip_suffix(MEDIA_PATH).unwrap_or(media);
+    format!("{base}{EMBED_PATH}/{id}")
+}
 
 /// One kind of picture: its URL segment, longest side in pixels, and whether it is
 /// watermarked. Sizes: 170 px thumbnails and 340 px previews as documented; comps (whose size

@@ -2,7 +2,7 @@
 //! encodes exactly what the SDK's models encode.
 
 use crate::catalog::{
-    self, Core, Family, GRAPHIC_STYLES, LICENSING, MEDIA_HOST, OFFERINGS, ORIENTATIONS, Shape,
+    self, Core, Family, GRAPHIC_STYLES, LICENSING, OFFERINGS, ORIENTATIONS, Shape,
 };
 use crate::vocab::{ARTISTS, COLLECTIONS, LOCATIONS, SEGMENTS};
 use connect_types::ops::{
@@ -166,7 +166,7 @@ pub fn image(shape: &Shape, i: u32, view: ImageView, media: &str) -> Image {
             }
             img.orientations = vec![Orientation::parse(ORIENTATIONS[usize::from(c.orientation)])];
             img.url_embed = Some(if c.embeddable {
-                format!("{MEDIA_HOST}/embed/{id}")
+                crate::picture::embed_url(media, &id)
             } else {
                 String::new()
             });

@@ -7,8 +7,8 @@ use super::location::{self, MAX_REDIRECTS};
 use super::part::PartRecord;
 use super::range::{ContentRange, Validator, parse_content_length, parse_content_range};
 use super::{DownloadSummary, DownloadTarget, OPERATION, Progress};
-use crate::call::TransportFailure;
 use crate::error::Error;
+use crate::failure::{TransportCause, TransportFailure};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -282,6 +282,8 @@ impl Fetch {
                     operation: OPERATION,
                     status: s,
                     retry_after,
+                    server_text: None,
+                    attempts: crate::Attempts::one(),
                 };
                 self.interrupted(now, error, retry_after);
             }
@@ -290,6 +292,8 @@ impl Fetch {
                     operation: OPERATION,
                     status: s,
                     retry_after: None,
+                    server_text: None,
+                    attempts: crate::Attempts::one(),
                 };
                 self.done = Some(Err(error));
             }
@@ -449,12 +453,11 @@ impl Fetch {
                     "the connection closed after {} of {end} bytes",
                     self.written
                 );
-                let e = Error::Transport {
-                    operation: OPERATION,
-                    message,
-                    reached_server: true,
-                    source: None,
-                };
+                let e = Error::transport(
+                    OPERATION,
+                    TransportFailure::new(TransportCause::Closed, message),
+                    true,
+                );
                 self.interrupted(now, e, None);
             }
             // A range that ended before the file did: ask for the rest at once.
@@ -468,30 +471,44 @@ impl Fetch {
 
     /// The request got no answer.
     pub fn handle_send_failure(&mut self, now: Instant, failure: TransportFailure) {
+        let retry = crate::retry::RetryRule::for_failure(&failure).is_some();
         let message = location::redact(&failure.message, &self.url);
         // A source that quoted the URL would show it again in an error chain: dropped then.
         let source = failure.source.filter(|_| message == failure.message);
-        let e = Error::Transport {
-            operation: OPERATION,
-            message,
-            reached_server: failure.reached_server,
-            source,
-        };
-        self.interrupted(now, e, None);
+        let e = Error::transport(
+            OPERATION,
+            TransportFailure {
+                message,
+                source,
+                ..failure
+            },
+            true,
+        );
+        if retry {
+            self.interrupted(now, e, None);
+        } else {
+            self.done = Some(Err(e));
+        }
     }
 
     /// Reading the body failed (the connection broke).
     pub fn handle_read_failure(&mut self, now: Instant, error: std::io::Error) {
+        let error_kind = error.kind();
         let plain = format!("the connection broke during the download: {error}");
         let message = location::redact(&plain, &self.url);
         let source: Option<Box<dyn std::error::Error + Send + Sync>> =
             (message == plain).then(|| Box::new(error) as _);
-        let e = Error::Transport {
-            operation: OPERATION,
-            message,
-            reached_server: true,
-            source,
-        };
+        let cause = TransportCause::from_io_kind(error_kind).unwrap_or(TransportCause::Closed);
+        let e = Error::transport(
+            OPERATION,
+            TransportFailure {
+                message,
+                cause,
+                reached_server: true,
+                source,
+            },
+            true,
+        );
         self.interrupted(now, e, None);
     }
 

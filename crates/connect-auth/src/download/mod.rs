@@ -187,15 +187,10 @@ impl DownloadJob {
 
 /// A failure of the local writer (disk full, permission), as an SDK error.
 pub fn write_error(path: Option<&Path>, error: std::io::Error) -> Error {
-    let message = match path {
-        Some(p) => format!("cannot write {}: {error}", p.display()),
-        None => format!("cannot write the download: {error}"),
-    };
-    Error::Transport {
+    Error::Write {
         operation: OPERATION,
-        message,
-        reached_server: true,
-        source: Some(Box::new(error)),
+        path: path.map(Path::to_path_buf),
+        source: error,
     }
 }
 

@@ -100,11 +100,10 @@ fn drive(
                 if a.fail {
                     fetch.handle_send_failure(
                         now,
-                        TransportFailure {
-                            message: "connection refused".into(),
-                            reached_server: false,
-                            source: None,
-                        },
+                        TransportFailure::new(
+                            crate::TransportCause::ConnectionRefused,
+                            "connection refused",
+                        ),
                     );
                     continue;
                 }
@@ -571,11 +570,7 @@ fn urls_stay_out_of_debug_and_errors() {
     let quoted = || {
         let e =
             std::io::Error::other("error sending https://dl.example/sentinel-path?sig=sentinel");
-        TransportFailure {
-            message: e.to_string(),
-            reached_server: true,
-            source: Some(Box::new(e)),
-        }
+        TransportFailure::new(crate::TransportCause::Other, e.to_string()).with_source(e)
     };
     f.handle_send_failure(now, quoted());
     let mut chain = String::new();

@@ -18,11 +18,7 @@ fn retry_after(response: &http::Response<Vec<u8>>) -> Option<Duration> {
 
 fn server_trouble(response: &http::Response<Vec<u8>>, what: &'static str) -> AuthFailure {
     AuthFailure {
-        error: Error::Http {
-            operation: what,
-            status: response.status().as_u16(),
-            retry_after: retry_after(response),
-        },
+        error: Error::http(what, response),
         retryable: true,
         retry_after: retry_after(response),
     }
@@ -115,11 +111,7 @@ pub(super) fn parse_oauth(response: &http::Response<Vec<u8>>) -> Result<Fresh, A
         }),
         _ if is_server_trouble(status) => Err(server_trouble(response, "the OAuth2 token request")),
         _ => Err(AuthFailure {
-            error: Error::Http {
-                operation: "the OAuth2 token request",
-                status: status.as_u16(),
-                retry_after: None,
-            },
+            error: Error::http("the OAuth2 token request", response),
             retryable: false,
             retry_after: None,
         }),

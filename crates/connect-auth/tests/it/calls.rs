@@ -11,11 +11,10 @@ fn find() -> Find {
 }
 
 fn dropped() -> Outcome {
-    Outcome::Failed(TransportFailure {
-        message: "connection reset".into(),
-        reached_server: true,
-        source: None,
-    })
+    Outcome::Failed(TransportFailure::new(
+        connect_auth::TransportCause::Reset,
+        "connection reset",
+    ))
 }
 
 fn warm(fake: &mut Fake) -> (connect_auth::Core, Instant) {

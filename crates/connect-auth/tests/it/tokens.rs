@@ -378,11 +378,10 @@ fn a_transport_failure_of_the_token_request_is_retried_with_backoff() {
     let start = Instant::now();
     let mut now = start;
     fake.script.push_back(connect_auth::Outcome::Failed(
-        connect_auth::TransportFailure {
-            message: "connection refused".into(),
-            reached_server: false,
-            source: None,
-        },
+        connect_auth::TransportFailure::new(
+            connect_auth::TransportCause::ConnectionRefused,
+            "connection refused",
+        ),
     ));
     // Driven by hand to see when each token request goes out and what pause comes between.
     let mut call = Call::new(&find(), CallOptions::default(), 7);

@@ -42,7 +42,7 @@ pub fn missing<'a>(
     if lost.is_empty() {
         return Ok(());
     }
-    Err(CliError::failed(
+    Err(CliError::not_found(
         format!("no such image: {}", lost.join(", ")),
         "check the id: the API does not know it (search to find ids)",
     ))

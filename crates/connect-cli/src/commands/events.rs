@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, args: &EventsArgs) -> Result<(), CliError> {
     if lost.is_empty() {
         Ok(())
     } else {
-        Err(CliError::failed(
+        Err(CliError::not_found(
             format!("no such event: {}", lost.join(", ")),
             "check the id (image details list the events an image belongs to)",
         ))

@@ -286,8 +286,8 @@ fn a_ca_cert_that_is_not_a_certificate_is_named() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_one_error_line(&out, &[&file.display().to_string(), "not a certificate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_error_line(&out, &[&file.display().to_string(), "not usable", "no PEM"]);
 }
 
 #[test]

@@ -8,7 +8,7 @@ fn wrong_password() {
         .args(["--password", "not-her-password", "search", "beach"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3), "credentials refused: exit 3");
     assert_one_error_line(&out, &["authentication failed", "credentials"]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("not-her-password"));
 }
@@ -37,7 +37,7 @@ fn wrong_system_password_for_a_legacy_session() {
 #[test]
 fn unknown_image_id() {
     let out = sandboxed().args(["details", "999"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(5), "not found: exit 5");
     assert_one_error_line(&out, &["999", "ImageNotFound", "check the id"]);
     let out = sandboxed()
         .args(["download", "999", "-o"])

@@ -1,7 +1,6 @@
 //! GetAssetChanges and ConfirmAssetChanges: the per-channel partner feed.
 
 use crate::api::{self, Done, Fail, Request};
-use crate::catalog::MEDIA_HOST;
 use crate::render::image_id;
 use crate::security::{Principal, Scheme};
 use crate::state::State;
@@ -68,7 +67,7 @@ pub fn changes(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
                 asset_lifecycle: Some(AssetLifecycle::parse(c.lifecycle)),
                 asset_type: Some("Image".into()),
                 changed_properties: c.properties.iter().map(|s| (*s).to_owned()).collect(),
-                url: (c.lifecycle == "New").then(|| format!("{MEDIA_HOST}/comp/{id}.jpg")),
+                url: (c.lifecycle == "New").then(|| format!("{}/comp/{id}.jpg", state.media_base)),
                 asset_id: Some(id),
             }
         })

@@ -2,7 +2,6 @@
 
 use super::paging;
 use crate::api::{self, Done, Fail, Request};
-use crate::catalog::MEDIA_HOST;
 use crate::security::{Principal, Scheme};
 use crate::state::State;
 use connect_types::ops::{
@@ -44,8 +43,9 @@ fn past_total(start: usize, total: usize) -> Result<(), Fail> {
     Ok(())
 }
 
-fn thumb(asset: &str) -> String {
-    format!("{MEDIA_HOST}/thumb/{asset}.jpg")
+/// The thumbnail this sandbox serves for an image (as search results link it).
+fn thumb(state: &State, asset: &str) -> String {
+    format!("{}/thumb/{asset}.jpg", state.media_base)
 }
 
 fn as_u32(n: usize) -> u32 {
@@ -121,7 +121,7 @@ pub fn downloads(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
         .map(|d| PreviousDownload {
             asset_id: Some(d.asset_id.clone()),
             date_downloaded: Some(IsoDateTime::from_millis(d.at)),
-            thumbnail_image_url: Some(thumb(&d.asset_id)),
+            thumbnail_image_url: Some(thumb(state, &d.asset_id)),
             product_offering: Some(ProductOffering::parse(d.offering)),
         })
         .collect();
@@ -208,7 +208,7 @@ pub fn purchases(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
             asset_id: Some(r.asset_id.clone()),
             date_purchased: Some(IsoDateTime::from_millis(r.at)),
             order_id: Some(r.order_id.clone()),
-            url_thumb: Some(thumb(&r.asset_id)),
+            url_thumb: Some(thumb(state, &r.asset_id)),
         })
         .collect();
     Ok(Done::result(&GetPreviousPurchasesResult {

@@ -17,6 +17,12 @@ pub fn route(state: &State, method: &Method, lower: &str) -> Option<Response<Bod
     if lower == "/openapi.json" {
         return Some(openapi_json(state));
     }
+    if let Some(id) = lower
+        .strip_prefix(picture::EMBED_PATH)
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
+        return Some(embed(state, id));
+    }
     lower
         .strip_prefix(picture::MEDIA_PATH)
         .and_then(|rest| rest.strip_prefix('/'))
@@ -43,6 +49,44 @@ fn media(state: &State, rest: &str) -> Response<Body> {
         HeaderValue::from_static("public, max-age=86400"),
     );
     r
+}
+
+/// `GET /embed/<image id>`: the page oEmbed's iframe shows, the image's preview with its title
+/// and credit; 404 for an unknown image, 401 for one that may not be embedded (as oEmbed says).
+fn embed(state: &State, id: &str) -> Response<Body> {
+    let shape = &state.index.shape;
+    let Some(i) = shape.image_index(id) else {
+        return plain(Http::NOT_FOUND, "no such image\n");
+    };
+    let core = shape.image(i);
+    if !core.embeddable {
+        return plain(
+            Http::UNAUTHORIZED,
+            "this image is not available for embedding\n",
+        );
+    }
+    let id = crate::render::image_id(i);
+    let title = html_escape(&crate::catalog::image_title(shape, &core));
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <style>body{{margin:0;font:13px sans-serif}}img{{width:100%;display:block}}\
+         p{{margin:4px 8px;color:#555}}</style></head>\n<body><img src=\"{media}/preview/{id}.jpg\" \
+         alt=\"{title}\"><p>{title} — Getty Images (connect-sandbox)</p></body></html>\n",
+        media = state.media_base,
+    );
+    let mut r = Response::new(full(page.into_bytes()));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The description with this sandbox's base URLs in place of the production servers.

@@ -102,12 +102,12 @@ fn downloads_and_purchases_fill_the_histories_newest_first() {
         entry["DateDownloaded"].as_str().unwrap().ends_with('Z'),
         "{entry}"
     );
-    assert!(
-        entry["ThumbnailImageUrl"]
-            .as_str()
-            .unwrap()
-            .contains("/thumb/")
-    );
+    let thumb = entry["ThumbnailImageUrl"].as_str().unwrap();
+    assert!(thumb.contains("/thumb/"), "{thumb}");
+    // The thumbnail loads from this sandbox, as search thumbnails do.
+    let mut r = c.agent.get(thumb).call().expect("the thumbnail loads");
+    assert_eq!(r.status().as_u16(), 200, "{thumb}");
+    assert_eq!(&r.body_mut().read_to_vec().unwrap()[..2], &[0xff, 0xd8]);
 
     // The date range keeps what falls inside it; the table's key names work too.
     let none = history(
