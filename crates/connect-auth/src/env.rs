@@ -7,6 +7,7 @@ use crate::config::ClientConfig;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The main base URL (every call; secure-only calls always).
 pub const ENV_BASE_URL: &str = "GETTY_CONNECT_BASE_URL";
@@ -29,6 +30,45 @@ pub const ENV_SYSTEM_PASSWORD: &str = "GETTY_SYSTEM_PASSWORD";
 pub const ENV_USERNAME: &str = "GETTY_USERNAME";
 /// User password (resource-owner grant or legacy session).
 pub const ENV_PASSWORD: &str = "GETTY_PASSWORD";
+
+/// The per-call limit: how long one request may take before it is given up (and retried when
+/// that is safe), e.g. `30s`; see [`ClientConfig::request_timeout`].
+pub const ENV_TIMEOUT: &str = "GETTY_CONNECT_TIMEOUT";
+/// How long connecting (TCP and TLS) may take, e.g. `10s`; see
+/// [`ClientConfig::connect_timeout`].
+pub const ENV_CONNECT_TIMEOUT: &str = "GETTY_CONNECT_CONNECT_TIMEOUT";
+
+/// Parses a duration such as `3s`, `90s`, `30m`, `2h`, `20ms`; a bare number means seconds.
+///
+/// ```
+/// use connect_auth::env::parse_duration;
+/// use std::time::Duration;
+/// assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+/// assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+/// assert_eq!(parse_duration("20ms"), Ok(Duration::from_millis(20)));
+/// ```
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("not a duration: {s:?} (try 3s, 90s, 30m)"))?;
+    let secs = match unit.trim() {
+        "" | "s" | "sec" | "secs" => n,
+        "ms" => n / 1000.0,
+        "m" | "min" | "mins" => n * 60.0,
+        "h" => n * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown duration unit {other:?} (use ms, s, m or h)"
+            ));
+        }
+    };
+    Duration::try_from_secs_f64(secs).map_err(|e| format!("not a duration: {s:?}: {e}"))
+}
 
 /// What the environment said: the settings, plus the CA file the transport must read.
 #[derive(Clone, Debug)]
@@ -75,6 +115,21 @@ impl ClientConfig {
                 }
             };
         }
+        let timeout = |name: &str| -> Result<Option<Duration>, Error> {
+            get(name)
+                .map(|v| match parse_duration(&v) {
+                    Ok(d) if !d.is_zero() => Ok(d),
+                    Ok(_) => Err(Error::Config(format!("{name} must be longer than 0"))),
+                    Err(e) => Err(Error::Config(format!("{name}: {e}"))),
+                })
+                .transpose()
+        };
+        if let Some(d) = timeout(ENV_TIMEOUT)? {
+            config.request_timeout = d;
+        }
+        if let Some(d) = timeout(ENV_CONNECT_TIMEOUT)? {
+            config.connect_timeout = d;
+        }
         config.credentials = Some(credentials_from(&get)?);
         // Check the URLs now, so a typo is reported before the first call.
         config.endpoints()?;
@@ -100,6 +155,20 @@ fn credentials_from(get: &impl Fn(&str) -> Option<String>) -> Result<Credentials
     let any = |names: &[&str]| names.iter().any(|n| get(n).is_some());
     let value = |n: &str| get(n).unwrap_or_default();
 
+    let legacy = [ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD];
+    if any(&oauth) && any(&legacy) {
+        // Two ways to sign in at once: picking one silently would ignore the other's values
+        // (a wrong password never seen).
+        let set = |names: &[&'static str]| -> Vec<&'static str> {
+            names.iter().copied().filter(|n| get(n).is_some()).collect()
+        };
+        return Err(Error::Config(format!(
+            "both OAuth2 credentials ({}) and legacy session credentials ({}) are set: they \
+             are two ways to sign in; unset one of them",
+            set(&oauth).join(", "),
+            set(&legacy).join(", ")
+        )));
+    }
     if any(&oauth) {
         let mut lacking = missing(&oauth);
         // A user name without a password (or the reverse) is a mistake, not client credentials.
@@ -220,5 +289,49 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
+    }
+
+    #[test]
+    fn timeouts_come_from_the_environment_too() {
+        let c = from(&[
+            ("GETTY_CLIENT_ID", "id"),
+            ("GETTY_CLIENT_SECRET", "s"),
+            ("GETTY_CONNECT_TIMEOUT", "2m"),
+            ("GETTY_CONNECT_CONNECT_TIMEOUT", "1500ms"),
+        ])
+        .unwrap();
+        assert_eq!(c.config.request_timeout, Duration::from_secs(120));
+        assert_eq!(c.config.connect_timeout, Duration::from_millis(1500));
+        let e = from(&[
+            ("GETTY_CLIENT_ID", "id"),
+            ("GETTY_CLIENT_SECRET", "s"),
+            ("GETTY_CONNECT_TIMEOUT", "soon"),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("GETTY_CONNECT_TIMEOUT"), "{e}");
+    }
+
+    #[test]
+    fn two_ways_to_sign_in_at_once_are_refused_by_name() {
+        let e = from(&[
+            ("GETTY_CLIENT_ID", "id"),
+            ("GETTY_CLIENT_SECRET", "s"),
+            ("GETTY_SYSTEM_ID", "sys"),
+            ("GETTY_SYSTEM_PASSWORD", "sentinel-pw"),
+            ("GETTY_USERNAME", "u"),
+            ("GETTY_PASSWORD", "p"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        let text = e.to_string();
+        assert!(
+            text.contains("GETTY_CLIENT_ID, GETTY_CLIENT_SECRET"),
+            "{text}"
+        );
+        assert!(
+            text.contains("GETTY_SYSTEM_ID, GETTY_SYSTEM_PASSWORD"),
+            "{text}"
+        );
+        assert!(!text.contains("sentinel-pw"));
     }
 }

@@ -27,6 +27,9 @@ pub enum ErrorKind {
     Config,
     /// A local file could not be written (disk full, permissions); the server is not at fault.
     Write,
+    /// The service answered, but none of the user's product offerings covers what was asked
+    /// (an image, or the size asked for): an ordinary refusal, not a fault.
+    NotCovered,
 }
 
 /// An error from the Connect SDK. Never contains a secret or a token.
@@ -127,6 +130,19 @@ pub enum Error {
     /// The configuration is incomplete or invalid.
     #[error("configuration: {0}")]
     Config(String),
+    /// No download authorization came back: the user's product offerings do not cover the
+    /// image, or not at the size asked for.
+    #[error(
+        "{operation}: no download authorization for image {image_id} {what}: your product offerings do not cover it"
+    )]
+    NotCovered {
+        /// The operation.
+        operation: &'static str,
+        /// The image.
+        image_id: String,
+        /// `at any size`, or the size asked for.
+        what: String,
+    },
     /// Writing a local file failed (a download's destination, its `.part` or its record).
     #[error("{operation}: cannot write {}: {source}", path.as_deref().map_or_else(|| "the download".to_owned(), |p| p.display().to_string()))]
     Write {
@@ -257,6 +273,7 @@ impl Error {
             Error::Decode { .. } => ErrorKind::Decode,
             Error::Config(_) => ErrorKind::Config,
             Error::Write { .. } => ErrorKind::Write,
+            Error::NotCovered { .. } => ErrorKind::NotCovered,
         }
     }
 
@@ -313,6 +330,10 @@ impl Error {
             }
             Error::Config(_) => "fix the configuration",
             Error::Write { .. } => "check the destination's free space and permissions",
+            Error::NotCovered { .. } => {
+                "none of your product offerings covers it: list yours (GetActiveProductOfferings), \
+                 try another size, or ask your Getty Images account manager"
+            }
         }
     }
 

@@ -92,8 +92,7 @@ impl TransportCause {
                  of the server's HTTPS listener"
             }
             Self::Reset | Self::Closed => {
-                "the connection broke before the whole answer came (the server or something \
-                 between dropped it); try again"
+                "the server, or a proxy between, dropped the connection; try again"
             }
             Self::Proxy => "the proxy failed the connection: check the proxy settings",
             Self::Other => "check the base URL and the network",

@@ -64,6 +64,27 @@ pub struct Global {
     #[arg(long, global = true, env = "GETTY_CONNECT_CA_CERT", value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
 
+    /// How long one request may take before it is given up (and retried when that is safe):
+    /// 30s, 2m... [default: 60s]
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_CONNECT_TIMEOUT",
+        value_name = "DURATION",
+        value_parser = positive_duration
+    )]
+    pub timeout: Option<std::time::Duration>,
+
+    /// How long connecting (TCP and the TLS handshake) may take: 5s, 30s... [default: 10s]
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_CONNECT_CONNECT_TIMEOUT",
+        value_name = "DURATION",
+        value_parser = positive_duration
+    )]
+    pub connect_timeout: Option<std::time::Duration>,
+
     /// OAuth2 client id (API key).
     #[arg(long, global = true, env = "GETTY_CLIENT_ID", value_name = "ID")]
     pub client_id: Option<String>,
@@ -139,6 +160,52 @@ pub struct Global {
 }
 
 impl Global {
+    /// Explicit flags win over the environment for the way to sign in: `--system-id …` with
+    /// `GETTY_CLIENT_ID` exported signs in with the legacy session (and the reverse), instead of
+    /// silently ignoring the flags. Both ways on the command line, or both only in the
+    /// environment, are ambiguous: refused, naming both sources.
+    pub fn settle_sign_in(&mut self, matches: &clap::ArgMatches) -> Result<(), String> {
+        use clap::parser::ValueSource;
+        let source = |id: &str| matches.value_source(id);
+        let flag = |id: &str| source(id) == Some(ValueSource::CommandLine);
+        let env = |id: &str| source(id) == Some(ValueSource::EnvVariable);
+        let oauth_flags = flag("client_id") || flag("client_secret");
+        let legacy_flags = flag("system_id") || flag("system_password");
+        match (oauth_flags, legacy_flags) {
+            (true, true) => Err(
+                "--client-id/--client-secret (OAuth2) and --system-id/--system-password (legacy \
+                 session) are two ways to sign in; give one of them"
+                    .into(),
+            ),
+            (false, true) => {
+                self.client_id = self.client_id.take().filter(|_| !env("client_id"));
+                self.client_secret = self.client_secret.take().filter(|_| !env("client_secret"));
+                Ok(())
+            }
+            (true, false) => {
+                self.system_id = self.system_id.take().filter(|_| !env("system_id"));
+                self.system_password = self
+                    .system_password
+                    .take()
+                    .filter(|_| !env("system_password"));
+                Ok(())
+            }
+            (false, false) => {
+                let oauth_env = env("client_id") || env("client_secret");
+                let legacy_env = env("system_id") || env("system_password");
+                if oauth_env && legacy_env {
+                    Err("GETTY_CLIENT_ID/GETTY_CLIENT_SECRET (OAuth2) and \
+                         GETTY_SYSTEM_ID/GETTY_SYSTEM_PASSWORD (legacy session) are both set in \
+                         the environment: they are two ways to sign in; unset one, or choose \
+                         with --client-id or --system-id"
+                        .into())
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
     /// Drops the values that came from `GETTY_*` variables rather than from flags.
     pub fn forget_env_values(&mut self, matches: &clap::ArgMatches) {
         let from_env = |id: &str| {
@@ -634,6 +701,13 @@ fn asset_id(s: &str) -> Result<String, String> {
         Err(format!(
             "{s:?} is not an asset id (expected something like 112233445)"
         ))
+    }
+}
+
+fn positive_duration(s: &str) -> Result<std::time::Duration, String> {
+    match connect_auth::env::parse_duration(s)? {
+        d if d.is_zero() => Err("must be longer than 0".into()),
+        d => Ok(d),
     }
 }
 

@@ -35,6 +35,10 @@ pub struct Api {
     app_only: bool,
     // The --ca-cert file, named when its CA does not match the server's.
     ca_cert: Option<PathBuf>,
+    // Named by the "still waiting" notice.
+    request_timeout: std::time::Duration,
+    // -q: no notices.
+    quiet: bool,
     // Dropped after the client.
     sandbox: Option<EmbeddedSandbox>,
 }
@@ -51,6 +55,8 @@ pub struct Settings {
     /// Application-only credentials (client id and secret, no user): calls that act for a
     /// user fail, and their errors say to sign in as one.
     pub app_only: bool,
+    /// `-q`: no notices on stderr.
+    pub quiet: bool,
 }
 
 impl Settings {
@@ -100,11 +106,19 @@ impl Settings {
                 "pass them as flags (see --help) or variables, or try --sandbox",
             )
         })?;
+        let mut config = env.config;
+        if let Some(t) = g.timeout {
+            config.request_timeout = t;
+        }
+        if let Some(t) = g.connect_timeout {
+            config.connect_timeout = t;
+        }
         Ok(Self {
-            config: env.config,
+            config,
             ca_cert: g.ca_cert.clone(),
             ca_pem,
             app_only: username.is_none() && g.system_id.is_none(),
+            quiet: g.quiet,
         })
     }
 }
@@ -170,6 +184,7 @@ impl Api {
     ) -> Result<Self, CliError> {
         let app_only = settings.app_only;
         let ca_cert = settings.ca_cert.clone();
+        let request_timeout = settings.config.request_timeout;
         let mut config = settings.config;
         if let Some(path) = &settings.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
@@ -191,16 +206,15 @@ impl Api {
             base_url,
             app_only,
             ca_cert,
+            request_timeout,
+            quiet: settings.quiet,
             sandbox,
         })
     }
 
     /// Runs one operation; `doing` names it in an error.
     pub fn call<O: Operation>(&self, op: &O, doing: &str) -> Result<O::Result, CliError> {
-        self.client
-            .execute(op)
-            .map(|r| r.result)
-            .map_err(|e| self.fail(doing, e))
+        self.call_full(op, doing).map(|r| r.result)
     }
 
     /// Runs one operation and keeps the response header (for its warnings).
@@ -209,7 +223,13 @@ impl Api {
         op: &O,
         doing: &str,
     ) -> Result<connect_types::Response<O::Result>, CliError> {
+        let _waiting = self.waiting(doing);
         self.client.execute(op).map_err(|e| self.fail(doing, e))
+    }
+
+    /// "Still waiting for …" on a terminal while a call is slow.
+    fn waiting(&self, doing: &str) -> Option<crate::waiting::Waiting> {
+        crate::waiting::Waiting::on_terminal(doing, self.request_timeout, self.quiet)
     }
 
     /// Why the embedded sandbox could not keep what this command changed, if it could not.

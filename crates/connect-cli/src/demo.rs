@@ -90,6 +90,7 @@ impl Tour {
             ca_cert: None,
             ca_pem: Some(sb.ca_pem().as_bytes().to_vec()),
             app_only: false,
+            quiet: false,
         };
         Ok(Ctx {
             api: Api::with_settings(settings, None)?,

@@ -314,6 +314,10 @@ fn hint_for(e: &connect_auth::Error) -> &'static str {
             "nothing answered at that address: check --base-url and that the server runs"
         }
         Some(C::Dns) => "the host name does not resolve: check --base-url and the network",
+        _ if e.kind() == connect_auth::ErrorKind::NotCovered => {
+            "none of your product offerings covers it: `offerings` lists yours; try another \
+             --size, or ask your Getty Images account manager"
+        }
         _ => e.hint(),
     }
 }

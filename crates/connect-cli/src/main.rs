@@ -11,6 +11,7 @@ mod errors;
 mod interrupt;
 mod output;
 mod sandbox;
+mod waiting;
 
 use args::{Cli, Command};
 use clap::{CommandFactory, FromArgMatches};
@@ -29,6 +30,10 @@ fn main() -> ExitCode {
     if cli.global.sandbox {
         // The sandbox must never receive the real credentials a shell may export.
         cli.global.forget_env_values(&matches);
+    } else if let Err(why) = cli.global.settle_sign_in(&matches) {
+        let e = CliError::usage(why, "see getty-connect --help, \"Global options\"");
+        eprintln!("error: {}", e.line());
+        return ExitCode::from(e.exit_code());
     }
     init_tracing(cli.global.verbose);
     match run(&cli) {

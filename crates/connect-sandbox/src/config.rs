@@ -282,34 +282,6 @@ impl Default for Limits {
     }
 }
 
-/// Parses a duration such as `3s`, `90s`, `30m`, `2h`, `20ms`; a bare number means seconds.
-///
-/// ```
-/// use connect_sandbox::parse_duration;
-/// use std::time::Duration;
-/// assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
-/// assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
-/// assert_eq!(parse_duration("20ms"), Ok(Duration::from_millis(20)));
-/// ```
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("not a duration: {s:?} (try 3s, 90s, 30m)"))?;
-    let secs = match unit.trim() {
-        "" | "s" | "sec" | "secs" => n,
-        "ms" => n / 1000.0,
-        "m" | "min" | "mins" => n * 60.0,
-        "h" => n * 3600.0,
-        other => {
-            return Err(format!(
-                "unknown duration unit {other:?} (use ms, s, m or h)"
-            ));
-        }
-    };
-    Duration::try_from_secs_f64(secs).map_err(|e| format!("not a duration: {s:?}: {e}"))
-}
+/// Parses a duration such as `3s`, `90s`, `30m`, `2h`, `20ms`; a bare number means seconds
+/// (the SDK's parser, so the sandbox and the clients read durations alike).
+pub use connect_auth::env::parse_duration;

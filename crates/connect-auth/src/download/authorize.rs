@@ -245,14 +245,13 @@ pub fn token_for_size(
         _ => {
             offered.sort();
             offered.dedup();
-            Err(Error::Decode {
-                operation: OPERATION,
-                message: format!(
-                    "image {image_id} is authorized only at size {}, not at {wanted}; ask for \
-                     one of those sizes",
+            Err(not_covered(
+                image_id,
+                &format!(
+                    "at size {wanted} (it is authorized at {} only)",
                     offered.join(", ")
                 ),
-            })
+            ))
         }
     }
 }
@@ -272,11 +271,9 @@ pub fn token_from_largest(
 }
 
 fn not_covered(image_id: &str, what: &str) -> Error {
-    Error::Decode {
+    Error::NotCovered {
         operation: OPERATION,
-        message: format!(
-            "no download authorization for image {image_id} {what}: your product offerings do \
-             not cover it"
-        ),
+        image_id: image_id.to_owned(),
+        what: what.to_owned(),
     }
 }
