@@ -319,8 +319,6 @@ pub enum Licensing {
     RoyaltyFree,
     /// Rights managed.
     RightsManaged,
-    /// Rights ready.
-    RightsReady,
 }
 
 /// Sort order of image searches.
@@ -370,9 +368,13 @@ pub struct SearchArgs {
     #[arg(long, value_enum)]
     pub licensing: Vec<Licensing>,
 
-    /// Sort order. Creative images sort only by most-recent or most-popular: with
-    /// --family creative the others are refused.
-    #[arg(long, value_enum)]
+    /// Only images that may be embedded (see `oembed`).
+    #[arg(long)]
+    pub embeddable: bool,
+
+    /// Sort order. The service sorts within a family only, so --sort needs --family;
+    /// creative images sort only by most-recent or most-popular.
+    #[arg(long, value_enum, requires = "family")]
     pub sort: Option<SortArg>,
 
     /// Results per page: 1-6, 10, 12, 15, 20, 25, 30, 50, 60 or 75.

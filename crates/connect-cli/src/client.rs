@@ -146,7 +146,7 @@ fn start_embedded(g: &Global) -> Result<EmbeddedSandbox, CliError> {
             let removed = crate::sandbox::reset(path)?;
             if !g.quiet {
                 let what = if removed { "removed" } else { "there was no" };
-                eprintln!(
+                crate::output::note!(
                     "note: the embedded sandbox starts empty ({what} state file {})",
                     path.display()
                 );
@@ -155,7 +155,7 @@ fn start_embedded(g: &Global) -> Result<EmbeddedSandbox, CliError> {
         Some(path) => tracing::info!(path = %path.display(), "embedded sandbox state file"),
         None => {
             if !g.quiet {
-                eprintln!(
+                crate::output::note!(
                     "note: neither XDG_DATA_HOME nor HOME is set to an absolute path: the \
                      embedded sandbox keeps nothing after this run"
                 );

@@ -493,7 +493,7 @@ fn download_file(t: &mut Tour) -> Result<String, CliError> {
         reports.push(download::fetch(ctx, p, &bars)?);
     }
     bars.finish();
-    let first = download::summary(&reports, started.elapsed());
+    let first = download::summary(&download::Done::all(&reports), started.elapsed());
     let again = Instant::now();
     let quiet = download::Bars::new(false, &plans);
     let rerun: Vec<_> = plans
@@ -523,7 +523,7 @@ fn download_file(t: &mut Tour) -> Result<String, CliError> {
     let _ = write!(
         text,
         "rerun: {}",
-        download::summary(&rerun, again.elapsed())
+        download::summary(&download::Done::all(&rerun), again.elapsed())
     );
     Ok(text)
 }

@@ -96,6 +96,10 @@ pub enum CliError {
         /// What to do.
         hint: String,
     },
+    /// Whoever reads stdout closed it (`| head`): the command ends quietly, with success, as
+    /// a pipeline expects. A feed batch being written stays unconfirmed.
+    #[error("stdout was closed")]
+    StdoutClosed,
     /// The embedded sandbox could not start.
     #[error("could not start the embedded sandbox: {0}")]
     Sandbox(String),
@@ -122,8 +126,12 @@ impl CliError {
         self
     }
 
-    /// Wraps an I/O error with what the command was doing.
+    /// Wraps an I/O error with what the command was doing; a closed stdout is not an error
+    /// but the end of the command (see [`CliError::StdoutClosed`]).
     pub fn io(doing: impl Into<String>, source: io::Error) -> Self {
+        if source.kind() == io::ErrorKind::BrokenPipe {
+            return CliError::StdoutClosed;
+        }
         CliError::Io {
             doing: doing.into(),
             source,
@@ -175,6 +183,7 @@ impl CliError {
             CliError::Sdk { source, .. } => {
                 find_auth_error(source.as_ref()).map_or(EXIT_FAILURE, sdk_exit_code)
             }
+            CliError::StdoutClosed => 0,
             CliError::Failed { .. } | CliError::Sandbox(_) | CliError::Internal(_) => EXIT_FAILURE,
         }
     }
@@ -215,6 +224,7 @@ impl CliError {
             | CliError::NotFound { message, hint } => {
                 let _ = write!(line, "{message} — {hint}");
             }
+            CliError::StdoutClosed => {}
             CliError::Sandbox(m) => {
                 let _ = write!(
                     line,
@@ -230,6 +240,12 @@ impl CliError {
         }
         one_line(&line)
     }
+}
+
+/// Prints `error: <line>` on stderr; a closed stderr leaves nothing to tell (never a panic).
+pub fn report(e: &CliError) {
+    use std::io::Write as _;
+    let _ = writeln!(io::stderr(), "error: {}", e.line());
 }
 
 /// The exit code of an SDK error, by its kind and status code.

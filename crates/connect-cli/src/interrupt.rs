@@ -86,9 +86,9 @@ fn interrupted() {
                 .set_draw_target(indicatif::ProgressDrawTarget::hidden());
             // The lock beside the .part is this process's: release it for the next run.
             let _ = std::fs::remove_file(connect_auth::download::part::lock_path(&f.dest));
-            eprintln!("{}", message(&f.dest));
+            crate::output::note!("{}", message(&f.dest));
         }
-        None => eprintln!("interrupted"),
+        None => crate::output::note!("interrupted"),
     }
     std::process::exit(i32::from(EXIT_INTERRUPTED));
 }

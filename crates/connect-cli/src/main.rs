@@ -32,14 +32,15 @@ fn main() -> ExitCode {
         cli.global.forget_env_values(&matches);
     } else if let Err(why) = cli.global.settle_sign_in(&matches) {
         let e = CliError::usage(why, "see getty-connect --help, \"Global options\"");
-        eprintln!("error: {}", e.line());
+        errors::report(&e);
         return ExitCode::from(e.exit_code());
     }
     init_tracing(cli.global.verbose);
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::StdoutClosed) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", e.line());
+            errors::report(&e);
             ExitCode::from(e.exit_code())
         }
     }
@@ -74,7 +75,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Demo(_) => Ok(()),
     };
     if let Some(why) = ctx.api.sandbox_state_error() {
-        eprintln!(
+        crate::output::note!(
             "warning: the embedded sandbox could not save its state ({why}); what this command \
              changed will be gone in the next run — check the data directory's permissions"
         );

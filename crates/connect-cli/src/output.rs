@@ -70,14 +70,25 @@ pub fn terminal_safe(text: &str) -> String {
     out
 }
 
+/// A line on stderr (notes, warnings, summaries). Unlike `eprintln!`, a closed stderr never
+/// panics: there is just no one left to tell.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use note;
+
 /// Writes text on stdout, through [`terminal_safe`]: nothing a server sent reaches the
-/// terminal raw. A closed pipe (`| head`) is not an error worth a message.
+/// terminal raw. A closed pipe (`| head`) ends the command quietly
+/// ([`CliError::StdoutClosed`]).
 pub fn print_text(text: &str) -> Result<(), CliError> {
     let text = terminal_safe(text);
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        // A closed stdout (`| head`) ends the command quietly.
         Err(e) => Err(CliError::io("writing to stdout", e)),
     }
 }

@@ -52,6 +52,20 @@ struct Args {
     state: Option<PathBuf>,
 }
 
+/// A line on stdout or stderr that never panics: with the reader gone (`| head -1`) the
+/// sandbox keeps serving and says nothing more there.
+macro_rules! say {
+    (err, $($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($arg)*).and_then(|()| out.flush());
+    }};
+}
+
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -60,14 +74,14 @@ fn main() -> std::process::ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("connect-sandbox: cannot start a runtime: {e}");
+            say!(err, "connect-sandbox: cannot start a runtime: {e}");
             return std::process::ExitCode::FAILURE;
         }
     };
     match rt.block_on(run(args)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("connect-sandbox: {e}");
+            say!(err, "connect-sandbox: {e}");
             std::process::ExitCode::FAILURE
         }
     }
@@ -93,33 +107,37 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
     sandbox.write_ca_pem(&args.ca_out)?;
     let shutdown = shutdown_signal();
     let c = sandbox.credentials();
-    println!("connect-sandbox ready in {:?}", sandbox.startup_time());
-    println!("  HTTP  base URL: {}", sandbox.http_base_url());
-    println!("  HTTPS base URL: {}", sandbox.https_base_url());
-    println!("  CA certificate: {}", args.ca_out.display());
-    println!(
+    say!("connect-sandbox ready in {:?}", sandbox.startup_time());
+    say!("  HTTP  base URL: {}", sandbox.http_base_url());
+    say!("  HTTPS base URL: {}", sandbox.https_base_url());
+    say!("  CA certificate: {}", args.ca_out.display());
+    say!(
         "  SystemId / SystemPassword: {} / {}",
-        c.system_id, c.system_password
+        c.system_id,
+        c.system_password
     );
     for u in &c.users {
-        println!("  user: {} / {}", u.name, u.password);
+        say!("  user: {} / {}", u.name, u.password);
     }
-    println!("  OAuth2 client: {} / {}", c.client_id, c.client_secret);
-    println!("  catalog: {} images, seed {}", args.images, args.seed);
+    say!("  OAuth2 client: {} / {}", c.client_id, c.client_secret);
+    say!("  catalog: {} images, seed {}", args.images, args.seed);
     match &args.state {
-        Some(path) => println!("  state: kept in {}", path.display()),
-        None => println!("  state: in memory only (--state FILE keeps it between runs)"),
+        Some(path) => say!("  state: kept in {}", path.display()),
+        None => say!("  state: in memory only (--state FILE keeps it between runs)"),
     }
     if args.control {
-        println!("  control: GET {}/_sandbox/stats", sandbox.http_base_url());
+        say!("  control: GET {}/_sandbox/stats", sandbox.http_base_url());
     } else {
-        println!("  control: off (--control serves /_sandbox/stats, /_sandbox/revoke)");
+        say!("  control: off (--control serves /_sandbox/stats, /_sandbox/revoke)");
     }
     shutdown.await;
     if let Some(why) = sandbox.state_file_error() {
-        eprintln!("connect-sandbox: warning: the last state change was not saved: {why}");
+        say!(
+            err,
+            "connect-sandbox: warning: the last state change was not saved: {why}"
+        );
     }
-    println!("connect-sandbox: shutting down");
+    say!("connect-sandbox: shutting down");
     sandbox.stop().await;
     Ok(())
 }

@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, cmd: &ChangesCommand) -> Result<(), CliError> {
             ),
         })?;
     // Stdout holds the changes alone; the summary goes to stderr.
-    eprintln!(
+    crate::output::note!(
         "{} in {} written and confirmed",
         crate::output::counted(summary.changes, "change"),
         crate::output::counted(summary.batches, "batch")

@@ -90,6 +90,7 @@ pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let mut reports = Vec::new();
     let mut failures = Vec::new();
+    let mut kept = Vec::new();
     for p in &plans {
         match fetch(ctx, p, &bars) {
             Ok(r) => {
@@ -99,7 +100,14 @@ pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
                 reports.push(r);
             }
             Err(e) => {
-                bars.println_err(&format!("error: {}", e.line()));
+                // A single file's error is the command's: printed once, at the end.
+                if plans.len() > 1 {
+                    bars.println_err(&format!("error: {}", e.line()));
+                }
+                let part = connect_auth::download::part_path(&p.dest);
+                if part.exists() {
+                    kept.push(part);
+                }
                 failures.push(e);
             }
         }
@@ -108,7 +116,12 @@ pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
     if ctx.json {
         output::print_json(&reports)?;
     } else if !ctx.quiet {
-        output::print_text(&format!("{}\n", summary(&reports, started.elapsed())))?;
+        let done = Done {
+            reports: &reports,
+            failed: failures.len(),
+            kept: &kept,
+        };
+        output::print_text(&format!("{}\n", summary(&done, started.elapsed())))?;
     }
     match failures.len() {
         0 => Ok(()),
@@ -296,45 +309,89 @@ fn file_line(r: &FileReport) -> String {
 }
 
 /// The summary line.
-pub fn summary(reports: &[FileReport], elapsed: Duration) -> String {
+/// What a run did, for its summary.
+#[derive(Debug)]
+pub struct Done<'a> {
+    /// The files downloaded, resumed or skipped.
+    pub reports: &'a [FileReport],
+    /// How many failed.
+    pub failed: usize,
+    /// The partial files the failures left, kept for the next run.
+    pub kept: &'a [PathBuf],
+}
+
+impl<'a> Done<'a> {
+    /// A run in which nothing failed.
+    pub fn all(reports: &'a [FileReport]) -> Self {
+        Self {
+            reports,
+            failed: 0,
+            kept: &[],
+        }
+    }
+}
+
+/// The last line of a run: what was fetched, skipped and failed, and what was kept.
+pub fn summary(done: &Done<'_>, elapsed: Duration) -> String {
+    let reports = done.reports;
     let fetched: Vec<&FileReport> = reports
         .iter()
         .filter(|r| r.outcome != Outcome::Skipped)
         .collect();
     let skipped = reports.len() - fetched.len();
-    if fetched.is_empty() {
-        return format!(
-            "Nothing to download: {skipped} file{} already complete",
-            if skipped == 1 { "" } else { "s" }
+    let mut s = if fetched.is_empty() && done.failed == 0 {
+        format!(
+            "Nothing to download: {} already complete",
+            output::counted(skipped as u64, "file")
+        )
+    } else if fetched.is_empty() {
+        format!(
+            "Downloaded nothing: {} failed",
+            output::counted(done.failed as u64, "file")
+        )
+    } else {
+        let bytes = fetched.iter().fold(0u64, |sum, r| {
+            sum.saturating_add(r.bytes.saturating_sub(r.resumed_from))
+        });
+        let secs = elapsed.as_secs_f64().max(0.001);
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
+        let rate = (bytes as f64 / secs) as u64;
+        let mut s = format!(
+            "Downloaded {} ({}) in {} ({}/s)",
+            output::counted(fetched.len() as u64, "file"),
+            output::bytes(bytes),
+            output::duration(elapsed),
+            output::bytes(rate)
         );
-    }
-    let bytes = fetched.iter().fold(0u64, |sum, r| {
-        sum.saturating_add(r.bytes.saturating_sub(r.resumed_from))
-    });
-    let resumed = fetched
-        .iter()
-        .filter(|r| r.outcome == Outcome::Resumed)
-        .count();
-    let secs = elapsed.as_secs_f64().max(0.001);
-    #[allow(
-        clippy::cast_precision_loss,
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss
-    )]
-    let rate = (bytes as f64 / secs) as u64;
-    let mut s = format!(
-        "Downloaded {} file{} ({}) in {} ({}/s)",
-        fetched.len(),
-        if fetched.len() == 1 { "" } else { "s" },
-        output::bytes(bytes),
-        output::duration(elapsed),
-        output::bytes(rate)
-    );
-    if resumed > 0 {
-        s.push_str(&format!(", {resumed} resumed"));
-    }
-    if skipped > 0 {
+        let resumed = fetched
+            .iter()
+            .filter(|r| r.outcome == Outcome::Resumed)
+            .count();
+        if resumed > 0 {
+            s.push_str(&format!(", {resumed} resumed"));
+        }
+        if done.failed > 0 {
+            s.push_str(&format!(", {} failed", done.failed));
+        }
+        s
+    };
+    if skipped > 0 && !(fetched.is_empty() && done.failed == 0) {
         s.push_str(&format!(", {skipped} already complete"));
+    }
+    match done.kept {
+        [] => {}
+        [one] => s.push_str(&format!(
+            "; the partial file {} is kept: the same command resumes it",
+            one.display()
+        )),
+        many => s.push_str(&format!(
+            "; {} partial files are kept: the same command resumes them",
+            many.len()
+        )),
     }
     s
 }
@@ -434,7 +491,7 @@ impl Bars {
 
     /// A line on stderr that does not tear the bars.
     pub fn println_err(&self, line: &str) {
-        self.multi.suspend(|| eprintln!("{line}"));
+        self.multi.suspend(|| crate::output::note!("{line}"));
     }
 
     /// Removes the bars.
@@ -522,7 +579,7 @@ mod tests {
             resumed_from: 5,
             ..r.clone()
         };
-        let s = summary(&[r.clone(), r, odd], Duration::from_secs(1));
+        let s = summary(&Done::all(&[r.clone(), r, odd]), Duration::from_secs(1));
         assert!(s.starts_with("Downloaded 3 files"), "{s}");
     }
 
@@ -536,21 +593,38 @@ mod tests {
             outcome,
             resumed_from,
         };
-        let s = summary(
-            &[
-                r(Outcome::Downloaded, 1024 * 1024, 0),
-                r(Outcome::Resumed, 2 * 1024 * 1024, 1024 * 1024),
-                r(Outcome::Skipped, 5, 0),
-            ],
-            Duration::from_secs(2),
-        );
+        let all = [
+            r(Outcome::Downloaded, 1024 * 1024, 0),
+            r(Outcome::Resumed, 2 * 1024 * 1024, 1024 * 1024),
+            r(Outcome::Skipped, 5, 0),
+        ];
+        let done = |reports, failed, kept| Done {
+            reports,
+            failed,
+            kept,
+        };
+        let s = summary(&done(&all, 0, &[]), Duration::from_secs(2));
+        let skipped = [r(Outcome::Skipped, 5, 0)];
         assert_eq!(
-            summary(&[r(Outcome::Skipped, 5, 0)], Duration::ZERO),
+            summary(&done(&skipped, 0, &[]), Duration::ZERO),
             "Nothing to download: 1 file already complete"
         );
         assert!(
             s.starts_with("Downloaded 2 files (2.0 MiB) in 2.0 s (1.0 MiB/s)"),
             "{s}"
+        );
+        // A failure is never "nothing to download", and a kept partial file is named.
+        let part = [PathBuf::from("1-large.jpg.part")];
+        let failed = summary(&done(&[], 1, &part), Duration::ZERO);
+        assert_eq!(
+            failed,
+            "Downloaded nothing: 1 file failed; the partial file 1-large.jpg.part is kept: the \
+             same command resumes it"
+        );
+        let mixed = summary(&done(&all, 2, &[]), Duration::from_secs(2));
+        assert!(
+            mixed.ends_with(", 1 resumed, 2 failed, 1 already complete"),
+            "{mixed}"
         );
         assert!(s.ends_with(", 1 resumed, 1 already complete"), "{s}");
     }

@@ -54,29 +54,44 @@ pub fn run(ctx: &Ctx, cmd: &LightboxCommand) -> Result<(), CliError> {
             done(ctx, &result, format!("Renamed lightbox {id} to {name:?}"))
         }
         LightboxCommand::Add { id, assets } => {
+            // The service answers an empty result either way, so what was in the lightbox
+            // before decides what the line may claim.
+            let before = asset_ids(ctx, *id)?;
             let req = CreateLightboxItemsRequest::new(*id, assets.iter().cloned());
             let result = ctx
                 .api
                 .call(&req, &format!("adding items to lightbox {id}"))?;
-            done(
-                ctx,
-                &result,
-                format!("Added {} to lightbox {id}", plural(assets.len(), "item")),
-            )
+            let (new, present) = split(assets, &before);
+            let mut line = match new.len() {
+                0 => format!("Nothing added to lightbox {id}"),
+                n => format!(
+                    "Added {} to lightbox {id}",
+                    output::counted(n as u64, "item")
+                ),
+            };
+            if !present.is_empty() {
+                line.push_str(&format!("; already in it: {}", present.join(", ")));
+            }
+            done(ctx, &result, line)
         }
         LightboxCommand::Remove { id, assets } => {
+            let before = asset_ids(ctx, *id)?;
             let req = DeleteLightboxItemsRequest::new(*id, assets.iter().cloned());
             let result = ctx
                 .api
                 .call(&req, &format!("removing items from lightbox {id}"))?;
-            done(
-                ctx,
-                &result,
-                format!(
+            let (absent, present) = split(assets, &before);
+            let mut line = match present.len() {
+                0 => format!("Nothing removed from lightbox {id}"),
+                n => format!(
                     "Removed {} from lightbox {id}",
-                    plural(assets.len(), "item")
+                    output::counted(n as u64, "item")
                 ),
-            )
+            };
+            if !absent.is_empty() {
+                line.push_str(&format!("; not in it: {}", absent.join(", ")));
+            }
+            done(ctx, &result, line)
         }
         LightboxCommand::Share { id } => {
             let result = ctx.api.call(
@@ -108,12 +123,23 @@ fn done<T: serde::Serialize>(ctx: &Ctx, result: &T, message: String) -> Result<(
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+/// The asset ids in lightbox `id`, every page of them.
+fn asset_ids(ctx: &Ctx, id: u64) -> Result<Vec<String>, CliError> {
+    let req = GetLightboxRequest::new(id).items(1, 100);
+    let (items, _) = ctx
+        .api
+        .collect_all(req, &format!("reading lightbox {id}"))?;
+    Ok(items.into_iter().filter_map(|i| i.asset_id).collect())
+}
+
+/// `asked` split into the ids not in `before` and those in it (each once, in order).
+fn split(asked: &[String], before: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    asked
+        .iter()
+        .filter(|a| seen.insert(a.as_str()))
+        .cloned()
+        .partition(|a| !before.contains(a))
 }
 
 fn list(ctx: &Ctx, args: &LightboxListArgs) -> Result<(), CliError> {
@@ -145,10 +171,7 @@ fn list(ctx: &Ctx, args: &LightboxListArgs) -> Result<(), CliError> {
     }
     let mut text = headers_table(&headers).render();
     if let Some(t) = total {
-        text.push_str(&format!(
-            "{} in all\n",
-            plural(usize::try_from(t).unwrap_or(usize::MAX), "lightbox")
-        ));
+        text.push_str(&format!("{} in all\n", output::counted(t, "lightbox")));
     }
     output::print_text(&text)
 }

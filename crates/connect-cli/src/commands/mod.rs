@@ -26,9 +26,18 @@ pub fn check(command: &Command) -> Result<(), CliError> {
             "split them over several commands",
         )
     };
+    // The service refuses an empty phrase in terms of its request fields; say it in flags.
+    let empty = |phrase: String| {
+        phrase.trim().is_empty().then(|| {
+            CliError::usage(
+                "the search phrase is empty",
+                "give words to look for, e.g. `search beach` or `search \"city skyline\"`",
+            )
+        })
+    };
     match command {
-        Command::Search(a) => search::check_sort(a),
-        Command::Videos(a) => videos::check_sort(a),
+        Command::Search(a) => empty(a.phrase()).map_or_else(|| search::check_sort(a), Err),
+        Command::Videos(a) => empty(a.phrase()).map_or_else(|| videos::check_sort(a), Err),
         Command::Details(a) if a.ids.len() > MAX_IMAGE_IDS => Err(too_many("details", a.ids.len())),
         Command::Download(a) if a.ids.len() > MAX_IMAGE_IDS => {
             Err(too_many("download", a.ids.len()))

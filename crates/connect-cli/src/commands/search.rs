@@ -20,6 +20,9 @@ pub fn request(args: &SearchArgs) -> SearchForImagesRequest {
     }
     req.filter.orientations = args.orientation.iter().map(|o| orientation(*o)).collect();
     req.filter.licensing_models = args.licensing.iter().map(|l| licensing(*l)).collect();
+    if args.embeddable {
+        req.filter.embed_content_only = Some(true);
+    }
     if let Some(sort) = args.sort {
         // The API applies each order only to its family; send the ones that exist for it.
         req.result_options.editorial_sort_order = Some(editorial_sort(sort));
@@ -140,7 +143,6 @@ fn licensing(l: Licensing) -> LicensingModel {
     match l {
         Licensing::RoyaltyFree => LicensingModel::RoyaltyFree,
         Licensing::RightsManaged => LicensingModel::RightsManaged,
-        Licensing::RightsReady => LicensingModel::RightsReady,
     }
 }
 
@@ -210,11 +212,17 @@ mod tests {
 
     #[test]
     fn editorial_only_orders_are_not_sent_as_creative() {
-        let r = request(&parse(&["x", "--sort", "oldest"]));
+        let both = ["--family", "editorial", "--family", "creative"];
+        let r = request(&parse(&[&["x", "--sort", "oldest"][..], &both[..]].concat()));
         assert_eq!(r.result_options.creative_sort_order, None);
         assert_eq!(
             r.result_options.editorial_sort_order,
             Some(EditorialSortOrder::Oldest)
         );
+        // Without a family the service applies no sort: refused before anything is sent.
+        let mut all = vec!["getty-connect", "search", "x", "--sort", "oldest"];
+        assert!(Cli::try_parse_from(all.clone()).is_err());
+        all.extend(["--family", "editorial"]);
+        assert!(Cli::try_parse_from(all).is_ok());
     }
 }

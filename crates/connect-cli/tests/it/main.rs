@@ -14,6 +14,7 @@ mod lightbox;
 mod offline;
 mod operations_table;
 mod state;
+mod truthful;
 
 use assert_cmd::Command;
 use connect_sandbox::{Sandbox, SandboxConfig, SandboxThread};

@@ -347,3 +347,46 @@ fn a_ca_out_in_a_missing_folder_is_named() {
     assert!(err.contains(&ca.display().to_string()), "{err}");
     assert!(err.contains("folder does not exist"), "{err}");
 }
+
+#[test]
+fn a_closed_stdout_ends_nothing_and_sigint_still_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = sandbox_command(&dir.path().join("ca.pem"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let watchdog = Watchdog::new(child.id());
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let http = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.contains("HTTP  base URL")
+                .then(|| l.split_whitespace().last().map(str::to_owned))
+                .flatten()
+        })
+        .expect("the banner names the HTTP base URL");
+    // The reader goes away (`| head -1`): what the sandbox prints from now on has nowhere to go.
+    drop(lines);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let r = agent.get(format!("{http}/openapi.json")).call().unwrap();
+    assert_eq!(r.status().as_u16(), 200, "it still serves");
+    let signalled = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let out = child.wait_with_output().unwrap();
+    drop(watchdog);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        out.status.success(),
+        "a clean stop: {:?} {stderr}",
+        out.status
+    );
+}
