@@ -47,7 +47,7 @@ fn generate() -> Result<Material, String> {
 
     let chain: Vec<CertificateDer<'static>> = vec![leaf_cert.der().clone(), ca_cert.der().clone()];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = provider();
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| err(&e))?
@@ -59,4 +59,18 @@ fn generate() -> Result<Material, String> {
         ca_pem: ca_cert.pem(),
         config: Arc::new(config),
     })
+}
+
+/// The crypto provider of the TLS listener: the process default when the program installed
+/// one, else *ring*, the house's one crypto stack (the clients' ureq and reqwest use it too).
+/// rustls 0.23.48 deprecates `ring::default_provider` for its lack of post-quantum key exchange;
+/// for a listener on loopback with a throwaway certificate that costs nothing, and taking
+/// aws-lc-rs instead would put a second crypto library (and a C build) in every tree.
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    if let Some(installed) = rustls::crypto::CryptoProvider::get_default() {
+        return Arc::clone(installed);
+    }
+    #[allow(deprecated)]
+    let ring = rustls::crypto::ring::default_provider();
+    Arc::new(ring)
 }

@@ -625,7 +625,10 @@ fn the_size_asked_for_is_the_size_downloaded() {
     );
     let r = result(vec![auth("small-tok", Some("small"))], None);
     let e = token_for_size(&r, "1", "large").unwrap_err().to_string();
-    assert!(e.contains("at size large (it is authorized at small only)"), "{e}");
+    assert!(
+        e.contains("at size large (it is authorized at small only)"),
+        "{e}"
+    );
     let e = token_for_size(&result(vec![], None), "1", "large").unwrap_err();
     assert!(e.to_string().contains("image 1"));
     // The largest: its own token, no second authorization.
