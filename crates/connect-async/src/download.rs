@@ -188,7 +188,7 @@ impl Download {
                             },
                             Some(Err(e)) => break fetch.handle_read_failure(Instant::now(), e),
                         }
-                        self.job.report(fetch.progress());
+                        self.job.report(Instant::now(), fetch.progress());
                     }
                 }
                 FetchStep::Truncate => sink.truncate().await?,

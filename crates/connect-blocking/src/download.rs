@@ -180,7 +180,7 @@ impl Download {
                             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                             Err(e) => break fetch.handle_read_failure(Instant::now(), e),
                         }
-                        self.job.report(fetch.progress());
+                        self.job.report(Instant::now(), fetch.progress());
                     }
                 }
                 FetchStep::Truncate => sink.truncate()?,

@@ -41,7 +41,8 @@ pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
 pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;
 pub use connect_auth::{
-    AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy, TransportFailure,
+    AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy, TransportCause,
+    TransportFailure,
 };
 pub use connect_types::{
     IsoDateTime, Operation, RequestDate, Response, Secret, StatusCode, StatusEntry, ops,

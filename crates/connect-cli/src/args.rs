@@ -244,7 +244,7 @@ pub enum Command {
     Events(EventsArgs),
     /// Search videos (SearchForVideos).
     Videos(VideosArgs),
-    /// Authorize and download images, with progress and resume.
+    /// Authorize and download images (not videos), with progress and resume.
     Download(DownloadArgs),
     /// Manage lightboxes.
     #[command(subcommand)]

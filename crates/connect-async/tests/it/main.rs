@@ -141,6 +141,8 @@ mod hostile;
 
 #[path = "../../../connect-testkit/suite/documented.rs"]
 mod documented;
+#[path = "../../../connect-testkit/suite/failure_classes.rs"]
+mod failure_classes;
 #[path = "../../../connect-testkit/suite/from_env.rs"]
 mod from_env;
 #[path = "../../../connect-testkit/suite/hostile_downloads.rs"]

@@ -150,13 +150,24 @@ pub fn allows_http(endpoints: &crate::Endpoints) -> bool {
 /// Calls a download's progress callback gets.
 pub type ProgressFn = Box<dyn FnMut(Progress) + Send>;
 
+/// The callback hears of progress at most this often ...
+pub const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+/// ... or when this share of the file (in 1/100) has come since it last heard, whichever is
+/// first; and always of the first bytes and of the end. Without a known size, a step is
+/// [`PROGRESS_UNKNOWN_STEP`] bytes.
+pub const PROGRESS_STEP_PERCENT: u64 = 5;
+/// The byte step for files whose size is not known yet.
+pub const PROGRESS_UNKNOWN_STEP: u64 = 1024 * 1024;
+
 /// What a transport's `Download` handle holds besides its client: the target and the progress
 /// callback.
 pub struct DownloadJob {
     /// What is downloaded.
     pub target: DownloadTarget,
-    /// Called after every chunk written.
+    /// Called as the download goes (throttled: see [`DownloadJob::report`]).
     pub progress: Option<ProgressFn>,
+    /// What the callback heard last, and when.
+    last_report: Option<(std::time::Instant, u64)>,
 }
 
 impl std::fmt::Debug for DownloadJob {
@@ -174,12 +185,32 @@ impl DownloadJob {
         Self {
             target,
             progress: None,
+            last_report: None,
         }
     }
 
-    /// Reports progress to the callback, if any.
-    pub fn report(&mut self, progress: Progress) {
-        if let Some(f) = self.progress.as_mut() {
+    /// Reports progress to the callback, if any, throttled by time and bytes: the first
+    /// bytes, then every [`PROGRESS_EVERY`] or [`PROGRESS_STEP_PERCENT`] % of the file,
+    /// whichever comes first, and the last byte. A 4 MiB file on a fast link is heard of
+    /// about 20 times, not once per read.
+    pub fn report(&mut self, now: std::time::Instant, progress: Progress) {
+        let Some(f) = self.progress.as_mut() else {
+            return;
+        };
+        let due = match self.last_report {
+            None => true,
+            Some((_, bytes)) if bytes == progress.bytes => false,
+            Some((at, bytes)) => {
+                let step = progress.total.map_or(PROGRESS_UNKNOWN_STEP, |t| {
+                    (t / 100).saturating_mul(PROGRESS_STEP_PERCENT).max(1)
+                });
+                let done = progress.total.is_some_and(|t| progress.bytes >= t);
+                done || progress.bytes.saturating_sub(bytes) >= step
+                    || now.saturating_duration_since(at) >= PROGRESS_EVERY
+            }
+        };
+        if due {
+            self.last_report = Some((now, progress.bytes));
             f(progress);
         }
     }

@@ -684,3 +684,42 @@ fn progress_reads_as_a_line() {
     // More than announced never shows more than 100%.
     assert_eq!(p(12, Some(10)), "12 of 10 bytes (100%)");
 }
+
+#[test]
+fn progress_is_heard_by_steps_and_time_not_per_read() {
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut job = DownloadJob::new(target("https://dl.example/f"));
+    let sink = heard.clone();
+    job.progress = Some(Box::new(move |p| sink.lock().unwrap().push(p.bytes)));
+    let start = Instant::now();
+    let total = 4 * 1024 * 1024;
+    // 256 reads of 16 KiB, all within one millisecond: a fast link.
+    for i in 1..=256u64 {
+        let p = Progress {
+            bytes: i * 16 * 1024,
+            total: Some(total),
+        };
+        job.report(start + Duration::from_micros(i), p);
+    }
+    let fast = heard.lock().unwrap().clone();
+    assert_eq!(fast.first(), Some(&(16 * 1024)), "the first bytes");
+    assert_eq!(fast.last(), Some(&total), "the end");
+    assert!(
+        (19..=22).contains(&fast.len()),
+        "about one per 5 %: {fast:?}"
+    );
+    // A slow link: one read a second; every read is heard (time), each once.
+    heard.lock().unwrap().clear();
+    let mut job2 = DownloadJob::new(target("https://dl.example/f"));
+    let sink = heard.clone();
+    job2.progress = Some(Box::new(move |p| sink.lock().unwrap().push(p.bytes)));
+    for i in 1..=5u64 {
+        let p = Progress {
+            bytes: i * 100,
+            total: Some(total),
+        };
+        job2.report(start + Duration::from_secs(i), p);
+        job2.report(start + Duration::from_secs(i), p);
+    }
+    assert_eq!(*heard.lock().unwrap(), vec![100, 200, 300, 400, 500]);
+}

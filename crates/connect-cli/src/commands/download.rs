@@ -144,8 +144,20 @@ pub fn plan(
     let details = ctx.api.call(
         &GetImageDetailsRequest::ids(ids.iter().cloned()),
         &format!("looking up image {}", ids.join(", ")),
-    )?;
-    crate::commands::details::missing(ids, details.images.iter().map(|i| i.image_id.as_deref()))?;
+    );
+    // A video id is not an image's: say what this command does instead of only "not found".
+    const VIDEOS: &str = "check the id; `download` fetches images only: for a video, `videos \
+                          PHRASE --json` lists its download tokens (DownloadSizes), which the \
+                          SDK's download_authorized spends";
+    let details = details.map_err(|e| match e.exit_code() {
+        crate::errors::EXIT_NOT_FOUND => e.with_hint(VIDEOS),
+        _ => e,
+    })?;
+    crate::commands::details::missing(ids, details.images.iter().map(|i| i.image_id.as_deref()))
+        .map_err(|e| match e {
+            CliError::NotFound { message, .. } => CliError::not_found(message, VIDEOS),
+            other => other,
+        })?;
     let largest = match choice {
         SizeChoice::Largest => Some(ctx.api.call(
             &GetLargestImageDownloadAuthorizationsRequest::ids(ids.iter().cloned()),

@@ -424,3 +424,13 @@ fn exit_codes_are_documented_in_help_and_docs_alike() {
         );
     }
 }
+
+#[test]
+fn a_video_id_given_to_download_is_told_what_download_does() {
+    let out = sandboxed()
+        .args(["download", "700000092"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert_one_error_line(&out, &["images only", "videos PHRASE --json"]);
+}

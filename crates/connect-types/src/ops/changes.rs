@@ -49,6 +49,11 @@ pub struct GetAssetChangesRequest {
 }
 
 impl GetAssetChangesRequest {
+    /// The same as [`Self::channel`] (`new` on every request takes what the operation requires).
+    pub fn new(channel_id: u64) -> Self {
+        Self::channel(channel_id)
+    }
+
     /// The next batch of `channel_id`, at the default size.
     pub fn channel(channel_id: u64) -> Self {
         Self {

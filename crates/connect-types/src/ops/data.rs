@@ -225,6 +225,11 @@ pub struct GetCountriesRequest {
 }
 
 impl GetCountriesRequest {
+    /// The same as [`Self::in_language`] (`new` on every request takes what the operation requires).
+    pub fn new(language: Language) -> Self {
+        Self::in_language(language)
+    }
+
     /// Country names in `language`.
     pub fn in_language(language: Language) -> Self {
         Self {

@@ -55,6 +55,16 @@ pub struct GetImageDownloadAuthorizationsRequest {
 }
 
 impl GetImageDownloadAuthorizationsRequest {
+    /// The same as [`Self::for_sizes`] (`new` on every request takes what the operation requires).
+    pub fn new<I, A, B>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (A, B)>,
+        A: Into<String>,
+        B: Into<String>,
+    {
+        Self::for_sizes(pairs)
+    }
+
     /// Authorizations for these `(image id, size key)` pairs.
     pub fn for_sizes<I, A, B>(pairs: I) -> Self
     where
@@ -200,6 +210,11 @@ pub struct GetLargestImageDownloadAuthorizationsRequest {
 }
 
 impl GetLargestImageDownloadAuthorizationsRequest {
+    /// The same as [`Self::ids`] (`new` on every request takes what the operation requires).
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Self {
+        Self::ids(ids)
+    }
+
     /// Authorizations for the largest size of these images.
     pub fn ids<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Self {
         Self {
@@ -279,6 +294,11 @@ pub struct CreateDownloadRequest {
 }
 
 impl CreateDownloadRequest {
+    /// The same as [`Self::for_tokens`] (`new` on every request takes what the operation requires).
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(tokens: I) -> Self {
+        Self::for_tokens(tokens)
+    }
+
     /// Download URLs for these download tokens.
     pub fn for_tokens<I: IntoIterator<Item = S>, S: Into<String>>(tokens: I) -> Self {
         Self {

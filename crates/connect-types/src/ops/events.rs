@@ -32,6 +32,11 @@ pub struct GetEventDetailsRequest {
 }
 
 impl GetEventDetailsRequest {
+    /// The same as [`Self::ids`] (`new` on every request takes what the operation requires).
+    pub fn new<I: IntoIterator<Item = u64>>(ids: I) -> Self {
+        Self::ids(ids)
+    }
+
     /// Details of these events.
     pub fn ids<I: IntoIterator<Item = u64>>(ids: I) -> Self {
         Self {

@@ -149,6 +149,11 @@ pub struct PreviousDownloadsFilter {
 }
 
 impl GetPreviousDownloadsRequest {
+    /// The same as [`Self::page`] (`new` on every request takes what the operation requires).
+    pub fn new(start: u32, count: u32) -> Self {
+        Self::page(start, count)
+    }
+
     /// The page of `count` entries starting at the 1-based `start`.
     pub fn page(start: u32, count: u32) -> Self {
         Self {
@@ -289,6 +294,11 @@ pub struct PurchasesFilter {
 }
 
 impl GetPreviousPurchasesRequest {
+    /// The same as [`Self::page`] (`new` on every request takes what the operation requires).
+    pub fn new(start: u32, count: u32) -> Self {
+        Self::page(start, count)
+    }
+
     /// The page of `count` entries starting at the 1-based `start`.
     pub fn page(start: u32, count: u32) -> Self {
         Self {

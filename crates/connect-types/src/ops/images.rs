@@ -40,6 +40,11 @@ pub struct GetImageDetailsRequest {
 }
 
 impl GetImageDetailsRequest {
+    /// The same as [`Self::ids`] (`new` on every request takes what the operation requires).
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Self {
+        Self::ids(ids)
+    }
+
     /// Details of these images.
     pub fn ids<I: IntoIterator<Item = S>, S: Into<String>>(ids: I) -> Self {
         Self {

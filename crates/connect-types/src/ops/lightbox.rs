@@ -45,6 +45,11 @@ pub struct CreateLightboxRequest {
 }
 
 impl CreateLightboxRequest {
+    /// The same as [`Self::named`] (`new` on every request takes what the operation requires).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self::named(name)
+    }
+
     /// A lightbox with this name.
     pub fn named(name: impl Into<String>) -> Self {
         Self {
@@ -477,6 +482,11 @@ pub struct GetLightboxHeadersRequest {
 }
 
 impl GetLightboxHeadersRequest {
+    /// The same as [`Self::page`] (`new` on every request takes what the operation requires).
+    pub fn new(start: u32, count: u32) -> Self {
+        Self::page(start, count)
+    }
+
     /// `count` headers from the 1-based position `start`.
     pub fn page(start: u32, count: u32) -> Self {
         Self {

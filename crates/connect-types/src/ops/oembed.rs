@@ -40,6 +40,11 @@ pub struct OEmbedRequest {
 }
 
 impl OEmbedRequest {
+    /// The same as [`Self::for_asset`] (`new` on every request takes what the operation requires).
+    pub fn new(asset_id: impl AsRef<str>) -> Self {
+        Self::for_asset(asset_id)
+    }
+
     /// The operation's documented name.
     pub const NAME: &'static str = "oEmbed";
     /// The HTTP method.

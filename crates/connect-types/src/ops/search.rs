@@ -114,6 +114,11 @@ pub struct SearchForImagesRequest {
 }
 
 impl SearchForImagesRequest {
+    /// The same as [`Self::phrase`] (`new` on every request takes what the operation requires).
+    pub fn new(phrase: impl Into<String>) -> Self {
+        Self::phrase(phrase)
+    }
+
     /// A search for a phrase, first page of 25.
     pub fn phrase(phrase: impl Into<String>) -> Self {
         Self {

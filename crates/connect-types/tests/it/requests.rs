@@ -483,3 +483,75 @@ fn historical_forms_of_the_newer_operations_decode() {
         serde_json::from_str(r#"{"ChannelId":"17","ItemCount":""}"#).unwrap();
     assert_eq!(g, GetAssetChangesRequest::channel(17));
 }
+
+/// Every request a user builds has `new`, taking what its operation requires, so
+/// `GetImageDetailsRequest::new` works as `GetLightboxRequest::new` does; the named
+/// constructors (`ids`, `phrase`, …) build the same request.
+#[test]
+fn every_request_has_new_and_it_agrees_with_the_named_constructor() {
+    assert_eq!(
+        SearchForImagesRequest::new("tree"),
+        SearchForImagesRequest::phrase("tree")
+    );
+    assert_eq!(
+        SearchForVideosRequest::new("sea"),
+        SearchForVideosRequest::phrase("sea")
+    );
+    assert_eq!(
+        GetImageDetailsRequest::new(["1"]),
+        GetImageDetailsRequest::ids(["1"])
+    );
+    assert_eq!(
+        GetEventDetailsRequest::new([7]),
+        GetEventDetailsRequest::ids([7])
+    );
+    assert_eq!(
+        GetImageDownloadAuthorizationsRequest::new([("1", "large")]),
+        GetImageDownloadAuthorizationsRequest::for_sizes([("1", "large")])
+    );
+    assert_eq!(
+        GetLargestImageDownloadAuthorizationsRequest::new(["1"]),
+        GetLargestImageDownloadAuthorizationsRequest::ids(["1"])
+    );
+    assert_eq!(
+        CreateDownloadRequest::new(["t"]),
+        CreateDownloadRequest::for_tokens(["t"])
+    );
+    assert_eq!(
+        CreateLightboxRequest::new("a"),
+        CreateLightboxRequest::named("a")
+    );
+    assert_eq!(
+        GetLightboxHeadersRequest::new(1, 5),
+        GetLightboxHeadersRequest::page(1, 5)
+    );
+    assert_eq!(
+        GetPreviousDownloadsRequest::new(1, 5),
+        GetPreviousDownloadsRequest::page(1, 5)
+    );
+    assert_eq!(
+        GetPreviousPurchasesRequest::new(1, 5),
+        GetPreviousPurchasesRequest::page(1, 5)
+    );
+    assert_eq!(
+        GetAssetChangesRequest::new(3),
+        GetAssetChangesRequest::channel(3)
+    );
+    assert_eq!(
+        GetCountriesRequest::new(Language::parse("en-us")),
+        GetCountriesRequest::in_language(Language::parse("en-us"))
+    );
+    assert_eq!(OEmbedRequest::new("42"), OEmbedRequest::for_asset("42"));
+    // These had `new` already.
+    let _ = (
+        GetLightboxRequest::new(1),
+        DeleteLightboxRequest::new(1),
+        CreateSharedLightboxRequest::new(1),
+        UpdateLightboxHeaderRequest::new(1, "n"),
+        CreateLightboxItemsRequest::new(1, ["1"]),
+        DeleteLightboxItemsRequest::new(1, ["1"]),
+        ConfirmAssetChangesRequest::new("t"),
+        ReportUsageRequest::new("t"),
+        SingleStepDownloadRequest::new("1"),
+    );
+}
