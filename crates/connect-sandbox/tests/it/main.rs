@@ -27,3 +27,4 @@ mod site;
 mod stats;
 mod usage;
 mod videos;
+mod wire;
