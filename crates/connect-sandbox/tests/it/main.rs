@@ -17,6 +17,7 @@ mod lightboxes;
 mod limits;
 mod oauth;
 mod oembed;
+mod offerings;
 mod pictures;
 mod reference;
 mod search;
