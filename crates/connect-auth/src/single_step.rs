@@ -233,6 +233,7 @@ impl SingleStep {
                         image_id: self.image_id.clone(),
                         size_key: None,
                         url: location.to_owned(),
+                        offering: None,
                     },
                 })
             } else {
