@@ -213,7 +213,9 @@ mod tests {
     #[test]
     fn editorial_only_orders_are_not_sent_as_creative() {
         let both = ["--family", "editorial", "--family", "creative"];
-        let r = request(&parse(&[&["x", "--sort", "oldest"][..], &both[..]].concat()));
+        let r = request(&parse(
+            &[&["x", "--sort", "oldest"][..], &both[..]].concat(),
+        ));
         assert_eq!(r.result_options.creative_sort_order, None);
         assert_eq!(
             r.result_options.editorial_sort_order,
