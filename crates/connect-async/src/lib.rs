@@ -40,7 +40,9 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use connect_auth::ClientConfig;
 pub use connect_auth::config::Clock;
-pub use connect_auth::download::{DownloadSummary, DownloadTarget, Progress};
+pub use connect_auth::download::{
+    ChoiceReason, ChosenOffering, DownloadSummary, DownloadTarget, OfferingChoice, Progress,
+};
 pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;
 pub use connect_auth::{
@@ -50,7 +52,7 @@ pub use connect_auth::{
 pub use connect_types::{
     IsoDateTime, Operation, RequestDate, Response, Secret, StatusCode, StatusEntry, ops,
 };
-pub use download::Download;
+pub use download::{Download, DownloadBuilder};
 /// Re-exported: the request and response types of [`Transport`].
 pub use http;
 pub use paging::Pages;

@@ -127,6 +127,21 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// The caller named a product offering to pay for a download
+    /// ([`crate::download::OfferingChoice::Named`]), and none of the download's authorizations
+    /// is from it. The download token was not spent.
+    #[error(
+        "{what} has no authorization from the product offering {asked:?} (it is authorized by \
+         {offered}); nothing was spent"
+    )]
+    OfferingNotAuthorized {
+        /// What was to be downloaded (`image 100000001 at size large`).
+        what: String,
+        /// The offering asked for.
+        asked: String,
+        /// The offerings that do authorize it, as a list for people.
+        offered: String,
+    },
     /// The configuration is incomplete or invalid.
     #[error("configuration: {0}")]
     Config(String),
@@ -267,7 +282,7 @@ impl Error {
         match self {
             Error::Api { .. } => ErrorKind::Api,
             Error::Auth { .. } => ErrorKind::Auth,
-            Error::Refused { .. } => ErrorKind::Refused,
+            Error::Refused { .. } | Error::OfferingNotAuthorized { .. } => ErrorKind::Refused,
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Http { .. } | Error::Redirect { .. } => ErrorKind::Http,
             Error::Decode { .. } => ErrorKind::Decode,
@@ -313,6 +328,10 @@ impl Error {
                 "check the credentials (client id/secret, system id/password, user name/password)"
             }
             Error::Refused { .. } => "use an https:// base URL for secure-only operations",
+            Error::OfferingNotAuthorized { .. } => {
+                "choose one of the offerings the message lists, or leave the choice to the \
+                 default (a free offering, else the one with the most downloads left)"
+            }
             Error::Transport {
                 may_have_taken_effect: true,
                 ..

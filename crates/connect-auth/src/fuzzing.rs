@@ -149,6 +149,7 @@ pub fn download_answer(data: &[u8], now: Instant) {
         image_id: "1".into(),
         size_key: Some("large".into()),
         url: "https://delivery.example.com/file".into(),
+        offering: None,
     };
     let Ok(mut fetch) = Fetch::new(target, SinkKind::File, false) else {
         return;

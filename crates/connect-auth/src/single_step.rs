@@ -31,7 +31,8 @@ enum State {
     Ready,
     AwaitAuth { id: u64 },
     AwaitCall { token_id: u64 },
-    Finished(Option<Result<Response<DownloadTarget>, Error>>),
+    // Boxed: the answer is large beside the other states.
+    Finished(Option<Box<Result<Response<DownloadTarget>, Error>>>),
 }
 
 /// One SingleStepDownload, driven by polling like a [`Call`](crate::Call).
@@ -96,11 +97,14 @@ impl SingleStep {
         match std::mem::replace(&mut self.state, State::Ready) {
             State::Finished(r) => {
                 self.state = State::Finished(None);
-                Step::Done(r.unwrap_or_else(|| {
-                    Err(Error::Config(
-                        "the call was polled after it finished".into(),
-                    ))
-                }))
+                Step::Done(r.map_or_else(
+                    || {
+                        Err(Error::Config(
+                            "the call was polled after it finished".into(),
+                        ))
+                    },
+                    |r| *r,
+                ))
             }
             State::Ready | State::AwaitAuth { .. } | State::AwaitCall { .. } => {
                 self.next_request(core, now)
@@ -186,11 +190,12 @@ impl SingleStep {
             State::AwaitAuth { id } => match outcome {
                 Outcome::Response(r) => match core.tokens.handle_auth_response(now, id, &r) {
                     Ok(()) => self.token_issued_here = true,
-                    Err(f) => self.state = State::Finished(Some(Err(f.error))),
+                    Err(f) => self.state = State::Finished(Some(Box::new(Err(f.error)))),
                 },
                 Outcome::Failed(t) => {
                     core.tokens.handle_auth_transport_failure(id);
-                    self.state = State::Finished(Some(Err(transport("the token request", t))));
+                    self.state =
+                        State::Finished(Some(Box::new(Err(transport("the token request", t)))));
                 }
             },
             State::AwaitCall { token_id } => match outcome {
@@ -200,7 +205,7 @@ impl SingleStep {
                     self.connect_failures += 1;
                 }
                 Outcome::Failed(t) => {
-                    self.state = State::Finished(Some(Err(transport(NAME, t))));
+                    self.state = State::Finished(Some(Box::new(Err(transport(NAME, t)))));
                 }
                 Outcome::Response(r) => self.interpret(core, token_id, &r),
             },
@@ -233,6 +238,7 @@ impl SingleStep {
                         image_id: self.image_id.clone(),
                         size_key: None,
                         url: location.to_owned(),
+                        offering: None,
                     },
                 })
             } else {
@@ -243,15 +249,15 @@ impl SingleStep {
                         .into(),
                 })
             };
-            self.state = State::Finished(Some(result));
+            self.state = State::Finished(Some(Box::new(result)));
             return;
         }
         let text = String::from_utf8_lossy(r.body());
         let Some(refusal) = SingleStepRefusal::classify(status, &text) else {
-            self.state = State::Finished(Some(Err(Error::Decode {
+            self.state = State::Finished(Some(Box::new(Err(Error::Decode {
                 operation: NAME,
                 message: format!("expected a redirect to the file, got HTTP {status}"),
-            })));
+            }))));
             return;
         };
         if status == 401 {
@@ -261,14 +267,14 @@ impl SingleStep {
                 core.tokens.handle_token_refused(token_id);
                 return;
             }
-            self.state = State::Finished(Some(Err(Error::Auth {
+            self.state = State::Finished(Some(Box::new(Err(Error::Auth {
                 message: format!(
                     "{NAME} was refused ({refusal}); it needs an OAuth2 access token that may \
                      serve secure operations, and the application's API key"
                 ),
                 code: refusal.status_code(),
                 oauth_error: None,
-            })));
+            }))));
             return;
         }
         let err = match refusal.status_code() {
@@ -288,7 +294,7 @@ impl SingleStep {
             },
             None => Error::http(NAME, r),
         };
-        self.state = State::Finished(Some(Err(err)));
+        self.state = State::Finished(Some(Box::new(Err(err))));
     }
 }
 

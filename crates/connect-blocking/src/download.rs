@@ -7,7 +7,7 @@ use connect_auth::Error;
 use connect_auth::download::part::{self, LockConflict};
 use connect_auth::download::{
     Authorize, AuthorizeStep, BUFFER_SIZE, DownloadJob, DownloadSummary, DownloadTarget, Fetch,
-    FetchStep, PartFiles, PartRecord, Progress, SinkKind, SizeChoice, write_error,
+    FetchStep, OfferingChoice, PartFiles, PartRecord, Progress, SinkKind, SizeChoice, write_error,
 };
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -20,26 +20,98 @@ pub struct Download {
     job: DownloadJob,
 }
 
-impl Client {
-    /// Authorizes `image_id` at `size_key` and asks for its download URL
-    /// (GetImageDownloadAuthorizations, then CreateDownloadRequest over HTTPS). Fails when the
-    /// answer authorizes only other sizes.
-    pub fn download(&self, image_id: &str, size_key: &str) -> Result<Download, Error> {
-        self.authorize(Authorize::new(
-            image_id,
-            SizeChoice::Key(size_key.to_owned()),
-            self.downloads_allow_http(),
-        ))
+/// A download to set up before it is authorized: which size (the largest unless
+/// [`DownloadBuilder::size`] names one) and which product offering pays (the default rule of
+/// [`OfferingChoice`] unless [`DownloadBuilder::offering`] names one). Made by
+/// [`Client::download_builder`]; [`DownloadBuilder::authorize`] makes the calls.
+///
+/// ```no_run
+/// # fn run(client: connect_blocking::Client) -> Result<(), connect_blocking::Error> {
+/// let download = client
+///     .download_builder("100000001")
+///     .size("large")
+///     .offering("PremiumAccess")
+///     .authorize()?;
+/// if let Some(paid_by) = download.offering() {
+///     println!("paid by {paid_by}");
+/// }
+/// download.to_file("100000001-large.jpg")?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a download builder does nothing until authorize() is called"]
+pub struct DownloadBuilder {
+    client: Client,
+    image_id: String,
+    size: SizeChoice,
+    offering: OfferingChoice,
+}
+
+impl DownloadBuilder {
+    /// Downloads this size key (see GetImageDetails' sizes); the answer must authorize it.
+    pub fn size(mut self, size_key: impl Into<String>) -> Self {
+        self.size = SizeChoice::Key(size_key.into());
+        self
     }
 
-    /// Authorizes the largest size of `image_id` and spends that authorization's token for its
-    /// download URL.
+    /// Downloads the largest size the account may download (the default).
+    pub fn largest(mut self) -> Self {
+        self.size = SizeChoice::Largest;
+        self
+    }
+
+    /// Pays with the product offering of this name: a `ProductOfferingType` such as
+    /// `PremiumAccess` (any casing) or a `ProductOfferingInstanceId`. When no authorization of
+    /// the download is from it, [`DownloadBuilder::authorize`] fails with
+    /// [`Error::OfferingNotAuthorized`] and nothing is spent.
+    pub fn offering(mut self, name: impl Into<String>) -> Self {
+        self.offering = OfferingChoice::named(name);
+        self
+    }
+
+    /// Picks the offering that pays by this rule.
+    pub fn offering_choice(mut self, choice: OfferingChoice) -> Self {
+        self.offering = choice;
+        self
+    }
+
+    /// Authorizes the download (GetImageDownloadAuthorizations for a size key,
+    /// GetLargestImageDownloadAuthorizations for the largest), picks the token of the chosen
+    /// offering, and spends it for the download URL (CreateDownloadRequest over HTTPS).
+    pub fn authorize(self) -> Result<Download, Error> {
+        let flow = Authorize::new(
+            &self.image_id,
+            self.size,
+            self.client.downloads_allow_http(),
+        )
+        .with_offering(self.offering);
+        self.client.authorize(flow)
+    }
+}
+
+impl Client {
+    /// A download of `image_id` to set up: its size and the product offering that pays.
+    pub fn download_builder(&self, image_id: &str) -> DownloadBuilder {
+        DownloadBuilder {
+            client: self.clone(),
+            image_id: image_id.to_owned(),
+            size: SizeChoice::Largest,
+            offering: OfferingChoice::Default,
+        }
+    }
+
+    /// Authorizes `image_id` at `size_key` and asks for its download URL
+    /// (GetImageDownloadAuthorizations, then CreateDownloadRequest over HTTPS), paid by the
+    /// offering [`OfferingChoice::Default`] picks. Fails when the answer authorizes only other
+    /// sizes. [`Client::download_builder`] chooses the offering.
+    pub fn download(&self, image_id: &str, size_key: &str) -> Result<Download, Error> {
+        self.download_builder(image_id).size(size_key).authorize()
+    }
+
+    /// Authorizes the largest size of `image_id` and spends that authorization's token (of the
+    /// offering [`OfferingChoice::Default`] picks) for its download URL.
     pub fn download_largest(&self, image_id: &str) -> Result<Download, Error> {
-        self.authorize(Authorize::new(
-            image_id,
-            SizeChoice::Largest,
-            self.downloads_allow_http(),
-        ))
+        self.download_builder(image_id).largest().authorize()
     }
 
     /// Spends a download token obtained earlier (from an authorization call) for the download
@@ -84,6 +156,12 @@ impl Download {
     /// What is downloaded.
     pub fn target(&self) -> &DownloadTarget {
         &self.job.target
+    }
+
+    /// The product offering this download is charged to, and why it was chosen (`None` when
+    /// the caller brought the token or the URL).
+    pub fn offering(&self) -> Option<&connect_auth::download::ChosenOffering> {
+        self.job.target.offering.as_ref()
     }
 
     /// Calls `f` with the bytes written so far and the total (once the server has said it)

@@ -465,6 +465,12 @@ pub struct DownloadArgs {
     #[arg(long, conflicts_with = "size")]
     pub single_step: bool,
 
+    /// The product offering that pays, when several authorize the download: its type (e.g.
+    /// EasyAccess, PremiumAccess, ImagePack) or its instance id. Without it: a free offering
+    /// if one covers the size, else the one with the most downloads left.
+    #[arg(long, value_name = "NAME", conflicts_with = "single_step", value_parser = offering_name)]
+    pub offering: Option<String>,
+
     /// Directory to write into (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
@@ -711,6 +717,21 @@ fn positive_duration(s: &str) -> Result<std::time::Duration, String> {
         d if d.is_zero() => Err("must be longer than 0".into()),
         d => Ok(d),
     }
+}
+
+fn offering_name(s: &str) -> Result<String, String> {
+    let name = s.trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(
+            "an offering is named by its type (e.g. EasyAccess, PremiumAccess) or instance id"
+                .into(),
+        );
+    }
+    Ok(name.to_owned())
 }
 
 fn lightbox_name(s: &str) -> Result<String, String> {

@@ -5,6 +5,7 @@ use crate::args::Global;
 use crate::errors::CliError;
 use crate::sandbox::EmbeddedSandbox;
 use connect_auth::config::ClientConfig;
+use connect_auth::download::{ChosenOffering, OfferingChoice};
 use connect_auth::env::{
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_HTTP_BASE_URL,
     ENV_INSECURE_OAUTH_OVER_HTTP, ENV_PASSWORD, ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD, ENV_USERNAME,
@@ -329,10 +330,12 @@ impl Api {
 }
 
 /// What a file download did.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Transferred {
     /// Bytes that were on disk from an earlier run and were not fetched again.
     pub resumed_from: u64,
+    /// The offering charged, when the SDK picked the token.
+    pub offering: Option<ChosenOffering>,
 }
 
 /// Reports `(bytes on disk, total once known)` during a download.
@@ -340,13 +343,15 @@ pub type ProgressSink = Box<dyn FnMut(u64, Option<u64>) + Send + 'static>;
 
 impl Api {
     /// Downloads one size of one image to `dest` (via `dest.part`, renamed when complete),
-    /// spending `token` when an authorization call gave one already. When an earlier run left
-    /// a `.part` file of the same file, the SDK fetches only the missing bytes.
+    /// spending `token` when an authorization call gave one already, else the token of the
+    /// offering `offering` picks. When an earlier run left a `.part` file of the same file, the
+    /// SDK fetches only the missing bytes.
     pub fn download_file(
         &self,
         image_id: &str,
         size_key: &str,
         token: Option<&Secret>,
+        offering: &OfferingChoice,
         dest: &Path,
         mut progress: ProgressSink,
     ) -> Result<Transferred, CliError> {
@@ -355,15 +360,22 @@ impl Api {
             Some(t) => self
                 .client
                 .download_authorized(image_id, Some(size_key), t.expose()),
-            None => self.client.download(image_id, size_key),
+            None => self
+                .client
+                .download_builder(image_id)
+                .size(size_key)
+                .offering_choice(offering.clone())
+                .authorize(),
         };
+        let download = download.map_err(|e| self.fail(&doing, e))?;
+        let offering = download.offering().cloned();
         let summary = download
-            .map_err(|e| self.fail(&doing, e))?
             .on_progress(move |p| progress(p.bytes, p.total))
             .to_file(dest)
             .map_err(|e| self.fail(&doing, e))?;
         Ok(Transferred {
             resumed_from: summary.resumed_from,
+            offering,
         })
     }
 }

@@ -483,7 +483,13 @@ fn download_file(t: &mut Tour) -> Result<String, CliError> {
         .map_err(|e| CliError::io(format!("creating {}", dir.display()), e))?;
     let ctx = t.alice()?;
     let ids = vec![LARGE_FIXTURE_ID.to_owned()];
-    let plans = download::plan(ctx, &ids, &download::SizeChoice::Largest, &dir)?;
+    let plans = download::plan(
+        ctx,
+        &ids,
+        &download::SizeChoice::Largest,
+        &connect_auth::download::OfferingChoice::Default,
+        &dir,
+    )?;
     let started = Instant::now();
     let bars = download::Bars::new(!t.quiet, &plans);
     let mut reports = Vec::new();

@@ -309,6 +309,10 @@ fn hint_for(e: &connect_auth::Error) -> &'static str {
                 owner can change it, and only the owner can read it unless it is shared; \
                 `lightbox list` shows yours";
     }
+    if matches!(e, connect_auth::Error::OfferingNotAuthorized { .. }) {
+        return "pass --offering with one of the offerings listed, or leave it out to let the \
+                command choose (a free offering, else the one with the most downloads left)";
+    }
     if let Some(check) = effect_check(e) {
         return check;
     }

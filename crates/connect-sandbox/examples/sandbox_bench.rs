@@ -1,5 +1,7 @@
-//! Startup time and search latency of the sandbox, for 10,000 and 1,000,000 images, and how
-//! many thumbnail requests per second it serves (first requests encode, repeats hit the cache).
+//! Startup time and search latency of the sandbox, for 10,000 and 1,000,000 images, how
+//! many thumbnail requests per second it serves (first requests encode, repeats hit the cache),
+//! and what writing answers as the .NET service did (every `/` escaped) costs against plain
+//! `serde_json`.
 //!
 //! Run with `cargo run --release -p connect-sandbox --example sandbox_bench`. This is a benchmark, not
 //! a test: it prints figures and asserts nothing.
@@ -90,6 +92,7 @@ fn main() {
             results as f64 / times.len() as f64,
         );
         thumbnails(&agent, &url, &token);
+        escaping(&agent, &url, &token, pct(0.5));
         sb.stop();
     }
 }
@@ -144,6 +147,65 @@ fn thumbnails(agent: &ureq::Agent, search_url: &str, token: &str) {
     };
     round("first request, encoded");
     round("repeat, cached");
+}
+
+/// Encodes one 75-image search result (keywords included) with the sandbox's WCF-style writer
+/// and with plain `serde_json`, alternating in rounds within this run, and prints the time per
+/// answer of each, their ratio, and the escaping's share of the median search above.
+fn escaping(agent: &ureq::Agent, search_url: &str, token: &str, median_search: Duration) {
+    let body = json!({
+        "RequestHeader": {"Token": token},
+        "SearchForImagesRequestBody": {
+            "Query": {"SearchPhrase": "city"},
+            "ResultOptions": {"ItemCount": 75, "ItemStartNumber": 1, "IncludeKeywords": true},
+            "Language": "en-us"
+        }
+    })
+    .to_string();
+    let mut r = agent
+        .post(search_url)
+        .header("Content-Type", "application/json")
+        .send(body.as_bytes())
+        .expect("search answers");
+    let text = r.body_mut().read_to_string().expect("body");
+    let answer: connect_types::ops::SearchForImagesResult = serde_json::from_value(
+        serde_json::from_str::<Value>(&text).expect("json")["SearchForImagesResult"].take(),
+    )
+    .expect("a search result");
+    const ROUNDS: usize = 41;
+    const PER_ROUND: u32 = 25;
+    // Alternating rounds, so both see the same machine; medians, so a busy moment moves neither.
+    let (mut plain, mut escaped) = (Vec::new(), Vec::new());
+    let (mut plain_len, mut escaped_len) = (0, 0);
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        for _ in 0..PER_ROUND {
+            plain_len = std::hint::black_box(serde_json::to_vec(&answer).expect("encodes")).len();
+        }
+        plain.push(t.elapsed() / PER_ROUND);
+        let t = Instant::now();
+        for _ in 0..PER_ROUND {
+            escaped_len =
+                std::hint::black_box(connect_sandbox::wire::to_vec(&answer).expect("encodes"))
+                    .len();
+        }
+        escaped.push(t.elapsed() / PER_ROUND);
+    }
+    plain.sort();
+    escaped.sort();
+    let (p, e) = (
+        plain[ROUNDS / 2].as_secs_f64(),
+        escaped[ROUNDS / 2].as_secs_f64(),
+    );
+    println!(
+        "          writing a 75-image answer ({:.1} KiB, {:.1} KiB escaped): plain serde_json {:>6.1} us, slashes escaped {:>6.1} us (ratio {:.3}); the difference is {:.2}% of the median search",
+        plain_len as f64 / 1024.0,
+        escaped_len as f64 / 1024.0,
+        p * 1e6,
+        e * 1e6,
+        e / p,
+        (e - p).max(0.0) / median_search.as_secs_f64() * 100.0,
+    );
 }
 
 fn session_token(agent: &ureq::Agent, sb: &connect_sandbox::SandboxThread) -> String {

@@ -70,10 +70,11 @@ pub struct Done {
     pub result: Option<Box<RawValue>>,
 }
 
-/// Encodes a result object. Serializing these plain models cannot fail; if it ever did, the
-/// result would be left out rather than the server panicking.
+/// Encodes a result object as the service wrote it ([`crate::wire`]). Serializing these plain
+/// models cannot fail; if it ever did, the result would be left out rather than the server
+/// panicking.
 pub fn raw<T: Serialize + ?Sized>(t: &T) -> Option<Box<RawValue>> {
-    serde_json::value::to_raw_value(t).ok()
+    crate::wire::to_raw(t).ok()
 }
 
 impl Done {
@@ -96,7 +97,8 @@ impl Done {
     }
 }
 
-/// Builds the response envelope: `{"ResponseHeader": …, "<ResultKey>": …}` as bytes.
+/// Builds the response envelope: `{"ResponseHeader": …, "<ResultKey>": …}` as bytes, written
+/// as the service wrote them ([`crate::wire`]).
 pub fn envelope(
     coordination_id: Option<String>,
     outcome: Result<Done, Fail>,
@@ -127,7 +129,7 @@ pub fn envelope(
         header: &header,
         result: result_key.zip(result.as_deref()),
     };
-    (http, serde_json::to_vec(&env).unwrap_or_default())
+    (http, crate::wire::to_vec(&env).unwrap_or_default())
 }
 
 struct Envelope<'a> {

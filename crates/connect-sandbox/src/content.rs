@@ -207,6 +207,7 @@ mod tests {
             index: 3,
             size: "large".into(),
             expires: 0,
+            offering: None,
         };
         let c = Content::new(7, &g, 1000);
         let mut whole = vec![0u8; 1000];

@@ -72,6 +72,7 @@ mod stats;
 mod store;
 mod tls;
 mod vocab;
+pub mod wire;
 
 pub use config::{Credentials, Limits, SandboxConfig, User, parse_duration};
 pub use error::Error;

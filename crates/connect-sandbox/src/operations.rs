@@ -48,11 +48,12 @@ fn model<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
 }
 
 /// Reads a result into the shared wire model `T` and writes it back: the sandbox answers
-/// exactly in the form the SDK's own models encode (documented field names and types).
+/// exactly in the form the SDK's own models encode (documented field names and types), with
+/// the service's escaping ([`crate::wire`]).
 fn through<T: serde::de::DeserializeOwned + serde::Serialize>(
     v: &RawValue,
 ) -> Result<Box<RawValue>, serde_json::Error> {
-    serde_json::value::to_raw_value(&serde_json::from_str::<T>(v.get())?)
+    crate::wire::to_raw(&serde_json::from_str::<T>(v.get())?)
 }
 
 /// One emulated operation.

@@ -51,9 +51,9 @@ fn with_type(status: Http, body: Body, content_type: &'static str) -> Response<B
     r
 }
 
-/// A JSON answer from a value.
+/// A JSON answer from a value, written as the service wrote its JSON ([`crate::wire`]).
 pub fn json_response(status: Http, v: &Value) -> Response<Body> {
-    bytes_response(status, serde_json::to_vec(v).unwrap_or_default())
+    bytes_response(status, crate::wire::to_vec(v).unwrap_or_default())
 }
 
 /// A JSON answer from bytes already encoded.

@@ -3,7 +3,9 @@
 //! shared lightboxes, the asset-change feed's calls, oEmbed, and the secure-only refusals.
 //! Included by both clients' `tests/it/main.rs` after `scenarios.rs`.
 
-use super::scenarios::{CLIENT_ID, CLIENT_SECRET, EXCLUSIVE, alice, builder, client, count, start};
+use super::scenarios::{
+    CLIENT_ID, CLIENT_SECRET, EXCLUSIVE, alice, builder, client, count, session, start,
+};
 use super::sdk;
 use connect_sandbox::SandboxConfig;
 use connect_types::RequestDate;
@@ -176,8 +178,14 @@ scenario! {
         let lb = read.result.lightbox.unwrap();
         assert_eq!(lb.lightbox_items.len(), 1);
         assert_eq!(lb.lightbox_header.unwrap().is_shared, Some(true));
-        let e = wait!(c.add_lightbox_items(&CreateLightboxItemsRequest::new(copy, ["100000002"]))).unwrap_err();
-        assert_eq!(e.status_code(), Some(&StatusCode::OperationValidOnlyForLightboxOwner), "{e}");
+        // Refused as read-only, to its maker and to anyone else, not as someone else's.
+        for user in [&c, &client(&sb, session())] {
+            let e = wait!(user.add_lightbox_items(&CreateLightboxItemsRequest::new(copy, ["100000002"]))).unwrap_err();
+            assert_eq!(e.status_code(), Some(&StatusCode::OperationValidOnlyForLightboxOwner), "{e}");
+            let text = e.to_string();
+            assert!(text.contains("read-only shared copy"), "{text}");
+            assert!(!text.contains("another user"), "{text}");
+        }
     }
 }
 

@@ -140,6 +140,7 @@ pub fn hostile_client(server: &HostileServer, path: &str) -> (sdk::Client, Downl
         image_id: "100000001".into(),
         size_key: Some("large".into()),
         url: format!("{}{path}", server.base_url()),
+        offering: None,
     };
     (c, target)
 }

@@ -693,3 +693,112 @@ scenario! {
         }
     }
 }
+
+/// Among search results, a creative royalty-free image, which EasyAccess, PremiumAccess,
+/// RoyaltyFreeSubscription and ImagePack cover (alice holds all four).
+fn creative_image(found: &sdk::ops::SearchForImagesResult) -> String {
+    found
+        .images
+        .iter()
+        .find(|i| {
+            let offers = &i.applicable_product_offerings;
+            offers.contains(&sdk::ops::ProductOffering::EasyAccess)
+                && offers.contains(&sdk::ops::ProductOffering::ImagePack)
+        })
+        .and_then(|i| i.image_id.clone())
+        .expect("a creative royalty-free image")
+}
+
+scenario! {
+    fn the_offering_that_pays_is_the_default_or_the_one_named() {
+        let sb = start(SandboxConfig::default());
+        let c = client(&sb, alice());
+        let id = creative_image(&wait!(c.search_images(&search("beach", 25))).unwrap().result);
+        // Macros, not closures: the async suite awaits inside them.
+        macro_rules! purchases {
+            () => {{
+                let page = sdk::ops::GetPreviousPurchasesRequest::page(1, 100);
+                wait!(c.previous_purchases(&page)).unwrap().result.previous_purchases.len()
+            }};
+        }
+        macro_rules! newest_download {
+            () => {{
+                let page = sdk::ops::GetPreviousDownloadsRequest::page(1, 1);
+                let d = wait!(c.previous_downloads(&page)).unwrap().result.previous_downloads;
+                d[0].product_offering.clone()
+            }};
+        }
+
+        // The default: a free offering covers it, so nothing is bought.
+        let d = wait!(c.download(&id, "small")).unwrap();
+        let chosen = d.offering().expect("the SDK picked the token").clone();
+        assert_eq!(chosen.offering, Some(sdk::ops::ProductOffering::EasyAccess), "{chosen}");
+        assert_eq!(chosen.reason, sdk::ChoiceReason::Free);
+        assert!(chosen.free && chosen.instance_id.is_some(), "{chosen:?}");
+        wait!(d.to_writer(&mut Vec::new())).unwrap();
+        assert_eq!(purchases!(), 0);
+        assert_eq!(newest_download!(), Some(sdk::ops::ProductOffering::EasyAccess));
+
+        // Named on the builder: that offering's token is spent and charged.
+        let d = wait!(c.download_builder(&id).size("small").offering("PremiumAccess").authorize()).unwrap();
+        let chosen = d.offering().unwrap().clone();
+        assert_eq!(chosen.offering, Some(sdk::ops::ProductOffering::PremiumAccess));
+        assert_eq!(chosen.reason, sdk::ChoiceReason::Named);
+        assert_eq!(chosen.downloads_remaining, Some(250));
+        assert_eq!(d.target().size_key.as_deref(), Some("small"));
+        wait!(d.to_writer(&mut Vec::new())).unwrap();
+        assert_eq!(purchases!(), 1);
+        assert_eq!(newest_download!(), Some(sdk::ops::ProductOffering::PremiumAccess));
+        // Its quota went down by one, and no other offering's did.
+        let auth = wait!(c.image_download_authorizations(
+            &GetImageDownloadAuthorizationsRequest::for_sizes([(id.as_str(), "small")])
+        )).unwrap().result;
+        let left = |o: sdk::ops::ProductOffering| {
+            auth.images[0].authorizations.iter()
+                .find(|a| a.product_offering_type == Some(o.clone()))
+                .and_then(|a| a.downloads_remaining)
+        };
+        assert_eq!(left(sdk::ops::ProductOffering::PremiumAccess), Some(249));
+        assert_eq!(left(sdk::ops::ProductOffering::ImagePack), Some(10));
+
+        // The largest size, by a rule passed in: the pack pays.
+        let choice = sdk::OfferingChoice::named("imagepack");
+        let d = wait!(c.download_builder(&id).largest().offering_choice(choice).authorize()).unwrap();
+        assert_eq!(d.offering().unwrap().offering, Some(sdk::ops::ProductOffering::ImagePack));
+        wait!(d.to_writer(&mut Vec::new())).unwrap();
+        assert_eq!(purchases!(), 2);
+        assert_eq!(newest_download!(), Some(sdk::ops::ProductOffering::ImagePack));
+
+        // An offering that does not cover the image: refused before CreateDownloadRequest.
+        sb.reset_stats();
+        let e = wait!(c.download_builder(&id).size("small").offering("EditorialSubscription").authorize()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+        assert!(matches!(e, sdk::Error::OfferingNotAuthorized { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains(&format!("image {id} at size small")) && text.contains("EasyAccess"), "{text}");
+        assert_eq!(count(&sb.stats().operations, "CreateDownloadRequest"), 0, "nothing spent");
+        assert_eq!(purchases!(), 2);
+    }
+}
+
+scenario! {
+    fn answers_decode_with_slashes_escaped_as_dotnet_wrote_them_or_not() {
+        // The sandbox writes every '/' as '\/', as the .NET service did; a server that does not
+        // escape them must read the same.
+        let sb = start(SandboxConfig::default());
+        let from_sandbox = wait!(client(&sb, alice()).search_images(&search("tree", 3))).unwrap().result;
+        assert!(from_sandbox.images.iter().all(|i| i.date_created.is_some() && i.url_thumb.is_some()));
+        let escaped = String::from_utf8(connect_sandbox::wire::to_vec(&from_sandbox).unwrap()).unwrap();
+        let bare = serde_json::to_string(&from_sandbox).unwrap();
+        assert!(escaped.contains("\"\\/Date(") && escaped.contains("http:\\/\\/"), "{escaped}");
+        assert!(bare.contains("\"/Date(") && !bare.contains("\\/"), "{bare}");
+        for body in [escaped, bare] {
+            let server = connect_testkit::HostileServer::https(super::hostile::with_tokens(move |_| {
+                connect_testkit::Answer::api_ok("SearchForImagesResult", &body)
+            }));
+            let c = super::hostile::hostile_client(&server, super::hostile::user());
+            let got = wait!(c.search_images(&search("tree", 3))).unwrap().result;
+            assert_eq!(got, from_sandbox);
+        }
+    }
+}

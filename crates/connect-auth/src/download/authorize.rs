@@ -1,16 +1,19 @@
 //! [`Authorize`]: the API side of a download as a sans-IO machine: which authorization call to
-//! make, which token of its answer to spend (one for the size asked, never another), then
-//! CreateDownloadRequest, and the checked [`DownloadTarget`] it yields. The driver runs each
-//! call it asks for through its client (tokens, retries and routing are the client's).
+//! make, which token of its answer to spend (one for the size asked, never another, and of the
+//! product offering the [`OfferingChoice`] picks), then CreateDownloadRequest, and the checked
+//! [`DownloadTarget`] it yields. The driver runs each call it asks for through its client
+//! (tokens, retries and routing are the client's).
 
+use super::offering::{ChosenOffering, OfferingChoice};
 use super::{DownloadTarget, OPERATION};
 use crate::error::Error;
-use connect_types::Response;
+use crate::trace::TARGET;
 use connect_types::ops::{
     Authorization, CreateDownloadRequest, CreateDownloadRequestResult,
     GetImageDownloadAuthorizationsRequest, GetImageDownloadAuthorizationsResult,
     GetLargestImageDownloadAuthorizationsRequest, GetLargestImageDownloadAuthorizationsResult,
 };
+use connect_types::{Response, Secret};
 
 /// Which size to download.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,13 +44,27 @@ enum State {
     Start,
     AwaitAuthorizations,
     Create {
-        token: String,
+        token: Secret,
         size_key: Option<String>,
+        offering: Option<ChosenOffering>,
     },
     AwaitUrl {
         size_key: Option<String>,
+        offering: Option<ChosenOffering>,
     },
     Finished(Option<Result<DownloadTarget, Error>>),
+}
+
+/// A download token picked from an authorization answer: the one of the chosen offering.
+/// `Debug` shows no token.
+#[derive(Clone, Debug)]
+pub struct Authorized {
+    /// The token to spend with CreateDownloadRequest (it spends the user's allowance).
+    pub token: Secret,
+    /// The size it authorizes, as the answer spelled it.
+    pub size_key: Option<String>,
+    /// The offering it charges, and why it was chosen.
+    pub offering: ChosenOffering,
 }
 
 /// The authorization of one image's download. Needs no clock: it has no timers (its calls'
@@ -75,6 +92,7 @@ enum State {
 pub struct Authorize {
     image_id: String,
     choice: SizeChoice,
+    offering: OfferingChoice,
     allow_http: bool,
     state: State,
 }
@@ -84,6 +102,7 @@ impl std::fmt::Debug for Authorize {
         f.debug_struct("Authorize")
             .field("image_id", &self.image_id)
             .field("choice", &self.choice)
+            .field("offering", &self.offering)
             .finish_non_exhaustive()
     }
 }
@@ -91,13 +110,23 @@ impl std::fmt::Debug for Authorize {
 impl Authorize {
     /// The authorization of `image_id` at this size. `allow_http` lets the download URL be
     /// plain HTTP (set it when the client's own base URL is `http://`).
+    ///
+    /// The product offering that pays is picked by [`OfferingChoice::Default`] unless
+    /// [`Authorize::with_offering`] says otherwise.
     pub fn new(image_id: &str, choice: SizeChoice, allow_http: bool) -> Self {
         Self {
             image_id: image_id.to_owned(),
             choice,
+            offering: OfferingChoice::Default,
             allow_http,
             state: State::Start,
         }
+    }
+
+    /// Picks the product offering that pays by this rule instead of the default.
+    pub fn with_offering(mut self, offering: OfferingChoice) -> Self {
+        self.offering = offering;
+        self
     }
 
     /// The download of `image_id` with a token obtained earlier (from an authorization call
@@ -111,10 +140,33 @@ impl Authorize {
         Self {
             image_id: image_id.to_owned(),
             choice: SizeChoice::Key(size_key.unwrap_or_default().to_owned()),
+            offering: OfferingChoice::Default,
             allow_http,
             state: State::Create {
-                token: token.to_owned(),
+                token: Secret::new(token),
                 size_key: size_key.map(str::to_owned),
+                offering: None,
+            },
+        }
+    }
+
+    /// [`Authorize::with_token`] for a token picked earlier with [`token_for_size`] or
+    /// [`token_from_largest`]: the target then names the offering it charges.
+    pub fn with_authorized(image_id: &str, authorized: Authorized, allow_http: bool) -> Self {
+        let Authorized {
+            token,
+            size_key,
+            offering,
+        } = authorized;
+        Self {
+            image_id: image_id.to_owned(),
+            choice: SizeChoice::Key(size_key.clone().unwrap_or_default()),
+            offering: OfferingChoice::Default,
+            allow_http,
+            state: State::Create {
+                token,
+                size_key,
+                offering: Some(offering),
             },
         }
     }
@@ -137,9 +189,15 @@ impl Authorize {
                     ),
                 }
             }
-            State::Create { token, size_key } => {
-                self.state = State::AwaitUrl { size_key };
-                AuthorizeStep::CreateDownloadRequest(CreateDownloadRequest::for_tokens([token]))
+            State::Create {
+                token,
+                size_key,
+                offering,
+            } => {
+                self.state = State::AwaitUrl { size_key, offering };
+                AuthorizeStep::CreateDownloadRequest(CreateDownloadRequest::for_tokens([
+                    token.expose()
+                ]))
             }
             // Spending the token again could cost a second download: never done.
             State::AwaitUrl { .. } => AuthorizeStep::Done(Err(Error::Config(
@@ -161,7 +219,8 @@ impl Authorize {
             SizeChoice::Key(k) => k.as_str(),
             SizeChoice::Largest => "",
         };
-        let picked = outcome.and_then(|r| token_for_size(&r.result, &self.image_id, wanted));
+        let picked =
+            outcome.and_then(|r| token_for_size(&r.result, &self.image_id, wanted, &self.offering));
         self.spend(picked);
     }
 
@@ -170,13 +229,18 @@ impl Authorize {
         &mut self,
         outcome: Result<Response<GetLargestImageDownloadAuthorizationsResult>, Error>,
     ) {
-        let picked = outcome.and_then(|r| token_from_largest(&r.result, &self.image_id));
+        let picked =
+            outcome.and_then(|r| token_from_largest(&r.result, &self.image_id, &self.offering));
         self.spend(picked);
     }
 
-    fn spend(&mut self, picked: Result<(String, Option<String>), Error>) {
+    fn spend(&mut self, picked: Result<Authorized, Error>) {
         self.state = match picked {
-            Ok((token, size_key)) => State::Create { token, size_key },
+            Ok(a) => State::Create {
+                token: a.token,
+                size_key: a.size_key,
+                offering: Some(a.offering),
+            },
             Err(e) => State::Finished(Some(Err(e))),
         };
     }
@@ -186,12 +250,13 @@ impl Authorize {
         &mut self,
         outcome: Result<Response<CreateDownloadRequestResult>, Error>,
     ) {
-        let size_key = match std::mem::replace(&mut self.state, State::Finished(None)) {
-            State::AwaitUrl { size_key } => size_key,
-            _ => None,
+        let (size_key, offering) = match std::mem::replace(&mut self.state, State::Finished(None)) {
+            State::AwaitUrl { size_key, offering } => (size_key, offering),
+            _ => (None, None),
         };
         let target = outcome.and_then(|r| {
             DownloadTarget::from_result(&r.result, &self.image_id, size_key, self.allow_http)
+                .map(|t| DownloadTarget { offering, ..t })
         });
         self.state = State::Finished(Some(target));
     }
@@ -209,65 +274,100 @@ fn entry_for<'a, T>(
         .or_else(|| (images.len() == 1).then(|| &images[0]))
 }
 
-fn usable(a: &Authorization) -> Option<&str> {
-    a.download_token.as_deref().filter(|t| !t.is_empty())
+fn usable(a: &Authorization) -> bool {
+    a.download_token.as_deref().is_some_and(|t| !t.is_empty())
 }
 
-/// The token of `image_id`'s authorization at size `wanted` (compared without case). An
-/// authorization whose size is unknown counts only when no authorization names another size.
+/// The token of `image_id`'s authorization at size `wanted` (compared without case), of the
+/// product offering `offering` picks among those that authorize that size. An authorization
+/// whose size is unknown counts only when no authorization names another size.
 pub fn token_for_size(
     result: &GetImageDownloadAuthorizationsResult,
     image_id: &str,
     wanted: &str,
-) -> Result<(String, Option<String>), Error> {
+    offering: &OfferingChoice,
+) -> Result<Authorized, Error> {
     let entries: Vec<_> = result
         .images
         .iter()
         .filter(|e| e.image_id.as_deref().is_none_or(|id| id == image_id))
         .collect();
     let mut offered = Vec::new();
-    let mut unsized_token = None;
+    let mut at_size: Vec<(&Authorization, &str)> = Vec::new();
+    let mut unsized_auths = Vec::new();
     for entry in &entries {
-        for a in &entry.authorizations {
-            let Some(token) = usable(a) else { continue };
+        for a in entry.authorizations.iter().filter(|a| usable(a)) {
             match a.size_key.as_deref().or(entry.size_key.as_deref()) {
-                Some(k) if k.eq_ignore_ascii_case(wanted) => {
-                    return Ok((token.to_owned(), Some(k.to_owned())));
-                }
+                Some(k) if k.eq_ignore_ascii_case(wanted) => at_size.push((a, k)),
                 Some(k) => offered.push(k.to_owned()),
-                None => unsized_token = unsized_token.or(Some(token)),
+                None => unsized_auths.push(a),
             }
         }
     }
-    match unsized_token {
-        Some(t) if offered.is_empty() => Ok((t.to_owned(), Some(wanted.to_owned()))),
-        _ if offered.is_empty() => Err(not_covered(image_id, &format!("at size {wanted}"))),
-        _ => {
-            offered.sort();
-            offered.dedup();
-            Err(not_covered(
-                image_id,
-                &format!(
-                    "at size {wanted} (it is authorized at {} only)",
-                    offered.join(", ")
-                ),
-            ))
-        }
+    let what = format!("at size {wanted}");
+    if !at_size.is_empty() {
+        let (a, chosen) = offering.pick(image_id, &what, at_size.iter().map(|(a, _)| *a))?;
+        let key = at_size
+            .iter()
+            .find(|(c, _)| std::ptr::eq(*c, a))
+            .map(|(_, k)| (*k).to_owned());
+        return Ok(authorized(image_id, a, key, chosen));
     }
+    if !unsized_auths.is_empty() && offered.is_empty() {
+        let (a, chosen) = offering.pick(image_id, &what, unsized_auths)?;
+        return Ok(authorized(image_id, a, Some(wanted.to_owned()), chosen));
+    }
+    if offered.is_empty() {
+        return Err(not_covered(image_id, &format!("at size {wanted}")));
+    }
+    offered.sort();
+    offered.dedup();
+    Err(not_covered(
+        image_id,
+        &format!(
+            "at size {wanted} (it is authorized at {} only)",
+            offered.join(", ")
+        ),
+    ))
 }
 
-/// The first usable token among the largest-size authorizations of `image_id`, and its size.
+/// The token among the largest-size authorizations of `image_id` of the product offering
+/// `offering` picks, and its size.
 pub fn token_from_largest(
     result: &GetLargestImageDownloadAuthorizationsResult,
     image_id: &str,
-) -> Result<(String, Option<String>), Error> {
-    entry_for(&result.images, image_id, |i| i.image_id.as_deref())
-        .and_then(|e| {
-            e.authorizations
-                .iter()
-                .find_map(|a| usable(a).map(|t| (t.to_owned(), a.size_key.clone())))
-        })
-        .ok_or_else(|| not_covered(image_id, "at any size"))
+    offering: &OfferingChoice,
+) -> Result<Authorized, Error> {
+    let entry = entry_for(&result.images, image_id, |i| i.image_id.as_deref())
+        .filter(|e| e.authorizations.iter().any(usable))
+        .ok_or_else(|| not_covered(image_id, "at any size"))?;
+    let (a, chosen) = offering.pick(image_id, "at its largest size", &entry.authorizations)?;
+    Ok(authorized(image_id, a, a.size_key.clone(), chosen))
+}
+
+/// The pick, logged where it is made (`-v` shows it): which offering pays, and why.
+fn authorized(
+    image_id: &str,
+    a: &Authorization,
+    size_key: Option<String>,
+    offering: ChosenOffering,
+) -> Authorized {
+    tracing::info!(
+        target: TARGET,
+        image_id,
+        size_key = size_key.as_deref().unwrap_or(""),
+        offering = offering.name(),
+        instance_id = offering.instance_id.as_deref().unwrap_or(""),
+        free = offering.free,
+        downloads_remaining = offering.downloads_remaining,
+        reason = offering.reason.as_str(),
+        "download of image {image_id} paid by {offering}"
+    );
+    Authorized {
+        token: Secret::new(a.download_token.clone().unwrap_or_default()),
+        size_key,
+        offering,
+    }
 }
 
 fn not_covered(image_id: &str, what: &str) -> Error {

@@ -26,15 +26,19 @@
 mod authorize;
 mod fetch;
 mod location;
+pub mod offering;
 pub mod part;
 mod range;
 
-pub use authorize::{Authorize, AuthorizeStep, SizeChoice, token_for_size, token_from_largest};
+pub use authorize::{
+    Authorize, AuthorizeStep, Authorized, SizeChoice, token_for_size, token_from_largest,
+};
 pub use fetch::{
     Fetch, FetchStep, MAX_REQUESTS, MAX_RETRY_AFTER, MAX_STALLED_ATTEMPTS, MAX_START_OVERS,
     SinkKind,
 };
 pub use location::{MAX_REDIRECTS, check_url};
+pub use offering::{ChoiceReason, ChosenOffering, OfferingChoice};
 pub use part::{PartFiles, PartRecord, part_path};
 pub use range::{ContentRange, Validator, parse_content_length, parse_content_range};
 
@@ -98,6 +102,9 @@ pub struct DownloadTarget {
     /// The URL serving the bytes (`UrlAttachment`). It carries its own authorization, so it is
     /// treated like a secret and never logged.
     pub url: String,
+    /// The product offering charged for it and why it was chosen, when this SDK picked the
+    /// download token ([`OfferingChoice`]); `None` for a token or URL the caller brought.
+    pub offering: Option<ChosenOffering>,
 }
 
 impl std::fmt::Debug for DownloadTarget {
@@ -106,6 +113,7 @@ impl std::fmt::Debug for DownloadTarget {
             .field("image_id", &self.image_id)
             .field("size_key", &self.size_key)
             .field("url", &"***")
+            .field("offering", &self.offering)
             .finish()
     }
 }
@@ -134,6 +142,7 @@ impl DownloadTarget {
             image_id: image_id.to_owned(),
             size_key,
             url,
+            offering: None,
         })
     }
 }

@@ -4,8 +4,9 @@ use super::*;
 use crate::call::TransportFailure;
 use connect_types::Response;
 use connect_types::ops::{
-    DownloadUrl, GetImageDownloadAuthorizationsResult, GetLargestImageDownloadAuthorizationsResult,
-    ImageAuthorizations, LargestImageAuthorizations,
+    Authorization, DownloadUrl, GetImageDownloadAuthorizationsResult,
+    GetLargestImageDownloadAuthorizationsResult, ImageAuthorizations, LargestImageAuthorizations,
+    ProductOffering,
 };
 use http::{HeaderMap, StatusCode};
 use std::time::{Duration, Instant};
@@ -161,6 +162,7 @@ fn target(url: &str) -> DownloadTarget {
         image_id: "1".into(),
         size_key: Some("large".into()),
         url: url.into(),
+        offering: None,
     }
 }
 
@@ -618,18 +620,22 @@ fn the_size_asked_for_is_the_size_downloaded() {
             ..Default::default()
         }],
     };
+    let any = OfferingChoice::Default;
     let r = result(vec![auth("", None), auth("tok", None)], Some("Large"));
+    let picked = token_for_size(&r, "1", "large", &any).unwrap();
     assert_eq!(
-        token_for_size(&r, "1", "large").unwrap(),
-        ("tok".to_owned(), Some("Large".to_owned()))
+        (picked.token.expose(), picked.size_key.as_deref()),
+        ("tok", Some("Large"))
     );
     let r = result(vec![auth("small-tok", Some("small"))], None);
-    let e = token_for_size(&r, "1", "large").unwrap_err().to_string();
+    let e = token_for_size(&r, "1", "large", &any)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("at size large (it is authorized at small only)"),
         "{e}"
     );
-    let e = token_for_size(&result(vec![], None), "1", "large").unwrap_err();
+    let e = token_for_size(&result(vec![], None), "1", "large", &any).unwrap_err();
     assert!(e.to_string().contains("image 1"));
     // The largest: its own token, no second authorization.
     let mut flow = Authorize::new("1", SizeChoice::Largest, false);
@@ -670,6 +676,138 @@ fn the_size_asked_for_is_the_size_downloaded() {
     assert!(DownloadTarget::from_result(&http_url, "1", None, true).is_ok());
     let empty = CreateDownloadRequestResult::default();
     assert!(DownloadTarget::from_result(&empty, "1", None, true).is_err());
+}
+
+fn offered(offering: &str, free: bool, left: Option<i64>) -> Authorization {
+    Authorization {
+        download_is_free: Some(free),
+        download_token: Some(format!("{offering}-token")),
+        product_offering_instance_id: Some(format!("{offering}-1")),
+        product_offering_type: Some(ProductOffering::parse(offering)),
+        downloads_remaining: left,
+        ..Authorization::default()
+    }
+}
+
+fn sized(auths: Vec<Authorization>) -> GetImageDownloadAuthorizationsResult {
+    GetImageDownloadAuthorizationsResult {
+        images: vec![ImageAuthorizations {
+            authorizations: auths,
+            image_id: Some("1".into()),
+            size_key: Some("large".into()),
+            ..Default::default()
+        }],
+    }
+}
+
+/// Runs `flow` through its authorization answer and CreateDownloadRequest; returns the token
+/// it spent and the target.
+fn spent(
+    mut flow: Authorize,
+    sized_answer: GetImageDownloadAuthorizationsResult,
+    largest: GetLargestImageDownloadAuthorizationsResult,
+) -> (Option<String>, Result<DownloadTarget, Error>) {
+    let mut token = None;
+    loop {
+        match flow.poll_call() {
+            AuthorizeStep::ImageAuthorizations(_) => {
+                flow.handle_image_authorizations(answer(sized_answer.clone()));
+            }
+            AuthorizeStep::LargestAuthorizations(_) => {
+                flow.handle_largest_authorizations(answer(largest.clone()));
+            }
+            AuthorizeStep::CreateDownloadRequest(r) => {
+                token = Some(r.download_items[0].download_token.clone());
+                flow.handle_download_request(answer(CreateDownloadRequestResult {
+                    download_urls: vec![DownloadUrl {
+                        url_attachment: Some("https://dl.example/x".into()),
+                        ..Default::default()
+                    }],
+                }));
+            }
+            AuthorizeStep::Done(target) => return (token, target),
+        }
+    }
+}
+
+#[test]
+fn the_chosen_offering_is_the_token_spent_and_the_target_says_which() {
+    let auths = vec![
+        offered("ImagePack", false, Some(9)),
+        offered("PremiumAccess", false, Some(250)),
+        offered("EasyAccess", true, None),
+    ];
+    let largest = GetLargestImageDownloadAuthorizationsResult {
+        images: vec![LargestImageAuthorizations {
+            authorizations: auths
+                .iter()
+                .map(|a| Authorization {
+                    size_key: Some("master".into()),
+                    downloads_remaining: None,
+                    ..a.clone()
+                })
+                .filter(|a| a.product_offering_type != Some(ProductOffering::EasyAccess))
+                .collect(),
+            image_id: Some("1".into()),
+        }],
+    };
+    let key = || SizeChoice::Key("large".into());
+    // The default: the free offering.
+    let (token, target) = spent(
+        Authorize::new("1", key(), false),
+        sized(auths.clone()),
+        largest.clone(),
+    );
+    assert_eq!(token.as_deref(), Some("EasyAccess-token"));
+    let chosen = target.unwrap().offering.unwrap();
+    assert_eq!(
+        (chosen.name(), chosen.reason),
+        ("EasyAccess", ChoiceReason::Free)
+    );
+    assert_eq!(chosen.instance_id.as_deref(), Some("EasyAccess-1"));
+    // Named, by type or instance.
+    let flow = Authorize::new("1", key(), false).with_offering(OfferingChoice::named("imagepack"));
+    let (token, target) = spent(flow, sized(auths.clone()), largest.clone());
+    assert_eq!(token.as_deref(), Some("ImagePack-token"));
+    assert_eq!(
+        target.unwrap().offering.unwrap().reason,
+        ChoiceReason::Named
+    );
+    let flow =
+        Authorize::new("1", key(), false).with_offering(OfferingChoice::named("PremiumAccess-1"));
+    let (token, _) = spent(flow, sized(auths.clone()), largest.clone());
+    assert_eq!(token.as_deref(), Some("PremiumAccess-token"));
+    // Largest, with no count of downloads left: the first listed.
+    let (token, target) = spent(
+        Authorize::new("1", SizeChoice::Largest, false),
+        sized(auths.clone()),
+        largest.clone(),
+    );
+    assert_eq!(token.as_deref(), Some("ImagePack-token"));
+    let target = target.unwrap();
+    assert_eq!(target.size_key.as_deref(), Some("master"));
+    assert_eq!(target.offering.unwrap().reason, ChoiceReason::FirstListed);
+    // An offering not among them: refused, and CreateDownloadRequest never asked for.
+    let flow = Authorize::new("1", SizeChoice::Largest, false)
+        .with_offering(OfferingChoice::named("EasyAccess"));
+    let (token, target) = spent(flow, sized(auths.clone()), largest);
+    assert_eq!(token, None, "nothing spent");
+    let e = target.unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::Refused);
+    let text = e.to_string();
+    assert!(text.starts_with("image 1 at its largest size has no authorization from the product offering \"EasyAccess\""), "{text}");
+    assert!(
+        text.contains("ImagePack ImagePack-1, PremiumAccess PremiumAccess-1"),
+        "{text}"
+    );
+    assert!(!text.contains("-token"), "{text}");
+    // The tokens never show in Debug output.
+    let picked = token_for_size(&sized(auths), "1", "large", &OfferingChoice::Default).unwrap();
+    let shown = format!("{picked:?}");
+    assert!(
+        !shown.contains("-token") && shown.contains("EasyAccess"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use crate::args::DownloadArgs;
 use crate::client::Ctx;
 use crate::errors::CliError;
 use crate::output;
+use connect_auth::download::{ChoiceReason, ChosenOffering, OfferingChoice};
 use connect_types::Secret;
 use connect_types::ops::{
     GetImageDetailsRequest, GetLargestImageDownloadAuthorizationsRequest, Image, ImageSize,
@@ -41,6 +42,46 @@ pub struct FileReport {
     pub outcome: Outcome,
     /// Bytes already on disk from an earlier run, for resumed files.
     pub resumed_from: u64,
+    /// The product offering charged and why it was chosen; absent for skipped files.
+    pub offering: Option<OfferingReport>,
+}
+
+/// Which product offering paid for a file, as the report shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OfferingReport {
+    /// `ProductOfferingType`, e.g. `EasyAccess`.
+    pub name: String,
+    /// `ProductOfferingInstanceId`, when the service gave one.
+    pub instance_id: Option<String>,
+    /// Whether the download was free (`DownloadIsFree`).
+    pub free: bool,
+    /// Downloads the offering had left before this one, where the service said.
+    pub downloads_remaining: Option<i64>,
+    /// Why it was chosen: `asked_for` (--offering), `free`, `most_downloads_left` or
+    /// `first_listed`.
+    pub reason: &'static str,
+    /// The same as one phrase: `EasyAccess (free)`.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl From<&ChosenOffering> for OfferingReport {
+    fn from(c: &ChosenOffering) -> Self {
+        Self {
+            name: c.name().to_owned(),
+            instance_id: c.instance_id.clone(),
+            free: c.free,
+            downloads_remaining: c.downloads_remaining,
+            reason: match c.reason {
+                ChoiceReason::Named => "asked_for",
+                ChoiceReason::Free => "free",
+                ChoiceReason::MostRemaining => "most_downloads_left",
+                ChoiceReason::FirstListed => "first_listed",
+                _ => "other",
+            },
+            text: c.to_string(),
+        }
+    }
 }
 
 /// A file to fetch: which size, where, how big.
@@ -57,6 +98,10 @@ pub struct Plan {
     pub expected: Option<u64>,
     /// The download token of the largest-size authorization, spent without authorizing again.
     pub token: Option<Secret>,
+    /// The offering that token charges (the choice was made when it was picked).
+    pub paid_by: Option<ChosenOffering>,
+    /// How to pick the offering when the download is authorized later (a size key).
+    pub offering: OfferingChoice,
 }
 
 /// Which size to fetch.
@@ -83,7 +128,8 @@ pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
             e,
         )
     })?;
-    let plans = plan(ctx, &args.ids, &choice, &args.output)?;
+    let offering = OfferingChoice::from_name(args.offering.as_deref());
+    let plans = plan(ctx, &args.ids, &choice, &offering, &args.output)?;
     crate::interrupt::install();
     let show_bars = !ctx.quiet && !ctx.json;
     let bars = Bars::new(show_bars, &plans);
@@ -134,11 +180,13 @@ pub fn run(ctx: &Ctx, args: &DownloadArgs) -> Result<(), CliError> {
     }
 }
 
-/// Works out size, destination and expected length of every file, with two calls in all.
+/// Works out size, destination and expected length of every file, with two calls in all; for
+/// the largest size, also the token to spend, of the offering `offering` picks.
 pub fn plan(
     ctx: &Ctx,
     ids: &[String],
     choice: &SizeChoice,
+    offering: &OfferingChoice,
     dir: &Path,
 ) -> Result<Vec<Plan>, CliError> {
     let details = ctx.api.call(
@@ -173,15 +221,16 @@ pub fn plan(
             .find(|i| i.image_id.as_deref() == Some(id.as_str()))
             .cloned()
             .unwrap_or_default();
-        let (key, token) = match choice {
-            SizeChoice::Key(k) => (k.clone(), None),
+        let (key, token, paid_by) = match choice {
+            SizeChoice::Key(k) => (k.clone(), None, None),
             SizeChoice::Largest => {
                 let answer = largest.as_ref().ok_or_else(|| {
                     CliError::Internal("the largest-size authorizations were not asked for".into())
                 })?;
-                let (token, key) = connect_auth::download::token_from_largest(answer, id)
+                let picked = connect_auth::download::token_from_largest(answer, id, offering)
                     .map_err(|e| CliError::sdk(format!("authorizing image {id}"), e))?;
-                let key = key
+                let key = picked
+                    .size_key
                     .or_else(|| biggest(&image).and_then(|s| s.size_key.clone()))
                     .ok_or_else(|| {
                         CliError::failed(
@@ -189,7 +238,7 @@ pub fn plan(
                             "use --size with one of the sizes `details` lists",
                         )
                     })?;
-                (key, Some(Secret::new(token)))
+                (key, Some(picked.token), Some(picked.offering))
             }
         };
         let size = find_size(&image, &key)?;
@@ -199,6 +248,8 @@ pub fn plan(
             size_key: key,
             expected: size.file_size_in_bytes,
             token,
+            paid_by,
+            offering: offering.clone(),
         });
     }
     Ok(plans)
@@ -261,18 +312,19 @@ pub fn file_name(id: &str, key: &str, mime: Option<&str>) -> String {
 
 /// Fetches one planned file: skip it if complete, resume it if partial.
 pub fn fetch(ctx: &Ctx, p: &Plan, bars: &Bars) -> Result<FileReport, CliError> {
-    let report = |bytes, outcome, resumed_from| FileReport {
+    let report = |bytes, outcome, resumed_from, offering: Option<&ChosenOffering>| FileReport {
         image_id: p.image_id.clone(),
         size_key: p.size_key.clone(),
         path: p.dest.clone(),
         bytes,
         outcome,
         resumed_from,
+        offering: offering.map(OfferingReport::from),
     };
     if let (Ok(meta), Some(expected)) = (std::fs::metadata(&p.dest), p.expected) {
         if meta.is_file() && meta.len() == expected {
             bars.skip(expected);
-            return Ok(report(expected, Outcome::Skipped, 0));
+            return Ok(report(expected, Outcome::Skipped, 0, None));
         }
     }
     let part = connect_auth::download::part_path(&p.dest);
@@ -283,6 +335,7 @@ pub fn fetch(ctx: &Ctx, p: &Plan, bars: &Bars) -> Result<FileReport, CliError> {
         &p.image_id,
         &p.size_key,
         p.token.as_ref(),
+        &p.offering,
         &p.dest,
         bars.sink(&bar, p.expected),
     );
@@ -308,7 +361,8 @@ pub fn fetch(ctx: &Ctx, p: &Plan, bars: &Bars) -> Result<FileReport, CliError> {
     } else {
         Outcome::Downloaded
     };
-    Ok(report(len, outcome, resumed_from))
+    let paid_by = p.paid_by.as_ref().or(summary.offering.as_ref());
+    Ok(report(len, outcome, resumed_from, paid_by))
 }
 
 fn file_line(r: &FileReport) -> String {
@@ -317,7 +371,15 @@ fn file_line(r: &FileReport) -> String {
         Outcome::Resumed => format!("resumed at {}", output::bytes(r.resumed_from)),
         Outcome::Skipped => "already complete, skipped".to_owned(),
     };
-    format!("{}  {}  {what}", r.path.display(), output::bytes(r.bytes))
+    match &r.offering {
+        Some(o) => format!(
+            "{}  {}  {what}, paid by {}",
+            r.path.display(),
+            output::bytes(r.bytes),
+            o.text
+        ),
+        None => format!("{}  {}  {what}", r.path.display(), output::bytes(r.bytes)),
+    }
 }
 
 /// The summary line.
@@ -568,6 +630,8 @@ mod tests {
             dest: PathBuf::from("1-large.jpg"),
             expected: Some(expected),
             token: Some(Secret::new("sentinel-token")),
+            paid_by: None,
+            offering: OfferingChoice::Default,
         };
         let plans = [plan(u64::MAX), plan(u64::MAX), plan(1)];
         let bars = Bars::new(false, &plans);
@@ -585,6 +649,7 @@ mod tests {
             bytes: u64::MAX,
             outcome: Outcome::Downloaded,
             resumed_from: 0,
+            offering: None,
         };
         let odd = FileReport {
             bytes: 1,
@@ -604,6 +669,7 @@ mod tests {
             bytes,
             outcome,
             resumed_from,
+            offering: None,
         };
         let all = [
             r(Outcome::Downloaded, 1024 * 1024, 0),

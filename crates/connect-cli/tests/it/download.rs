@@ -229,3 +229,199 @@ fn a_partial_file_longer_than_the_download_is_started_over() {
     assert_eq!(bytes.len() as u64, want);
     assert_eq!(&bytes[..2], &[0xFF, 0xD8]);
 }
+
+/// Creative royalty-free images of the shared sandbox, which EasyAccess, PremiumAccess,
+/// RoyaltyFreeSubscription and ImagePack all cover (and alice holds all four).
+fn creative_images(n: usize) -> Vec<String> {
+    let out = crate::against_shared("alice", "alice-password")
+        .args([
+            "--json",
+            "search",
+            "beach",
+            "--family",
+            "creative",
+            "--licensing",
+        ])
+        .arg("royalty-free")
+        .args(["--count", "50"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let found: Vec<String> = json_of(&out)["Images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            let offers = i["ApplicableProductOfferings"].to_string();
+            offers.contains("EasyAccess") && offers.contains("ImagePack")
+        })
+        .filter_map(|i| i["ImageId"].as_str().map(str::to_owned))
+        .collect();
+    assert!(found.len() >= n, "{found:?}");
+    found.into_iter().take(n).collect()
+}
+
+fn history(kind: &str) -> serde_json::Value {
+    let out = crate::against_shared("alice", "alice-password")
+        .args(["--json", kind, "--all"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    json_of(&out)
+}
+
+#[test]
+fn the_offering_that_pays_is_the_default_or_the_one_asked_for_and_the_report_says_which() {
+    let ids = creative_images(4);
+    let dir = tempfile::tempdir().unwrap();
+    let download = |id: &str, extra: &[&str]| {
+        crate::against_shared("alice", "alice-password")
+            .args(["--json", "download", id, "-o"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let bought = |id: &str| {
+        history("purchases")
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["AssetId"] == id)
+            .count()
+    };
+    // By default a free offering pays: nothing is bought.
+    let out = download(&ids[0], &["--size", "small"]);
+    assert!(out.status.success(), "{out:?}");
+    let report = &json_of(&out)[0];
+    assert_eq!(report["offering"]["name"], "EasyAccess", "{report}");
+    assert_eq!(report["offering"]["reason"], "free");
+    assert_eq!(report["offering"]["free"], true);
+    assert_eq!(bought(&ids[0]), 0);
+
+    // --offering picks another, for a size key and for the largest size; the download history
+    // and the purchases follow the token spent.
+    for (id, offering, size) in [
+        (&ids[1], "PremiumAccess", "--size=small"),
+        (&ids[2], "imagepack", "--largest"),
+    ] {
+        let out = download(id, &["--offering", offering, size]);
+        assert!(out.status.success(), "{out:?}");
+        let report = &json_of(&out)[0];
+        assert!(
+            report["offering"]["name"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case(offering),
+            "{report}"
+        );
+        assert_eq!(report["offering"]["reason"], "asked_for");
+        assert_eq!(report["offering"]["free"], false);
+        assert!(report["offering"]["downloads_remaining"].is_i64() || size == "--largest");
+        assert_eq!(bought(id), 1, "{offering}");
+        // Other tests download as alice too: this image's entry, downloaded once here.
+        let all = history("downloads");
+        let mine: Vec<_> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["AssetId"] == id.as_str())
+            .collect();
+        assert_eq!(mine.len(), 1, "{all}");
+        let newest = mine[0];
+        assert!(
+            newest["ProductOffering"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case(offering),
+            "{newest}"
+        );
+    }
+
+    // In text, each file's line names the offering that paid.
+    let out = crate::against_shared("alice", "alice-password")
+        .args([
+            "download",
+            &ids[3],
+            "--size",
+            "small",
+            "--offering",
+            "PremiumAccess",
+            "-o",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("paid by PremiumAccess (") && text.contains("downloads left, asked for)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_offering_that_does_not_cover_the_image_is_refused_before_anything_is_spent() {
+    let id = &creative_images(5)[4];
+    let dir = tempfile::tempdir().unwrap();
+    let of_image = || {
+        history("downloads")
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["AssetId"] == id.as_str())
+            .count()
+    };
+    for size in ["--size=small", "--largest"] {
+        let out = crate::against_shared("alice", "alice-password")
+            .args([
+                "download",
+                id,
+                size,
+                "--offering",
+                "EditorialSubscription",
+                "-o",
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        crate::assert_one_error_line(
+            &out,
+            &[
+                "\"EditorialSubscription\"",
+                "EasyAccess",
+                "PremiumAccess",
+                "nothing was spent",
+                "--offering",
+            ],
+        );
+        // The command line as given cannot work; nothing was changed.
+        assert_eq!(out.status.code(), Some(2));
+    }
+    assert_eq!(of_image(), 0, "nothing was downloaded");
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+#[test]
+fn verbose_logs_show_which_offering_pays() {
+    let id = &creative_images(6)[5];
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::against_shared("alice", "alice-password")
+        .args(["-v", "download", id, "--largest", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains(&format!("download of image {id} paid by")))
+        .unwrap_or_else(|| panic!("no offering line in:\n{err}"));
+    // EasyAccess covers the image and costs nothing: the default takes it, and says why.
+    assert!(line.contains("paid by EasyAccess (free)"), "{line}");
+    assert!(
+        line.contains("reason=\"free\"") || line.contains("reason=free"),
+        "{line}"
+    );
+    assert!(!line.to_ascii_lowercase().contains("token"), "{line}");
+}

@@ -101,3 +101,40 @@ fn lightbox_commands_work_with_the_embedded_sandbox() {
         .unwrap();
     assert!(json_of(&out)["LightboxId"].as_u64().is_some());
 }
+
+#[test]
+fn adding_to_a_shared_copy_says_it_is_read_only() {
+    let out = alice()
+        .args(["--json", "lightbox", "create", "To share"])
+        .output()
+        .unwrap();
+    let id = json_of(&out)["LightboxId"].as_u64().unwrap().to_string();
+    let out = alice()
+        .args(["--json", "lightbox", "share", &id])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let copy = json_of(&out)["SharedLightboxId"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    // The server's message names the cause, for its maker and for anyone else.
+    for mut user in [alice(), against_shared("bob", "bob-password")] {
+        let out = user
+            .args(["lightbox", "add", &copy, "100000010"])
+            .output()
+            .unwrap();
+        assert_one_error_line(
+            &out,
+            &[
+                "OperationValidOnlyForLightboxOwner",
+                &format!("lightbox {copy} is a read-only shared copy"),
+            ],
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains(&format!("lightbox {copy} belongs to another user")),
+            "{err}"
+        );
+    }
+}

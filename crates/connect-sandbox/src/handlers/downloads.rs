@@ -7,6 +7,7 @@ use crate::catalog::OFFERINGS;
 use crate::render;
 use crate::security::{Principal, Scheme};
 use crate::state::State;
+use crate::store::accounts::SpendError;
 use crate::store::downloads::{Grant, TokenError};
 use connect_types::StatusCode;
 use serde_json::{Value, json};
@@ -20,8 +21,10 @@ fn agreement(p: &Principal) -> Result<&str, Fail> {
     })
 }
 
-/// Authorizations for one image size: one per product offering that covers the image and that
-/// `user` holds, active and with quota left, showing what is left of that quota.
+/// Authorizations for one image size: one per product offering instance that covers the
+/// image and that `user` holds, active and with quota left, showing what is left of that quota.
+/// Each carries its own download token, naming its instance: the token the client spends
+/// decides which offering CreateDownloadRequest charges.
 fn authorizations(
     state: &State,
     user: &str,
@@ -32,26 +35,25 @@ fn authorizations(
 ) -> Vec<Value> {
     let now = state.clock.now_millis();
     let expires = now + state.config.download_token_ttl.as_millis() as i64;
-    let token = state.downloads.token(&Grant {
-        kind: 'i',
-        index,
-        size: size.to_owned(),
-        expires,
-    });
-    let held = state.accounts.offerings(user, now);
-    OFFERINGS
-        .iter()
-        .enumerate()
-        .filter(|(b, _)| mask & (1 << b) != 0)
-        .filter_map(|(_, o)| {
-            // This operation spells the pack "ImagePack".
-            let o = if *o == "Imagepack" { "ImagePack" } else { *o };
-            let mine = held.iter().find(|h| h.offering == o && h.usable())?;
+    let covering = covering_offerings(mask);
+    state
+        .accounts
+        .offerings(user, now)
+        .into_iter()
+        .filter(|o| o.usable() && covering.contains(&o.offering))
+        .map(|mine| {
+            let token = state.downloads.token(&Grant {
+                kind: 'i',
+                index,
+                size: size.to_owned(),
+                expires,
+                offering: Some(mine.instance_id),
+            });
             let mut a = json!({
                 "DownloadIsFree": mine.remaining.is_none(),
                 "DownloadToken": token,
                 "ProductOfferingInstanceId": mine.instance_id.to_string(),
-                "ProductOfferingType": o,
+                "ProductOfferingType": mine.offering,
             });
             if let Some(m) = a.as_object_mut() {
                 if with_size {
@@ -63,8 +65,19 @@ fn authorizations(
                     );
                 }
             }
-            Some(a)
+            a
         })
+        .collect()
+}
+
+/// The offerings of an image's mask, spelled as the authorizations and accounts spell them.
+fn covering_offerings(mask: u8) -> Vec<&'static str> {
+    OFFERINGS
+        .iter()
+        .enumerate()
+        .filter(|(b, _)| mask & (1 << b) != 0)
+        // The catalog spells the pack "Imagepack"; these operations spell it "ImagePack".
+        .map(|(_, o)| if *o == "Imagepack" { "ImagePack" } else { *o })
         .collect()
 }
 
@@ -212,33 +225,59 @@ pub fn create_request(
                     state.https_base,
                     state.downloads.url_path(&Grant {
                         expires: url_expiry,
+                        offering: None,
                         ..g.clone()
                     })
                 );
                 let id_key = if g.kind == 'v' { "AssetId" } else { "ImageId" };
-                // Handing out the URL spends the download: a free offering first, else one
-                // with quota left (recorded as a purchase); the history records it either way.
-                let covering: Vec<&str> = if g.kind == 'v' {
-                    crate::store::accounts::FREE_OFFERINGS
-                        .iter()
-                        .chain(crate::store::accounts::PAID_OFFERINGS)
-                        .copied()
-                        .collect()
-                } else {
-                    render::offerings(state.index.shape.image(g.index).offerings)
-                        .into_iter()
-                        .map(|o| if o == "Imagepack" { "ImagePack" } else { o })
-                        .collect()
+                let spent = match (g.kind, g.offering) {
+                    // The token names its offering instance: that one pays, or nothing does.
+                    ('i', Some(instance)) => {
+                        let covering =
+                            covering_offerings(state.index.shape.image(g.index).offerings);
+                        state
+                            .accounts
+                            .spend_instance(who, &id, instance, &covering, now)
+                            .map_err(|e| match e {
+                                SpendError::Exhausted => (
+                                    StatusCode::NoAgreement,
+                                    format!(
+                                        "the product offering instance {instance} this download token was issued for has no downloads left (or is no longer active); authorize {id} again and spend the token of another offering"
+                                    ),
+                                ),
+                                SpendError::NotCovered | SpendError::NotUsable => (
+                                    StatusCode::UnauthorizedProductOffering,
+                                    format!(
+                                        "this download token was issued for product offering instance {instance}, which {who} does not hold for {id}"
+                                    ),
+                                ),
+                            })
+                    }
+                    // A token naming no instance (a video's): a free offering first, else one
+                    // with quota left (recorded as a purchase); the history records it either way.
+                    _ => {
+                        let covering: Vec<&str> = if g.kind == 'v' {
+                            crate::store::accounts::FREE_OFFERINGS
+                                .iter()
+                                .chain(crate::store::accounts::PAID_OFFERINGS)
+                                .copied()
+                                .collect()
+                        } else {
+                            covering_offerings(state.index.shape.image(g.index).offerings)
+                        };
+                        state
+                            .accounts
+                            .spend(who, &id, &covering, |_| true, now)
+                            .map_err(|_| {
+                                (
+                                    StatusCode::NoAgreement,
+                                    format!("no offering of {who} with downloads left covers {id}"),
+                                )
+                            })
+                    }
                 };
-                if state
-                    .accounts
-                    .spend(who, &id, &covering, |_| true, now)
-                    .is_err()
-                {
-                    problems.push((
-                        StatusCode::NoAgreement,
-                        format!("no offering of {who} with downloads left covers {id}"),
-                    ));
+                if let Err((code, message)) = spent {
+                    problems.push((code, message));
                     out.push(json!({ id_key: id, "SizeName": Value::Null, "Status": "NoAccess", "UrlAttachment": Value::Null }));
                     continue;
                 }

@@ -25,7 +25,10 @@ fn refusal(r: Refusal, id: u64) -> Fail {
         ),
         Refusal::ReadOnly => Fail::new(
             StatusCode::OperationValidOnlyForLightboxOwner,
-            format!("lightbox {id} is a read-only shared copy; nobody can edit it"),
+            format!(
+                "lightbox {id} is a read-only shared copy (made by CreateSharedLightbox): nobody \
+                 can add, remove or rename anything in it; edit the lightbox it was copied from"
+            ),
         ),
     }
 }

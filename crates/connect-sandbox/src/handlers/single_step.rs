@@ -124,6 +124,7 @@ pub fn run(state: &State, scheme: Scheme, call: &Call<'_>) -> Reply {
             index: i,
             size: largest.key.to_owned(),
             expires: url_expiry,
+            offering: None,
         })
     ))
 }

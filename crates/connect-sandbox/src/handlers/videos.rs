@@ -289,6 +289,8 @@ fn video_json(state: &State, v: u32, expires: i64) -> Value {
                 index: v,
                 size: s.key.to_owned(),
                 expires,
+                // Videos come under EasyAccess alone: the sandbox picks the instance.
+                offering: None,
             });
             json!({
                 "Description": format!("{}x{} QuickTime, {} bytes", s.pixel_width, s.pixel_height, s.bytes),

@@ -459,6 +459,47 @@ impl Accounts {
         let Some(i) = pick else {
             return Err(SpendError::Exhausted);
         };
+        Ok(self.charge(&mut inner, user, i, asset_id, now))
+    }
+
+    /// Spends the user's offering instance `instance_id` (the one a download token was issued
+    /// for) on one download of an asset covered by `covering`: the caller's choice, so no other
+    /// offering is tried. Records the download, and the purchase when the offering is paid.
+    pub fn spend_instance(
+        &self,
+        user: &str,
+        asset_id: &str,
+        instance_id: u64,
+        covering: &[&str],
+        now: i64,
+    ) -> Result<&'static str, SpendError> {
+        let mut inner = self.lock();
+        let acct = Self::account(&mut inner, self.started, user, now);
+        let i = acct
+            .offerings
+            .iter()
+            .position(|o| {
+                o.instance_id == instance_id
+                    && covering.iter().any(|c| c.eq_ignore_ascii_case(o.offering))
+            })
+            .ok_or(SpendError::NotCovered)?;
+        if !acct.offerings[i].usable() {
+            return Err(SpendError::Exhausted);
+        }
+        Ok(self.charge(&mut inner, user, i, asset_id, now))
+    }
+
+    /// Charges offering `i` of `user` for one download: decrements its quota (a used-up pack
+    /// is fulfilled), records the download and, for a paid offering, the purchase.
+    fn charge(
+        &self,
+        inner: &mut Inner,
+        user: &str,
+        i: usize,
+        asset_id: &str,
+        now: i64,
+    ) -> &'static str {
+        let acct = Self::account(inner, self.started, user, now);
         let o = &mut acct.offerings[i];
         let offering = o.offering;
         let paid = o.remaining.is_some();
@@ -479,7 +520,7 @@ impl Accounts {
         if paid {
             inner.next_order += 1;
             let order_id = format!("{}", 5_512_000 + inner.next_order);
-            let acct = Self::account(&mut inner, self.started, user, now);
+            let acct = Self::account(inner, self.started, user, now);
             push_capped(
                 &mut acct.purchases,
                 PurchaseRecord {
@@ -489,7 +530,7 @@ impl Accounts {
                 },
             );
         }
-        Ok(offering)
+        offering
     }
 
     /// The user's downloads, newest first.
@@ -604,6 +645,54 @@ mod tests {
             a.spend("alice", "y", &["ImagePack"], not_pack, NOW),
             Err(SpendError::NotUsable)
         );
+    }
+
+    #[test]
+    fn the_instance_a_token_names_is_the_one_charged() {
+        let a = Accounts::new(NOW);
+        let held = a.offerings("alice", NOW);
+        let id = |name: &str| {
+            held.iter()
+                .find(|o| o.offering == name && o.status == "Active")
+                .unwrap()
+                .instance_id
+        };
+        let covering = ["EasyAccess", "ImagePack", "PremiumAccess"];
+        // A paid instance is charged though a free one covers the asset too.
+        let spent = a.spend_instance("alice", "1", id("ImagePack"), &covering, NOW);
+        assert_eq!(spent, Ok("ImagePack"));
+        let pack = |a: &Accounts| {
+            a.offerings("alice", NOW)
+                .into_iter()
+                .find(|o| o.instance_id == id("ImagePack"))
+                .unwrap()
+        };
+        assert_eq!(pack(&a).remaining, Some(9));
+        assert_eq!(a.purchases("alice", NOW).len(), 1);
+        assert_eq!(a.downloads("alice", NOW)[0].offering, "ImagePack");
+        // The free one leaves no purchase.
+        let spent = a.spend_instance("alice", "2", id("EasyAccess"), &covering, NOW);
+        assert_eq!(spent, Ok("EasyAccess"));
+        assert_eq!(a.purchases("alice", NOW).len(), 1);
+        // Not covering the asset, not held, used up: refused, nothing charged.
+        assert_eq!(
+            a.spend_instance("alice", "3", id("ImagePack"), &["EasyAccess"], NOW),
+            Err(SpendError::NotCovered)
+        );
+        assert_eq!(
+            a.spend_instance("bob", "3", id("ImagePack"), &covering, NOW),
+            Err(SpendError::NotCovered)
+        );
+        let expired = held
+            .iter()
+            .find(|o| o.offering == "ImagePack" && o.status == "Expired")
+            .unwrap();
+        assert_eq!(
+            a.spend_instance("alice", "3", expired.instance_id, &covering, NOW),
+            Err(SpendError::Exhausted)
+        );
+        assert_eq!(pack(&a).remaining, Some(9));
+        assert_eq!(a.downloads("alice", NOW).len(), 2);
     }
 
     #[test]

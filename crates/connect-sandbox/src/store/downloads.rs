@@ -18,6 +18,10 @@ pub struct Grant {
     pub size: String,
     /// Expiry, Unix milliseconds.
     pub expires: i64,
+    /// The product offering instance (`ProductOfferingInstanceId`) a download token was issued
+    /// for, which CreateDownloadRequest then charges; `None` for tokens that leave the choice
+    /// to the sandbox (videos) and for download URLs.
+    pub offering: Option<u64>,
 }
 
 /// Why a token or URL was refused.
@@ -59,7 +63,10 @@ impl Downloads {
     }
 
     fn encode(&self, domain: &str, g: &Grant) -> String {
-        let message = format!("{}{}.{}.{}", g.kind, g.index, g.size, g.expires);
+        let mut message = format!("{}{}.{}.{}", g.kind, g.index, g.size, g.expires);
+        if let Some(o) = g.offering {
+            message.push_str(&format!(".{o}"));
+        }
         let signature = self.secrets.sign(domain, &message);
         format!("{message}.{signature}")
     }
@@ -70,10 +77,18 @@ impl Downloads {
             return Err(TokenError::Invalid);
         }
         let mut parts = message.split('.');
-        let (Some(head), Some(size), Some(exp), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(head), Some(size), Some(exp), offering, None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
             return Err(TokenError::Invalid);
+        };
+        let offering = match offering {
+            None => None,
+            Some(o) => Some(o.parse::<u64>().map_err(|_| TokenError::Invalid)?),
         };
         let mut chars = head.chars();
         let kind = chars.next().ok_or(TokenError::Invalid)?;
@@ -90,6 +105,7 @@ impl Downloads {
             index,
             size: size.to_owned(),
             expires,
+            offering,
         })
     }
 
@@ -139,6 +155,7 @@ mod tests {
             index: 5,
             size: "master".into(),
             expires: 2_000,
+            offering: None,
         };
         let t = d.token(&g);
         assert_eq!(d.check_token(&t, 1_000), Ok(g.clone()));
@@ -150,5 +167,25 @@ mod tests {
         let later = t.replacen(".2000.", ".9000.", 1);
         assert_eq!(d.check_token(&later, 0), Err(TokenError::Invalid));
         assert_eq!(store().check_token(&t, 0), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn a_token_names_its_offering_and_another_offering_cannot_be_swapped_in() {
+        let d = store();
+        let g = |offering| Grant {
+            kind: 'i',
+            index: 5,
+            size: "large".into(),
+            expires: 2_000,
+            offering,
+        };
+        let easy = d.token(&g(Some(10_046_002)));
+        let premium = d.token(&g(Some(10_046_001)));
+        assert_ne!(easy, premium);
+        assert_eq!(d.check_token(&easy, 0), Ok(g(Some(10_046_002))));
+        assert_eq!(d.check_token(&premium, 0), Ok(g(Some(10_046_001))));
+        let swapped = easy.replacen(".10046002.", ".10046001.", 1);
+        assert_eq!(d.check_token(&swapped, 0), Err(TokenError::Invalid));
+        assert_ne!(d.token(&g(None)), easy);
     }
 }

@@ -215,6 +215,9 @@ impl Lightboxes {
     }
 
     /// Runs `f` on lightbox `id` if `user` owns it and it may be edited (not a shared copy).
+    ///
+    /// A shared copy is refused as read-only whoever asks: anyone may read it, so "it belongs
+    /// to another user" would send a reader looking for an owner who cannot edit it either.
     pub fn with_owned<T>(
         &self,
         id: u64,
@@ -224,11 +227,11 @@ impl Lightboxes {
         let mut g = self.lock();
         let inner = &mut *g;
         let lb = inner.boxes.get_mut(&id).ok_or(Refusal::NotFound)?;
-        if lb.owner != user {
-            return Err(Refusal::NotOwner);
-        }
         if lb.shared {
             return Err(Refusal::ReadOnly);
+        }
+        if lb.owner != user {
+            return Err(Refusal::NotOwner);
         }
         Ok(f(lb, &mut inner.next_item))
     }

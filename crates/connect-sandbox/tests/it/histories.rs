@@ -15,8 +15,9 @@ fn history(c: &Client, token: &str, path: &str, body: Value) -> Value {
     c.call(&c.https, path, Some(token), key, body).1
 }
 
-/// Downloads `ids` through the authorization flow; returns the ids whose authorizations held
-/// no free offering (those are the paid downloads).
+/// Downloads `ids` through the authorization flow, spending the token of a free offering
+/// where one covers the image and the first authorization's otherwise; returns the ids paid
+/// for (the token spent decides the offering charged).
 fn download(c: &Client, token: &str, ids: &[String]) -> Vec<String> {
     let images: Vec<Value> = ids.iter().map(|i| json!({"ImageId": i})).collect();
     let (_, v) = c.call(
@@ -33,11 +34,14 @@ fn download(c: &Client, token: &str, ids: &[String]) -> Vec<String> {
         .unwrap()
     {
         let auths = img["Authorizations"].as_array().unwrap();
-        let free = auths.iter().any(|a| a["DownloadIsFree"] == true);
-        if !free {
+        let chosen = auths
+            .iter()
+            .find(|a| a["DownloadIsFree"] == true)
+            .unwrap_or(&auths[0]);
+        if chosen["DownloadIsFree"] != true {
             paid.push(img["ImageId"].as_str().unwrap().to_owned());
         }
-        tokens.push(json!({"DownloadToken": auths[0]["DownloadToken"]}));
+        tokens.push(json!({"DownloadToken": chosen["DownloadToken"]}));
     }
     let (s, v) = c.call(
         &c.https,

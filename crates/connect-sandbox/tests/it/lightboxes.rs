@@ -243,21 +243,59 @@ fn a_shared_copy_is_read_only_and_reads_back() {
         assert_eq!(l["LightboxHeader"]["IsShared"], true, "{v}");
         assert_eq!(l["LightboxItems"].as_array().unwrap().len(), 2);
     }
-    // Nobody edits it, not even its creator.
+    // Nobody edits it, not even its creator, and the refusal says why: the copy is read-only
+    // (whoever asks; "another user's lightbox" would be the wrong cause).
+    let message = |v: &Value| {
+        v["ResponseHeader"]["StatusList"][0]["Message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for token in [&alice, &bob] {
+        for (op, body) in [
+            (
+                "CreateLightboxItems",
+                json!({"LightboxId": copy, "AssetIds": ["100000006"]}),
+            ),
+            (
+                "DeleteLightboxItems",
+                json!({"LightboxId": copy, "AssetIds": ["100000004"]}),
+            ),
+            (
+                "UpdateLightboxHeader",
+                json!({"LightboxId": copy, "LightboxName": "x"}),
+            ),
+        ] {
+            let v = lb(&c, token, op, body);
+            assert_error(&v, "OperationValidOnlyForLightboxOwner");
+            let m = message(&v);
+            assert!(m.contains("read-only shared copy"), "{op}: {m}");
+            assert!(!m.contains("another user"), "{op}: {m}");
+        }
+    }
     let v = lb(
         &c,
         &alice,
+        "GetLightbox",
+        json!({"LightboxId": copy,
+        "LightboxItemsViewOptions": {"ItemCount": 10, "ItemStartNumber": 1}}),
+    );
+    assert_eq!(
+        v["GetLightboxResult"]["Lightbox"]["LightboxItems"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{v}"
+    );
+    // Another user's own lightbox is refused as such.
+    let v = lb(
+        &c,
+        &bob,
         "CreateLightboxItems",
-        json!({"LightboxId": copy, "AssetIds": ["100000006"]}),
+        json!({"LightboxId": id, "AssetIds": ["100000006"]}),
     );
     assert_error(&v, "OperationValidOnlyForLightboxOwner");
-    let v = lb(
-        &c,
-        &alice,
-        "UpdateLightboxHeader",
-        json!({"LightboxId": copy, "LightboxName": "x"}),
-    );
-    assert_error(&v, "OperationValidOnlyForLightboxOwner");
+    assert!(message(&v).contains("another user"), "{v}");
     // Only the owner may share; an unknown id does not exist.
     let v = lb(&c, &bob, "CreateSharedLightbox", json!({"LightboxId": id}));
     assert_error(&v, "OperationValidOnlyForLightboxOwner");
