@@ -86,6 +86,73 @@ impl Attrs {
     }
 }
 
+/// The per-image attributes as columns: a search touches one column per candidate (the flags
+/// for the filters, one sort key), so each candidate costs a 4-byte read instead of a whole
+/// row, and a million images' flags (4 MB) stay in the cache between searches.
+#[derive(Clone, Debug, Default)]
+pub struct Columns {
+    /// [`Attrs::bits`] of each image.
+    pub bits: Vec<u32>,
+    /// [`Attrs::created`] of each image.
+    pub created: Vec<u32>,
+    /// [`Attrs::submitted`] of each image.
+    pub submitted: Vec<u32>,
+    /// [`Attrs::popularity`] of each image.
+    pub popularity: Vec<u32>,
+    /// [`Attrs::collection`] of each image.
+    pub collection: Vec<u8>,
+}
+
+impl Columns {
+    fn with_capacity(n: usize) -> Self {
+        Columns {
+            bits: Vec::with_capacity(n),
+            created: Vec::with_capacity(n),
+            submitted: Vec::with_capacity(n),
+            popularity: Vec::with_capacity(n),
+            collection: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, a: Attrs) {
+        self.bits.push(a.bits);
+        self.created.push(a.created);
+        self.submitted.push(a.submitted);
+        self.popularity.push(a.popularity);
+        self.collection.push(a.collection);
+    }
+
+    fn append(&mut self, mut other: Columns) {
+        self.bits.append(&mut other.bits);
+        self.created.append(&mut other.created);
+        self.submitted.append(&mut other.submitted);
+        self.popularity.append(&mut other.popularity);
+        self.collection.append(&mut other.collection);
+    }
+
+    /// How many images.
+    pub fn len(&self) -> usize {
+        self.bits.len()
+    }
+
+    /// Image `i`'s attributes as one row.
+    pub fn row(&self, i: u32) -> Option<Attrs> {
+        let i = i as usize;
+        Some(Attrs {
+            bits: *self.bits.get(i)?,
+            created: *self.created.get(i)?,
+            submitted: *self.submitted.get(i)?,
+            popularity: *self.popularity.get(i)?,
+            collection: *self.collection.get(i)?,
+        })
+    }
+
+    /// Every image's attributes, in order.
+    pub fn rows(&self) -> impl Iterator<Item = Attrs> + '_ {
+        (0..self.len() as u32).filter_map(|i| self.row(i))
+    }
+}
+
 /// Splits text into lower-case alphanumeric search terms.
 pub fn tokenize(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
@@ -110,12 +177,14 @@ pub struct Index {
     pub keyword_postings: Vec<Vec<u32>>,
     /// Event index → sorted image indexes.
     pub event_postings: Vec<Vec<u32>>,
-    /// Per-image attributes.
-    pub attrs: Vec<Attrs>,
+    /// Per-image attributes, by column.
+    pub attrs: Columns,
     /// Term id → sorted video indexes.
     pub video_term_postings: Vec<Vec<u32>>,
     /// Subject keyword → sorted video indexes.
     pub video_keyword_postings: Vec<Vec<u32>>,
+    /// The image sets of recent search filters.
+    pub filter_sets: FilterSets,
 }
 
 impl std::fmt::Debug for Index {
@@ -132,7 +201,7 @@ struct Part {
     terms: Vec<Vec<u32>>,
     keywords: Vec<Vec<u32>>,
     events: Vec<Vec<u32>>,
-    attrs: Vec<Attrs>,
+    attrs: Columns,
 }
 
 struct TermTables {
@@ -196,7 +265,7 @@ impl Index {
                 terms: vec![Vec::new(); n_terms],
                 keywords: vec![Vec::new(); n_keywords],
                 events: vec![Vec::new(); shape.events as usize],
-                attrs: Vec::with_capacity((to - from) as usize),
+                attrs: Columns::with_capacity((to - from) as usize),
             };
             let mut buf: Vec<u32> = Vec::with_capacity(64);
             for i in from..to {
@@ -256,7 +325,7 @@ impl Index {
             x
         };
         let mut attrs = a.attrs;
-        attrs.extend_from_slice(&b.attrs);
+        attrs.append(b.attrs);
         let term_postings = join(a.terms, b.terms);
         let keyword_postings = join(a.keywords, b.keywords);
         let event_postings = join(a.events, b.events);
@@ -301,6 +370,7 @@ impl Index {
             attrs,
             video_term_postings,
             video_keyword_postings,
+            filter_sets: FilterSets::default(),
         }
     }
 
@@ -312,6 +382,213 @@ impl Index {
             .or_else(|| word.strip_suffix('s').and_then(lookup))
             .map(Vec::as_slice)
     }
+}
+
+/// A set of image indexes as bits: one bit per image, so a million images take 125 KB and a
+/// membership test stays in the cache.
+#[derive(Debug)]
+pub struct Bitset(Vec<u64>);
+
+impl Bitset {
+    /// The images `0..n` for which `member` holds.
+    pub fn build(n: u32, member: impl Fn(u32) -> bool) -> Self {
+        let mut words = vec![0u64; (n as usize).div_ceil(64)];
+        for i in 0..n {
+            if member(i) {
+                words[(i / 64) as usize] |= 1 << (i % 64);
+            }
+        }
+        Bitset(words)
+    }
+
+    /// Whether `i` is in the set.
+    pub fn contains(&self, i: u32) -> bool {
+        self.0
+            .get((i / 64) as usize)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+/// The sets of images a few recent filters keep, so a filter the searches repeat (clients page
+/// with the same filters) is evaluated once per image, not once per candidate per search.
+#[derive(Debug, Default)]
+pub struct FilterSets {
+    recent: std::sync::Mutex<std::collections::VecDeque<(String, std::sync::Arc<Bitset>)>>,
+}
+
+/// How many filters' sets are kept (125 KB each at a million images).
+const FILTER_SETS: usize = 16;
+
+impl FilterSets {
+    /// The set for the filter described by `key`, built with `build` when it is not kept.
+    pub fn get(&self, key: &str, build: impl FnOnce() -> Bitset) -> std::sync::Arc<Bitset> {
+        {
+            let mut recent = self.lock();
+            if let Some(at) = recent.iter().position(|(k, _)| k == key) {
+                let entry = recent.remove(at);
+                if let Some(entry) = entry {
+                    let set = std::sync::Arc::clone(&entry.1);
+                    recent.push_front(entry);
+                    return set;
+                }
+            }
+        }
+        // Built outside the lock: other searches go on meanwhile.
+        let set = std::sync::Arc::new(build());
+        let mut recent = self.lock();
+        recent.push_front((key.to_owned(), std::sync::Arc::clone(&set)));
+        recent.truncate(FILTER_SETS);
+        set
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::VecDeque<(String, std::sync::Arc<Bitset>)>>
+    {
+        // A panic while the lock was held cannot leave the list inconsistent.
+        self.recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// What a search selected: how many ids matched, the best `upto` of them in order, and (when
+/// asked for) every match in id order.
+#[derive(Debug, Default)]
+pub struct Selection {
+    /// Matches in all.
+    pub total: usize,
+    /// The best matches, best first, at most `upto`.
+    pub top: Vec<u32>,
+    /// Every match, in id order, when asked for (refinements count over them).
+    pub all: Option<Vec<u32>>,
+}
+
+/// The ids in every list of `lists` (or all `0..universe` when there is none) that `keep`
+/// accepts, counted, with the `upto` best by `key` (descending, ties by id). Only the rarest
+/// list is walked; the others are searched by galloping from where the last match left off, so
+/// the work is bounded by the rarest term. Matches are ranked a batch at a time: their keys are
+/// read in a tight loop of loads that do not wait on one another (the memory system serves many
+/// cache misses at once, where reading each key as its match is found stalls on every one),
+/// then offered to a heap of the best `upto`; nothing the size of the match set is allocated
+/// unless `keep_all` asks for the matches.
+pub fn select(
+    mut lists: Vec<&[u32]>,
+    universe: u32,
+    keep: impl Fn(u32) -> bool,
+    key: impl Fn(u32) -> u64,
+    upto: usize,
+    keep_all: bool,
+) -> Selection {
+    const BATCH: usize = 256;
+    lists.sort_by_key(|l| l.len());
+    let mut ranking = Ranking::new(upto);
+    let mut all = keep_all.then(Vec::new);
+    let mut batch = [0u32; BATCH];
+    let mut filled = 0;
+    let mut total = 0usize;
+    let mut found = |id: u32, flush: bool| {
+        if !flush {
+            batch[filled] = id;
+            filled += 1;
+            total += 1;
+            if let Some(all) = all.as_mut() {
+                all.push(id);
+            }
+        }
+        if filled == BATCH || (flush && filled > 0) {
+            let mut keys = [0u64; BATCH];
+            for (k, &id) in keys.iter_mut().zip(&batch[..filled]) {
+                *k = key(id);
+            }
+            for (&k, &id) in keys.iter().zip(&batch[..filled]) {
+                ranking.offer(k, id);
+            }
+            filled = 0;
+        }
+    };
+    match lists.split_first() {
+        None => (0..universe)
+            .filter(|&i| keep(i))
+            .for_each(|i| found(i, false)),
+        Some((first, rest)) => {
+            let mut cursors = vec![0usize; rest.len()];
+            'ids: for &id in *first {
+                if !keep(id) {
+                    continue;
+                }
+                for (list, at) in rest.iter().zip(cursors.iter_mut()) {
+                    *at = gallop(list, *at, id);
+                    if list.get(*at) != Some(&id) {
+                        if *at >= list.len() {
+                            break 'ids;
+                        }
+                        continue 'ids;
+                    }
+                }
+                found(id, false);
+            }
+        }
+    }
+    found(0, true);
+    Selection {
+        total,
+        top: ranking.into_best(),
+        all,
+    }
+}
+
+/// The best `upto` of the `(key, id)` pairs offered: highest key first, ties by lowest id.
+struct Ranking {
+    upto: usize,
+    // The worst of the best so far on top. Ids are kept as `!id`, so that one descending order
+    // of `(key, !id)` is "best first".
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, u32)>>,
+}
+
+impl Ranking {
+    fn new(upto: usize) -> Self {
+        Ranking {
+            upto,
+            heap: std::collections::BinaryHeap::with_capacity(upto.saturating_add(1).min(1 << 16)),
+        }
+    }
+
+    fn offer(&mut self, key: u64, id: u32) {
+        let entry = (key, !id);
+        if self.heap.len() < self.upto {
+            self.heap.push(std::cmp::Reverse(entry));
+        } else if self
+            .heap
+            .peek()
+            .is_some_and(|std::cmp::Reverse(worst)| entry > *worst)
+        {
+            self.heap.pop();
+            self.heap.push(std::cmp::Reverse(entry));
+        }
+    }
+
+    fn into_best(self) -> Vec<u32> {
+        let mut best: Vec<(u64, u32)> = self.heap.into_iter().map(|r| r.0).collect();
+        best.sort_unstable_by(|a, b| b.cmp(a));
+        best.into_iter().map(|(_, id)| !id).collect()
+    }
+}
+
+/// The first position at or after `from` in sorted `list` whose value is not below `x`:
+/// doubling steps, then a binary search within the last step.
+fn gallop(list: &[u32], from: usize, x: u32) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    let mut hi = from;
+    while hi < list.len() && list[hi] < x {
+        lo = hi + 1;
+        hi = from.saturating_add(step);
+        step = step.saturating_mul(2);
+    }
+    let hi = hi.min(list.len());
+    lo + list[lo.min(hi)..hi].partition_point(|&y| y < x)
 }
 
 /// Intersects sorted id lists (smallest first, so the work is bounded by the rarest term).
@@ -356,9 +633,50 @@ mod tests {
     }
 
     #[test]
+    fn select_agrees_with_intersect_filter_and_sort() {
+        // A pseudo-random catalog of lists; select's count, order and page must equal the
+        // plain way: intersect, filter, sort by key descending then id.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..50 {
+            let universe = 2_000u32;
+            let lists: Vec<Vec<u32>> = (0..1 + round % 3)
+                .map(|_| {
+                    let density = 2 + next() % 20;
+                    (0..universe).filter(|_| next() % density == 0).collect()
+                })
+                .collect();
+            let keys: Vec<u64> = (0..universe).map(|_| next() % 50).collect();
+            let keep = |id: u32| id % 3 != 0;
+            let key = |id: u32| keys[id as usize];
+            let upto = (next() % 120) as usize;
+            let refs: Vec<&[u32]> = lists.iter().map(Vec::as_slice).collect();
+            let got = select(refs.clone(), universe, keep, key, upto, true);
+            let mut want = intersect(refs);
+            want.retain(|&i| keep(i));
+            assert_eq!(got.all.as_deref(), Some(&want[..]), "round {round}");
+            assert_eq!(got.total, want.len());
+            want.sort_by(|a, b| key(*b).cmp(&key(*a)).then(a.cmp(b)));
+            want.truncate(upto);
+            assert_eq!(got.top, want, "round {round}");
+        }
+        let none = select(Vec::new(), 10, |i| i % 2 == 0, u64::from, 3, false);
+        assert_eq!((none.total, none.top), (5, vec![8, 6, 4]));
+        assert_eq!(gallop(&[1, 3, 5, 7, 9, 11, 13], 2, 12), 6);
+        assert_eq!(gallop(&[1, 3, 5], 0, 99), 3);
+        assert_eq!(gallop(&[], 0, 1), 0);
+    }
+
+    #[test]
     fn postings_are_sorted_and_agree_with_the_records() {
         let idx = Index::build(Shape::new(3, 3_001, 1 << 20));
         assert_eq!(idx.attrs.len(), 3_001);
+        assert_eq!(idx.attrs.rows().count(), 3_001);
         let dog = idx.term(&idx.term_postings, "dogs").unwrap();
         assert!(dog.len() > 50);
         assert!(dog.windows(2).all(|w| w[0] < w[1]));
@@ -372,7 +690,7 @@ mod tests {
         }
         // Both halves built on separate threads joined in order.
         let all: usize = idx.event_postings.iter().map(Vec::len).sum();
-        let editorial = idx.attrs.iter().filter(|a| a.editorial()).count();
+        let editorial = idx.attrs.rows().filter(|a| a.editorial()).count();
         assert_eq!(all, editorial);
     }
 

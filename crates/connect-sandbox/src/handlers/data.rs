@@ -91,7 +91,7 @@ pub fn collections(state: &State, _: &Principal, _: &Request, _: Scheme) -> Resu
     let n = COLLECTIONS.len();
     let (mut used, mut rf, mut rm, mut offers) =
         (vec![false; n], vec![false; n], vec![false; n], vec![0u8; n]);
-    for a in &state.index.attrs {
+    for a in state.index.attrs.rows() {
         let c = usize::from(a.collection) % n;
         used[c] = true;
         if a.licensing() == 0 {

@@ -2,7 +2,7 @@
 
 use crate::api::{self, Done, Fail, Obj, Request};
 use crate::catalog::{self, LICENSING, OFFERINGS, ORIENTATIONS};
-use crate::index::{self, Attrs, Index};
+use crate::index::{self, Attrs, Columns, Index};
 use crate::render::{self, ImageView};
 use crate::security::{Principal, Scheme};
 use crate::state::State;
@@ -173,8 +173,8 @@ pub(crate) fn collections_filter(
     Ok(Some((include, out)))
 }
 
-/// Parsed filters.
-#[derive(Debug, Default)]
+/// Parsed filters. Their `Debug` form names a filter in the cache of filter sets.
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Filters {
     families: Vec<usize>,
     orientations: u8,
@@ -192,7 +192,21 @@ struct Filters {
 }
 
 impl Filters {
-    fn keep(&self, a: &Attrs) -> bool {
+    /// Whether no filter is set (every image passes).
+    fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+
+    /// Whether image `i` passes, reading its flags column and, only for the filters that need
+    /// them, its collection and creation date.
+    fn keep(&self, cols: &Columns, i: u32) -> bool {
+        let Some(&bits) = cols.bits.get(i as usize) else {
+            return false;
+        };
+        let a = Attrs {
+            bits,
+            ..Attrs::default()
+        };
         if !self.families.is_empty() && !self.families.contains(&usize::from(a.editorial())) {
             return false;
         }
@@ -214,16 +228,6 @@ impl Filters {
         if self.offerings != 0 && self.offerings & a.offerings() == 0 {
             return false;
         }
-        if let Some((include, ids)) = &self.collections {
-            if ids.contains(&a.collection) != *include {
-                return false;
-            }
-        }
-        if let Some((include, ids)) = &self.sources {
-            if !a.editorial() || ids.contains(&a.collection) != *include {
-                return false;
-            }
-        }
         if self.exclude_nudity && a.nudity() {
             return false;
         }
@@ -233,8 +237,20 @@ impl Filters {
         if self.white_only && !a.white_background() {
             return false;
         }
+        let collection = || cols.collection.get(i as usize).copied().unwrap_or(u8::MAX);
+        if let Some((include, ids)) = &self.collections {
+            if ids.contains(&collection()) != *include {
+                return false;
+            }
+        }
+        if let Some((include, ids)) = &self.sources {
+            if !a.editorial() || ids.contains(&collection()) != *include {
+                return false;
+            }
+        }
         if let Some((from, to)) = self.created {
-            if a.created < from || a.created >= to {
+            let created = cols.created.get(i as usize).copied().unwrap_or(0);
+            if created < from || created >= to {
                 return false;
             }
         }
@@ -271,13 +287,15 @@ enum Sort {
     Trending,
 }
 
-fn sort_key(s: Sort, a: &Attrs) -> u64 {
+fn sort_key(s: Sort, cols: &Columns, i: u32) -> u64 {
+    let i = i as usize;
+    let at = |col: &[u32]| u64::from(col.get(i).copied().unwrap_or(0));
     match s {
-        Sort::Popular => u64::from(a.popularity),
-        Sort::Recent => u64::from(a.submitted),
-        Sort::CreatedDesc => u64::from(a.created),
-        Sort::Oldest => u64::from(u32::MAX - a.created),
-        Sort::Trending => (u64::from(a.created / (60 * 24 * 30)) << 32) | u64::from(a.popularity),
+        Sort::Popular => at(&cols.popularity),
+        Sort::Recent => at(&cols.submitted),
+        Sort::CreatedDesc => at(&cols.created),
+        Sort::Oldest => u64::from(u32::MAX) - at(&cols.created),
+        Sort::Trending => ((at(&cols.created) / (60 * 24 * 30)) << 32) | at(&cols.popularity),
     }
 }
 
@@ -532,19 +550,6 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
         )));
     }
 
-    let mut matched: Vec<u32> = if impossible {
-        Vec::new()
-    } else if lists.is_empty() {
-        (0..idx.shape.images)
-            .filter(|&i| idx.attrs.get(i as usize).is_some_and(|a| f.keep(a)))
-            .collect()
-    } else {
-        let mut c = index::intersect(lists);
-        c.retain(|&i| idx.attrs.get(i as usize).is_some_and(|a| f.keep(a)));
-        c
-    };
-    let total = matched.len();
-
     let creative_only = f.families == [0];
     let editorial_only = f.families == [1];
     let ed_sort = match editorial_sort {
@@ -570,6 +575,29 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
     } else {
         cr_sort
     };
+
+    // One pass over the candidates: filter, count, and keep the best of the pages up to this
+    // one (refinements, when asked for, count over every match).
+    let upto = (start - 1).saturating_add(count);
+    let cols = &idx.attrs;
+    let kept = (!f.is_empty()).then(|| {
+        idx.filter_sets.get(&format!("{f:?}"), || {
+            index::Bitset::build(idx.shape.images, |i| f.keep(cols, i))
+        })
+    });
+    let selection = if impossible {
+        index::Selection::default()
+    } else {
+        index::select(
+            lists,
+            idx.shape.images,
+            |i| kept.as_ref().is_none_or(|k| k.contains(i)),
+            |i| sort_key(sort, cols, i),
+            upto,
+            refinement_set.is_some(),
+        )
+    };
+    let total = selection.total;
 
     let mut done = Done::default();
     if let Some(l) = lang {
@@ -608,14 +636,13 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
             format!("ItemStartNumber {start} lies beyond the {total} matching images"),
         ));
     }
-    if let Some(s) = refinement_set {
-        result.refinement_options = refinement_options(idx, &matched, [15, 25, 5][s]);
+    if let (Some(s), Some(all)) = (refinement_set, selection.all.as_deref()) {
+        result.refinement_options = refinement_options(idx, all, [15, 25, 5][s]);
     }
-    let upto = (start - 1 + count).min(total);
-    top_sorted(&mut matched, upto, |i| {
-        idx.attrs.get(i as usize).map_or(0, |a| sort_key(sort, a))
-    });
-    result.images = matched[start - 1..upto]
+    result.images = selection
+        .top
+        .get(start - 1..)
+        .unwrap_or_default()
         .iter()
         .map(|&i| {
             render::image(
