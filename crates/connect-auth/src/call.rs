@@ -358,6 +358,28 @@ impl<O: Operation> Call<O> {
         }
     }
 
+    /// Before sending the token request of the last [`Step::Send`], the driver found `saved` in
+    /// its token cache (see [`crate::TokenMachine::handle_cached`]). Returns `true` when the
+    /// core took that set instead: do not send the request, poll again. The withdrawn request
+    /// does not count against [`MAX_TOKEN_REQUESTS_PER_CALL`].
+    pub fn handle_cached(
+        &mut self,
+        core: &mut Core,
+        now: Instant,
+        wall: std::time::SystemTime,
+        saved: Option<&crate::token::SavedTokens>,
+    ) -> bool {
+        let State::AwaitAuth { id } = self.state else {
+            return false;
+        };
+        if !core.tokens.handle_cached(now, wall, id, saved) {
+            return false;
+        }
+        self.token_requests = self.token_requests.saturating_sub(1);
+        self.state = State::Ready;
+        true
+    }
+
     /// Digests what came back for the last [`Step::Send`] (an input).
     pub fn handle_outcome(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
         match &outcome {
