@@ -32,6 +32,7 @@ mod download;
 mod extra;
 mod operations;
 mod paging;
+mod token_cache;
 mod transport;
 
 /// Re-exported so a [`Transport`] can be implemented without adding the dependency.
@@ -55,7 +56,9 @@ pub use connect_types::{
 pub use download::{Download, DownloadBuilder};
 /// Re-exported: the request and response types of [`Transport`].
 pub use http;
+pub use connect_auth::token::{CacheKey, SavedTokens};
 pub use paging::Pages;
+pub use token_cache::{CacheLock, FileTokenCache, MemoryTokenCache, TokenCache};
 pub use transport::{Body, ReqwestTransport, Transport};
 
 /// The `User-Agent` sent unless the builder sets another.

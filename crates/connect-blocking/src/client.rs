@@ -1,16 +1,19 @@
 //! [`Client`]: runs calls through the sans-IO core, one lock around the token state.
 
+use crate::token_cache::{CacheLock, TokenCache};
 use crate::transport::{Body, Transport};
 use connect_auth::config::Clock;
 use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
+use connect_auth::token::{CacheKey, CacheWrite, TokenEvent};
 use connect_auth::{Call, CallOptions, Core, Error, Exchange, Outcome, Purpose, Step};
 use connect_types::{Operation, Response};
 use std::fmt;
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 use tracing::field::Empty;
 
 /// A blocking Connect client. Cheap to clone (the clones share tokens and connections), and
@@ -40,6 +43,20 @@ struct Inner {
     seeds: CallSeeds,
     /// Token lifetimes are read from it (the system clock when `None`).
     clock: Option<Clock>,
+    /// Where tokens are kept between token requests (and, for a file, between processes).
+    cache: Arc<dyn TokenCache>,
+    /// Whose tokens they are; `None` for credentials whose tokens are not cached.
+    cache_key: Option<CacheKey>,
+    /// Whether a cache failure was reported already (once per client).
+    cache_warned: AtomicBool,
+}
+
+/// What the cache said before a token request.
+enum Cached {
+    /// The core took the cache's tokens: the request is not sent.
+    Taken,
+    /// Send the request, holding the cache's lock until its answer is persisted.
+    Send(Option<CacheLock>),
 }
 
 struct Shared {
@@ -52,6 +69,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("transport", &self.inner.transport)
+            .field("token_cache", &self.inner.cache)
             .finish_non_exhaustive()
     }
 }
@@ -61,7 +79,9 @@ impl Client {
         core: Core,
         transport: Arc<dyn Transport>,
         clock: Option<Clock>,
+        cache: Arc<dyn TokenCache>,
     ) -> Self {
+        let cache_key = core.tokens.cache_key().cloned();
         Self {
             inner: Arc::new(Inner {
                 state: Mutex::new(Shared {
@@ -72,7 +92,86 @@ impl Client {
                 transport,
                 seeds: CallSeeds::new(),
                 clock,
+                cache,
+                cache_key,
+                cache_warned: AtomicBool::new(false),
             }),
+        }
+    }
+
+    /// Whose tokens this client holds, as its token cache knows them (`None` for credentials
+    /// whose tokens are not cached: an access token or a refresh token passed in).
+    pub fn token_cache_key(&self) -> Option<&CacheKey> {
+        self.inner.cache_key.as_ref()
+    }
+
+    /// Forgets the tokens this client holds and removes them from its token cache (for a file
+    /// cache: the file, so later runs sign in again); returns whether the cache held any. Sends
+    /// nothing: the API has no call that revokes a token.
+    pub fn sign_out(&self) -> std::io::Result<bool> {
+        {
+            let mut shared = self.lock();
+            shared.core.tokens.sign_out();
+            let (now, wall) = (self.now(), SystemTime::now());
+            while shared.core.tokens.poll_event(now, wall).is_some() {}
+        }
+        let Some(key) = &self.inner.cache_key else {
+            return Ok(false);
+        };
+        let _held = self.inner.cache.lock(key)?;
+        self.inner.cache.clear(key)
+    }
+
+    /// Before a token request: takes the cache's lock for this key, reads the entry again and
+    /// offers it to the core, which takes it when another process signed in meanwhile.
+    fn before_token_request<X: Exchange>(&self, call: &mut X) -> Cached {
+        let Some(key) = &self.inner.cache_key else {
+            return Cached::Send(None);
+        };
+        let held = self.inner.cache.lock(key).map_err(|e| self.cache_failed(&e)).ok();
+        let saved = self.inner.cache.load(key).map_err(|e| self.cache_failed(&e));
+        let mut shared = self.lock();
+        let taken = call.handle_cached(
+            &mut shared.core,
+            self.now(),
+            SystemTime::now(),
+            saved.ok().flatten().as_ref(),
+        );
+        if !taken {
+            return Cached::Send(held);
+        }
+        shared.token_generation = shared.token_generation.wrapping_add(1);
+        drop(shared);
+        self.inner.token_ready.notify_all();
+        Cached::Taken
+    }
+
+    /// Writes what changed to the cache, under its lock (`held`, or taken here).
+    fn persist(&self, events: Vec<TokenEvent>, held: Option<CacheLock>) {
+        let Some(key) = &self.inner.cache_key else {
+            return;
+        };
+        let _held = held.or_else(|| self.inner.cache.lock(key).ok());
+        for event in events {
+            let current = self.inner.cache.load(key).ok().flatten();
+            let written = match event.cache_write(current.as_ref()) {
+                CacheWrite::Store(s) => self.inner.cache.store(key, &s),
+                CacheWrite::Clear => self.inner.cache.clear(key).map(drop),
+                CacheWrite::Keep => Ok(()),
+            };
+            if let Err(e) = written {
+                self.cache_failed(&e);
+            }
+        }
+    }
+
+    fn cache_failed(&self, e: &std::io::Error) {
+        if !self.inner.cache_warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                target: "connect_blocking",
+                error = %e,
+                "the token cache failed; going on without it (tokens are not shared)"
+            );
         }
     }
 
@@ -149,15 +248,29 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
+                    let auth = matches!(purpose, Purpose::Auth { .. });
+                    let held = match auth.then(|| self.before_token_request(&mut call)) {
+                        Some(Cached::Taken) => continue,
+                        Some(Cached::Send(held)) => held,
+                        None => None,
+                    };
                     connect_auth::trace::sending(&span, purpose);
                     let outcome = self.exchange(out.request);
                     connect_auth::trace::answered(&span, purpose, &outcome);
                     let mut shared = self.lock();
                     call.handle_outcome(&mut shared.core, self.now(), outcome);
-                    if matches!(purpose, Purpose::Auth { .. }) {
+                    let (now, wall) = (self.now(), SystemTime::now());
+                    let events: Vec<_> =
+                        std::iter::from_fn(|| shared.core.tokens.poll_event(now, wall)).collect();
+                    if auth {
                         shared.token_generation = shared.token_generation.wrapping_add(1);
-                        drop(shared);
+                    }
+                    drop(shared);
+                    if auth {
                         self.inner.token_ready.notify_all();
+                    }
+                    if !events.is_empty() {
+                        self.persist(events, held);
                     }
                 }
                 Step::Wait(until) => {

@@ -31,6 +31,7 @@ mod download;
 mod extra;
 mod operations;
 mod paging;
+mod token_cache;
 mod transport;
 
 pub use builder::ClientBuilder;
@@ -52,7 +53,9 @@ pub use connect_types::{
 pub use download::{Download, DownloadBuilder};
 /// Re-exported: the request and response types of [`Transport`].
 pub use http;
+pub use connect_auth::token::{CacheKey, SavedTokens};
 pub use paging::Pages;
+pub use token_cache::{CacheLock, FileTokenCache, MemoryTokenCache, TokenCache};
 pub use transport::{Body, Transport, UreqTransport};
 
 /// The `User-Agent` sent unless the builder sets another.

@@ -249,6 +249,7 @@ enum Pending {
     Issued(TokenSet, Option<Secret>),
     Renewed(TokenSet, Option<Secret>),
     Refused(TokenSet, Option<Secret>),
+    Dropped(TokenSet, Option<Secret>),
     SignedOut,
 }
 
@@ -270,6 +271,9 @@ pub struct TokenMachine {
     cache_key: Option<CacheKey>,
     /// Changes for the driver to persist, oldest first.
     pending: VecDeque<Pending>,
+    /// The secure token of the last set the server refused to renew: never taken back from a
+    /// cache, where it may linger (a failed write).
+    dead: Option<Secret>,
 }
 
 impl fmt::Debug for TokenMachine {
@@ -305,6 +309,7 @@ impl TokenMachine {
             coordination_id: None,
             cache_key: None,
             pending: VecDeque::new(),
+            dead: None,
         }
     }
 
@@ -590,10 +595,11 @@ impl TokenMachine {
                     }
                 }
                 if let Some(dead) = replacing {
-                    // Saved as refused (and without the refresh token the server just refused),
-                    // so another process signs in rather than trying them again.
+                    // Of no use any more: the driver removes them from its cache, so another
+                    // process signs in rather than trying them again.
+                    self.dead = Some(dead.secure.clone());
                     let refresh = self.refresh_token.clone();
-                    self.report(Pending::Refused(dead, refresh));
+                    self.report(Pending::Dropped(dead, refresh));
                 }
                 let can_fall_back = grant.is_renewal() && self.full_grant() != grant;
                 if can_fall_back {

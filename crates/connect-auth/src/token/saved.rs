@@ -162,11 +162,13 @@ pub enum TokenEvent {
     Issued(SavedTokens),
     /// A renewal replaced the set with this one: keep it.
     Renewed(SavedTokens),
-    /// The server refused this set (a call was refused with it, or its renewal was refused):
-    /// it is marked [`SavedTokens::refused`], and without its refresh token when that was
-    /// refused too. Keep it in place of the same set, so another process renews rather than
-    /// trying it; leave a newer set alone.
+    /// A call was refused with this set (revoked, or expired early): it is marked
+    /// [`SavedTokens::refused`]. Keep it in place of the same set, so another process renews
+    /// it rather than trying it; leave a newer set alone.
     Refused(SavedTokens),
+    /// The server refused to renew this set (or, its lifetime over, to sign in again): nothing
+    /// in it is of use. Remove it if the cache still holds it; leave a newer set alone.
+    Dropped(SavedTokens),
     /// [`super::TokenMachine::sign_out`]: forget the tokens of this key.
     SignedOut,
 }
@@ -184,15 +186,19 @@ pub enum CacheWrite {
 
 impl TokenEvent {
     /// The write this event calls for, when the cache holds `current` for its key: issued and
-    /// renewed sets are stored, a refused set only in place of itself (a newer set another
-    /// process stored meanwhile is kept), and a sign-out clears the entry.
+    /// renewed sets are stored, a refused set only in place of itself and a dropped one removed
+    /// only if it is there (a newer set another process stored meanwhile is kept), and a
+    /// sign-out clears the entry.
     pub fn cache_write(self, current: Option<&SavedTokens>) -> CacheWrite {
         match self {
             TokenEvent::Issued(s) | TokenEvent::Renewed(s) => CacheWrite::Store(s),
             TokenEvent::Refused(s) if current.is_some_and(|c| c.is_same_set(&s)) => {
                 CacheWrite::Store(s)
             }
-            TokenEvent::Refused(_) => CacheWrite::Keep,
+            TokenEvent::Dropped(s) if current.is_some_and(|c| c.is_same_set(&s)) => {
+                CacheWrite::Clear
+            }
+            TokenEvent::Refused(_) | TokenEvent::Dropped(_) => CacheWrite::Keep,
             TokenEvent::SignedOut => CacheWrite::Clear,
         }
     }
@@ -269,7 +275,8 @@ impl TokenMachine {
         let Some(saved) = saved else {
             return false;
         };
-        if *current != id || self.cache_key.as_ref() != Some(&saved.key) {
+        let dead = self.dead.as_ref().is_some_and(|d| d.expose() == saved.secure.expose());
+        if *current != id || dead || self.cache_key.as_ref() != Some(&saved.key) {
             return false;
         }
         if let Some(r) = replacing {
@@ -318,6 +325,7 @@ impl TokenMachine {
             Pending::Issued(ts, rt) => TokenEvent::Issued(saved(ts, rt, false)),
             Pending::Renewed(ts, rt) => TokenEvent::Renewed(saved(ts, rt, false)),
             Pending::Refused(ts, rt) => TokenEvent::Refused(saved(ts, rt, true)),
+            Pending::Dropped(ts, rt) => TokenEvent::Dropped(saved(ts, rt, true)),
             Pending::SignedOut => TokenEvent::SignedOut,
         })
     }

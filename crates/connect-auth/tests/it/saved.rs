@@ -58,6 +58,7 @@ impl Cache {
                 TokenEvent::Issued(_) => "issued",
                 TokenEvent::Renewed(_) => "renewed",
                 TokenEvent::Refused(_) => "refused",
+                TokenEvent::Dropped(_) => "dropped",
                 _ => "signed out",
             };
             match event.cache_write(self.entry.as_ref()) {
@@ -166,7 +167,7 @@ fn a_revoked_cached_token_costs_one_renewal_and_never_a_loop() {
         "one refused renewal, then one sign-in"
     );
     assert_eq!(fake.calls().len(), 3, "the refused call, and its one retry");
-    assert_eq!(cache.writes, ["issued", "refused", "refused", "issued"]);
+    assert_eq!(cache.writes, ["issued", "refused", "dropped", "issued"]);
     let saved = cache.entry.as_ref().unwrap();
     assert!(!saved.refused && saved.grant == Grant::Password);
     // The next process uses the new set at once.
