@@ -46,6 +46,7 @@ pub use connect_auth::download::{
 };
 pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;
+pub use connect_auth::token::{CacheKey, SavedTokens};
 pub use connect_auth::{
     AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy, TransportCause,
     TransportFailure,
@@ -56,7 +57,6 @@ pub use connect_types::{
 pub use download::{Download, DownloadBuilder};
 /// Re-exported: the request and response types of [`Transport`].
 pub use http;
-pub use connect_auth::token::{CacheKey, SavedTokens};
 pub use paging::Pages;
 pub use token_cache::{CacheLock, FileTokenCache, MemoryTokenCache, TokenCache};
 pub use transport::{Body, ReqwestTransport, Transport};

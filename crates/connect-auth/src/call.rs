@@ -276,7 +276,7 @@ impl<O: Operation> Call<O> {
                         operation = O::NAME,
                         coordination_id = %self.coordination_id,
                         grant = auth.grant.name(),
-                        "sending a token request"
+                        "a token request is needed"
                     );
                     self.state = State::AwaitAuth { id: auth.id };
                     self.first_sent.get_or_insert(now);

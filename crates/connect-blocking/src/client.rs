@@ -128,8 +128,17 @@ impl Client {
         let Some(key) = &self.inner.cache_key else {
             return Cached::Send(None);
         };
-        let held = self.inner.cache.lock(key).map_err(|e| self.cache_failed(&e)).ok();
-        let saved = self.inner.cache.load(key).map_err(|e| self.cache_failed(&e));
+        let held = self
+            .inner
+            .cache
+            .lock(key)
+            .map_err(|e| self.cache_failed(&e))
+            .ok();
+        let saved = self
+            .inner
+            .cache
+            .load(key)
+            .map_err(|e| self.cache_failed(&e));
         let mut shared = self.lock();
         let taken = call.handle_cached(
             &mut shared.core,

@@ -199,7 +199,10 @@ impl FileTokenCache {
     pub fn lock(&self, key: &CacheKey, wait: Duration) -> io::Result<FileLock> {
         self.make_dir()?;
         let path = self.inner.dir.join(cache_file::lock_file_name(key));
-        let file = private_file(OpenOptions::new().read(true).write(true).create(true), &path)?;
+        let file = private_file(
+            OpenOptions::new().read(true).write(true).create(true),
+            &path,
+        )?;
         let deadline = Instant::now() + wait;
         let mut pause = Duration::from_millis(2);
         loop {
@@ -380,6 +383,11 @@ mod tests {
         // Another key's lock is free.
         assert!(b.lock(&key("bob"), Duration::ZERO).unwrap()._file.is_some());
         drop(held);
-        assert!(b.lock(&key("alice"), Duration::ZERO).unwrap()._file.is_some());
+        assert!(
+            b.lock(&key("alice"), Duration::ZERO)
+                .unwrap()
+                ._file
+                .is_some()
+        );
     }
 }

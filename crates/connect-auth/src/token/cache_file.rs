@@ -47,7 +47,9 @@ impl fmt::Display for FileProblem {
                 "was written by a newer version (token cache format {n}; this one reads format \
                  {FORMAT})"
             ),
-            FileProblem::OtherKey => f.write_str("holds the tokens of another user, service or application"),
+            FileProblem::OtherKey => {
+                f.write_str("holds the tokens of another user, service or application")
+            }
         }
     }
 }
@@ -130,7 +132,8 @@ pub fn decode(bytes: &[u8], expected: &CacheKey) -> Result<SavedTokens, FileProb
     }
     let file: TokenFile = serde_json::from_slice(bytes).map_err(damaged)?;
     let grant = |name: &str| {
-        Grant::from_name(name).ok_or_else(|| FileProblem::Damaged(format!("unknown grant {name:?}")))
+        Grant::from_name(name)
+            .ok_or_else(|| FileProblem::Damaged(format!("unknown grant {name:?}")))
     };
     let key = CacheKey {
         service: file.key.service,
@@ -192,7 +195,10 @@ mod tests {
         assert_eq!(back.expires_in, Some(Duration::from_secs(1800)));
         assert_eq!(back.grant, Grant::RefreshToken);
         assert_eq!(back.refresh_token.unwrap().expose(), "sentinel-refresh");
-        assert_eq!(decode(&bytes, &key("bob")).unwrap_err(), FileProblem::OtherKey);
+        assert_eq!(
+            decode(&bytes, &key("bob")).unwrap_err(),
+            FileProblem::OtherKey
+        );
         // Nothing secret in the problem or in Debug.
         assert!(!format!("{back:?}", back = decode(&bytes, &key("alice"))).contains("sentinel"));
     }
@@ -201,19 +207,31 @@ mod tests {
     fn damaged_and_newer_files_are_named_as_such() {
         let bytes = encode(&saved());
         let cut = &bytes[..bytes.len() / 2];
-        assert!(matches!(decode(cut, &key("alice")), Err(FileProblem::Damaged(_))));
-        assert!(matches!(decode(b"", &key("alice")), Err(FileProblem::Damaged(_))));
-        let newer = String::from_utf8(bytes.clone())
-            .unwrap()
-            .replacen("\"format\": 1", "\"format\": 7", 1);
+        assert!(matches!(
+            decode(cut, &key("alice")),
+            Err(FileProblem::Damaged(_))
+        ));
+        assert!(matches!(
+            decode(b"", &key("alice")),
+            Err(FileProblem::Damaged(_))
+        ));
+        let newer =
+            String::from_utf8(bytes.clone())
+                .unwrap()
+                .replacen("\"format\": 1", "\"format\": 7", 1);
         assert_eq!(
             decode(newer.as_bytes(), &key("alice")).unwrap_err(),
             FileProblem::Newer(7)
         );
-        let odd = String::from_utf8(bytes)
-            .unwrap()
-            .replacen("\"grant\": \"refresh_token\"", "\"grant\": \"magic\"", 1);
-        assert!(matches!(decode(odd.as_bytes(), &key("alice")), Err(FileProblem::Damaged(_))));
+        let odd = String::from_utf8(bytes).unwrap().replacen(
+            "\"grant\": \"refresh_token\"",
+            "\"grant\": \"magic\"",
+            1,
+        );
+        assert!(matches!(
+            decode(odd.as_bytes(), &key("alice")),
+            Err(FileProblem::Damaged(_))
+        ));
         assert!(FileProblem::Newer(7).to_string().contains("newer"));
     }
 }

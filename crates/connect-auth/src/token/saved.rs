@@ -210,7 +210,12 @@ impl TokenMachine {
     /// read together. A refused set, or one stamped in the future, is renewed before use; an
     /// expired one is renewed (with its refresh token, for the password grant) rather than
     /// signed in afresh. Refused, and nothing changes, when the set is another key's.
-    pub fn restore(&mut self, now: Instant, wall: SystemTime, saved: &SavedTokens) -> Result<(), Error> {
+    pub fn restore(
+        &mut self,
+        now: Instant,
+        wall: SystemTime,
+        saved: &SavedTokens,
+    ) -> Result<(), Error> {
         match &self.cache_key {
             Some(key) if *key == saved.key => {}
             Some(key) => {
@@ -275,7 +280,10 @@ impl TokenMachine {
         let Some(saved) = saved else {
             return false;
         };
-        let dead = self.dead.as_ref().is_some_and(|d| d.expose() == saved.secure.expose());
+        let dead = self
+            .dead
+            .as_ref()
+            .is_some_and(|d| d.expose() == saved.secure.expose());
         if *current != id || dead || self.cache_key.as_ref() != Some(&saved.key) {
             return false;
         }

@@ -112,7 +112,10 @@ fn a_second_process_uses_the_first_ones_tokens() {
     let mut cache = Cache::default();
     let mut clocks = Clocks::new();
     let mut first = keyed(alice());
-    assert_eq!(run_cached(&mut first, &mut fake, &mut cache, &mut clocks).unwrap(), 1);
+    assert_eq!(
+        run_cached(&mut first, &mut fake, &mut cache, &mut clocks).unwrap(),
+        1
+    );
     assert_eq!(cache.writes, ["issued"]);
     let saved = cache.entry.clone().unwrap();
     assert_eq!(saved.grant, Grant::Password);
@@ -205,10 +208,16 @@ fn another_keys_tokens_are_never_taken() {
     }
     // Another service: the same credentials at another base URL.
     let mut elsewhere = core(alice());
-    elsewhere
-        .tokens
-        .set_cache_key(CacheKey::for_credentials(&alice(), "https://sandbox.example"));
-    assert!(elsewhere.tokens.restore(clocks.now, clocks.wall, &alices).is_err());
+    elsewhere.tokens.set_cache_key(CacheKey::for_credentials(
+        &alice(),
+        "https://sandbox.example",
+    ));
+    assert!(
+        elsewhere
+            .tokens
+            .restore(clocks.now, clocks.wall, &alices)
+            .is_err()
+    );
     // Credentials whose tokens are not cached take nothing.
     let mut refresh = core(Credentials::refresh_token("id", "secret", "r1"));
     refresh.tokens.set_cache_key(None);
@@ -233,14 +242,18 @@ fn restored_tokens_are_judged_by_their_own_age() {
     // Restored 10 minutes on: used as it is.
     clocks.advance(mins(10));
     let mut core = keyed(alice());
-    core.tokens.restore(clocks.now, clocks.wall, &saved).unwrap();
+    core.tokens
+        .restore(clocks.now, clocks.wall, &saved)
+        .unwrap();
     assert!(core.tokens.has_token());
     assert_eq!(core.tokens.poll_timeout(), Some(clocks.now + mins(17)));
 
     // Stamped in the future (a clock set back since): renewed before use.
     saved.acquired_at = clocks.wall + mins(60);
     let mut core = keyed(alice());
-    core.tokens.restore(clocks.now, clocks.wall, &saved).unwrap();
+    core.tokens
+        .restore(clocks.now, clocks.wall, &saved)
+        .unwrap();
     assert!(!core.tokens.has_token());
     let mut none = Cache::default();
     run_cached(&mut core, &mut fake, &mut none, &mut clocks).unwrap();
@@ -276,7 +289,10 @@ fn events_report_each_change_and_sign_out_clears() {
     core.tokens.sign_out();
     let event = core.tokens.poll_event(clocks.now, clocks.wall).unwrap();
     assert!(matches!(event, TokenEvent::SignedOut));
-    assert!(matches!(event.cache_write(cache.entry.as_ref()), CacheWrite::Clear));
+    assert!(matches!(
+        event.cache_write(cache.entry.as_ref()),
+        CacheWrite::Clear
+    ));
     assert!(!core.tokens.has_token());
     // Signed out, the next call signs in with the password again.
     let mut empty = Cache::default();
