@@ -11,10 +11,10 @@ use connect_auth::token::{CacheKey, CacheWrite, TokenEvent};
 use connect_auth::{
     Call, CallOptions, Core, Error, Exchange, Outcome, Purpose, Step, TransportFailure,
 };
+use connect_cache::{Attached, Before};
 use connect_types::{Operation, Response};
 use futures_util::StreamExt;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Instant, SystemTime};
 use tokio::sync::Notify;
@@ -50,19 +50,7 @@ struct Inner {
     /// Token lifetimes are read from it (the system clock when `None`).
     clock: Option<Clock>,
     /// Where tokens are kept between token requests (and, for a file, between processes).
-    cache: Arc<dyn TokenCache>,
-    /// Whose tokens they are; `None` for credentials whose tokens are not cached.
-    cache_key: Option<CacheKey>,
-    /// Whether a cache failure was reported already (once per client).
-    cache_warned: AtomicBool,
-}
-
-/// What the cache said before a token request.
-enum Cached {
-    /// The core took the cache's tokens: the request is not sent.
-    Taken,
-    /// Send the request, holding the cache's lock until its answer is persisted.
-    Send(Option<CacheLock>),
+    cache: Attached<dyn TokenCache>,
 }
 
 impl fmt::Debug for Client {
@@ -111,7 +99,7 @@ impl Client {
         clock: Option<Clock>,
         cache: Arc<dyn TokenCache>,
     ) -> Self {
-        let cache_key = core.tokens.cache_key().cloned();
+        let cache = Attached::new(cache, core.tokens.cache_key().cloned());
         Self {
             inner: Arc::new(Inner {
                 core: Mutex::new(core),
@@ -120,8 +108,6 @@ impl Client {
                 seeds: CallSeeds::new(),
                 clock,
                 cache,
-                cache_key,
-                cache_warned: AtomicBool::new(false),
             }),
         }
     }
@@ -129,7 +115,7 @@ impl Client {
     /// Whose tokens this client holds, as its token cache knows them (`None` for credentials
     /// whose tokens are not cached: an access token or a refresh token passed in).
     pub fn token_cache_key(&self) -> Option<&CacheKey> {
-        self.inner.cache_key.as_ref()
+        self.inner.cache.key.as_ref()
     }
 
     /// Forgets the tokens this client holds and removes them from its token cache (for a file
@@ -142,63 +128,60 @@ impl Client {
             let (now, wall) = (self.now(), SystemTime::now());
             while core.tokens.poll_event(now, wall).is_some() {}
         }
-        let Some(key) = &self.inner.cache_key else {
+        let Some(key) = &self.inner.cache.key else {
             return Ok(false);
         };
-        let _held = self.inner.cache.lock(key).await?;
-        self.inner.cache.clear(key).await
+        let _held = self.inner.cache.cache.lock(key).await?;
+        self.inner.cache.cache.clear(key).await
     }
 
     /// Before a token request: takes the cache's lock for this key, reads the entry again and
     /// offers it to the core, which takes it when another process signed in meanwhile.
-    async fn before_token_request<X: Exchange>(&self, call: &mut X) -> Cached {
-        let Some(key) = &self.inner.cache_key else {
-            return Cached::Send(None);
+    async fn before_token_request<X: Exchange>(&self, call: &mut X) -> Before {
+        let attached = &self.inner.cache;
+        let Some(key) = &attached.key else {
+            return Before::Send(None);
         };
-        let held = self.inner.cache.lock(key).await;
-        let held = held.map_err(|e| self.cache_failed(&e)).ok();
-        let saved = self.inner.cache.load(key).await;
-        let saved = saved.map_err(|e| self.cache_failed(&e)).ok().flatten();
+        let held = attached
+            .cache
+            .lock(key)
+            .await
+            .map_err(|e| attached.failed(&e));
+        let saved = attached
+            .cache
+            .load(key)
+            .await
+            .map_err(|e| attached.failed(&e));
+        let saved = saved.ok().flatten();
         let taken = {
             let mut core = self.lock();
             call.handle_cached(&mut core, self.now(), SystemTime::now(), saved.as_ref())
         };
         if !taken {
-            return Cached::Send(held);
+            return Before::Send(held.ok());
         }
         self.inner.token_ready.notify_waiters();
-        Cached::Taken
+        Before::Taken
     }
 
     /// Writes what changed to the cache, under its lock (`held`, or taken here).
     async fn persist(&self, events: Vec<TokenEvent>, held: Option<CacheLock>) {
-        let Some(key) = &self.inner.cache_key else {
+        let Some(key) = &self.inner.cache.key else {
             return;
         };
+        let cache = &self.inner.cache.cache;
         let _held = match held {
             Some(h) => Some(h),
-            None => self.inner.cache.lock(key).await.ok(),
+            None => cache.lock(key).await.ok(),
         };
-        for event in events {
-            let current = self.inner.cache.load(key).await.ok().flatten();
-            let written = match event.cache_write(current.as_ref()) {
-                CacheWrite::Store(s) => self.inner.cache.store(key, &s).await,
-                CacheWrite::Clear => self.inner.cache.clear(key).await.map(drop),
-                CacheWrite::Keep => Ok(()),
-            };
-            if let Err(e) = written {
-                self.cache_failed(&e);
-            }
-        }
-    }
-
-    fn cache_failed(&self, e: &std::io::Error) {
-        if !self.inner.cache_warned.swap(true, Ordering::Relaxed) {
-            tracing::warn!(
-                target: "connect_async",
-                error = %e,
-                "the token cache failed; going on without it (tokens are not shared)"
-            );
+        let current = cache.load(key).await.ok().flatten();
+        let written = match TokenEvent::settle(events, current) {
+            CacheWrite::Store(s) => cache.store(key, &s).await,
+            CacheWrite::Clear => cache.clear(key).await.map(drop),
+            CacheWrite::Keep => Ok(()),
+        };
+        if let Err(e) = written {
+            self.inner.cache.failed(&e);
         }
     }
 
@@ -314,11 +297,11 @@ impl Client {
                     let mut held = None;
                     if let (true, Some(c)) = (auth, in_flight.call.as_deref_mut()) {
                         match self.before_token_request(c).await {
-                            Cached::Taken => {
+                            Before::Taken => {
                                 in_flight.call = None;
                                 continue;
                             }
-                            Cached::Send(h) => held = h,
+                            Before::Send(h) => held = h,
                         }
                     }
                     connect_auth::trace::sending(&span, purpose);

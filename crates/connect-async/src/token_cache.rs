@@ -4,12 +4,13 @@
 
 use async_trait::async_trait;
 use connect_auth::token::{CacheKey, SavedTokens};
+use connect_cache::MemoryStore;
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex, PoisonError};
 
-pub use connect_cache::FileTokenCache;
+pub use connect_cache::{CacheLock, FileTokenCache};
 
 /// A store of [`SavedTokens`] by [`CacheKey`], with a lock per key.
 ///
@@ -28,27 +29,6 @@ pub trait TokenCache: Send + Sync + fmt::Debug {
     async fn clear(&self, key: &CacheKey) -> io::Result<bool>;
     /// Waits for, and takes, the lock on `key` (held until the [`CacheLock`] is dropped).
     async fn lock(&self, key: &CacheKey) -> io::Result<CacheLock>;
-}
-
-/// A held [`TokenCache::lock`]: released when dropped.
-pub struct CacheLock(#[allow(dead_code)] Option<Box<dyn Send + Sync>>);
-
-impl CacheLock {
-    /// A lock that is released when `guard` is dropped.
-    pub fn new(guard: impl Send + Sync + 'static) -> Self {
-        Self(Some(Box::new(guard)))
-    }
-
-    /// A lock that holds nothing (a cache with no one to exclude).
-    pub fn none() -> Self {
-        Self(None)
-    }
-}
-
-impl fmt::Debug for CacheLock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CacheLock")
-    }
 }
 
 /// Runs a file operation on tokio's blocking pool: file I/O, and waiting for another process's
@@ -86,24 +66,16 @@ impl TokenCache for FileTokenCache {
 
 /// Tokens in this process's memory: what every client has unless the builder gives it another
 /// cache. One shared by several clients (`.token_cache(cache.clone())`) lets them share tokens.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MemoryTokenCache {
     inner: Arc<Memory>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Memory {
-    entries: Mutex<HashMap<CacheKey, SavedTokens>>,
+    store: MemoryStore,
+    /// One async lock per key, made on first use.
     locks: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-impl fmt::Debug for MemoryTokenCache {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let entries = self.entries().len();
-        f.debug_struct("MemoryTokenCache")
-            .field("entries", &entries)
-            .finish()
-    }
 }
 
 impl MemoryTokenCache {
@@ -111,26 +83,19 @@ impl MemoryTokenCache {
     pub fn new() -> Self {
         Self::default()
     }
-
-    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<CacheKey, SavedTokens>> {
-        self.inner
-            .entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 #[async_trait]
 impl TokenCache for MemoryTokenCache {
     async fn load(&self, key: &CacheKey) -> io::Result<Option<SavedTokens>> {
-        Ok(self.entries().get(key).cloned())
+        Ok(self.inner.store.load(key))
     }
     async fn store(&self, key: &CacheKey, tokens: &SavedTokens) -> io::Result<()> {
-        self.entries().insert(key.clone(), tokens.clone());
+        self.inner.store.store(key, tokens);
         Ok(())
     }
     async fn clear(&self, key: &CacheKey) -> io::Result<bool> {
-        Ok(self.entries().remove(key).is_some())
+        Ok(self.inner.store.clear(key))
     }
     async fn lock(&self, key: &CacheKey) -> io::Result<CacheLock> {
         let lock = self

@@ -8,10 +8,10 @@ use connect_auth::driver::{
 };
 use connect_auth::token::{CacheKey, CacheWrite, TokenEvent};
 use connect_auth::{Call, CallOptions, Core, Error, Exchange, Outcome, Purpose, Step};
+use connect_cache::{Attached, Before};
 use connect_types::{Operation, Response};
 use std::fmt;
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Instant, SystemTime};
 use tracing::field::Empty;
@@ -44,19 +44,7 @@ struct Inner {
     /// Token lifetimes are read from it (the system clock when `None`).
     clock: Option<Clock>,
     /// Where tokens are kept between token requests (and, for a file, between processes).
-    cache: Arc<dyn TokenCache>,
-    /// Whose tokens they are; `None` for credentials whose tokens are not cached.
-    cache_key: Option<CacheKey>,
-    /// Whether a cache failure was reported already (once per client).
-    cache_warned: AtomicBool,
-}
-
-/// What the cache said before a token request.
-enum Cached {
-    /// The core took the cache's tokens: the request is not sent.
-    Taken,
-    /// Send the request, holding the cache's lock until its answer is persisted.
-    Send(Option<CacheLock>),
+    cache: Attached<dyn TokenCache>,
 }
 
 struct Shared {
@@ -81,7 +69,7 @@ impl Client {
         clock: Option<Clock>,
         cache: Arc<dyn TokenCache>,
     ) -> Self {
-        let cache_key = core.tokens.cache_key().cloned();
+        let cache = Attached::new(cache, core.tokens.cache_key().cloned());
         Self {
             inner: Arc::new(Inner {
                 state: Mutex::new(Shared {
@@ -93,8 +81,6 @@ impl Client {
                 seeds: CallSeeds::new(),
                 clock,
                 cache,
-                cache_key,
-                cache_warned: AtomicBool::new(false),
             }),
         }
     }
@@ -102,7 +88,7 @@ impl Client {
     /// Whose tokens this client holds, as its token cache knows them (`None` for credentials
     /// whose tokens are not cached: an access token or a refresh token passed in).
     pub fn token_cache_key(&self) -> Option<&CacheKey> {
-        self.inner.cache_key.as_ref()
+        self.inner.cache.key.as_ref()
     }
 
     /// Forgets the tokens this client holds and removes them from its token cache (for a file
@@ -115,72 +101,54 @@ impl Client {
             let (now, wall) = (self.now(), SystemTime::now());
             while shared.core.tokens.poll_event(now, wall).is_some() {}
         }
-        let Some(key) = &self.inner.cache_key else {
+        let Some(key) = &self.inner.cache.key else {
             return Ok(false);
         };
-        let _held = self.inner.cache.lock(key)?;
-        self.inner.cache.clear(key)
+        let _held = self.inner.cache.cache.lock(key)?;
+        self.inner.cache.cache.clear(key)
     }
 
     /// Before a token request: takes the cache's lock for this key, reads the entry again and
     /// offers it to the core, which takes it when another process signed in meanwhile.
-    fn before_token_request<X: Exchange>(&self, call: &mut X) -> Cached {
-        let Some(key) = &self.inner.cache_key else {
-            return Cached::Send(None);
+    fn before_token_request<X: Exchange>(&self, call: &mut X) -> Before {
+        let attached = &self.inner.cache;
+        let Some(key) = &attached.key else {
+            return Before::Send(None);
         };
-        let held = self
-            .inner
-            .cache
-            .lock(key)
-            .map_err(|e| self.cache_failed(&e))
-            .ok();
-        let saved = self
-            .inner
-            .cache
-            .load(key)
-            .map_err(|e| self.cache_failed(&e));
+        let held = attached.cache.lock(key).map_err(|e| attached.failed(&e));
+        let saved = attached.cache.load(key).map_err(|e| attached.failed(&e));
+        let saved = saved.ok().flatten();
         let mut shared = self.lock();
         let taken = call.handle_cached(
             &mut shared.core,
             self.now(),
             SystemTime::now(),
-            saved.ok().flatten().as_ref(),
+            saved.as_ref(),
         );
+        let held = held.ok();
         if !taken {
-            return Cached::Send(held);
+            return Before::Send(held);
         }
         shared.token_generation = shared.token_generation.wrapping_add(1);
         drop(shared);
         self.inner.token_ready.notify_all();
-        Cached::Taken
+        Before::Taken
     }
 
     /// Writes what changed to the cache, under its lock (`held`, or taken here).
     fn persist(&self, events: Vec<TokenEvent>, held: Option<CacheLock>) {
-        let Some(key) = &self.inner.cache_key else {
+        let Some(key) = &self.inner.cache.key else {
             return;
         };
-        let _held = held.or_else(|| self.inner.cache.lock(key).ok());
-        for event in events {
-            let current = self.inner.cache.load(key).ok().flatten();
-            let written = match event.cache_write(current.as_ref()) {
-                CacheWrite::Store(s) => self.inner.cache.store(key, &s),
-                CacheWrite::Clear => self.inner.cache.clear(key).map(drop),
-                CacheWrite::Keep => Ok(()),
-            };
-            if let Err(e) = written {
-                self.cache_failed(&e);
-            }
-        }
-    }
-
-    fn cache_failed(&self, e: &std::io::Error) {
-        if !self.inner.cache_warned.swap(true, Ordering::Relaxed) {
-            tracing::warn!(
-                target: "connect_blocking",
-                error = %e,
-                "the token cache failed; going on without it (tokens are not shared)"
-            );
+        let cache = &self.inner.cache.cache;
+        let _held = held.or_else(|| cache.lock(key).ok());
+        let written = match TokenEvent::settle(events, cache.load(key).ok().flatten()) {
+            CacheWrite::Store(s) => cache.store(key, &s),
+            CacheWrite::Clear => cache.clear(key).map(drop),
+            CacheWrite::Keep => Ok(()),
+        };
+        if let Err(e) = written {
+            self.inner.cache.failed(&e);
         }
     }
 
@@ -259,8 +227,8 @@ impl Client {
                     let purpose = out.purpose;
                     let auth = matches!(purpose, Purpose::Auth { .. });
                     let held = match auth.then(|| self.before_token_request(&mut call)) {
-                        Some(Cached::Taken) => continue,
-                        Some(Cached::Send(held)) => held,
+                        Some(Before::Taken) => continue,
+                        Some(Before::Send(held)) => held,
                         None => None,
                     };
                     connect_auth::trace::sending(&span, purpose);

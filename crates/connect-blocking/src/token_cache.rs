@@ -3,12 +3,13 @@
 //! later runs and the user's other processes.
 
 use connect_auth::token::{CacheKey, SavedTokens};
-use std::collections::{HashMap, HashSet};
+use connect_cache::MemoryStore;
+use std::collections::HashSet;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
-pub use connect_cache::FileTokenCache;
+pub use connect_cache::{CacheLock, FileTokenCache};
 
 /// A store of [`SavedTokens`] by [`CacheKey`], with a lock per key.
 ///
@@ -28,27 +29,6 @@ pub trait TokenCache: Send + Sync + fmt::Debug {
     fn lock(&self, key: &CacheKey) -> io::Result<CacheLock>;
 }
 
-/// A held [`TokenCache::lock`]: released when dropped.
-pub struct CacheLock(#[allow(dead_code)] Option<Box<dyn Send>>);
-
-impl CacheLock {
-    /// A lock that is released when `guard` is dropped.
-    pub fn new(guard: impl Send + 'static) -> Self {
-        Self(Some(Box::new(guard)))
-    }
-
-    /// A lock that holds nothing (a cache with no one to exclude).
-    pub fn none() -> Self {
-        Self(None)
-    }
-}
-
-impl fmt::Debug for CacheLock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CacheLock")
-    }
-}
-
 impl TokenCache for FileTokenCache {
     fn load(&self, key: &CacheKey) -> io::Result<Option<SavedTokens>> {
         Ok(FileTokenCache::load(self, key))
@@ -66,38 +46,22 @@ impl TokenCache for FileTokenCache {
 
 /// Tokens in this process's memory: what every client has unless the builder gives it another
 /// cache. One shared by several clients (`.token_cache(cache.clone())`) lets them share tokens.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MemoryTokenCache {
     inner: Arc<Memory>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Memory {
-    entries: Mutex<HashMap<CacheKey, SavedTokens>>,
+    store: MemoryStore,
     locked: Mutex<HashSet<CacheKey>>,
     unlocked: Condvar,
-}
-
-impl fmt::Debug for MemoryTokenCache {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let entries = self.entries().len();
-        f.debug_struct("MemoryTokenCache")
-            .field("entries", &entries)
-            .finish()
-    }
 }
 
 impl MemoryTokenCache {
     /// An empty cache.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<CacheKey, SavedTokens>> {
-        self.inner
-            .entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -122,14 +86,14 @@ impl Drop for MemoryLock {
 
 impl TokenCache for MemoryTokenCache {
     fn load(&self, key: &CacheKey) -> io::Result<Option<SavedTokens>> {
-        Ok(self.entries().get(key).cloned())
+        Ok(self.inner.store.load(key))
     }
     fn store(&self, key: &CacheKey, tokens: &SavedTokens) -> io::Result<()> {
-        self.entries().insert(key.clone(), tokens.clone());
+        self.inner.store.store(key, tokens);
         Ok(())
     }
     fn clear(&self, key: &CacheKey) -> io::Result<bool> {
-        Ok(self.entries().remove(key).is_some())
+        Ok(self.inner.store.clear(key))
     }
     fn lock(&self, key: &CacheKey) -> io::Result<CacheLock> {
         let memory = &self.inner;

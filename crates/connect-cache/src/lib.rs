@@ -257,6 +257,113 @@ impl FileTokenCache {
     }
 }
 
+/// A held token cache lock (`TokenCache::lock` in either client): released when dropped.
+pub struct CacheLock(#[allow(dead_code)] Option<Box<dyn Send + Sync>>);
+
+impl CacheLock {
+    /// A lock that is released when `guard` is dropped.
+    pub fn new(guard: impl Send + Sync + 'static) -> Self {
+        Self(Some(Box::new(guard)))
+    }
+
+    /// A lock that holds nothing (a cache with no one to exclude, or one that waited too long).
+    pub fn none() -> Self {
+        Self(None)
+    }
+}
+
+impl fmt::Debug for CacheLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CacheLock")
+    }
+}
+
+/// What a client keeps about its token cache: the cache (its `dyn TokenCache`), whose tokens
+/// the client holds, and whether a failure of the cache was reported already.
+pub struct Attached<C: ?Sized> {
+    /// The cache.
+    pub cache: Arc<C>,
+    /// Whose tokens they are; `None` for credentials whose tokens are not cached.
+    pub key: Option<CacheKey>,
+    warned: std::sync::atomic::AtomicBool,
+}
+
+impl<C: ?Sized + fmt::Debug> fmt::Debug for Attached<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.cache.fmt(f)
+    }
+}
+
+impl<C: ?Sized> Attached<C> {
+    /// `cache`, holding `key`'s tokens.
+    pub fn new(cache: Arc<C>, key: Option<CacheKey>) -> Self {
+        Self {
+            cache,
+            key,
+            warned: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Reports a failure of the cache, the first one only: the calls go on without it.
+    pub fn failed(&self, e: &io::Error) {
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                target: "connect_cache",
+                error = %e,
+                "the token cache failed; going on without it (tokens are not shared)"
+            );
+        }
+    }
+}
+
+/// What a client's cache said before a token request.
+#[derive(Debug)]
+pub enum Before {
+    /// The core took the cache's tokens: the request is not sent.
+    Taken,
+    /// Send the request, holding the cache's lock (if it could be had) until its answer is
+    /// written.
+    Send(Option<CacheLock>),
+}
+
+/// Saved sets by key in this process's memory: the store behind both clients'
+/// `MemoryTokenCache` (each adds the lock its kind of caller can wait on).
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: Mutex<std::collections::HashMap<CacheKey, SavedTokens>>,
+}
+
+impl fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("entries", &self.entries().len())
+            .finish()
+    }
+}
+
+impl MemoryStore {
+    fn entries(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<CacheKey, SavedTokens>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// `key`'s entry.
+    pub fn load(&self, key: &CacheKey) -> Option<SavedTokens> {
+        self.entries().get(key).cloned()
+    }
+
+    /// Replaces `key`'s entry.
+    pub fn store(&self, key: &CacheKey, saved: &SavedTokens) {
+        self.entries().insert(key.clone(), saved.clone());
+    }
+
+    /// Removes `key`'s entry; returns whether there was one.
+    pub fn clear(&self, key: &CacheKey) -> bool {
+        self.entries().remove(key).is_some()
+    }
+}
+
 /// Opens `path` with `options`, mode 0600 when it is created (on Unix).
 fn private_file(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
     #[cfg(unix)]

@@ -63,7 +63,15 @@ fn main() {
             .arg(&ca)
             .args(["--client-id", "sandbox-client", "--client-secret"])
             .args(["sandbox-client-secret", "--username", "alice"])
-            .args(["--password", "alice-password", "-q", "search", "tree", "--count", "1"])
+            .args([
+                "--password",
+                "alice-password",
+                "-q",
+                "search",
+                "tree",
+                "--count",
+                "1",
+            ])
             .stdout(Stdio::null())
             .status()
             .unwrap();
@@ -81,18 +89,21 @@ fn main() {
     }
     let stats = sb.stats();
     let grants: u64 = stats.grants.values().sum();
-    assert_eq!(grants, runs as u64, "each cold run signs in once, warm runs never: {stats:?}");
+    assert_eq!(
+        grants, runs as u64,
+        "each cold run signs in once, warm runs never: {stats:?}"
+    );
     let (cold, warm) = (median(t_cold), median(t_warm));
     println!(
         "getty-connect search, sandbox adding {} ms per answer, {runs} runs each (process start to exit):",
         LATENCY.as_millis()
     );
     println!(
-        "  cold cache (sign in, then search):   median {:7.1} ms   ({runs} token requests)",
+        "  cold cache (sign in, then search):        median {:6.1} ms  ({runs} token requests)",
         ms(cold)
     );
     println!(
-        "  warm cache (search with the cached token): median {:7.1} ms   (0 token requests)",
+        "  warm cache (search with a cached token):  median {:6.1} ms  (0 token requests)",
         ms(warm)
     );
     println!(

@@ -121,7 +121,7 @@ impl Settings {
         let mut token_cache = (!g.no_token_cache)
             .then(|| crate::tokens::file_cache(g.quiet))
             .flatten();
-        if sandbox.is_some() {
+        if sandbox.is_some() && g.base_url.is_none() {
             // The embedded sandbox's tokens outlive it only through its state file's key.
             match crate::sandbox::state_path() {
                 Some(state) => {

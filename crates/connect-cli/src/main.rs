@@ -7,6 +7,7 @@ mod args;
 mod client;
 mod commands;
 mod demo;
+mod dirs;
 mod errors;
 mod interrupt;
 mod output;

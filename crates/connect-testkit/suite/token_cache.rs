@@ -82,3 +82,44 @@ scenario! {
         assert_eq!(grants(&sb.stats()), 1);
     }
 }
+
+scenario! {
+    fn cached_tokens_stay_out_of_logs_and_debug_output() {
+        let sb = start(SandboxConfig::default());
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let dir = tempfile::tempdir().unwrap();
+        let first = file_client(&sb, alice(), dir.path());
+        wait!(first.search_images(&search("tree", 1))).unwrap();
+        // The next client takes the set from the file, and renews it once it is refused.
+        let second = file_client(&sb, alice(), dir.path());
+        wait!(second.search_images(&search("tree", 1))).unwrap();
+        let cache = sdk::FileTokenCache::new(dir.path());
+        let key = second.token_cache_key().unwrap().clone();
+        let saved = cache.load(&key).unwrap();
+        sb.revoke_all_tokens();
+        wait!(second.search_images(&search("tree", 1))).unwrap();
+        let renewed = cache.load(&key).unwrap();
+        let file = std::fs::read_to_string(cache.path_of(&key)).unwrap();
+
+        let shown = format!("{first:?} {second:?} {saved:?} {renewed:?} {cache:?} {key:?}");
+        let text = logs.text();
+        assert!(text.contains("tokens taken from the cache"), "{text}");
+        let secrets = [
+            saved.secure.expose(),
+            saved.refresh_token.as_ref().unwrap().expose(),
+            renewed.secure.expose(),
+        ];
+        for secret in secrets {
+            assert!(file.contains(secret), "the file holds the tokens");
+            assert!(!text.contains(secret), "a cached token was logged");
+            assert!(!shown.contains(secret), "a cached token was shown: {shown}");
+        }
+    }
+}

@@ -202,6 +202,27 @@ impl TokenEvent {
             TokenEvent::SignedOut => CacheWrite::Clear,
         }
     }
+
+    /// The one write that leaves a cache holding `current` as `events` (oldest first) say:
+    /// what a driver does after an answer, with the entry it read under the cache's lock.
+    pub fn settle(
+        events: impl IntoIterator<Item = TokenEvent>,
+        current: Option<SavedTokens>,
+    ) -> CacheWrite {
+        let (mut entry, mut changed) = (current, false);
+        for event in events {
+            match event.cache_write(entry.as_ref()) {
+                CacheWrite::Store(s) => (entry, changed) = (Some(s), true),
+                CacheWrite::Clear => (entry, changed) = (None, true),
+                CacheWrite::Keep => {}
+            }
+        }
+        match (changed, entry) {
+            (false, _) => CacheWrite::Keep,
+            (true, Some(s)) => CacheWrite::Store(s),
+            (true, None) => CacheWrite::Clear,
+        }
+    }
 }
 
 impl TokenMachine {
@@ -455,9 +476,24 @@ mod tests {
             refused.clone().cache_write(Some(&saved("newer"))),
             CacheWrite::Keep
         ));
-        assert!(matches!(refused.cache_write(None), CacheWrite::Keep));
+        assert!(matches!(refused.clone().cache_write(None), CacheWrite::Keep));
         assert!(matches!(
             TokenEvent::SignedOut.cache_write(None),
+            CacheWrite::Clear
+        ));
+        // Several events settle into the last write they call for.
+        let issued = TokenEvent::Issued(saved("new"));
+        let settled = TokenEvent::settle([issued.clone(), refused.clone()], Some(saved("old")));
+        assert!(matches!(settled, CacheWrite::Store(s) if s.secure.expose() == "new"));
+        let settled = TokenEvent::settle([refused.clone()], Some(saved("newer")));
+        assert!(matches!(settled, CacheWrite::Keep));
+        let dropped = TokenEvent::Dropped(saved("old"));
+        assert!(matches!(
+            TokenEvent::settle([dropped, issued], Some(saved("old"))),
+            CacheWrite::Store(_)
+        ));
+        assert!(matches!(
+            TokenEvent::settle([TokenEvent::SignedOut], None),
             CacheWrite::Clear
         ));
     }

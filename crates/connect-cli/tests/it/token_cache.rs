@@ -31,20 +31,30 @@ impl Setup {
         self.dir.path().join("cache").join("getty-connect")
     }
 
-    /// `getty-connect` as `user` against this sandbox, with the shared cache.
-    fn run_as(&self, user: &str, args: &[&str]) -> std::process::Output {
+    /// `getty-connect` with this test's cache, against `at`'s sandbox, no credentials yet.
+    fn bare(&self, at: &Setup) -> assert_cmd::Command {
         let mut c = cli();
         c.env("XDG_CACHE_HOME", self.dir.path().join("cache"))
             .arg("--base-url")
-            .arg(self.sandbox.https_base_url())
+            .arg(at.sandbox.https_base_url())
             .arg("--ca-cert")
-            .arg(&self.ca)
-            .env("GETTY_CLIENT_ID", "sandbox-client")
+            .arg(&at.ca);
+        c
+    }
+
+    /// [`Setup::bare`] signed in as `user` (a seeded user: `<user>-password`).
+    fn command(&self, at: &Setup, user: &str) -> assert_cmd::Command {
+        let mut c = self.bare(at);
+        c.env("GETTY_CLIENT_ID", "sandbox-client")
             .env("GETTY_CLIENT_SECRET", "sandbox-client-secret")
             .env("GETTY_USERNAME", user)
-            .env("GETTY_PASSWORD", format!("{user}-password"))
-            .args(args);
-        c.output().unwrap()
+            .env("GETTY_PASSWORD", format!("{user}-password"));
+        c
+    }
+
+    /// `getty-connect` as `user` against this sandbox, with the shared cache.
+    fn run_as(&self, user: &str, args: &[&str]) -> std::process::Output {
+        self.command(self, user).args(args).output().unwrap()
     }
 
     fn search(&self, user: &str) -> std::process::Output {
@@ -282,46 +292,27 @@ fn a_cache_written_for_another_user_base_url_or_application_is_never_used() {
 
     // Another base URL (another sandbox), the same cache: signs in there.
     let other = setup();
-    let out = s.run_as_at(&other, "alice");
+    let out = s
+        .command(&other, "alice")
+        .args(["search", "tree", "--count", "1"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{out:?}");
     assert_eq!(other.grants("password"), 1);
 
     // Another application: its own sign-in (refused here: the sandbox knows one client).
-    let out = {
-        let mut c = cli();
-        c.env("XDG_CACHE_HOME", s.dir.path().join("cache"))
-            .arg("--base-url")
-            .arg(s.sandbox.https_base_url())
-            .arg("--ca-cert")
-            .arg(&s.ca)
-            .args(["--client-id", "another-app", "--client-secret", "x"])
-            .args(["--username", "alice", "--password", "alice-password"])
-            .args(["search", "tree", "--count", "1"]);
-        c.output().unwrap()
-    };
+    let out = s
+        .bare(&s)
+        .args(["--client-id", "another-app", "--client-secret", "x"])
+        .args(["--username", "alice", "--password", "alice-password"])
+        .args(["search", "tree", "--count", "1"])
+        .output()
+        .unwrap();
     assert!(
         !out.status.success(),
         "alice's cached token was used: {out:?}"
     );
     assert_eq!(s.grants("password"), 4, "{:?}", s.sandbox.stats());
-}
-
-impl Setup {
-    /// `search` as `user` against `other`'s sandbox, with this test's cache.
-    fn run_as_at(&self, other: &Setup, user: &str) -> std::process::Output {
-        let mut c = cli();
-        c.env("XDG_CACHE_HOME", self.dir.path().join("cache"))
-            .arg("--base-url")
-            .arg(other.sandbox.https_base_url())
-            .arg("--ca-cert")
-            .arg(&other.ca)
-            .env("GETTY_CLIENT_ID", "sandbox-client")
-            .env("GETTY_CLIENT_SECRET", "sandbox-client-secret")
-            .env("GETTY_USERNAME", user)
-            .env("GETTY_PASSWORD", format!("{user}-password"))
-            .args(["search", "tree", "--count", "1"]);
-        c.output().unwrap()
-    }
 }
 
 #[test]
@@ -369,19 +360,13 @@ fn no_token_cache_and_its_variable_turn_the_cache_off() {
         &["--no-token-cache", "search", "tree", "--count", "1"],
     );
     assert!(out.status.success(), "{out:?}");
-    let mut c = cli();
-    c.env("XDG_CACHE_HOME", s.dir.path().join("cache"))
+    let out = s
+        .command(&s, "alice")
         .env("GETTY_CONNECT_NO_TOKEN_CACHE", "1")
-        .arg("--base-url")
-        .arg(s.sandbox.https_base_url())
-        .arg("--ca-cert")
-        .arg(&s.ca)
-        .env("GETTY_CLIENT_ID", "sandbox-client")
-        .env("GETTY_CLIENT_SECRET", "sandbox-client-secret")
-        .env("GETTY_USERNAME", "alice")
-        .env("GETTY_PASSWORD", "alice-password")
-        .args(["search", "tree", "--count", "1"]);
-    assert!(c.output().unwrap().status.success());
+        .args(["search", "tree", "--count", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
     assert_eq!(s.grants("password"), 2, "each run signed in");
     assert!(s.files().is_empty(), "nothing was written");
     assert!(!s.cache().exists());

@@ -136,8 +136,23 @@ impl Inner {
         }
     }
 
-    /// Files `token` under every index (evicting `user`'s oldest beyond `max_per_user`).
-    fn add(&mut self, token: Arc<str>, info: TokenInfo, max_per_user: usize) {
+    /// Files `token` under every index with the next sequence number (evicting the user's
+    /// oldest beyond `max_per_user`).
+    fn add(
+        &mut self,
+        token: Arc<str>,
+        (kind, user, expires, earlier): (TokenKind, Option<String>, Instant, bool),
+        max_per_user: usize,
+    ) -> TokenInfo {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let info = TokenInfo {
+            kind,
+            user,
+            expires,
+            seq,
+            earlier,
+        };
         let oldest = self
             .by_user
             .get(&info.user)
@@ -153,7 +168,8 @@ impl Inner {
             .entry(info.user.clone())
             .or_default()
             .insert(info.seq, token.clone());
-        self.by_token.insert(token, info);
+        self.by_token.insert(token, info.clone());
+        info
     }
 }
 
@@ -226,16 +242,11 @@ impl TokenStore {
             .unwrap_or(now);
         let mut g = self.lock();
         g.prune(now, PRUNE_PER_INSERT);
-        let seq = g.next_seq;
-        g.next_seq += 1;
-        let info = TokenInfo {
-            kind,
-            user,
-            expires,
-            seq,
-            earlier: false,
-        };
-        g.add(token.clone(), info, self.max_per_user);
+        g.add(
+            token.clone(),
+            (kind, user, expires, false),
+            self.max_per_user,
+        );
         token.to_string()
     }
 
@@ -265,17 +276,7 @@ impl TokenStore {
         }
         let now = self.clock.now();
         let expires = now.checked_add(Duration::from_millis(left)).unwrap_or(now);
-        let seq = g.next_seq;
-        g.next_seq += 1;
-        let info = TokenInfo {
-            kind,
-            user,
-            expires,
-            seq,
-            earlier: true,
-        };
-        g.add(token.into(), info.clone(), self.max_per_user);
-        Some(info)
+        Some(g.add(token.into(), (kind, user, expires, true), self.max_per_user))
     }
 
     /// Issues a session pair: (standard token, secure token).
