@@ -116,8 +116,9 @@ scenario! {
             saved.refresh_token.as_ref().unwrap().expose(),
             renewed.secure.expose(),
         ];
+        assert!(file.contains(renewed.secure.expose()), "the file holds the renewed set");
+        assert!(file.contains(secrets[1]), "and the refresh token");
         for secret in secrets {
-            assert!(file.contains(secret), "the file holds the tokens");
             assert!(!text.contains(secret), "a cached token was logged");
             assert!(!shown.contains(secret), "a cached token was shown: {shown}");
         }
