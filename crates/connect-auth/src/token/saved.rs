@@ -476,7 +476,10 @@ mod tests {
             refused.clone().cache_write(Some(&saved("newer"))),
             CacheWrite::Keep
         ));
-        assert!(matches!(refused.clone().cache_write(None), CacheWrite::Keep));
+        assert!(matches!(
+            refused.clone().cache_write(None),
+            CacheWrite::Keep
+        ));
         assert!(matches!(
             TokenEvent::SignedOut.cache_write(None),
             CacheWrite::Clear
