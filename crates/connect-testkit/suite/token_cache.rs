@@ -83,17 +83,12 @@ scenario! {
     }
 }
 
-scenario! {
+// Alone, as the secrets scenario: other tests running meanwhile can keep this thread's scoped
+// `tracing` subscriber from seeing the events.
+scenario_alone! {
     fn cached_tokens_stay_out_of_logs_and_debug_output() {
         let sb = start(SandboxConfig::default());
-        let logs = Captured::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        let _default = tracing::subscriber::set_default(subscriber);
+        let (logs, _default) = Captured::start();
         let dir = tempfile::tempdir().unwrap();
         let first = file_client(&sb, alice(), dir.path());
         wait!(first.search_images(&search("tree", 1))).unwrap();
