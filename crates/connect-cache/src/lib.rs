@@ -371,6 +371,11 @@ fn private_file(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+// The README's example runs as a doctest, so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
