@@ -31,11 +31,14 @@ const USAGE: &str =
                    120,000 mixed calls from a separate process; prints throughput,
                    p50/p99, 5xx and memory (client flags: --workers N --calls N --seconds N)";
 
-/// The benchmarks, as (package, example): each prints its figures and the targets beside them.
-const BENCHES: &[(&str, &str)] = &[
-    ("connect-sandbox", "sandbox_bench"),
-    ("connect-blocking", "blocking_bench"),
-    ("connect-async", "async_bench"),
+/// The benchmarks, as (package, example, binary the example runs): each prints its figures and
+/// the targets beside them.
+const BENCHES: &[(&str, &str, Option<&str>)] = &[
+    ("connect-sandbox", "sandbox_bench", None),
+    ("connect-blocking", "blocking_bench", None),
+    ("connect-async", "async_bench", None),
+    // Whole runs of the release `getty-connect`, cold and warm token cache.
+    ("connect-cli", "cli_bench", Some("getty-connect")),
 ];
 
 fn main() -> ExitCode {
@@ -83,8 +86,19 @@ fn main() -> ExitCode {
 /// Runs each benchmark example in turn; stops at the first that fails.
 fn run_benches() -> std::io::Result<ExitCode> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    for (package, example) in BENCHES {
+    for (package, example, bin) in BENCHES {
         println!("== {package} ({example})");
+        if let Some(bin) = bin {
+            let built = std::process::Command::new(&cargo)
+                .current_dir(workspace_root())
+                .args(["build", "--quiet", "--release", "--locked", "-p", package])
+                .args(["--bin", bin])
+                .status()?;
+            if !built.success() {
+                eprintln!("xtask: building {bin} for the {example} benchmark failed ({built})");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         let status = std::process::Command::new(&cargo)
             .current_dir(workspace_root())
             .args([

@@ -1,19 +1,22 @@
 //! [`Client`]: runs calls through the sans-IO core; a std mutex around the token state (never
 //! held across an `.await`) and a notification when a token request is answered.
 
+use crate::token_cache::{CacheLock, TokenCache};
 use crate::transport::{Body, Transport};
 use connect_auth::config::Clock;
 use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
+use connect_auth::token::{CacheKey, CacheWrite, TokenEvent};
 use connect_auth::{
     Call, CallOptions, Core, Error, Exchange, Outcome, Purpose, Step, TransportFailure,
 };
+use connect_cache::{Attached, Before};
 use connect_types::{Operation, Response};
 use futures_util::StreamExt;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 use tokio::sync::Notify;
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -46,12 +49,15 @@ struct Inner {
     seeds: CallSeeds,
     /// Token lifetimes are read from it (the system clock when `None`).
     clock: Option<Clock>,
+    /// Where tokens are kept between token requests (and, for a file, between processes).
+    cache: Attached<dyn TokenCache>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("transport", &self.inner.transport)
+            .field("token_cache", &self.inner.cache)
             .finish_non_exhaustive()
     }
 }
@@ -65,9 +71,11 @@ struct InFlight<'a, X: Exchange> {
 }
 
 impl<X: Exchange> InFlight<'_, X> {
-    fn complete(mut self, outcome: Outcome) {
-        if let Some(call) = self.call.take() {
-            self.client.handle(call, outcome, self.auth);
+    /// Hands the answer to the call; returns the token changes to persist.
+    fn complete(mut self, outcome: Outcome) -> Vec<TokenEvent> {
+        match self.call.take() {
+            Some(call) => self.client.handle(call, outcome, self.auth),
+            None => Vec::new(),
         }
     }
 }
@@ -89,7 +97,9 @@ impl Client {
         core: Core,
         transport: Arc<dyn Transport>,
         clock: Option<Clock>,
+        cache: Arc<dyn TokenCache>,
     ) -> Self {
+        let cache = Attached::new(cache, core.tokens.cache_key().cloned());
         Self {
             inner: Arc::new(Inner {
                 core: Mutex::new(core),
@@ -97,7 +107,81 @@ impl Client {
                 transport,
                 seeds: CallSeeds::new(),
                 clock,
+                cache,
             }),
+        }
+    }
+
+    /// Whose tokens this client holds, as its token cache knows them (`None` for credentials
+    /// whose tokens are not cached: an access token or a refresh token passed in).
+    pub fn token_cache_key(&self) -> Option<&CacheKey> {
+        self.inner.cache.key.as_ref()
+    }
+
+    /// Forgets the tokens this client holds and removes them from its token cache (for a file
+    /// cache: the file, so later runs sign in again); returns whether the cache held any. Sends
+    /// nothing: the API has no call that revokes a token.
+    pub async fn sign_out(&self) -> std::io::Result<bool> {
+        {
+            let mut core = self.lock();
+            core.tokens.sign_out();
+            let (now, wall) = (self.now(), SystemTime::now());
+            while core.tokens.poll_event(now, wall).is_some() {}
+        }
+        let Some(key) = &self.inner.cache.key else {
+            return Ok(false);
+        };
+        let _held = self.inner.cache.cache.lock(key).await?;
+        self.inner.cache.cache.clear(key).await
+    }
+
+    /// Before a token request: takes the cache's lock for this key, reads the entry again and
+    /// offers it to the core, which takes it when another process signed in meanwhile.
+    async fn before_token_request<X: Exchange>(&self, call: &mut X) -> Before {
+        let attached = &self.inner.cache;
+        let Some(key) = &attached.key else {
+            return Before::Send(None);
+        };
+        let held = attached
+            .cache
+            .lock(key)
+            .await
+            .map_err(|e| attached.failed(&e));
+        let saved = attached
+            .cache
+            .load(key)
+            .await
+            .map_err(|e| attached.failed(&e));
+        let saved = saved.ok().flatten();
+        let taken = {
+            let mut core = self.lock();
+            call.handle_cached(&mut core, self.now(), SystemTime::now(), saved.as_ref())
+        };
+        if !taken {
+            return Before::Send(held.ok());
+        }
+        self.inner.token_ready.notify_waiters();
+        Before::Taken
+    }
+
+    /// Writes what changed to the cache, under its lock (`held`, or taken here).
+    async fn persist(&self, events: Vec<TokenEvent>, held: Option<CacheLock>) {
+        let Some(key) = &self.inner.cache.key else {
+            return;
+        };
+        let cache = &self.inner.cache.cache;
+        let _held = match held {
+            Some(h) => Some(h),
+            None => cache.lock(key).await.ok(),
+        };
+        let current = cache.load(key).await.ok().flatten();
+        let written = match TokenEvent::settle(events, current) {
+            CacheWrite::Store(s) => cache.store(key, &s).await,
+            CacheWrite::Clear => cache.clear(key).await.map(drop),
+            CacheWrite::Keep => Ok(()),
+        };
+        if let Err(e) = written {
+            self.inner.cache.failed(&e);
         }
     }
 
@@ -119,14 +203,17 @@ impl Client {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn handle<X: Exchange>(&self, call: &mut X, outcome: Outcome, auth: bool) {
+    fn handle<X: Exchange>(&self, call: &mut X, outcome: Outcome, auth: bool) -> Vec<TokenEvent> {
         let mut core = self.lock();
         call.handle_outcome(&mut core, self.now(), outcome);
+        let (now, wall) = (self.now(), SystemTime::now());
+        let events = std::iter::from_fn(|| core.tokens.poll_event(now, wall)).collect();
         drop(core);
         if auth {
             // Waiters enabled their notification under the lock before this handle ran.
             self.inner.token_ready.notify_waiters();
         }
+        events
     }
 
     /// Runs any operation with default options.
@@ -200,15 +287,30 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
-                    connect_auth::trace::sending(&span, purpose);
-                    let in_flight = InFlight {
+                    let auth = matches!(purpose, Purpose::Auth { .. });
+                    // From here a cancelled future still reports to the core (see InFlight).
+                    let mut in_flight = InFlight {
                         client: self,
                         call: Some(&mut call),
-                        auth: matches!(purpose, Purpose::Auth { .. }),
+                        auth,
                     };
+                    let mut held = None;
+                    if let (true, Some(c)) = (auth, in_flight.call.as_deref_mut()) {
+                        match self.before_token_request(c).await {
+                            Before::Taken => {
+                                in_flight.call = None;
+                                continue;
+                            }
+                            Before::Send(h) => held = h,
+                        }
+                    }
+                    connect_auth::trace::sending(&span, purpose);
                     let outcome = self.exchange(out.request).await;
                     connect_auth::trace::answered(&span, purpose, &outcome);
-                    in_flight.complete(outcome);
+                    let events = in_flight.complete(outcome);
+                    if !events.is_empty() {
+                        self.persist(events, held).await;
+                    }
                 }
                 Step::Wait(until) => {
                     tokio::time::sleep(until.saturating_duration_since(self.now())).await;

@@ -32,6 +32,7 @@ mod download;
 mod extra;
 mod operations;
 mod paging;
+mod token_cache;
 mod transport;
 
 /// Re-exported so a [`Transport`] can be implemented without adding the dependency.
@@ -45,6 +46,7 @@ pub use connect_auth::download::{
 };
 pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;
+pub use connect_auth::token::{CacheKey, SavedTokens};
 pub use connect_auth::{
     AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy, TransportCause,
     TransportFailure,
@@ -56,6 +58,7 @@ pub use download::{Download, DownloadBuilder};
 /// Re-exported: the request and response types of [`Transport`].
 pub use http;
 pub use paging::Pages;
+pub use token_cache::{CacheLock, FileTokenCache, MemoryTokenCache, TokenCache};
 pub use transport::{Body, ReqwestTransport, Transport};
 
 /// The `User-Agent` sent unless the builder sets another.

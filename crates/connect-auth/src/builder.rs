@@ -23,13 +23,17 @@ use std::time::Duration;
 pub trait BuildClient: Sized {
     /// The transport trait object the client sends through (`dyn Transport`).
     type Transport: ?Sized;
+    /// The token cache trait object the client keeps its tokens in (`dyn TokenCache`).
+    type TokenCache: ?Sized;
 
     /// Builds the client from finished settings: reads `root_certificate_files` into the
-    /// settings, makes the default transport unless one is given, and starts with no token.
+    /// settings, makes the default transport unless one is given, keeps its tokens in
+    /// `token_cache` (in memory, its own, when `None`), and starts with no token.
     fn build_client(
         config: ClientConfig,
         root_certificate_files: Vec<PathBuf>,
         transport: Option<Arc<Self::Transport>>,
+        token_cache: Option<Arc<Self::TokenCache>>,
     ) -> Result<Self, Error>;
 }
 
@@ -40,9 +44,11 @@ pub trait BuildClient: Sized {
 /// # #[derive(Debug)] struct Client;
 /// # impl BuildClient for Client {
 /// #     type Transport = ();
+/// #     type TokenCache = ();
 /// #     fn build_client(
 /// #         _: connect_auth::ClientConfig,
 /// #         _: Vec<std::path::PathBuf>,
+/// #         _: Option<std::sync::Arc<()>>,
 /// #         _: Option<std::sync::Arc<()>>,
 /// #     ) -> Result<Self, connect_auth::Error> { Ok(Client) }
 /// # }
@@ -55,6 +61,7 @@ pub struct ClientBuilder<C: BuildClient> {
     config: ClientConfig,
     root_certificate_files: Vec<PathBuf>,
     transport: Option<Arc<C::Transport>>,
+    token_cache: Option<Arc<C::TokenCache>>,
 }
 
 impl<C: BuildClient> fmt::Debug for ClientBuilder<C> {
@@ -63,6 +70,7 @@ impl<C: BuildClient> fmt::Debug for ClientBuilder<C> {
             .field("config", &self.config)
             .field("root_certificate_files", &self.root_certificate_files)
             .field("custom_transport", &self.transport.is_some())
+            .field("custom_token_cache", &self.token_cache.is_some())
             .finish()
     }
 }
@@ -86,6 +94,7 @@ impl<C: BuildClient> ClientBuilder<C> {
             config,
             root_certificate_files: Vec::new(),
             transport: None,
+            token_cache: None,
         }
     }
 
@@ -183,11 +192,27 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
+    /// Names the service for the token cache in place of the base URL (see
+    /// [`ClientConfig::token_cache_service`]).
+    pub fn token_cache_service(mut self, name: impl Into<String>) -> Self {
+        self.config.token_cache_service = Some(name.into());
+        self
+    }
+
     /// Sends through this transport instead of the default one (the timeouts, proxy,
     /// certificates and user agent are then the transport's business):
     /// `.transport(Arc::new(MyTransport))`.
     pub fn transport(mut self, transport: Arc<C::Transport>) -> Self {
         self.transport = Some(transport);
+        self
+    }
+
+    /// Keeps tokens in this cache instead of the client's own memory: a file cache shares
+    /// them with later runs and other processes of the user (`FileTokenCache`), a
+    /// `MemoryTokenCache` shared by several clients shares them between those clients.
+    /// `.token_cache(Arc::new(FileTokenCache::new(dir)))`.
+    pub fn token_cache(mut self, cache: Arc<C::TokenCache>) -> Self {
+        self.token_cache = Some(cache);
         self
     }
 
@@ -201,7 +226,12 @@ impl<C: BuildClient> ClientBuilder<C> {
     pub fn build(self) -> Result<C, Error> {
         // Checked here so every client reports missing credentials and bad URLs alike.
         self.config.core()?;
-        C::build_client(self.config, self.root_certificate_files, self.transport)
+        C::build_client(
+            self.config,
+            self.root_certificate_files,
+            self.transport,
+            self.token_cache,
+        )
     }
 }
 
@@ -233,10 +263,12 @@ mod tests {
 
     impl BuildClient for Fake {
         type Transport = str;
+        type TokenCache = ();
         fn build_client(
             mut config: ClientConfig,
             files: Vec<PathBuf>,
             transport: Option<Arc<str>>,
+            _: Option<Arc<()>>,
         ) -> Result<Self, Error> {
             read_root_certificates(&mut config, &files, |p| {
                 if p == Path::new("ca.pem") {

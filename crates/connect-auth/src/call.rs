@@ -276,7 +276,7 @@ impl<O: Operation> Call<O> {
                         operation = O::NAME,
                         coordination_id = %self.coordination_id,
                         grant = auth.grant.name(),
-                        "sending a token request"
+                        "a token request is needed"
                     );
                     self.state = State::AwaitAuth { id: auth.id };
                     self.first_sent.get_or_insert(now);
@@ -356,6 +356,28 @@ impl<O: Operation> Call<O> {
         if matches!(self.state, State::Pausing(until) if now >= until) {
             self.state = State::Ready;
         }
+    }
+
+    /// Before sending the token request of the last [`Step::Send`], the driver found `saved` in
+    /// its token cache (see [`crate::TokenMachine::handle_cached`]). Returns `true` when the
+    /// core took that set instead: do not send the request, poll again. The withdrawn request
+    /// does not count against [`MAX_TOKEN_REQUESTS_PER_CALL`].
+    pub fn handle_cached(
+        &mut self,
+        core: &mut Core,
+        now: Instant,
+        wall: std::time::SystemTime,
+        saved: Option<&crate::token::SavedTokens>,
+    ) -> bool {
+        let State::AwaitAuth { id } = self.state else {
+            return false;
+        };
+        if !core.tokens.handle_cached(now, wall, id, saved) {
+            return false;
+        }
+        self.token_requests = self.token_requests.saturating_sub(1);
+        self.state = State::Ready;
+        true
     }
 
     /// Digests what came back for the last [`Step::Send`] (an input).

@@ -9,7 +9,7 @@ use crate::credentials::Credentials;
 use crate::endpoints::{DEFAULT_BASE_URL, Endpoints};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
-use crate::token::{AuthConfig, TokenMachine};
+use crate::token::{AuthConfig, CacheKey, TokenMachine};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -48,6 +48,10 @@ pub struct ClientConfig {
     /// Where the client reads the time for token lifetimes; `None`: the system's monotonic
     /// clock. Tests set it to a clock they move (the sandbox's), so expiry takes no wall time.
     pub clock: Option<Clock>,
+    /// The name a token cache knows the service by, in place of the base URL (the first part
+    /// of a [`CacheKey`]). For a service whose base URL changes from run to run while its
+    /// tokens stay good, as the command line's embedded sandbox on its ephemeral ports.
+    pub token_cache_service: Option<String>,
 }
 
 /// A source of "now" for token lifetimes, in place of the system clock.
@@ -96,6 +100,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("user_agent", &self.user_agent)
             .field("proxy", &self.proxy.as_ref().map(|_| "***"))
             .field("clock", &self.clock)
+            .field("token_cache_service", &self.token_cache_service)
             .finish()
     }
 }
@@ -114,6 +119,7 @@ impl Default for ClientConfig {
             user_agent: None,
             proxy: None,
             clock: None,
+            token_cache_service: None,
         }
     }
 }
@@ -135,11 +141,25 @@ impl ClientConfig {
                 "no credentials: call ClientBuilder::credentials (or use Client::from_env)".into(),
             )
         })?;
+        let endpoints = self.endpoints()?;
+        let mut tokens = TokenMachine::new(credentials, self.auth.clone());
+        tokens.set_cache_key(self.token_cache_key());
         Ok(Core {
-            tokens: TokenMachine::new(credentials, self.auth.clone()),
-            endpoints: self.endpoints()?,
+            tokens,
+            endpoints,
             retry: self.retry.clone(),
         })
+    }
+
+    /// Whose tokens a client with these settings holds: the credentials' grant, application and
+    /// user at [`ClientConfig::token_cache_service`] or the base URL. `None` for credentials
+    /// whose tokens are not cached (see [`CacheKey::for_credentials`]).
+    pub fn token_cache_key(&self) -> Option<CacheKey> {
+        let service = self
+            .token_cache_service
+            .as_deref()
+            .unwrap_or(&self.base_url);
+        CacheKey::for_credentials(self.credentials.as_ref()?, service)
     }
 
     /// The `User-Agent` to send: the configured one, or `default`.

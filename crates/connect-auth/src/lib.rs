@@ -27,7 +27,7 @@
 //! | machine | outputs | inputs |
 //! |---|---|---|
 //! | [`Call`], [`SingleStep`] (one operation) | [`Call::poll_step`], [`Call::poll_timeout`] | [`Call::handle_outcome`], [`Call::handle_timeout`] |
-//! | [`TokenMachine`] (inside [`Core`]) | [`TokenMachine::poll_token`], [`TokenMachine::poll_timeout`] | [`TokenMachine::handle_auth_response`], [`TokenMachine::handle_auth_transport_failure`], [`TokenMachine::handle_token_refused`], [`TokenMachine::handle_abandoned`] |
+//! | [`TokenMachine`] (inside [`Core`]) | [`TokenMachine::poll_token`], [`TokenMachine::poll_timeout`], [`TokenMachine::poll_event`] | [`TokenMachine::handle_auth_response`], [`TokenMachine::handle_auth_transport_failure`], [`TokenMachine::handle_token_refused`], [`TokenMachine::handle_abandoned`], [`TokenMachine::handle_cached`] |
 //! | [`paging::Pager`] (a listing) | [`paging::Pager::poll_request`] | [`paging::Pager::handle_page`], [`paging::Pager::handle_failure`] |
 //! | [`feed::Feed`] (the partner feed) | [`feed::Feed::poll_step`], [`feed::Feed::poll_timeout`] | [`feed::Feed::handle_changes`], [`feed::Feed::handle_delivered`], [`feed::Feed::handle_confirmed`], [`feed::Feed::handle_timeout`] |
 //! | [`download::Authorize`], [`download::Fetch`] (a download) | `poll_call`, `poll_step`, `poll_timeout` | `handle_*` for each answer, `handle_timeout` |
@@ -76,7 +76,7 @@ pub use error::{Attempts, Error, ErrorKind};
 pub use failure::{TransportCause, TransportFailure};
 pub use retry::{RetryPolicy, SplitMix64};
 pub use single_step::SingleStep;
-pub use token::{AuthConfig, TokenMachine, TokenStep};
+pub use token::{AuthConfig, CacheKey, SavedTokens, TokenEvent, TokenMachine, TokenStep};
 
 /// A sans-IO exchange a driver runs to completion: an operation's [`Call`], or a
 /// [`SingleStep`] download. Both transports drive either through the same loop.
@@ -91,6 +91,16 @@ pub trait Exchange {
     fn poll_step(&mut self, core: &mut Core, now: std::time::Instant) -> Step<Self::Output>;
     /// Digests what came back for the last [`Step::Send`].
     fn handle_outcome(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome);
+    /// The driver found `saved` in its token cache before sending the last [`Step::Send`], a
+    /// token request: `true` when the core took it instead (do not send; poll again). See
+    /// [`TokenMachine::handle_cached`].
+    fn handle_cached(
+        &mut self,
+        core: &mut Core,
+        now: std::time::Instant,
+        wall: std::time::SystemTime,
+        saved: Option<&token::SavedTokens>,
+    ) -> bool;
     /// The driver slept until a [`Step::Wait`] deadline: time has reached `now`.
     fn handle_timeout(&mut self, now: std::time::Instant) {
         let _ = now;
@@ -111,6 +121,15 @@ impl<O: connect_types::Operation> Exchange for Call<O> {
     fn handle_outcome(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome) {
         Call::handle_outcome(self, core, now, outcome);
     }
+    fn handle_cached(
+        &mut self,
+        core: &mut Core,
+        now: std::time::Instant,
+        wall: std::time::SystemTime,
+        saved: Option<&token::SavedTokens>,
+    ) -> bool {
+        Call::handle_cached(self, core, now, wall, saved)
+    }
     fn handle_timeout(&mut self, now: std::time::Instant) {
         Call::handle_timeout(self, now);
     }
@@ -129,6 +148,15 @@ impl Exchange for SingleStep {
     }
     fn handle_outcome(&mut self, core: &mut Core, now: std::time::Instant, outcome: Outcome) {
         SingleStep::handle_outcome(self, core, now, outcome);
+    }
+    fn handle_cached(
+        &mut self,
+        core: &mut Core,
+        now: std::time::Instant,
+        wall: std::time::SystemTime,
+        saved: Option<&token::SavedTokens>,
+    ) -> bool {
+        SingleStep::handle_cached(self, core, now, wall, saved)
     }
 }
 

@@ -184,6 +184,25 @@ impl SingleStep {
         }
     }
 
+    /// The driver found `saved` in its token cache before sending the token request of the
+    /// last [`Step::Send`]: see [`crate::Call::handle_cached`].
+    pub fn handle_cached(
+        &mut self,
+        core: &mut Core,
+        now: Instant,
+        wall: std::time::SystemTime,
+        saved: Option<&crate::token::SavedTokens>,
+    ) -> bool {
+        let State::AwaitAuth { id } = self.state else {
+            return false;
+        };
+        if !core.tokens.handle_cached(now, wall, id, saved) {
+            return false;
+        }
+        self.state = State::Ready;
+        true
+    }
+
     /// Digests what came back for the last [`Step::Send`].
     pub fn handle_outcome(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
         match std::mem::replace(&mut self.state, State::Ready) {

@@ -25,8 +25,14 @@ pub const TARGET: &str = "connect_auth";
 
 /// A request is about to be sent for `purpose`: records the attempt on the call's span.
 pub fn sending(span: &tracing::Span, purpose: Purpose) {
-    if let Purpose::Call { attempt } = purpose {
-        span.record("attempt", attempt);
+    match purpose {
+        Purpose::Call { attempt } => {
+            span.record("attempt", attempt);
+        }
+        // Logged here, where it really goes out: a token cache may have answered instead.
+        Purpose::Auth { grant } => {
+            tracing::debug!(target: TARGET, grant = grant.name(), "sending a token request");
+        }
     }
 }
 

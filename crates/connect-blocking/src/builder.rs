@@ -2,6 +2,7 @@
 //! [`connect_auth::ClientBuilder`]'s; this file only supplies the default ureq transport.
 
 use crate::client::Client;
+use crate::token_cache::{MemoryTokenCache, TokenCache};
 use crate::transport::{Transport, UreqTransport};
 use connect_auth::builder::{BuildClient, read_root_certificates};
 use connect_auth::{ClientConfig, Error};
@@ -22,11 +23,13 @@ pub type ClientBuilder = connect_auth::ClientBuilder<Client>;
 
 impl BuildClient for Client {
     type Transport = dyn Transport;
+    type TokenCache = dyn TokenCache;
 
     fn build_client(
         mut config: ClientConfig,
         root_certificate_files: Vec<PathBuf>,
         transport: Option<Arc<dyn Transport>>,
+        token_cache: Option<Arc<dyn TokenCache>>,
     ) -> Result<Self, Error> {
         read_root_certificates(&mut config, &root_certificate_files, |p| std::fs::read(p))?;
         let core = config.core()?;
@@ -34,7 +37,8 @@ impl BuildClient for Client {
             Some(t) => t,
             None => Arc::new(UreqTransport::new(&config)?),
         };
-        Ok(Client::from_parts(core, transport, config.clock))
+        let cache = token_cache.unwrap_or_else(|| Arc::new(MemoryTokenCache::new()));
+        Ok(Client::from_parts(core, transport, config.clock, cache))
     }
 }
 

@@ -1,16 +1,19 @@
 //! [`Client`]: runs calls through the sans-IO core, one lock around the token state.
 
+use crate::token_cache::{CacheLock, TokenCache};
 use crate::transport::{Body, Transport};
 use connect_auth::config::Clock;
 use connect_auth::driver::{
     CallSeeds, MAX_RESPONSE_BYTES, TOKEN_WAIT_SAFETY, answer_capacity, answer_outcome,
 };
+use connect_auth::token::{CacheKey, CacheWrite, TokenEvent};
 use connect_auth::{Call, CallOptions, Core, Error, Exchange, Outcome, Purpose, Step};
+use connect_cache::{Attached, Before};
 use connect_types::{Operation, Response};
 use std::fmt;
 use std::io::Read;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 use tracing::field::Empty;
 
 /// A blocking Connect client. Cheap to clone (the clones share tokens and connections), and
@@ -40,6 +43,8 @@ struct Inner {
     seeds: CallSeeds,
     /// Token lifetimes are read from it (the system clock when `None`).
     clock: Option<Clock>,
+    /// Where tokens are kept between token requests (and, for a file, between processes).
+    cache: Attached<dyn TokenCache>,
 }
 
 struct Shared {
@@ -52,6 +57,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("transport", &self.inner.transport)
+            .field("token_cache", &self.inner.cache)
             .finish_non_exhaustive()
     }
 }
@@ -61,7 +67,9 @@ impl Client {
         core: Core,
         transport: Arc<dyn Transport>,
         clock: Option<Clock>,
+        cache: Arc<dyn TokenCache>,
     ) -> Self {
+        let cache = Attached::new(cache, core.tokens.cache_key().cloned());
         Self {
             inner: Arc::new(Inner {
                 state: Mutex::new(Shared {
@@ -72,7 +80,75 @@ impl Client {
                 transport,
                 seeds: CallSeeds::new(),
                 clock,
+                cache,
             }),
+        }
+    }
+
+    /// Whose tokens this client holds, as its token cache knows them (`None` for credentials
+    /// whose tokens are not cached: an access token or a refresh token passed in).
+    pub fn token_cache_key(&self) -> Option<&CacheKey> {
+        self.inner.cache.key.as_ref()
+    }
+
+    /// Forgets the tokens this client holds and removes them from its token cache (for a file
+    /// cache: the file, so later runs sign in again); returns whether the cache held any. Sends
+    /// nothing: the API has no call that revokes a token.
+    pub fn sign_out(&self) -> std::io::Result<bool> {
+        {
+            let mut shared = self.lock();
+            shared.core.tokens.sign_out();
+            let (now, wall) = (self.now(), SystemTime::now());
+            while shared.core.tokens.poll_event(now, wall).is_some() {}
+        }
+        let Some(key) = &self.inner.cache.key else {
+            return Ok(false);
+        };
+        let _held = self.inner.cache.cache.lock(key)?;
+        self.inner.cache.cache.clear(key)
+    }
+
+    /// Before a token request: takes the cache's lock for this key, reads the entry again and
+    /// offers it to the core, which takes it when another process signed in meanwhile.
+    fn before_token_request<X: Exchange>(&self, call: &mut X) -> Before {
+        let attached = &self.inner.cache;
+        let Some(key) = &attached.key else {
+            return Before::Send(None);
+        };
+        let held = attached.cache.lock(key).map_err(|e| attached.failed(&e));
+        let saved = attached.cache.load(key).map_err(|e| attached.failed(&e));
+        let saved = saved.ok().flatten();
+        let mut shared = self.lock();
+        let taken = call.handle_cached(
+            &mut shared.core,
+            self.now(),
+            SystemTime::now(),
+            saved.as_ref(),
+        );
+        let held = held.ok();
+        if !taken {
+            return Before::Send(held);
+        }
+        shared.token_generation = shared.token_generation.wrapping_add(1);
+        drop(shared);
+        self.inner.token_ready.notify_all();
+        Before::Taken
+    }
+
+    /// Writes what changed to the cache, under its lock (`held`, or taken here).
+    fn persist(&self, events: Vec<TokenEvent>, held: Option<CacheLock>) {
+        let Some(key) = &self.inner.cache.key else {
+            return;
+        };
+        let cache = &self.inner.cache.cache;
+        let _held = held.or_else(|| cache.lock(key).ok());
+        let written = match TokenEvent::settle(events, cache.load(key).ok().flatten()) {
+            CacheWrite::Store(s) => cache.store(key, &s),
+            CacheWrite::Clear => cache.clear(key).map(drop),
+            CacheWrite::Keep => Ok(()),
+        };
+        if let Err(e) = written {
+            self.inner.cache.failed(&e);
         }
     }
 
@@ -149,15 +225,29 @@ impl Client {
             match step {
                 Step::Send(out) => {
                     let purpose = out.purpose;
+                    let auth = matches!(purpose, Purpose::Auth { .. });
+                    let held = match auth.then(|| self.before_token_request(&mut call)) {
+                        Some(Before::Taken) => continue,
+                        Some(Before::Send(held)) => held,
+                        None => None,
+                    };
                     connect_auth::trace::sending(&span, purpose);
                     let outcome = self.exchange(out.request);
                     connect_auth::trace::answered(&span, purpose, &outcome);
                     let mut shared = self.lock();
                     call.handle_outcome(&mut shared.core, self.now(), outcome);
-                    if matches!(purpose, Purpose::Auth { .. }) {
+                    let (now, wall) = (self.now(), SystemTime::now());
+                    let events: Vec<_> =
+                        std::iter::from_fn(|| shared.core.tokens.poll_event(now, wall)).collect();
+                    if auth {
                         shared.token_generation = shared.token_generation.wrapping_add(1);
-                        drop(shared);
+                    }
+                    drop(shared);
+                    if auth {
                         self.inner.token_ready.notify_all();
+                    }
+                    if !events.is_empty() {
+                        self.persist(events, held);
                     }
                 }
                 Step::Wait(until) => {

@@ -27,7 +27,7 @@ pub struct Cli {
 }
 
 /// Options shared by every subcommand.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Base URL for every call (https:// normally).
@@ -157,6 +157,19 @@ pub struct Global {
     /// Start the embedded sandbox empty: deletes its state file first (implies --sandbox).
     #[arg(long, global = true)]
     pub sandbox_reset: bool,
+
+    /// Keep no tokens between runs: sign in afresh every time. Otherwise the tokens (and the
+    /// refresh token, a secret that lasts a year) are kept for the next run, readable by you
+    /// only, in $XDG_CACHE_HOME/getty-connect/ (default ~/.cache/getty-connect/); `logout`
+    /// removes them.
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_CONNECT_NO_TOKEN_CACHE",
+        action = ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub no_token_cache: bool,
 }
 
 impl Global {
@@ -203,6 +216,14 @@ impl Global {
                     Ok(())
                 }
             }
+        }
+    }
+
+    /// The same options with the token cache on, whatever `--no-token-cache` said.
+    pub fn with_token_cache(&self) -> Self {
+        Self {
+            no_token_cache: false,
+            ..self.clone()
         }
     }
 
@@ -286,6 +307,10 @@ pub enum Command {
     },
     /// Tour every operation against the embedded sandbox, step by step.
     Demo(DemoArgs),
+    /// Forget the tokens kept for these credentials (user, application and base URL), so the
+    /// next run signs in again. Sends nothing.
+    #[command(after_help = "Example: getty-connect --sandbox logout")]
+    Logout,
 }
 
 /// Image family filter.

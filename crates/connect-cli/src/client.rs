@@ -40,6 +40,8 @@ pub struct Api {
     request_timeout: std::time::Duration,
     // -q: no notices.
     quiet: bool,
+    // Where the client keeps its tokens between runs, if it does.
+    token_cache: Option<connect_blocking::FileTokenCache>,
     // Dropped after the client.
     sandbox: Option<EmbeddedSandbox>,
 }
@@ -58,6 +60,8 @@ pub struct Settings {
     pub app_only: bool,
     /// `-q`: no notices on stderr.
     pub quiet: bool,
+    /// The token cache, unless `--no-token-cache` (or no cache folder can be found).
+    pub token_cache: Option<connect_blocking::FileTokenCache>,
 }
 
 impl Settings {
@@ -114,12 +118,26 @@ impl Settings {
         if let Some(t) = g.connect_timeout {
             config.connect_timeout = t;
         }
+        let mut token_cache = (!g.no_token_cache)
+            .then(|| crate::tokens::file_cache(g.quiet))
+            .flatten();
+        if sandbox.is_some() && g.base_url.is_none() {
+            // The embedded sandbox's tokens outlive it only through its state file's key.
+            match crate::sandbox::state_path() {
+                Some(state) => {
+                    config.token_cache_service =
+                        Some(crate::tokens::embedded_sandbox_service(&state));
+                }
+                None => token_cache = None,
+            }
+        }
         Ok(Self {
             config,
             ca_cert: g.ca_cert.clone(),
             ca_pem,
             app_only: username.is_none() && g.system_id.is_none(),
             quiet: g.quiet,
+            token_cache,
         })
     }
 }
@@ -199,9 +217,11 @@ impl Api {
         }
         let base_url = config.base_url.clone();
         let setup = |e| CliError::sdk("setting up the client", e);
-        let client = connect_blocking::ClientBuilder::from_config(config)
-            .build()
-            .map_err(setup)?;
+        let mut builder = connect_blocking::ClientBuilder::from_config(config);
+        if let Some(cache) = &settings.token_cache {
+            builder = builder.token_cache(std::sync::Arc::new(cache.clone()));
+        }
+        let client = builder.build().map_err(setup)?;
         Ok(Self {
             client,
             base_url,
@@ -209,6 +229,7 @@ impl Api {
             ca_cert,
             request_timeout,
             quiet: settings.quiet,
+            token_cache: settings.token_cache,
             sandbox,
         })
     }
@@ -231,6 +252,25 @@ impl Api {
     /// "Still waiting for …" on a terminal while a call is slow.
     fn waiting(&self, doing: &str) -> Option<crate::waiting::Waiting> {
         crate::waiting::Waiting::on_terminal(doing, self.request_timeout, self.quiet)
+    }
+
+    /// `logout`: removes the cached tokens of these credentials. Returns whose they are, the
+    /// file that held them, and whether there was one.
+    pub fn sign_out(
+        &self,
+    ) -> Result<(connect_blocking::CacheKey, Option<PathBuf>, bool), CliError> {
+        let Some(key) = self.client.token_cache_key().cloned() else {
+            return Err(CliError::usage(
+                "the tokens of these credentials are never cached",
+                "there is nothing to log out of",
+            ));
+        };
+        let file = self.token_cache.as_ref().map(|c| c.path_of(&key));
+        let removed = self
+            .client
+            .sign_out()
+            .map_err(|e| CliError::io("removing the cached tokens", e))?;
+        Ok((key, file, removed))
     }
 
     /// Why the embedded sandbox could not keep what this command changed, if it could not.

@@ -91,6 +91,8 @@ impl Tour {
             ca_pem: Some(sb.ca_pem().as_bytes().to_vec()),
             app_only: false,
             quiet: false,
+            // The demo starts empty every time: nothing to keep.
+            token_cache: None,
         };
         Ok(Ctx {
             api: Api::with_settings(settings, None)?,

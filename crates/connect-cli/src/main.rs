@@ -7,10 +7,12 @@ mod args;
 mod client;
 mod commands;
 mod demo;
+mod dirs;
 mod errors;
 mod interrupt;
 mod output;
 mod sandbox;
+mod tokens;
 mod waiting;
 
 use args::{Cli, Command};
@@ -51,8 +53,16 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         return demo::run(args, cli.global.json);
     }
     commands::check(&cli.command)?;
+    let logout;
+    let global = if matches!(cli.command, Command::Logout) {
+        // `logout` finds the cached tokens even where --no-token-cache would not use them.
+        logout = cli.global.with_token_cache();
+        &logout
+    } else {
+        &cli.global
+    };
     let ctx = Ctx {
-        api: Api::connect(&cli.global)?,
+        api: Api::connect(global)?,
         json: cli.global.json,
         quiet: cli.global.quiet,
     };
@@ -72,6 +82,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Usage(c) => commands::usage::run(&ctx, c),
         Command::Changes(c) => commands::changes::run(&ctx, c),
         Command::Oembed { id } => commands::account::oembed(&ctx, id),
+        Command::Logout => commands::logout::run(&ctx),
         Command::Demo(_) => Ok(()),
     };
     if let Some(why) = ctx.api.sandbox_state_error() {

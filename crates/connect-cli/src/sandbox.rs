@@ -16,28 +16,12 @@ pub enum Size {
     Demo,
 }
 
-/// The file name of the embedded sandbox's state, under [`data_dir`].
+/// The file name of the embedded sandbox's state, under [`crate::dirs::data_dir`].
 pub const STATE_FILE: &str = "sandbox-state.json";
-
-/// `getty-connect`'s data directory: `$XDG_DATA_HOME/getty-connect`, else
-/// `$HOME/.local/share/getty-connect` (on Windows `%APPDATA%\getty-connect`). `None` when
-/// none of those variables is set to an absolute path.
-pub fn data_dir(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    let absolute = |v: Option<String>| v.map(PathBuf::from).filter(|p| p.is_absolute());
-    if let Some(xdg) = absolute(var("XDG_DATA_HOME")) {
-        return Some(xdg.join("getty-connect"));
-    }
-    if cfg!(windows) {
-        if let Some(appdata) = absolute(var("APPDATA")) {
-            return Some(appdata.join("getty-connect"));
-        }
-    }
-    absolute(var("HOME")).map(|h| h.join(".local").join("share").join("getty-connect"))
-}
 
 /// Where `--sandbox` keeps its state, from the process environment.
 pub fn state_path() -> Option<PathBuf> {
-    data_dir(|k| std::env::var(k).ok()).map(|d| d.join(STATE_FILE))
+    crate::dirs::data_dir(|k| std::env::var(k).ok()).map(|d| d.join(STATE_FILE))
 }
 
 /// `--sandbox-reset`: removes the state file so the sandbox starts empty. Returns whether
@@ -154,33 +138,5 @@ impl EmbeddedSandbox {
     /// The seeded user's password.
     pub fn user_password(&self) -> &str {
         USER_PASSWORD
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_data_directory_follows_xdg_then_home() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        assert_eq!(
-            data_dir(env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")])),
-            Some(PathBuf::from("/x/getty-connect"))
-        );
-        assert_eq!(
-            data_dir(env(&[("XDG_DATA_HOME", "relative"), ("HOME", "/h")])),
-            Some(PathBuf::from("/h/.local/share/getty-connect"))
-        );
-        if !cfg!(windows) {
-            assert_eq!(data_dir(env(&[])), None);
-        }
     }
 }

@@ -267,15 +267,32 @@ impl Sandbox {
                 .await
                 .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         let tls = tls?;
-        let secrets = Arc::new(secrets::Secrets::from_os().ok_or_else(|| {
-            Error::Config("the OS random source could not be read for the sandbox's keys".into())
-        })?);
         let clock = Arc::new(clock::Clock::default());
         let state_file = config.state_file.clone().map(state_file::StateFile::new);
         let saved = match &state_file {
             Some(f) => f.load(config.seed, config.images)?,
             None => None,
         };
+        // The token key outlives a restart in the state file; without one it is drawn now.
+        let kept_key = match saved.as_ref().and_then(|s| s.token_key.as_deref()) {
+            Some(hex) => Some(secrets::Secrets::parse_token_key(hex).ok_or_else(|| {
+                Error::State {
+                    path: config.state_file.clone().unwrap_or_default(),
+                    problem: "is damaged (its token key is not 64 hex digits); it was left as it \
+                              is: move it away or delete it to start with an empty sandbox"
+                        .into(),
+                }
+            })?),
+            None => None,
+        };
+        let new_key = kept_key.is_none();
+        let secrets = match kept_key {
+            Some(key) => secrets::Secrets::with_token_key(key),
+            None => secrets::Secrets::from_os(),
+        };
+        let secrets = Arc::new(secrets.ok_or_else(|| {
+            Error::Config("the OS random source could not be read for the sandbox's keys".into())
+        })?);
         let feed = store::feed::Feed::new(config.seed, config.images, secrets.clone());
         let (lightboxes, accounts, usage) = match saved {
             Some(saved) => {
@@ -325,6 +342,10 @@ impl Sandbox {
             pictures: crate::picture::PictureCache::default(),
             config,
         });
+        if new_key {
+            // So the key outlives a restart even if nothing else changes before it.
+            state.write_state();
+        }
         let (tx, rx) = watch::channel(false);
         let active = Arc::new(AtomicUsize::new(0));
         let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config.clone());

@@ -44,8 +44,9 @@ struct Args {
     /// anyone who can reach the ports could use them.
     #[arg(long)]
     control: bool,
-    /// Keep lightboxes, histories, quotas, customers, usage and feed cursors in FILE between
-    /// runs (created when missing; rewritten atomically after every change). A damaged file,
+    /// Keep lightboxes, histories, quotas, customers, usage, feed cursors and the token key (so
+    /// tokens outlive a restart) in FILE between runs (created when missing, owner-only;
+    /// rewritten atomically after every change). A damaged file,
     /// or one from a newer version or another --seed/--images, is refused and left as it is.
     /// Several sandboxes sharing FILE do not merge: the last write wins.
     #[arg(long, value_name = "FILE")]

@@ -1,7 +1,10 @@
-//! The sandbox's secrets: keys drawn from the OS random source at every start, and what is
-//! made with them. Tokens are a keyed MAC (HMAC-SHA256) of a counter, download tokens and URLs
-//! carry an HMAC-SHA256 signature. Neither depends on the catalog seed, so two sandboxes started
-//! with the same seed serve the same catalog but issue unrelated, unpredictable secrets.
+//! The sandbox's secrets: keys drawn from the OS random source, and what is made with them.
+//! Ids are a keyed MAC (HMAC-SHA256) of a per-start nonce and a counter; tokens are sealed
+//! claims (who, until when) with their HMAC-SHA256 tag, so a sandbox holding the same token
+//! key (kept in its state file) can tell a token issued before a restart from a forged one;
+//! download tokens and URLs carry an HMAC-SHA256 signature. None depends on the catalog seed,
+//! so two sandboxes started with the same seed serve the same catalog but issue unrelated,
+//! unpredictable secrets.
 
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -10,10 +13,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Random bytes behind each token (192 bits).
 const TOKEN_BYTES: usize = 24;
 
-/// The per-start keys.
+/// Bytes of the token key.
+pub const TOKEN_KEY_BYTES: usize = 32;
+/// Bytes of a token's tag.
+const TAG_BYTES: usize = 32;
+
+/// The keys.
 pub struct Secrets {
     tokens: hmac::Key,
+    /// The token key's bytes, for the state file.
+    token_key: [u8; TOKEN_KEY_BYTES],
     signatures: hmac::Key,
+    /// Drawn at every start: sets this run's ids and tokens apart from an earlier run's.
+    run: [u8; 8],
     counter: AtomicU64,
 }
 
@@ -26,27 +38,80 @@ impl std::fmt::Debug for Secrets {
 impl Secrets {
     /// Fresh keys from the OS random source; `None` when it cannot be read.
     pub fn from_os() -> Option<Self> {
+        let mut token_key = [0u8; TOKEN_KEY_BYTES];
+        SystemRandom::new().fill(&mut token_key).ok()?;
+        Self::with_token_key(token_key)
+    }
+
+    /// Keys with this token key (one kept from an earlier run) and a fresh signature key and
+    /// nonce; `None` when the OS random source cannot be read.
+    pub fn with_token_key(token_key: [u8; TOKEN_KEY_BYTES]) -> Option<Self> {
         let rng = SystemRandom::new();
-        let key = |rng: &SystemRandom| {
-            let mut k = [0u8; 32];
-            rng.fill(&mut k).ok()?;
-            Some(hmac::Key::new(hmac::HMAC_SHA256, &k))
-        };
+        let mut signatures = [0u8; 32];
+        rng.fill(&mut signatures).ok()?;
+        let mut run = [0u8; 8];
+        rng.fill(&mut run).ok()?;
         Some(Secrets {
-            tokens: key(&rng)?,
-            signatures: key(&rng)?,
+            tokens: hmac::Key::new(hmac::HMAC_SHA256, &token_key),
+            token_key,
+            signatures: hmac::Key::new(hmac::HMAC_SHA256, &signatures),
+            run,
             counter: AtomicU64::new(0),
         })
     }
 
-    /// A new token: `prefix` and 48 hex digits no one without the key can predict.
+    /// The token key as hex, for the state file.
+    pub fn token_key_hex(&self) -> String {
+        let mut out = String::with_capacity(2 * TOKEN_KEY_BYTES);
+        push_hex(&mut out, &self.token_key);
+        out
+    }
+
+    /// A token key read back from [`Secrets::token_key_hex`].
+    pub fn parse_token_key(hex: &str) -> Option<[u8; TOKEN_KEY_BYTES]> {
+        from_hex(hex)?.try_into().ok()
+    }
+
+    /// A new id: `prefix` and 48 hex digits no one without the key can predict.
     pub fn token(&self, prefix: &str) -> String {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let tag = hmac::sign(&self.tokens, &n.to_le_bytes());
+        let mut message = self.run.to_vec();
+        message.extend_from_slice(&n.to_le_bytes());
+        let tag = hmac::sign(&self.tokens, &message);
         let mut out = String::with_capacity(prefix.len() + 2 * TOKEN_BYTES);
         out.push_str(prefix);
         push_hex(&mut out, &tag.as_ref()[..TOKEN_BYTES]);
         out
+    }
+
+    /// A new token carrying `claims`: `prefix`, this run's nonce, a counter, the claims and
+    /// their tag, in hex. Only the token key can make one that [`Secrets::open`] accepts.
+    pub fn seal(&self, prefix: &str, claims: &[u8]) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let mut body = Vec::with_capacity(16 + claims.len() + TAG_BYTES);
+        body.extend_from_slice(&self.run);
+        body.extend_from_slice(&n.to_le_bytes());
+        body.extend_from_slice(claims);
+        let tag = hmac::sign(&self.tokens, &framed(prefix, &body));
+        body.extend_from_slice(tag.as_ref());
+        let mut out = String::with_capacity(prefix.len() + 2 * body.len());
+        out.push_str(prefix);
+        push_hex(&mut out, &body);
+        out
+    }
+
+    /// The claims of a token [`Secrets::seal`] made with this key and `prefix`, and whether it
+    /// was made in this run; `None` for anything else.
+    pub fn open(&self, prefix: &str, token: &str) -> Option<(Vec<u8>, bool)> {
+        let hex = token.strip_prefix(prefix)?;
+        if hex.len() > 2 * (16 + MAX_CLAIMS + TAG_BYTES) {
+            return None;
+        }
+        let body = from_hex_any(hex)?;
+        let split = body.len().checked_sub(TAG_BYTES).filter(|&s| s >= 16)?;
+        let (sealed, tag) = body.split_at(split);
+        hmac::verify(&self.tokens, &framed(prefix, sealed), tag).ok()?;
+        Some((sealed[16..].to_vec(), sealed[..8] == self.run))
     }
 
     /// The signature of `message` in `domain` (so a value signed for one use is refused for
@@ -67,11 +132,15 @@ impl Secrets {
     }
 }
 
-fn framed(domain: &str, message: &str) -> Vec<u8> {
+/// The most claim bytes a token may carry (a user name and three numbers).
+pub const MAX_CLAIMS: usize = 1024;
+
+fn framed(domain: &str, message: impl AsRef<[u8]>) -> Vec<u8> {
+    let message = message.as_ref();
     let mut m = Vec::with_capacity(domain.len() + message.len() + 1);
     m.extend_from_slice(domain.as_bytes());
     m.push(0);
-    m.extend_from_slice(message.as_bytes());
+    m.extend_from_slice(message);
     m
 }
 
@@ -84,7 +153,14 @@ fn push_hex(out: &mut String, bytes: &[u8]) {
 }
 
 fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || s.len() > 128 {
+    if s.len() > 128 {
+        return None;
+    }
+    from_hex_any(s)
+}
+
+fn from_hex_any(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
         return None;
     }
     s.as_bytes()
@@ -109,6 +185,30 @@ mod tests {
         assert_eq!(t1.len(), 3 + 48);
         // Same counter value, other keys: unrelated tokens.
         assert_ne!(t1, b.token("oa-"));
+    }
+
+    #[test]
+    fn sealed_tokens_open_with_their_key_and_prefix_only() {
+        let a = Secrets::from_os().unwrap();
+        let t = a.seal("oa-", b"alice");
+        assert_eq!(a.open("oa-", &t), Some((b"alice".to_vec(), true)));
+        assert_ne!(
+            t,
+            a.seal("oa-", b"alice"),
+            "a counter makes each one unique"
+        );
+        // Another run with the same key: accepted, and known to be from another run.
+        let later =
+            Secrets::with_token_key(Secrets::parse_token_key(&a.token_key_hex()).unwrap()).unwrap();
+        assert_eq!(later.open("oa-", &t), Some((b"alice".to_vec(), false)));
+        // Another key, another prefix, a changed claim or a cut token: refused.
+        assert!(Secrets::from_os().unwrap().open("oa-", &t).is_none());
+        assert!(a.open("rt-", &t.replacen("oa-", "rt-", 1)).is_none());
+        let mut forged = t.clone();
+        forged.replace_range(3 + 32..3 + 34, "00");
+        assert!(a.open("oa-", &forged).is_none());
+        assert!(a.open("oa-", &t[..t.len() - 2]).is_none());
+        assert!(a.open("oa-", "oa-").is_none());
     }
 
     #[test]

@@ -80,18 +80,25 @@ impl State {
             accounts: self.accounts.save(),
             usage: self.usage.save(),
             feed: self.feed.save(),
+            token_key: Some(self.tokens.key_for_saving()),
         }
     }
 
     /// After a call of `operation`: rewrites the state file when the operation changes state.
     /// A failed write is logged; the call itself has succeeded and is answered.
     pub fn after_call(&self, operation: &str) {
+        if CHANGING.contains(&operation) {
+            self.write_state();
+        }
+    }
+
+    /// Rewrites the state file, if there is one (at start, when the token key is new, so tokens
+    /// issued before any change still outlive a restart). A failed write is logged and kept
+    /// for [`crate::SandboxInfo::state_file_error`].
+    pub fn write_state(&self) {
         let Some(file) = &self.state_file else {
             return;
         };
-        if !CHANGING.contains(&operation) {
-            return;
-        }
         let written = file.write(&self.saved());
         if let Err(e) = &written {
             tracing::error!(

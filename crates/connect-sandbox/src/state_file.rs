@@ -9,8 +9,11 @@
 //! cannot be read, is damaged, comes from a newer format or from another catalog stops the
 //! start with an error naming it, and is left untouched.
 //!
-//! Tokens, download tokens and URLs are not kept: they are signed with keys drawn at every
-//! start, so a client signs in again after a restart.
+//! The file also keeps the key tokens are sealed with ([`crate::secrets::Secrets::seal`]), so a
+//! token issued before a restart stays valid after it, as the real service's did; the file is
+//! written owner-only (0600). A file without a key (an older one) gets a fresh key, written at
+//! start. Download tokens and URLs are not kept: they are signed with a key drawn at every
+//! start.
 
 use crate::error::Error;
 use crate::store;
@@ -42,6 +45,9 @@ pub struct Saved {
     pub usage: store::usage::Saved,
     /// Feed cursors.
     pub feed: store::feed::Saved,
+    /// The token key, hex (absent in files from before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_key: Option<String>,
 }
 
 /// Just the format number, read first so that a newer file is named as such rather than as
@@ -140,10 +146,12 @@ impl StateFile {
         let n = self.writes.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
         let written = (|| {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            // The file holds the token key.
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options.open(&tmp)?;
             f.write_all(&json)?;
             f.write_all(b"\n")?;
             f.sync_all()?;
@@ -181,6 +189,7 @@ mod tests {
             accounts: store::accounts::Accounts::new(0).save(),
             usage: Default::default(),
             feed: Default::default(),
+            token_key: None,
         }
     }
 

@@ -149,6 +149,8 @@ mod from_env;
 mod hostile_downloads;
 #[path = "../../../connect-testkit/suite/promised.rs"]
 mod promised;
+#[path = "../../../connect-testkit/suite/token_cache.rs"]
+mod token_cache;
 
 /// The asset ids of a channel in feed order, read by another user (whose cursor is untouched).
 async fn channel_truth(sb: &connect_sandbox::SandboxThread, channel: u64) -> Vec<String> {
@@ -391,6 +393,34 @@ scenario! {
         let stats = sb.stats();
         assert_eq!(grants(&stats), 1, "the cancelled one never reached the sandbox: {stats:?}");
         assert_eq!(count(&stats.operations, "SearchForImages"), 1, "{stats:?}");
+    }
+}
+
+scenario! {
+    fn twenty_clients_on_one_cache_folder_make_one_token_grant() {
+        // Each client has a cache of its own on one folder, so each opens the lock file itself,
+        // as a process does; four tasks each.
+        let sb = start(connect_sandbox::SandboxConfig::default());
+        let dir = tempfile::tempdir().unwrap();
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let c = builder(&sb, alice())
+                .token_cache(std::sync::Arc::new(sdk::FileTokenCache::new(dir.path())))
+                .build()
+                .unwrap();
+            for _ in 0..4 {
+                let c = c.clone();
+                tasks.push(tokio::spawn(async move {
+                    c.search_images(&search("tree", 1)).await.map(drop)
+                }));
+            }
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let stats = sb.stats();
+        assert_eq!(grants(&stats), 1, "{stats:?}");
+        assert_eq!(count(&stats.operations, "SearchForImages"), 80, "{stats:?}");
     }
 }
 

@@ -15,6 +15,12 @@
 //! Time is passed in as [`Instant`]; the machine never reads the clock. A renewal in flight is
 //! a state, so concurrent callers never duplicate it: while it is in flight they are handed the
 //! old token if it is still valid, and told to [`TokenStep::Wait`] otherwise.
+//!
+//! Tokens can outlive the process (`saved.rs`): the machine starts from a [`SavedTokens`]
+//! ([`TokenMachine::restore`]), takes a newer set a driver found in its cache instead of
+//! sending a token request ([`TokenMachine::handle_cached`]), and reports every change of its
+//! set as a [`TokenEvent`] ([`TokenMachine::poll_event`]) for the driver to persist. The
+//! saved form's wall-clock times are converted with the `now` and `wall` the driver passes.
 
 use crate::credentials::Credentials;
 use crate::endpoints::{Endpoints, Scheme};
@@ -23,13 +29,17 @@ use crate::trace::TARGET;
 use connect_types::ops::oauth2::{OAuthErrorResponse, TOKEN_PATH, TokenRequest, TokenResponse};
 use connect_types::ops::session::{CreateSessionRequest, RenewSessionRequest, SessionResult};
 use connect_types::{DecodeError, Operation, RequestHeader, Secret, Security};
+use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 mod answer;
+pub mod cache_file;
 mod request;
+mod saved;
 
 use answer::{parse_oauth, parse_session};
+pub use saved::{CacheKey, CacheWrite, SavedTokens, TokenEvent};
 
 /// Lifetime assumed when the server does not state one (the API documents 30 minutes).
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(30 * 60);
@@ -101,6 +111,19 @@ impl Grant {
             Grant::RenewSession => "RenewSession",
         }
     }
+
+    /// The grant [`Grant::name`] names.
+    pub fn from_name(name: &str) -> Option<Grant> {
+        [
+            Grant::ClientCredentials,
+            Grant::Password,
+            Grant::RefreshToken,
+            Grant::CreateSession,
+            Grant::RenewSession,
+        ]
+        .into_iter()
+        .find(|g| g.name() == name)
+    }
 }
 
 /// A token request the driver must send before the call can proceed.
@@ -164,6 +187,8 @@ struct TokenSet {
     /// stated lifetime has already run out (a lifetime of 0): otherwise a call would fetch
     /// tokens forever.
     served: bool,
+    /// The grant that issued it.
+    grant: Grant,
 }
 
 impl TokenSet {
@@ -213,8 +238,23 @@ enum State {
         started: Instant,
         /// The tokens being renewed, served to other callers meanwhile while still valid.
         previous: Option<TokenSet>,
+        /// The tokens this request replaces (renewed, refused or expired), if any: a set a
+        /// driver finds in its cache is taken instead only when it is another, newer one.
+        replacing: Option<TokenSet>,
     },
 }
+
+/// A change not yet polled by the driver ([`TokenMachine::poll_event`]).
+enum Pending {
+    Issued(TokenSet, Option<Secret>),
+    Renewed(TokenSet, Option<Secret>),
+    Refused(TokenSet, Option<Secret>),
+    Dropped(TokenSet, Option<Secret>),
+    SignedOut,
+}
+
+/// The most changes kept for a driver that does not poll them (one that keeps no cache).
+const MAX_PENDING: usize = 4;
 
 /// Holds credentials and tokens and decides what to send to get a usable token.
 pub struct TokenMachine {
@@ -227,6 +267,13 @@ pub struct TokenMachine {
     grants_sent: u64,
     /// The coordination id of the call polling now, for session requests.
     coordination_id: Option<String>,
+    /// Whose tokens these are, for saved sets; `None`: nothing is saved or restored.
+    cache_key: Option<CacheKey>,
+    /// Changes for the driver to persist, oldest first.
+    pending: VecDeque<Pending>,
+    /// The secure token of the last set the server refused to renew: never taken back from a
+    /// cache, where it may linger (a failed write).
+    dead: Option<Secret>,
 }
 
 impl fmt::Debug for TokenMachine {
@@ -260,7 +307,22 @@ impl TokenMachine {
             refresh_token,
             grants_sent: 0,
             coordination_id: None,
+            cache_key: None,
+            pending: VecDeque::new(),
+            dead: None,
         }
+    }
+
+    /// Names whose tokens these are, so they can be saved and restored
+    /// ([`crate::ClientConfig::core`] sets it from the credentials and the base URL). Without
+    /// a key the machine reports no [`TokenEvent`] and takes no saved set.
+    pub fn set_cache_key(&mut self, key: Option<CacheKey>) {
+        self.cache_key = key;
+    }
+
+    /// The key its saved sets carry, if any.
+    pub fn cache_key(&self) -> Option<&CacheKey> {
+        self.cache_key.as_ref()
     }
 
     /// The credentials' flow, for messages.
@@ -353,6 +415,7 @@ impl TokenMachine {
                 id,
                 started,
                 previous,
+                replacing,
             } => {
                 if now.saturating_duration_since(started) >= self.config.abandon_after {
                     // Its caller went away without an answer; start over.
@@ -360,8 +423,8 @@ impl TokenMachine {
                         Some(p) => self.renewal_grant(!p.expired(now)),
                         None => self.full_grant(),
                     };
-                    let prev_copy = previous.clone();
-                    return self.start(now, endpoints, grant, previous, prev_copy.as_ref());
+                    let current = previous.clone().or(replacing);
+                    return self.start(now, endpoints, grant, previous, current.as_ref());
                 }
                 let step = match &previous {
                     Some(p) if !p.expired(now) => TokenStep::Use {
@@ -375,6 +438,7 @@ impl TokenMachine {
                     id,
                     started,
                     previous,
+                    replacing,
                 };
                 Ok(step)
             }
@@ -388,6 +452,7 @@ impl TokenMachine {
                         acquired_at: now,
                         lifetime: expires_in.map(clamp_lifetime),
                         served: false,
+                        grant: Grant::ClientCredentials,
                     };
                     let step = ts.serve(scheme);
                     self.state = State::Ready(ts);
@@ -409,13 +474,17 @@ impl TokenMachine {
                     return false;
                 };
                 tracing::debug!(target: TARGET, token_id, "token invalidated after a refusal");
+                self.report(Pending::Refused(ts.clone(), self.refresh_token.clone()));
                 self.state = State::Stale(ts);
                 true
             }
             State::InFlight { previous, .. }
                 if previous.as_ref().is_some_and(|p| p.id == token_id) =>
             {
-                *previous = None;
+                if let Some(p) = previous.take() {
+                    let refresh = self.refresh_token.clone();
+                    self.report(Pending::Refused(p, refresh));
+                }
                 true
             }
             State::Stale(ts) => ts.id == token_id,
@@ -453,13 +522,14 @@ impl TokenMachine {
         id: u64,
         response: &http::Response<Vec<u8>>,
     ) -> Result<(), AuthFailure> {
-        let (grant, started) = match &self.state {
+        let (grant, started, replacing) = match &self.state {
             State::InFlight {
                 grant,
                 id: current,
                 started,
+                replacing,
                 ..
-            } if *current == id => (*grant, *started),
+            } if *current == id => (*grant, *started, replacing.clone()),
             // A late answer to an abandoned request: ignore it.
             _ => return Ok(()),
         };
@@ -489,7 +559,14 @@ impl TokenMachine {
                     acquired_at: started,
                     lifetime: Some(lifetime),
                     served: false,
+                    grant,
                 };
+                let refresh = self.refresh_token.clone();
+                self.report(if grant.is_renewal() {
+                    Pending::Renewed(ts.clone(), refresh)
+                } else {
+                    Pending::Issued(ts.clone(), refresh)
+                });
                 self.state = State::Ready(ts);
                 Ok(())
             }
@@ -516,6 +593,13 @@ impl TokenMachine {
                     if !matches!(self.credentials, Credentials::RefreshToken { .. }) {
                         self.refresh_token = None;
                     }
+                }
+                if let Some(dead) = replacing {
+                    // Of no use any more: the driver removes them from its cache, so another
+                    // process signs in rather than trying them again.
+                    self.dead = Some(dead.secure.clone());
+                    let refresh = self.refresh_token.clone();
+                    self.report(Pending::Dropped(dead, refresh));
                 }
                 let can_fall_back = grant.is_renewal() && self.full_grant() != grant;
                 if can_fall_back {
@@ -563,11 +647,13 @@ impl TokenMachine {
     /// The request that renews held tokens; `still_valid` says whether they have not expired
     /// (RenewSession only renews unexpired tokens).
     fn renewal_grant(&self, still_valid: bool) -> Grant {
+        self.renewal_grant_with(still_valid, self.refresh_token.is_some())
+    }
+
+    fn renewal_grant_with(&self, still_valid: bool, has_refresh_token: bool) -> Grant {
         match &self.credentials {
             Credentials::Session { .. } if still_valid => Grant::RenewSession,
-            Credentials::ResourceOwner { .. } if self.refresh_token.is_some() => {
-                Grant::RefreshToken
-            }
+            Credentials::ResourceOwner { .. } if has_refresh_token => Grant::RefreshToken,
             _ => self.full_grant(),
         }
     }
@@ -596,6 +682,7 @@ impl TokenMachine {
             id,
             started: now,
             previous,
+            replacing: current.cloned(),
         };
         Ok(TokenStep::Send(Box::new(AuthRequest {
             grant,

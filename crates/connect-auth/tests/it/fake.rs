@@ -86,6 +86,8 @@ pub struct Fake {
     pub issued: std::collections::HashMap<String, Instant>,
     /// Calls that arrived with a token past its lifetime (the SDK should never send one).
     pub expired_uses: u32,
+    /// Refuses refresh grants (`invalid_grant`), as a server that forgot its refresh tokens.
+    pub refuse_refresh: bool,
 }
 
 impl Fake {
@@ -99,6 +101,7 @@ impl Fake {
             now: Instant::now(),
             issued: std::collections::HashMap::new(),
             expired_uses: 0,
+            refuse_refresh: false,
         }
     }
 
@@ -130,6 +133,12 @@ impl Fake {
                 self.seen.push(Seen::Grant(grant));
                 if let Some(o) = self.script.pop_front() {
                     return o;
+                }
+                if grant == Grant::RefreshToken && self.refuse_refresh {
+                    return respond(
+                        400,
+                        br#"{"error":"invalid_grant","error_description":"unknown"}"#.to_vec(),
+                    );
                 }
                 self.next += 1;
                 let n = self.next;

@@ -6,4 +6,5 @@ mod calls;
 mod fake;
 mod lifetimes;
 mod requests;
+mod saved;
 mod tokens;

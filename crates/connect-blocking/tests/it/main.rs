@@ -143,6 +143,10 @@ mod from_env;
 mod hostile_downloads;
 #[path = "../../../connect-testkit/suite/promised.rs"]
 mod promised;
+#[path = "../../../connect-testkit/suite/token_cache.rs"]
+mod token_cache;
+
+mod processes;
 
 /// The asset ids of a channel in feed order, read by another user (whose cursor is untouched).
 fn channel_truth(sb: &connect_sandbox::SandboxThread, channel: u64) -> Vec<String> {

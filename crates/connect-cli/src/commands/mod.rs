@@ -6,6 +6,7 @@ pub mod details;
 pub mod download;
 pub mod events;
 pub mod lightbox;
+pub mod logout;
 pub mod pages;
 pub mod search;
 pub mod usage;

@@ -175,7 +175,8 @@ fn ctrl_c_during_a_download_keeps_the_partial_file_and_the_same_command_resumes_
             .args(["--password", "alice-password", "download", "100000004"])
             .args(["--size", "medium", "-o"])
             .arg(&out_dir)
-            .env("XDG_DATA_HOME", dir.path());
+            .env("XDG_DATA_HOME", dir.path())
+            .env("XDG_CACHE_HOME", dir.path().join("cache"));
     };
     let bin = assert_cmd::cargo::cargo_bin("getty-connect");
     let mut first = Command::new(&bin);

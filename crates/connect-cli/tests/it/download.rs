@@ -136,6 +136,7 @@ fn a_killed_download_resumes_on_the_next_run() {
             c.env_remove(var);
         }
         c.env("XDG_DATA_HOME", dir.path())
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
             .env("GETTY_CONNECT_BASE_URL", sb.https_base_url())
             .env("GETTY_CONNECT_CA_CERT", &ca)
             .env("GETTY_CLIENT_ID", "sandbox-client")

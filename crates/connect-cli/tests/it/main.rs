@@ -14,6 +14,7 @@ mod lightbox;
 mod offline;
 mod operations_table;
 mod state;
+mod token_cache;
 mod truthful;
 
 use assert_cmd::Command;
@@ -33,10 +34,13 @@ pub fn fresh_data_dir() -> PathBuf {
 }
 
 /// The binary with no `GETTY_*` variable inherited from the machine running the tests, and a
-/// fresh data directory (see [`fresh_data_dir`]).
+/// fresh data directory and token cache folder (see [`fresh_data_dir`]): runs never share
+/// tokens, nor touch the real user's, unless a test points them at one cache itself.
 pub fn cli() -> Command {
     let mut c = Command::cargo_bin("getty-connect").unwrap();
-    c.env("XDG_DATA_HOME", fresh_data_dir());
+    let dir = fresh_data_dir();
+    c.env("XDG_CACHE_HOME", dir.join("cache"));
+    c.env("XDG_DATA_HOME", dir);
     for var in [
         "GETTY_CONNECT_BASE_URL",
         "GETTY_CONNECT_HTTP_BASE_URL",
@@ -48,6 +52,7 @@ pub fn cli() -> Command {
         "GETTY_PASSWORD",
         "GETTY_SYSTEM_ID",
         "GETTY_SYSTEM_PASSWORD",
+        "GETTY_CONNECT_NO_TOKEN_CACHE",
         "RUST_LOG",
     ] {
         c.env_remove(var);

@@ -105,6 +105,7 @@ fn concurrent_runs_leave_a_whole_state_file_the_last_writer_wins() {
         .map(|i| {
             std::process::Command::new(&bin)
                 .env("XDG_DATA_HOME", data.path())
+                .env("XDG_CACHE_HOME", data.path().join("cache"))
                 .args(["--sandbox", "lightbox", "create", &format!("Run {i}")])
                 .stdout(std::process::Stdio::null())
                 .spawn()

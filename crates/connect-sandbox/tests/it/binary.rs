@@ -293,12 +293,24 @@ fn state_file_keeps_lightboxes_and_histories_across_a_restart() {
         serde_json::json!({"LightboxId": id, "AssetIds": ["100000007"]}),
     );
     assert!(state.is_file(), "written after the change");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&state).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the file holds the token key");
+    }
+    let before_restart = alice.clone();
     stop(first);
 
-    // A new process, new ports, new keys: the lightbox is still there, ids continue.
+    // A new process, new ports: the lightbox is still there, ids continue, and the token
+    // issued before the restart is still good (its key is in the state file).
     let second = spawn(dir.path(), &args);
     let pem = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
     let c = Client::at(&second.http, &second.https, &pem);
+    let query = serde_json::json!({"Query": {"SearchPhrase": "tree"},
+        "ResultOptions": {"ItemCount": 1, "ItemStartNumber": 1}});
+    let (s, v) = c.search(&before_restart, query.clone());
+    assert_eq!((s, crate::common::status(&v)), (200, "Success"), "{v}");
     let alice = c.oauth("alice");
     let v = lb(
         &c,
@@ -323,6 +335,14 @@ fn state_file_keeps_lightboxes_and_histories_across_a_restart() {
         Some(id + 1)
     );
     stop(second);
+
+    // Without the state file, a new key: the earlier token is refused.
+    let third = spawn(dir.path(), &[]);
+    let pem = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
+    let c = Client::at(&third.http, &third.https, &pem);
+    let (_, v) = c.search(&before_restart, query);
+    crate::common::assert_error(&v, "AUTH-021");
+    stop(third);
 
     // A damaged file stops the start, names the file, and is left as it was.
     std::fs::write(&state, b"{ not json").unwrap();

@@ -40,8 +40,13 @@ fn same_seed_sandboxes_issue_unrelated_tokens() {
             .to_string()
             .replace(&cb.http, "<sandbox>")
     );
-    // A token is 192 random bits after its prefix, not a counter.
-    assert_eq!(ta.len(), 3 + 48, "{ta}");
+    // A token is its prefix and, in hex, a per-start nonce, a counter, its sealed claims
+    // (expiry and user) and their 256-bit HMAC tag: unforgeable without the sandbox's key.
+    assert_eq!(
+        ta.len(),
+        3 + 2 * (8 + 8 + 8 + 1 + "alice".len() + 32),
+        "{ta}"
+    );
 }
 
 fn download_url(c: &Client, secure: &str) -> String {
