@@ -4,7 +4,7 @@
 
 use crate::response::{Body, DropConnection, stream, text};
 use crate::state::State;
-use connect_auth::cassette::{Cassette, Mismatch, ReplayOptions, SharedPlayer};
+use connect_auth::cassette::{Cassette, Mismatch, ReplayCut, ReplayOptions, SharedPlayer};
 use http::{Request, Response, StatusCode as Http};
 use hyper::body::Incoming;
 
@@ -66,7 +66,31 @@ pub async fn answer(
     *request.headers_mut() = headers;
     match player.answer(&request) {
         Ok(response) => {
-            let (parts, body) = response.into_parts();
+            let (mut parts, body) = response.into_parts();
+            let json = parts
+                .headers
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.contains("json"));
+            if json {
+                // Written as the sandbox writes every answer, and the service did (`/` escaped
+                // as `\/`, see `crate::wire`); an answer that was cut, or is not JSON after
+                // all, goes as recorded.
+                let (bytes, cut) = whole(body);
+                let value = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+                let written = value.and_then(|v| crate::wire::to_vec(&v).ok());
+                if let (Some(written), None) = (written, &cut) {
+                    parts
+                        .headers
+                        .insert(http::header::CONTENT_LENGTH, written.len().into());
+                    return Ok(Response::from_parts(parts, crate::response::full(written)));
+                }
+                let end = cut.map(|c| Err(std::io::Error::other(c)));
+                let chunks = futures_util::stream::iter(
+                    std::iter::once(Ok(bytes::Bytes::from(bytes))).chain(end),
+                );
+                return Ok(Response::from_parts(parts, stream(chunks)));
+            }
             let chunks = futures_util::stream::unfold(Some(body), |body| async move {
                 let mut body = body?;
                 let mut buf = vec![0u8; CHUNK];
@@ -90,5 +114,18 @@ pub async fn answer(
         }
         // The recording saw no answer: neither does the client.
         Err(_) => Err(DropConnection),
+    }
+}
+
+/// A replayed body read to its end: the bytes, and the recorded error that cut it, if any.
+fn whole(mut body: connect_auth::cassette::ReplayBody) -> (Vec<u8>, Option<ReplayCut>) {
+    let mut bytes = Vec::new();
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        match body.read(&mut buf) {
+            Ok(0) => return (bytes, None),
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(cut) => return (bytes, Some(cut)),
+        }
     }
 }

@@ -166,6 +166,25 @@ fn a_request_the_cassette_does_not_hold_gets_501_naming_the_difference() {
     let (_, t) = send(&c, token_request(&c, "x"), None);
     let token = json(&t)["access_token"].as_str().unwrap().to_owned();
     assert_eq!(token, "<token-1>");
+    // The recorded search, answered as the sandbox writes JSON (every `/` escaped).
+    let beach = json!({"Query": {"SearchPhrase": "beach"}, "ResultOptions": {"ItemCount": 1, "ItemStartNumber": 1}});
+    let (s, raw) = send(
+        &c,
+        call(
+            &c,
+            "/v2/search/SearchForImages",
+            &token,
+            "SearchForImagesRequestBody",
+            beach,
+        ),
+        None,
+    );
+    let raw = String::from_utf8(raw).unwrap();
+    assert_eq!(s, 200, "{raw}");
+    assert!(
+        raw.contains(r"https:\/\/") && !raw.contains("https://"),
+        "{raw}"
+    );
     let other = json!({"Query": {"SearchPhrase": "dog"}, "ResultOptions": {"ItemCount": 1, "ItemStartNumber": 1}});
     let (s, why) = send(
         &c,
