@@ -166,37 +166,26 @@ fn a_request_the_cassette_does_not_hold_gets_501_naming_the_difference() {
     let (_, t) = send(&c, token_request(&c, "x"), None);
     let token = json(&t)["access_token"].as_str().unwrap().to_owned();
     assert_eq!(token, "<token-1>");
-    // The recorded search, answered as the sandbox writes JSON (every `/` escaped).
-    let beach = json!({"Query": {"SearchPhrase": "beach"}, "ResultOptions": {"ItemCount": 1, "ItemStartNumber": 1}});
-    let (s, raw) = send(
-        &c,
-        call(
+    let search = |phrase: &str| {
+        let body = json!({"Query": {"SearchPhrase": phrase}, "ResultOptions": {"ItemCount": 1, "ItemStartNumber": 1}});
+        let request = call(
             &c,
             "/v2/search/SearchForImages",
             &token,
             "SearchForImagesRequestBody",
-            beach,
-        ),
-        None,
-    );
+            body,
+        );
+        send(&c, request, None)
+    };
+    // The recorded search, answered as the sandbox writes JSON (every `/` escaped).
+    let (s, raw) = search("beach");
     let raw = String::from_utf8(raw).unwrap();
     assert_eq!(s, 200, "{raw}");
     assert!(
         raw.contains(r"https:\/\/") && !raw.contains("https://"),
         "{raw}"
     );
-    let other = json!({"Query": {"SearchPhrase": "dog"}, "ResultOptions": {"ItemCount": 1, "ItemStartNumber": 1}});
-    let (s, why) = send(
-        &c,
-        call(
-            &c,
-            "/v2/search/SearchForImages",
-            &token,
-            "SearchForImagesRequestBody",
-            other,
-        ),
-        None,
-    );
+    let (s, why) = search("dog");
     let why = String::from_utf8(why).unwrap();
     assert_eq!(s, 501, "{why}");
     assert!(
