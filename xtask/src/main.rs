@@ -1,7 +1,8 @@
 //! Workspace chores: `cargo xtask schema [--check]`, `cargo xtask openapi [--check]`,
 //! `cargo xtask conformance [--ci]`, `cargo xtask bench`, `cargo xtask fuzz [SECONDS]`,
-//! `cargo xtask soak`.
+//! `cargo xtask soak`, `cargo xtask cassette check FILE`.
 
+mod cassette;
 mod conformance;
 
 use connect_types::openapi::{self, OPENAPI_FILE};
@@ -15,7 +16,7 @@ mod soak;
 
 const USAGE: &str =
     "usage: cargo xtask schema [--check] [--dir DIR] | openapi [--check] | conformance [--ci]
-       | bench | fuzz [SECONDS] | soak [CLIENT FLAGS]
+       | bench | fuzz [SECONDS] | soak [CLIENT FLAGS] | cassette check FILE [--schemas DIR]
 
   schema           write docs/schemas/*.json from the connect-types models
   schema --check   exit non-zero if docs/schemas/ is stale, naming each file
@@ -29,7 +30,11 @@ const USAGE: &str =
                    and cargo-fuzz) and print executions and crashes per target
   soak             the release sandbox under a few hundred keep-alive connections and
                    120,000 mixed calls from a separate process; prints throughput,
-                   p50/p99, 5xx and memory (client flags: --workers N --calls N --seconds N)";
+                   p50/p99, 5xx and memory (client flags: --workers N --calls N --seconds N)
+  cassette check FILE
+                   decode every answer recorded in the cassette FILE with the models and hold
+                   it against docs/schemas/ (or --schemas DIR), naming every member where they
+                   differ; exits non-zero if any does";
 
 /// The benchmarks, as (package, example, binary the example runs): each prints its figures and
 /// the targets beside them.
@@ -65,6 +70,7 @@ fn main() -> ExitCode {
             }
         },
         ["soak", rest @ ..] => soak::run(&workspace_root(), rest),
+        ["cassette", rest @ ..] => cassette::run(&workspace_root(), rest),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,5 +1,6 @@
 //! How a [`ClientBuilder`] makes a async [`Client`]: the setters are
-//! [`connect_auth::ClientBuilder`]'s; this file only supplies the default reqwest transport.
+//! [`connect_auth::ClientBuilder`]'s; this file only supplies the default reqwest transport (or
+//! the cassette transport the settings ask for).
 
 use crate::client::Client;
 use crate::token_cache::{MemoryTokenCache, TokenCache};
@@ -32,12 +33,17 @@ impl BuildClient for Client {
         token_cache: Option<Arc<dyn TokenCache>>,
     ) -> Result<Self, Error> {
         read_root_certificates(&mut config, &root_certificate_files, |p| std::fs::read(p))?;
+        connect_auth::cassette::load(&mut config, |p| std::fs::read(p))?;
         let core = config.core()?;
-        let transport = match transport {
-            Some(t) => t,
-            None => Arc::new(ReqwestTransport::new(&config)?),
+        let transport = crate::cassettes::choose(&config, || match transport {
+            Some(t) => Ok(t),
+            None => Ok(Arc::new(ReqwestTransport::new(&config)?)),
+        })?;
+        // A cassette holds its own sign-in, and a replayed token never reaches a real cache.
+        let cache = match token_cache {
+            Some(cache) if config.cassette.is_none() => cache,
+            _ => Arc::new(MemoryTokenCache::new()),
         };
-        let cache = token_cache.unwrap_or_else(|| Arc::new(MemoryTokenCache::new()));
         Ok(Client::from_parts(core, transport, config.clock, cache))
     }
 }

@@ -27,6 +27,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
+mod cassettes;
 mod client;
 mod download;
 mod extra;
@@ -38,8 +39,10 @@ mod transport;
 /// Re-exported so a [`Transport`] can be implemented without adding the dependency.
 pub use async_trait::async_trait;
 pub use builder::ClientBuilder;
+pub use cassettes::{RecordingTransport, ReplayTransport};
 pub use client::Client;
 pub use connect_auth::ClientConfig;
+pub use connect_auth::cassette;
 pub use connect_auth::config::Clock;
 pub use connect_auth::download::{
     ChoiceReason, ChosenOffering, DownloadSummary, DownloadTarget, OfferingChoice, Progress,

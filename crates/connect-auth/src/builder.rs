@@ -216,6 +216,62 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
+    /// Records every exchange to the cassette at `path` (created, or replaced), secrets
+    /// replaced by placeholders; calls still go through the transport. The client then keeps
+    /// its tokens in its own memory, whatever [`ClientBuilder::token_cache`] says, so the
+    /// cassette holds its own sign-in. See [`crate::cassette`].
+    pub fn record(self, path: impl Into<PathBuf>) -> Self {
+        self.record_with(path, crate::cassette::RecordOptions::default())
+    }
+
+    /// [`ClientBuilder::record`] with options (more fields to redact, the body limit).
+    pub fn record_with(
+        mut self,
+        path: impl Into<PathBuf>,
+        options: crate::cassette::RecordOptions,
+    ) -> Self {
+        self.config.cassette = Some(crate::cassette::CassetteMode::Record {
+            path: path.into(),
+            options,
+        });
+        self
+    }
+
+    /// Answers every call from the cassette at `path` (read by `build`) instead of the
+    /// network: nothing is sent. Without credentials, the cassette's placeholders serve (see
+    /// [`crate::cassette::Cassette::placeholder_credentials`]). Tokens are kept in the
+    /// client's own memory, whatever [`ClientBuilder::token_cache`] says: a replayed token is
+    /// a placeholder, never written to a real cache.
+    pub fn replay(self, path: impl Into<PathBuf>) -> Self {
+        self.replay_with(path, crate::cassette::ReplayOptions::default())
+    }
+
+    /// [`ClientBuilder::replay`] with options (any order, more fields to ignore).
+    pub fn replay_with(
+        mut self,
+        path: impl Into<PathBuf>,
+        options: crate::cassette::ReplayOptions,
+    ) -> Self {
+        self.config.cassette = Some(crate::cassette::CassetteMode::Replay {
+            path: path.into(),
+            options,
+        });
+        self
+    }
+
+    /// [`ClientBuilder::replay`] from a cassette already read.
+    pub fn replay_cassette(
+        mut self,
+        cassette: crate::cassette::Cassette,
+        options: crate::cassette::ReplayOptions,
+    ) -> Self {
+        self.config.cassette = Some(crate::cassette::CassetteMode::ReplayCassette {
+            cassette: Box::new(cassette),
+            options,
+        });
+        self
+    }
+
     /// The settings collected so far.
     pub fn config(&self) -> &ClientConfig {
         &self.config
@@ -224,8 +280,11 @@ impl<C: BuildClient> ClientBuilder<C> {
     /// Builds the client. Fails on missing credentials, a bad URL or an unreadable certificate
     /// file; nothing is sent yet.
     pub fn build(self) -> Result<C, Error> {
-        // Checked here so every client reports missing credentials and bad URLs alike.
-        self.config.core()?;
+        // Checked here so every client reports missing credentials and bad URLs alike (a
+        // replay may take its credentials from the cassette, which `build_client` reads).
+        if self.config.credentials.is_some() || !crate::cassette::replays(&self.config) {
+            self.config.core()?;
+        }
         C::build_client(
             self.config,
             self.root_certificate_files,

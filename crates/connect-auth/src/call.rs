@@ -420,6 +420,9 @@ impl<O: Operation> Call<O> {
                 }
                 Outcome::Failed(t) => {
                     core.tokens.handle_auth_transport_failure(id);
+                    let Some(t) = self.unless_replayed(t) else {
+                        return;
+                    };
                     let rule = RetryRule::for_failure(&t);
                     let err = transport_error("the token request", t, true);
                     let allowed = self.token_requests < MAX_TOKEN_REQUESTS_PER_CALL;
@@ -431,6 +434,9 @@ impl<O: Operation> Call<O> {
             },
             State::AwaitCall { token_id } => match outcome {
                 Outcome::Failed(t) => {
+                    let Some(t) = self.unless_replayed(t) else {
+                        return;
+                    };
                     let rule = RetryRule::for_failure(&t);
                     let err = transport_error(O::NAME, t, O::IDEMPOTENT);
                     match rule {
@@ -447,6 +453,18 @@ impl<O: Operation> Call<O> {
                 }
             },
             other => self.state = other,
+        }
+    }
+
+    /// The failure, unless a replaying transport had no answer: that ends the call, since a
+    /// retry would meet the same cassette.
+    fn unless_replayed(&mut self, t: TransportFailure) -> Option<TransportFailure> {
+        match crate::cassette::replay_error(t) {
+            Ok(e) => {
+                self.state = State::Finished(Some(Err(e)));
+                None
+            }
+            Err(t) => Some(t),
         }
     }
 

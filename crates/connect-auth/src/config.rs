@@ -52,6 +52,9 @@ pub struct ClientConfig {
     /// of a [`CacheKey`]). For a service whose base URL changes from run to run while its
     /// tokens stay good, as the command line's embedded sandbox on its ephemeral ports.
     pub token_cache_service: Option<String>,
+    /// Record every exchange to a cassette, or answer from one instead of the network
+    /// (see [`crate::cassette`]); `None`: neither.
+    pub cassette: Option<crate::cassette::CassetteMode>,
 }
 
 /// A source of "now" for token lifetimes, in place of the system clock.
@@ -101,6 +104,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("proxy", &self.proxy.as_ref().map(|_| "***"))
             .field("clock", &self.clock)
             .field("token_cache_service", &self.token_cache_service)
+            .field("cassette", &self.cassette)
             .finish()
     }
 }
@@ -120,6 +124,7 @@ impl Default for ClientConfig {
             proxy: None,
             clock: None,
             token_cache_service: None,
+            cassette: None,
         }
     }
 }

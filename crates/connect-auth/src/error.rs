@@ -30,6 +30,8 @@ pub enum ErrorKind {
     /// The service answered, but none of the user's product offerings covers what was asked
     /// (an image, or the size asked for): an ordinary refusal, not a fault.
     NotCovered,
+    /// A replaying transport has no recorded answer for the request (nothing was sent).
+    Replay,
 }
 
 /// An error from the Connect SDK. Never contains a secret or a token.
@@ -169,6 +171,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A replaying transport has no recorded answer for the request: the program sent
+    /// something the cassette does not hold. Nothing was sent over the network.
+    #[error("{0}")]
+    Replay(Box<crate::cassette::Mismatch>),
 }
 
 /// The longest server text an [`Error::Http`] quotes, in characters.
@@ -289,6 +295,7 @@ impl Error {
             Error::Config(_) => ErrorKind::Config,
             Error::Write { .. } => ErrorKind::Write,
             Error::NotCovered { .. } => ErrorKind::NotCovered,
+            Error::Replay(_) => ErrorKind::Replay,
         }
     }
 
@@ -352,6 +359,10 @@ impl Error {
             Error::NotCovered { .. } => {
                 "none of your product offerings covers it: list yours (GetActiveProductOfferings), \
                  try another size, or ask your Getty Images account manager"
+            }
+            Error::Replay(_) => {
+                "the program's requests differ from the recorded ones: record the cassette again \
+                 if they changed on purpose"
             }
         }
     }

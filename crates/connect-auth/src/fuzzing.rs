@@ -306,6 +306,98 @@ pub fn download_answer(data: &[u8], now: Instant) {
     }
 }
 
+/// Target `cassette`: the bytes as a cassette file. One that reads must write back to itself;
+/// a player of it answers its requests without panicking, whatever they are; and recording its
+/// exchanges again gives lines that read, and that a replay of the original requests plays in
+/// the recorded order (a recording always matches the requests it was made of).
+pub fn cassette(data: &[u8]) {
+    use crate::cassette::{
+        Cassette, Player, RecordOptions, RecordedOutcome, Recorder, ReplayOptions, Replayed,
+    };
+    let Ok(cassette) = Cassette::from_slice(data) else {
+        return;
+    };
+    let text = cassette.to_text();
+    assert_eq!(
+        Cassette::parse(&text).as_ref(),
+        Ok(&cassette),
+        "a cassette does not read back what it wrote"
+    );
+    // At most this much of a replayed body is read (a recorded length may be absurd).
+    const READ_AT_MOST: u64 = 1 << 20;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut drain = |mut body: crate::cassette::ReplayBody| {
+        let mut read = 0u64;
+        while read < READ_AT_MOST {
+            match body.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => read += n as u64,
+            }
+        }
+        assert!(read <= body.len(), "a replayed body is longer than it says");
+    };
+    let requests: Vec<_> = cassette
+        .exchanges
+        .iter()
+        .map(|e| e.request.to_http())
+        .collect();
+    let mut player = Player::new(cassette.clone(), ReplayOptions::default().any_order());
+    for request in requests.iter().flatten() {
+        match player.answer(request) {
+            Ok(Replayed::Response(r)) => drain(r.body),
+            Ok(Replayed::Failure(f)) => assert!(!f.message.is_empty()),
+            Err(m) => assert!(!m.to_string().is_empty()),
+        }
+    }
+    // Recorded again, each exchange as its requests and answers say.
+    let mut recorder = Recorder::new(RecordOptions::default().body_limit(4096));
+    let mut again = recorder.header_line();
+    for (e, request) in cassette.exchanges.iter().zip(&requests) {
+        let Some(request) = request else {
+            return;
+        };
+        let mut take = recorder.begin(request);
+        match &e.outcome {
+            RecordedOutcome::Response(r) => {
+                let mut headers = http::HeaderMap::new();
+                for (k, v) in &r.headers {
+                    if let (Ok(k), Ok(v)) = (
+                        http::HeaderName::from_bytes(k.as_bytes()),
+                        http::HeaderValue::from_str(v),
+                    ) {
+                        headers.insert(k, v);
+                    }
+                }
+                let status = http::StatusCode::from_u16(r.status).unwrap_or(http::StatusCode::OK);
+                take.response(status, &headers);
+                match r.body.to_bytes() {
+                    Some(bytes) => take.chunk(&bytes),
+                    None => take.chunk(&[0; 16]),
+                }
+                if let Some(cut) = &r.cut {
+                    take.read_failed(cut);
+                }
+            }
+            RecordedOutcome::Failure(f) => take.failed(
+                &crate::TransportFailure::new(f.transport_cause(), f.message.clone())
+                    .reached_server(f.reached_server),
+            ),
+        }
+        let line = recorder.finish(take);
+        again.push_str(&line);
+    }
+    let recorded = match Cassette::parse(&again) {
+        Ok(c) => c,
+        Err(e) => panic!("a recorded line does not read: {e}\n{again}"),
+    };
+    let mut player = Player::new(recorded, ReplayOptions::default());
+    for (i, request) in requests.iter().flatten().enumerate() {
+        if let Err(m) = player.answer(request) {
+            panic!("exchange {i} does not match its own recording: {m}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod replay {
     /// Feeds every committed corpus file of `target` to `body`; the corpus must not be empty.
@@ -335,6 +427,11 @@ mod replay {
     fn implicit_redirect_corpus() {
         let now = std::time::Instant::now();
         corpus("implicit_redirect", &|d| super::implicit_redirect(d, now));
+    }
+
+    #[test]
+    fn cassette_corpus() {
+        corpus("cassette", &super::cassette);
     }
 
     #[test]

@@ -47,6 +47,7 @@
 pub mod builder;
 pub mod ca;
 pub mod call;
+pub mod cassette;
 pub mod config;
 pub mod credentials;
 pub mod download;

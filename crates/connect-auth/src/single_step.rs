@@ -10,6 +10,7 @@
 //! fresh one, as for the envelope operations.
 
 use crate::call::{CallOptions, Outcome, Outgoing, Purpose, Step, TransportFailure};
+use crate::cassette::Mismatch;
 use crate::download::DownloadTarget;
 use crate::error::Error;
 use crate::retry::SplitMix64;
@@ -213,11 +214,16 @@ impl SingleStep {
                 },
                 Outcome::Failed(t) => {
                     core.tokens.handle_auth_transport_failure(id);
-                    self.state =
-                        State::Finished(Some(Box::new(Err(transport("the token request", t)))));
+                    let e = crate::cassette::replay_error(t)
+                        .unwrap_or_else(|t| transport("the token request", t));
+                    self.state = State::Finished(Some(Box::new(Err(e))));
                 }
             },
             State::AwaitCall { token_id } => match outcome {
+                Outcome::Failed(t) if t.source.as_ref().is_some_and(|s| s.is::<Mismatch>()) => {
+                    let e = crate::cassette::replay_error(t).unwrap_or_else(|t| transport(NAME, t));
+                    self.state = State::Finished(Some(Box::new(Err(e))));
+                }
                 Outcome::Failed(t)
                     if !t.reached_server && self.connect_failures < CONNECT_RETRIES =>
                 {

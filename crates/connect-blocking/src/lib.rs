@@ -26,6 +26,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
+mod cassettes;
 mod client;
 mod download;
 mod extra;
@@ -35,8 +36,10 @@ mod token_cache;
 mod transport;
 
 pub use builder::ClientBuilder;
+pub use cassettes::{RecordingTransport, ReplayTransport};
 pub use client::Client;
 pub use connect_auth::ClientConfig;
+pub use connect_auth::cassette;
 pub use connect_auth::config::Clock;
 pub use connect_auth::download::{
     ChoiceReason, ChosenOffering, DownloadSummary, DownloadTarget, OfferingChoice, Progress,

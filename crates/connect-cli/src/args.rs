@@ -170,6 +170,31 @@ pub struct Global {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub no_token_cache: bool,
+    /// Record every exchange of this command in FILE, a cassette (JSON Lines; FILE is
+    /// replaced). Passwords, secrets, ids, user names, tokens and download signatures are
+    /// replaced by placeholders as they are written.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+
+    /// Answer from the cassette FILE instead of the network: nothing is sent, and no
+    /// credentials are needed (the cassette's placeholders serve). A request the cassette does
+    /// not hold fails, naming the nearest recorded one and where they differ.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with_all = ["sandbox", "sandbox_reset"]
+    )]
+    pub replay: Option<PathBuf>,
+
+    /// With --replay: the recorded requests may come in any order (default: as recorded).
+    #[arg(long, global = true, requires = "replay")]
+    pub replay_any_order: bool,
+
+    /// With --record: also replace the values of JSON members or form fields of this name by
+    /// placeholders (repeatable; any case), e.g. --redact EmailAddress.
+    #[arg(long, global = true, value_name = "FIELD", requires = "record")]
+    pub redact: Vec<String>,
 }
 
 impl Global {

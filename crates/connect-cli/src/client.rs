@@ -4,6 +4,8 @@
 use crate::args::Global;
 use crate::errors::CliError;
 use crate::sandbox::EmbeddedSandbox;
+use connect_auth::Credentials;
+use connect_auth::cassette::{Cassette, CassetteMode, RecordOptions, ReplayOptions};
 use connect_auth::config::ClientConfig;
 use connect_auth::download::{ChosenOffering, OfferingChoice};
 use connect_auth::env::{
@@ -66,19 +68,54 @@ pub struct Settings {
 
 impl Settings {
     /// Resolves the settings: explicit flags and `GETTY_*` variables (clap has merged those),
-    /// filled in from the sandbox where they are missing.
-    pub fn resolve(g: &Global, sandbox: Option<&EmbeddedSandbox>) -> Result<Self, CliError> {
+    /// filled in from the sandbox where they are missing, or from the cassette to replay (its
+    /// placeholders serve as credentials when none are given).
+    pub fn resolve(
+        g: &Global,
+        sandbox: Option<&EmbeddedSandbox>,
+        replay: Option<&Cassette>,
+    ) -> Result<Self, CliError> {
         let mut base_url = g.base_url.clone();
         let mut ca_pem = None;
         let (mut client_id, mut client_secret) = (g.client_id.clone(), g.client_secret.clone());
         let (mut username, mut password) = (g.username.clone(), g.password.clone());
+        let (mut system_id, mut system_password) = (g.system_id.clone(), g.system_password.clone());
+        let none_given = client_id.is_none() && system_id.is_none();
+        if let (Some(cassette), true) = (replay, none_given) {
+            match cassette.placeholder_credentials() {
+                Credentials::ResourceOwner {
+                    client_id: id,
+                    client_secret: secret,
+                    username: user,
+                    password: pw,
+                } => {
+                    (client_id, client_secret) = (Some(id), Some(secret));
+                    (username, password) = (Some(user), Some(pw));
+                }
+                Credentials::Session {
+                    system_id: id,
+                    system_password: pw,
+                    user_name,
+                    user_password,
+                } => {
+                    (system_id, system_password) = (Some(id), Some(pw));
+                    (username, password) = (Some(user_name), Some(user_password));
+                }
+                Credentials::ClientCredentials {
+                    client_id: id,
+                    client_secret: secret,
+                } => (client_id, client_secret) = (Some(id), Some(secret)),
+                // The command line signs in no other way, so it records no other.
+                _ => {}
+            }
+        }
         if let Some(sb) = sandbox {
             base_url.get_or_insert_with(|| sb.https_url().to_owned());
             if g.ca_cert.is_none() {
                 ca_pem = Some(sb.ca_pem().as_bytes().to_vec());
             }
             // The sandbox logs in as its first seeded user, by OAuth2, unless told otherwise.
-            if g.system_id.is_none() {
+            if system_id.is_none() {
                 client_id.get_or_insert_with(|| sb.client_id().to_owned());
                 client_secret.get_or_insert_with(|| sb.client_secret().into());
                 username.get_or_insert_with(|| sb.user().to_owned());
@@ -98,9 +135,9 @@ impl Settings {
                 }
                 k if k == ENV_USERNAME => username.clone(),
                 k if k == ENV_PASSWORD => password.as_ref().map(|s| s.expose().to_owned()),
-                k if k == ENV_SYSTEM_ID => g.system_id.clone(),
+                k if k == ENV_SYSTEM_ID => system_id.clone(),
                 k if k == ENV_SYSTEM_PASSWORD => {
-                    g.system_password.as_ref().map(|s| s.expose().to_owned())
+                    system_password.as_ref().map(|s| s.expose().to_owned())
                 }
                 _ => None,
             }
@@ -118,7 +155,10 @@ impl Settings {
         if let Some(t) = g.connect_timeout {
             config.connect_timeout = t;
         }
-        let mut token_cache = (!g.no_token_cache)
+        // A cassette holds its own sign-in, and a replay's tokens are placeholders: neither
+        // reads or writes the cache.
+        let cassette = g.record.is_some() || g.replay.is_some();
+        let mut token_cache = (!g.no_token_cache && !cassette)
             .then(|| crate::tokens::file_cache(g.quiet))
             .flatten();
         if sandbox.is_some() && g.base_url.is_none() {
@@ -135,7 +175,7 @@ impl Settings {
             config,
             ca_cert: g.ca_cert.clone(),
             ca_pem,
-            app_only: username.is_none() && g.system_id.is_none(),
+            app_only: username.is_none() && system_id.is_none(),
             quiet: g.quiet,
             token_cache,
         })
@@ -154,6 +194,18 @@ fn check_certificate(path: &Path, pem: &[u8]) -> Result<(), CliError> {
                  wrote",
             )
         })
+}
+
+/// `--replay FILE`: the cassette, read now so its credentials can serve.
+fn read_cassette(path: &Path) -> Result<Cassette, CliError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::io(format!("reading the cassette {}", path.display()), e))?;
+    Cassette::from_slice(&bytes).map_err(|e| {
+        CliError::failed(
+            format!("the cassette {} is not valid: {e}", path.display()),
+            "record it again with --record, or fix the line named",
+        )
+    })
 }
 
 /// `--sandbox`: the embedded sandbox, with its state file (emptied first by
@@ -192,7 +244,28 @@ impl Api {
         } else {
             None
         };
-        let settings = Settings::resolve(g, sandbox.as_ref())?;
+        let replay = g.replay.as_deref().map(read_cassette).transpose()?;
+        let mut settings = Settings::resolve(g, sandbox.as_ref(), replay.as_ref())?;
+        settings.config.cassette = match (replay, &g.record) {
+            (Some(cassette), _) => {
+                let mut options = ReplayOptions::default();
+                if g.replay_any_order {
+                    options = options.any_order();
+                }
+                Some(CassetteMode::ReplayCassette {
+                    cassette: Box::new(cassette),
+                    options,
+                })
+            }
+            (None, Some(path)) => Some(CassetteMode::Record {
+                path: path.clone(),
+                options: RecordOptions {
+                    redact_fields: g.redact.clone(),
+                    ..RecordOptions::default()
+                },
+            }),
+            (None, None) => None,
+        };
         Self::with_settings(settings, sandbox)
     }
 

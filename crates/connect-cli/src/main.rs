@@ -50,6 +50,12 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<(), CliError> {
     if let Command::Demo(args) = &cli.command {
+        if cli.global.record.is_some() || cli.global.replay.is_some() {
+            return Err(CliError::usage(
+                "demo does not record or replay: it tours its own sandbox with several clients",
+                "record the commands you want to replay, one cassette each (see --record)",
+            ));
+        }
         return demo::run(args, cli.global.json);
     }
     commands::check(&cli.command)?;

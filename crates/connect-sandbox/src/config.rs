@@ -128,6 +128,11 @@ pub struct SandboxConfig {
     /// or one from a newer version or another catalog, stops the start with
     /// [`crate::Error::State`]. Tokens are not kept.
     pub state_file: Option<std::path::PathBuf>,
+    /// Answer every request from this cassette instead of the catalog (default none): the
+    /// recorded answers, matched as the SDK's replaying transports match them, and `501`
+    /// naming the nearest recorded request for one the cassette does not hold. Recorded
+    /// origins in the answers (download URLs) point at this sandbox.
+    pub replay: Option<crate::CassetteReplay>,
 }
 
 impl Default for SandboxConfig {
@@ -149,6 +154,7 @@ impl Default for SandboxConfig {
             limits: Limits::default(),
             control_endpoints: false,
             state_file: None,
+            replay: None,
         }
     }
 }
@@ -226,6 +232,15 @@ impl SandboxConfig {
     /// Keeps the sandbox's state in `path` between runs (see [`SandboxConfig::state_file`]).
     pub fn with_state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.state_file = Some(path.into());
+        self
+    }
+    /// Answers every request from `cassette` (see [`SandboxConfig::replay`]).
+    pub fn with_replay(
+        mut self,
+        cassette: connect_auth::cassette::Cassette,
+        options: connect_auth::cassette::ReplayOptions,
+    ) -> Self {
+        self.replay = Some(crate::CassetteReplay { cassette, options });
         self
     }
     /// Serves (or not) the `/_sandbox/*` control endpoints.

@@ -61,6 +61,7 @@ mod index;
 mod operations;
 mod picture;
 mod render;
+mod replay;
 mod response;
 mod rng;
 mod secrets;
@@ -78,6 +79,7 @@ pub use config::{Credentials, Limits, SandboxConfig, User, parse_duration};
 pub use error::Error;
 pub use faults::{Fault, FaultRule};
 pub use handlers::signin::WRONG_CREDENTIALS;
+pub use replay::CassetteReplay;
 pub use stats::Stats;
 
 use security::Scheme;
@@ -219,6 +221,10 @@ impl SandboxInfo {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
+    /// With [`SandboxConfig::with_replay`]: the recorded exchanges not played yet.
+    pub fn replay_remaining(&self) -> Option<usize> {
+        self.state.replay.as_ref().map(|p| p.remaining())
+    }
     /// Revokes one token; returns whether it was live.
     pub fn revoke_token(&self, token: &str) -> bool {
         let hit = self.state.tokens.revoke(token);
@@ -340,6 +346,13 @@ impl Sandbox {
             http_base: format!("http://{http_addr}"),
             media_base: format!("http://{http_addr}{}", crate::picture::MEDIA_PATH),
             pictures: crate::picture::PictureCache::default(),
+            replay: config.replay.as_ref().map(|r| {
+                replay::player(
+                    r,
+                    &format!("http://{http_addr}"),
+                    &format!("https://{https_addr}"),
+                )
+            }),
             config,
         });
         if new_key {

@@ -1,6 +1,7 @@
 //! The `connect-sandbox` binary: serves the emulator until SIGINT or SIGTERM.
 
 use clap::Parser;
+use connect_auth::cassette::{Cassette, ReplayOptions};
 use connect_sandbox::{Sandbox, SandboxConfig, parse_duration};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -51,6 +52,15 @@ struct Args {
     /// Several sandboxes sharing FILE do not merge: the last write wins.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Answer every request from the cassette FILE (recorded with `getty-connect --record` or
+    /// a client's recording transport) instead of the catalog, so a client in any language can
+    /// replay it. Any credentials do: the cassette's are placeholders. A request it does not
+    /// hold gets 501, naming the nearest recorded one and where they differ.
+    #[arg(long, value_name = "FILE", conflicts_with = "state")]
+    replay: Option<PathBuf>,
+    /// With --replay: the recorded requests may come in any order (default: as recorded).
+    #[arg(long, requires = "replay")]
+    replay_any_order: bool,
 }
 
 /// A line on stdout or stderr that never panics: with the reader gone (`| head -1`) the
@@ -104,6 +114,28 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
         Some(path) => config.with_state_file(path),
         None => config,
     };
+    let config = match &args.replay {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                connect_sandbox::Error::Config(format!(
+                    "cannot read the cassette {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let cassette = Cassette::from_slice(&bytes).map_err(|e| {
+                connect_sandbox::Error::Config(format!(
+                    "the cassette {} is not valid: {e}",
+                    path.display()
+                ))
+            })?;
+            let mut options = ReplayOptions::default();
+            if args.replay_any_order {
+                options = options.any_order();
+            }
+            config.with_replay(cassette, options)
+        }
+        None => config,
+    };
     let sandbox = Sandbox::start(config).await?;
     sandbox.write_ca_pem(&args.ca_out)?;
     let shutdown = shutdown_signal();
@@ -112,16 +144,28 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
     say!("  HTTP  base URL: {}", sandbox.http_base_url());
     say!("  HTTPS base URL: {}", sandbox.https_base_url());
     say!("  CA certificate: {}", args.ca_out.display());
-    say!(
-        "  SystemId / SystemPassword: {} / {}",
-        c.system_id,
-        c.system_password
-    );
-    for u in &c.users {
-        say!("  user: {} / {}", u.name, u.password);
+    if let (Some(path), Some(left)) = (&args.replay, sandbox.replay_remaining()) {
+        let order = if args.replay_any_order {
+            "in any order"
+        } else {
+            "in the recorded order"
+        };
+        say!(
+            "  replaying: {} ({left} exchanges, {order}; any credentials serve)",
+            path.display()
+        );
+    } else {
+        say!(
+            "  SystemId / SystemPassword: {} / {}",
+            c.system_id,
+            c.system_password
+        );
+        for u in &c.users {
+            say!("  user: {} / {}", u.name, u.password);
+        }
+        say!("  OAuth2 client: {} / {}", c.client_id, c.client_secret);
+        say!("  catalog: {} images, seed {}", args.images, args.seed);
     }
-    say!("  OAuth2 client: {} / {}", c.client_id, c.client_secret);
-    say!("  catalog: {} images, seed {}", args.images, args.seed);
     match &args.state {
         Some(path) => say!("  state: kept in {}", path.display()),
         None => say!("  state: in memory only (--state FILE keeps it between runs)"),

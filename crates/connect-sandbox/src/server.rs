@@ -27,7 +27,10 @@ pub const MAX_BODY: usize = 1 << 20;
 
 /// Reads a request body up to [`MAX_BODY`] within the body read timeout; `Err` carries the
 /// response to send instead (413, or 408 and a closed connection).
-async fn read_body(state: &State, req: Request<Incoming>) -> Result<bytes::Bytes, Response<Body>> {
+pub async fn read_body(
+    state: &State,
+    req: Request<Incoming>,
+) -> Result<bytes::Bytes, Response<Body>> {
     let limit = state.config.limits.body_read_timeout;
     match tokio::time::timeout(limit, read_body_untimed(req)).await {
         Ok(r) => r,
@@ -104,6 +107,9 @@ pub async fn handle(
     scheme: Scheme,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, DropConnection> {
+    if let Some(player) = &state.replay {
+        return crate::replay::answer(&state, player, req).await;
+    }
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     let lower = path.trim_end_matches('/').to_ascii_lowercase();

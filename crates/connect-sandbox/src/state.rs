@@ -50,6 +50,8 @@ pub struct State {
     pub state_file: Option<crate::state_file::StateFile>,
     /// Why the last write of the state file failed, until a later one succeeds.
     pub state_file_error: std::sync::Mutex<Option<String>>,
+    /// `--replay`: the cassette every request is answered from, instead of the catalog.
+    pub replay: Option<connect_auth::cassette::SharedPlayer>,
 }
 
 /// Operations whose calls change what the state file keeps.

@@ -20,3 +20,20 @@ pub mod webdriver;
 pub use hostile::{Answer, HostileServer, Logged};
 pub use ports::RefusingPort;
 pub use proxy::Proxy;
+
+/// Every spelling of `secret` a recording could hold it in: as it is, percent-encoded (a URL),
+/// and form-encoded (a token request). Tests that look for leaked canaries look for all three.
+pub fn spellings(secret: &str) -> [String; 3] {
+    let encoded: String = secret
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let form = encoded.replace("%20", "+");
+    [secret.to_owned(), encoded, form]
+}

@@ -142,6 +142,13 @@ pub struct OperationDoc {
     pub request_file: fn() -> Value,
     /// The result's schema as a file of its own.
     pub result_file: fn() -> Value,
+    /// Decodes an answer to the operation with the models, the whole envelope, as a client
+    /// does (`cargo xtask cassette check` holds recorded answers to them).
+    pub decode: fn(&[u8]) -> Result<(), crate::DecodeError>,
+}
+
+fn decode_with<O: Operation>(bytes: &[u8]) -> Result<(), crate::DecodeError> {
+    crate::decode_response::<O>(bytes).map(drop)
 }
 
 impl OperationDoc {
@@ -167,6 +174,7 @@ impl OperationDoc {
             result: SchemaGenerator::subschema_for::<O::Result>,
             request_file: schema_of::<O>,
             result_file: schema_of::<O::Result>,
+            decode: decode_with::<O>,
         }
     }
 

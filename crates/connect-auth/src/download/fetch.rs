@@ -471,6 +471,14 @@ impl Fetch {
 
     /// The request got no answer.
     pub fn handle_send_failure(&mut self, now: Instant, failure: TransportFailure) {
+        // A replay without an answer ends the download: a resume would meet the same cassette.
+        let failure = match crate::cassette::replay_error(failure) {
+            Ok(e) => {
+                self.done = Some(Err(e));
+                return;
+            }
+            Err(f) => f,
+        };
         let retry = crate::retry::RetryRule::for_failure(&failure).is_some();
         let message = location::redact(&failure.message, &self.url);
         // A source that quoted the URL would show it again in an error chain: dropped then.

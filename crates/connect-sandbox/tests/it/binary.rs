@@ -410,3 +410,54 @@ fn a_closed_stdout_ends_nothing_and_sigint_still_stops_cleanly() {
         out.status
     );
 }
+
+#[test]
+fn replay_answers_from_the_cassette_and_a_bad_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let tape = dir.path().join("token.jsonl");
+    std::fs::write(
+        &tape,
+        concat!(
+            r#"{"format":"getty-connect-cassette","version":1}"#,
+            "\n",
+            r#"{"n":1,"operation":"oauth2/token","request":{"method":"POST","url":"https://127.0.0.1:1/oauth2/token","form":{"client_id":"<key-1>","client_secret":"<secret-1>","grant_type":"client_credentials"}},"response":{"status":200,"headers":{"content-type":"application/json"},"json":{"access_token":"<token-1>","expires_in":1800,"token_type":"Bearer"}}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let running = spawn(
+        dir.path(),
+        &[std::ffi::OsStr::new("--replay"), tape.as_os_str()],
+    );
+    let pem = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
+    let c = Client::at(&running.http, &running.https, &pem);
+    let form = "grant_type=client_credentials&client_id=anyone&client_secret=anything";
+    let (s, v) = c.token_form(form);
+    assert_eq!(
+        (s, v["access_token"].as_str()),
+        (200, Some("<token-1>")),
+        "{v}"
+    );
+    // Once only, and a password grant was never recorded.
+    let (s, v) = c.token_form(form);
+    assert_eq!(s, 501, "{v}");
+    assert!(v.as_str().unwrap_or("").contains("played already"), "{v}");
+    stop(running);
+
+    std::fs::write(
+        &tape,
+        "{\"format\":\"getty-connect-cassette\",\"version\":1}\nnot json\n",
+    )
+    .unwrap();
+    let out = sandbox_command(&dir.path().join("ca.pem"))
+        .arg("--replay")
+        .arg(&tape)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&tape.display().to_string()) && err.contains("line 2"),
+        "{err}"
+    );
+}

@@ -20,6 +20,7 @@ mod oembed;
 mod offerings;
 mod pictures;
 mod reference;
+mod replay;
 mod search;
 mod security;
 mod session;
