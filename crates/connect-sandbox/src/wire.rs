@@ -27,7 +27,7 @@ use std::io::{self, Write};
 
 /// A compact `serde_json` formatter that escapes `/` inside strings as `\/`, as the service's
 /// WCF (`DataContractJsonSerializer`) writer did. Everything else is written as
-/// [`CompactFormatter`] writes it; raw fragments ([`RawValue`]) pass through untouched, so
+/// [`serde_json::ser::CompactFormatter`] writes it; raw fragments ([`RawValue`]) pass through untouched, so
 /// they must have been written by this formatter already (see [`to_raw`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WcfFormatter;
