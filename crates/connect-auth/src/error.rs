@@ -1,6 +1,7 @@
 //! The SDK's error type: one enum, with a [`ErrorKind`] callers can match.
 
 use crate::failure::TransportCause;
+use crate::retry::RateLimitScope;
 use connect_types::{ApiError, StatusCode};
 use std::fmt;
 use std::time::Duration;
@@ -30,6 +31,10 @@ pub enum ErrorKind {
     /// The service answered, but none of the user's product offerings covers what was asked
     /// (an image, or the size asked for): an ordinary refusal, not a fault.
     NotCovered,
+    /// The service refused the call because the application key is over one of its call
+    /// limits: per second (retried as the policy allows before this error) or per day (never
+    /// retried). [`Error::rate_limit`] says which.
+    RateLimited,
 }
 
 /// An error from the Connect SDK. Never contains a secret or a token.
@@ -169,6 +174,28 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The service turned the request away because the application key is over a call limit
+    /// (HTTP 403 with `X-Error-Detail` naming the limit). Nothing was done on the server.
+    #[error("{operation}: {}", rate_limited_message(*scope))]
+    RateLimited {
+        /// The operation (or token request, or download).
+        operation: &'static str,
+        /// Which limit.
+        scope: RateLimitScope,
+    },
+}
+
+fn rate_limited_message(scope: RateLimitScope) -> &'static str {
+    match scope {
+        RateLimitScope::Daily => {
+            "the application key's daily call limit is used up (HTTP 403, Account Over Rate \
+             Limit): the service refuses its calls until its day ends, so the call was not retried"
+        }
+        RateLimitScope::PerSecond => {
+            "throttled: the application key is over its per-second call limit (HTTP 403, Account \
+             Over Queries Per Second Limit); nothing was done"
+        }
+    }
 }
 
 /// The longest server text an [`Error::Http`] quotes, in characters.
@@ -289,7 +316,23 @@ impl Error {
             Error::Config(_) => ErrorKind::Config,
             Error::Write { .. } => ErrorKind::Write,
             Error::NotCovered { .. } => ErrorKind::NotCovered,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
         }
+    }
+
+    /// Which call limit refused the call, for [`ErrorKind::RateLimited`] errors.
+    pub fn rate_limit(&self) -> Option<RateLimitScope> {
+        match self {
+            Error::RateLimited { scope, .. } => Some(*scope),
+            _ => None,
+        }
+    }
+
+    /// Whether the application key's daily call limit is used up: every call will fail until
+    /// the service's day ends, so stop asking (a batch can still finish what it already paid
+    /// for: download URLs are not API calls).
+    pub fn is_daily_limit(&self) -> bool {
+        self.rate_limit() == Some(RateLimitScope::Daily)
     }
 
     /// The API status code behind the error, if there is one.
@@ -352,6 +395,17 @@ impl Error {
             Error::NotCovered { .. } => {
                 "none of your product offerings covers it: list yours (GetActiveProductOfferings), \
                  try another size, or ask your Getty Images account manager"
+            }
+            Error::RateLimited {
+                scope: RateLimitScope::Daily,
+                ..
+            } => {
+                "wait for the service's next day (the limit counts every call made with this \
+                 application key), or ask Getty Images for a higher daily limit"
+            }
+            Error::RateLimited { .. } => {
+                "make fewer calls per second with this application key: fewer at once, or a \
+                 ceiling (ClientBuilder::max_requests_per_second, GETTY_CONNECT_MAX_QPS)"
             }
         }
     }

@@ -5,6 +5,7 @@
 mod calls;
 mod fake;
 mod lifetimes;
+mod pacing;
 mod requests;
 mod saved;
 mod tokens;

@@ -52,6 +52,10 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
             "300",
             "--token-ttl",
             "90s",
+            "--qps",
+            "20",
+            "--daily-limit",
+            "1000",
             "--ca-out",
         ])
         .arg(&ca)
@@ -75,6 +79,7 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
         "alice / alice-password",
         "bob / bob-password",
         "sandbox-client-secret",
+        "call limits per application key: 20 per second, 1000 per day",
     ] {
         assert!(text.contains(expected), "{text}");
     }
@@ -409,4 +414,14 @@ fn a_closed_stdout_ends_nothing_and_sigint_still_stops_cleanly() {
         "a clean stop: {:?} {stderr}",
         out.status
     );
+}
+
+#[test]
+fn a_per_second_limit_of_zero_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
+        .args(["--qps", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--qps"));
 }
