@@ -415,13 +415,3 @@ fn a_closed_stdout_ends_nothing_and_sigint_still_stops_cleanly() {
         out.status
     );
 }
-
-#[test]
-fn a_per_second_limit_of_zero_is_refused() {
-    let out = Command::new(env!("CARGO_BIN_EXE_connect-sandbox"))
-        .args(["--qps", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--qps"));
-}
