@@ -44,6 +44,8 @@ const BENCHES: &[(&str, &str, Option<&str>)] = &[
     ("connect-async", "async_bench", None),
     // Whole runs of the release `getty-connect`, cold and warm token cache.
     ("connect-cli", "cli_bench", Some("getty-connect")),
+    ("connect-async", "async_limits_bench", None),
+    ("connect-blocking", "blocking_limits_bench", None),
 ];
 
 fn main() -> ExitCode {

@@ -216,6 +216,22 @@ impl Client {
         events
     }
 
+    /// What the client's rate limiter is doing: its pace (if it paces), the ceiling, and how
+    /// many throttles, slow-downs and waits there were. Every clone of this client, and every
+    /// task using one, shares the limiter.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), connect_async::Error> {
+    /// let client = connect_async::Client::from_env()?;
+    /// let pacing = client.pacing();
+    /// println!("{:?} requests/s, {} throttled", pacing.rate, pacing.throttled);
+    /// # Ok(()) }
+    /// ```
+    pub fn pacing(&self) -> connect_auth::PacingStatus {
+        let now = self.now();
+        self.lock().limiter.status(now)
+    }
+
     /// Runs any operation with default options.
     pub async fn execute<O: Operation + Sync>(&self, op: &O) -> Result<Response<O::Result>, Error> {
         self.execute_with(op, CallOptions::default()).await

@@ -188,7 +188,8 @@ impl Download {
         writer: &mut W,
     ) -> Result<DownloadSummary, Error> {
         let allow_http = self.client.downloads_allow_http();
-        let fetch = Fetch::new(self.job.target.clone(), SinkKind::Stream, allow_http)?;
+        let fetch = Fetch::new(self.job.target.clone(), SinkKind::Stream, allow_http)?
+            .with_seed(self.client.next_seed());
         let summary = self.run(fetch, &mut Sink::Writer(writer)).await?;
         writer.flush().await.map_err(|e| write_error(None, e))?;
         Ok(summary)
@@ -218,7 +219,8 @@ impl Download {
         let held = file.metadata().await.map(|m| m.len()).unwrap_or(0);
         let mut file = tokio::io::BufWriter::with_capacity(FILE_BUFFER, file);
         let allow_http = self.client.downloads_allow_http();
-        let mut fetch = Fetch::new(self.job.target.clone(), SinkKind::File, allow_http)?;
+        let mut fetch = Fetch::new(self.job.target.clone(), SinkKind::File, allow_http)?
+            .with_seed(self.client.next_seed());
         fetch.handle_part(held, read_record(&files.record).await.as_deref());
         let mut sink = Sink::<tokio::fs::File>::Part(&mut file, &files);
         let outcome = self.run(fetch, &mut sink).await;

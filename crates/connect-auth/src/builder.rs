@@ -167,6 +167,22 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
+    /// A ceiling on the requests per second this client sends, over all its clones, tasks and
+    /// threads (token requests included); below [`crate::limiter::MIN_RATE`] `build` fails.
+    /// Without it the client still slows down when the service throttles (see
+    /// [`ClientBuilder::adaptive_rate_limit`]). Also `GETTY_CONNECT_MAX_QPS`.
+    pub fn max_requests_per_second(mut self, rate: f64) -> Self {
+        self.config.rate_limit.max_per_second = Some(rate);
+        self
+    }
+
+    /// Whether the client slows down on the service's per-second throttle and speeds up again
+    /// as calls succeed (default on; it sends nothing later until the service throttles).
+    pub fn adaptive_rate_limit(mut self, adaptive: bool) -> Self {
+        self.config.rate_limit.adaptive = adaptive;
+        self
+    }
+
     /// Token renewal tuning.
     pub fn auth_config(mut self, auth: AuthConfig) -> Self {
         self.config.auth = auth;

@@ -3,7 +3,8 @@
 use crate::Core;
 use crate::error::{Attempts, Error};
 pub use crate::failure::TransportFailure;
-use crate::retry::{RetryRule, SplitMix64};
+use crate::limiter::{Admission, Ticket};
+use crate::retry::{RateLimitScope, RetryRule, SplitMix64};
 use crate::token::{Grant, TokenStep};
 use crate::trace::TARGET;
 use connect_types::{DecodeError, Operation, RequestHeader, Response, Secret};
@@ -74,8 +75,9 @@ pub enum Outcome {
 pub enum Step<T> {
     /// Send this request and pass what comes back to [`Call::handle_outcome`].
     Send(Outgoing),
-    /// Backoff before a retry: sleep until this deadline, then poll again. Polled earlier, the
-    /// exchange answers `Wait` with the same deadline, so a pause cannot be cut short.
+    /// Sleep until this deadline, then poll again: a backoff before a retry, or the request's
+    /// turn at the client's rate limiter. Polled earlier, the exchange answers `Wait` with the
+    /// same deadline, so a pause cannot be cut short.
     Wait(Instant),
     /// Another call is acquiring the token this one needs: wait until the core's token request
     /// is answered (the driver's notification), then poll again.
@@ -96,6 +98,8 @@ enum State<T> {
     Backoff(Duration),
     /// Pausing until the deadline.
     Pausing(Instant),
+    /// Waiting for the rate limiter's turn (the ticket holds it).
+    Slotted,
     Finished(Option<Result<Response<T>, Error>>),
 }
 
@@ -140,6 +144,10 @@ pub struct Call<O: Operation> {
     /// When the first request of the call was sent: failures say how long they took.
     first_sent: Option<Instant>,
     rng: SplitMix64,
+    /// The turn at the rate limiter this call waits for.
+    ticket: Option<Ticket>,
+    /// When the request in flight was sent (the limiter measures by it).
+    sent_at: Option<Instant>,
     state: State<O::Result>,
     _op: PhantomData<fn() -> O>,
 }
@@ -177,6 +185,8 @@ impl<O: Operation> Call<O> {
             last_status: None,
             first_sent: None,
             rng,
+            ticket: None,
+            sent_at: None,
             state: State::Ready,
             _op: PhantomData,
         }
@@ -237,7 +247,7 @@ impl<O: Operation> Call<O> {
             }
             State::Pausing(_) => self.next_request(core, now),
             // Polled again without an answer (the driver lost the response): start over.
-            State::Ready | State::AwaitAuth { .. } | State::AwaitCall { .. } => {
+            State::Ready | State::AwaitAuth { .. } | State::AwaitCall { .. } | State::Slotted => {
                 self.next_request(core, now)
             }
         }
@@ -248,11 +258,18 @@ impl<O: Operation> Call<O> {
             Ok(r) => r,
             Err(e) => return self.finish(Err(e)),
         };
-        let mut token: Option<(Secret, u64)> = None;
         if O::SECURITY.needs_token() {
             if let Err(e) = core.oauth_over_http_allowed(scheme, O::NAME) {
                 return self.finish(Err(e));
             }
+        }
+        // Whatever goes out next (a token request or the call) waits for its turn first.
+        if let Some(until) = wait_for_turn(core, now, &mut self.ticket, O::NAME) {
+            self.state = State::Slotted;
+            return Step::Wait(until);
+        }
+        let mut token: Option<(Secret, u64)> = None;
+        if O::SECURITY.needs_token() {
             match core
                 .tokens
                 .poll_token(now, &core.endpoints, scheme, Some(&self.coordination_id))
@@ -280,6 +297,7 @@ impl<O: Operation> Call<O> {
                     );
                     self.state = State::AwaitAuth { id: auth.id };
                     self.first_sent.get_or_insert(now);
+                    self.sent_at = Some(now);
                     return Step::Send(Outgoing {
                         request: auth.request,
                         purpose: Purpose::Auth { grant: auth.grant },
@@ -312,6 +330,7 @@ impl<O: Operation> Call<O> {
                 );
                 self.state = State::AwaitCall { token_id };
                 self.first_sent.get_or_insert(now);
+                self.sent_at = Some(now);
                 Step::Send(Outgoing {
                     request,
                     purpose: Purpose::Call {
@@ -342,10 +361,12 @@ impl<O: Operation> Call<O> {
         out
     }
 
-    /// The deadline of the pause under way, if any: the driver sleeps until then.
+    /// The deadline of the pause (or the rate limiter's turn) under way, if any: the driver
+    /// sleeps until then.
     pub fn poll_timeout(&self) -> Option<Instant> {
         match self.state {
             State::Pausing(until) => Some(until),
+            State::Slotted => self.ticket.map(|t| t.at()),
             _ => None,
         }
     }
@@ -355,6 +376,9 @@ impl<O: Operation> Call<O> {
     pub fn handle_timeout(&mut self, now: Instant) {
         if matches!(self.state, State::Pausing(until) if now >= until) {
             self.state = State::Ready;
+        }
+        if let Some(t) = self.ticket.as_mut() {
+            t.handle_timeout(now);
         }
     }
 
@@ -376,6 +400,9 @@ impl<O: Operation> Call<O> {
             return false;
         }
         self.token_requests = self.token_requests.saturating_sub(1);
+        if let Some(sent_at) = self.sent_at.take() {
+            core.limiter.handle_unsent(sent_at);
+        }
         self.state = State::Ready;
         true
     }
@@ -398,6 +425,9 @@ impl<O: Operation> Call<O> {
                 "no answer"
             ),
         }
+        if let Outcome::Response(r) = &outcome {
+            observe_answer(core, now, self.sent_at.take(), r, O::NAME);
+        }
         match std::mem::replace(&mut self.state, State::Ready) {
             State::AwaitAuth { id } => match outcome {
                 Outcome::Response(r) => {
@@ -411,8 +441,8 @@ impl<O: Operation> Call<O> {
                         Ok(()) => {}
                         Err(f) if f.retryable => {
                             let allowed = self.token_requests < MAX_TOKEN_REQUESTS_PER_CALL;
-                            let rule = RetryRule::for_status(r.status())
-                                .unwrap_or(RetryRule::TransientApiCode);
+                            let rule =
+                                RetryRule::for_response(&r).unwrap_or(RetryRule::TransientApiCode);
                             self.retry_or_finish(core, f.error, f.retry_after, allowed, rule);
                         }
                         Err(f) => self.state = State::Finished(Some(Err(f.error))),
@@ -482,8 +512,25 @@ impl<O: Operation> Call<O> {
         }
         let status = r.status();
         let retry_after = crate::retry::retry_after(r.headers());
+        if let Some(scope) = crate::retry::rate_limit_of(r) {
+            let err = Error::RateLimited {
+                operation: O::NAME,
+                scope,
+            };
+            match scope {
+                // The gateway did nothing: any operation may be sent again.
+                RateLimitScope::PerSecond => {
+                    self.retry_or_finish(core, err, None, true, RetryRule::PerSecondLimit);
+                }
+                _ => self.state = State::Finished(Some(Err(err))),
+            }
+            return;
+        }
         match connect_types::decode_response::<O>(r.body()) {
-            Ok(resp) => self.state = State::Finished(Some(Ok(resp))),
+            Ok(resp) => {
+                core.budget.handle_success();
+                self.state = State::Finished(Some(Ok(resp)));
+            }
             Err(DecodeError::Api(api)) => {
                 let code = api.code().cloned();
                 if api.codes().any(|c| c.is_token_failure()) {
@@ -566,40 +613,28 @@ impl<O: Operation> Call<O> {
 
     fn retry_or_finish(
         &mut self,
-        core: &Core,
+        core: &mut Core,
         err: Error,
         retry_after: Option<Duration>,
         allowed: bool,
         rule: RetryRule,
     ) {
-        if allowed {
-            self.failures += 1;
-            if let Some(d) = core
-                .retry
-                .delay(self.failures, retry_after, self.rng.next_f64())
-            {
-                tracing::info!(
-                    target: TARGET,
-                    operation = O::NAME,
-                    failures = self.failures,
-                    rule = rule.name(),
-                    pause_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
-                    error = %err,
-                    "retrying after a pause"
-                );
-                self.state = State::Backoff(d);
-                return;
-            }
-        }
-        tracing::debug!(
-            target: TARGET,
-            operation = O::NAME,
-            retry_allowed = allowed,
-            rule = rule.name(),
-            failures = self.failures,
-            "not retrying"
+        let pause = retry_pause(
+            core,
+            &mut self.failures,
+            &mut self.rng,
+            RetryAsk {
+                operation: O::NAME,
+                rule,
+                allowed,
+                retry_after,
+                error: &err,
+            },
         );
-        self.state = State::Finished(Some(Err(err)));
+        self.state = match pause {
+            Some(d) => State::Backoff(d),
+            None => State::Finished(Some(Err(err))),
+        };
     }
 
     fn finish(&mut self, r: Result<Response<O::Result>, Error>) -> Step<O::Result> {
@@ -615,6 +650,122 @@ impl<O: Operation> Call<O> {
         }
         self.state = State::Finished(None);
         Step::Done(r)
+    }
+}
+
+/// What a retry decision is about.
+pub(crate) struct RetryAsk<'a> {
+    pub(crate) operation: &'static str,
+    pub(crate) rule: RetryRule,
+    /// Whether the rule allows this request to be sent again at all.
+    pub(crate) allowed: bool,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) error: &'a Error,
+}
+
+/// The pause before sending again, or `None` when the request is not retried: the rule does
+/// not allow it, the policy's attempts are used up, or the client's retry budget cannot pay.
+/// `failures` counts the exchange's failures so far; `rng` gives the jitter. Shared by calls
+/// and SingleStepDownload.
+pub(crate) fn retry_pause(
+    core: &mut Core,
+    failures: &mut u32,
+    rng: &mut SplitMix64,
+    ask: RetryAsk<'_>,
+) -> Option<Duration> {
+    let RetryAsk {
+        operation,
+        rule,
+        allowed,
+        retry_after,
+        error,
+    } = ask;
+    if allowed {
+        *failures += 1;
+        if let Some(d) = core.retry.delay(*failures, retry_after, rng.next_f64()) {
+            if core.budget.try_spend(rule) {
+                tracing::info!(
+                    target: TARGET,
+                    operation,
+                    failures = *failures,
+                    rule = rule.name(),
+                    pause_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+                    error = %error,
+                    "retrying after a pause"
+                );
+                return Some(d);
+            }
+            tracing::info!(
+                target: TARGET,
+                operation,
+                rule = rule.name(),
+                budget_left = core.budget.available().unwrap_or(0),
+                "not retrying: the client's retry budget is used up (too many failures lately)"
+            );
+            return None;
+        }
+    }
+    tracing::debug!(
+        target: TARGET,
+        operation,
+        retry_allowed = allowed,
+        rule = rule.name(),
+        failures = *failures,
+        "not retrying"
+    );
+    None
+}
+
+/// Asks the rate limiter for the next request's turn: `None` to send now, or the deadline to
+/// wait for (logged, so `-v` shows each wait).
+pub(crate) fn wait_for_turn(
+    core: &mut Core,
+    now: Instant,
+    ticket: &mut Option<Ticket>,
+    operation: &'static str,
+) -> Option<Instant> {
+    let fresh = ticket.is_none();
+    match core.limiter.admit(now, ticket) {
+        Admission::Go => None,
+        Admission::Wait(until) => {
+            if fresh {
+                tracing::info!(
+                    target: TARGET,
+                    operation,
+                    wait_ms = u64::try_from(until.saturating_duration_since(now).as_millis())
+                        .unwrap_or(u64::MAX),
+                    rate_per_s = core.limiter.rate(now).unwrap_or(0.0),
+                    "waiting for a turn at the client's rate limiter"
+                );
+            }
+            Some(until)
+        }
+    }
+}
+
+/// Tells the rate limiter what became of a request sent at `sent_at` (a call's or a token
+/// request's): throttled for the per-second limit, or let through.
+pub(crate) fn observe_answer(
+    core: &mut Core,
+    now: Instant,
+    sent_at: Option<Instant>,
+    r: &http::Response<Vec<u8>>,
+    operation: &'static str,
+) {
+    let sent_at = sent_at.unwrap_or(now);
+    match crate::retry::rate_limit_of(r) {
+        Some(RateLimitScope::PerSecond) => {
+            let slowed = core.limiter.handle_throttled(now, sent_at);
+            tracing::info!(
+                target: TARGET,
+                operation,
+                slowed_down = slowed,
+                rate_per_s = core.limiter.rate(now).unwrap_or(0.0),
+                "throttled by the service: the application key is over its per-second limit"
+            );
+        }
+        Some(_) => {}
+        None => core.limiter.handle_passed(now, sent_at),
     }
 }
 

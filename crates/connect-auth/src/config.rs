@@ -8,6 +8,7 @@ use crate::Core;
 use crate::credentials::Credentials;
 use crate::endpoints::{DEFAULT_BASE_URL, Endpoints};
 use crate::error::Error;
+use crate::limiter::RateLimit;
 use crate::retry::RetryPolicy;
 use crate::token::{AuthConfig, CacheKey, TokenMachine};
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// How failed calls are retried.
     pub retry: RetryPolicy,
+    /// How the client paces itself: adaptive by default, with an optional ceiling.
+    pub rate_limit: RateLimit,
     /// Token renewal tuning.
     pub auth: AuthConfig,
     /// The `User-Agent` header (default: the transport's crate name and version).
@@ -99,6 +102,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .field("auth", &self.auth)
             .field("user_agent", &self.user_agent)
             .field("proxy", &self.proxy.as_ref().map(|_| "***"))
@@ -119,6 +123,7 @@ impl Default for ClientConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             retry: RetryPolicy::default(),
+            rate_limit: RateLimit::default(),
             auth: AuthConfig::default(),
             user_agent: None,
             proxy: None,
@@ -146,14 +151,16 @@ impl ClientConfig {
                 "no credentials: call ClientBuilder::credentials (or use Client::from_env)".into(),
             )
         })?;
+        self.rate_limit.check().map_err(Error::Config)?;
         let endpoints = self.endpoints()?;
         let mut tokens = TokenMachine::new(credentials, self.auth.clone());
         tokens.set_cache_key(self.token_cache_key());
-        Ok(Core {
+        Ok(Core::with_settings(
             tokens,
             endpoints,
-            retry: self.retry.clone(),
-        })
+            self.retry.clone(),
+            self.rate_limit.clone(),
+        ))
     }
 
     /// Whose tokens a client with these settings holds: the credentials' grant, application and

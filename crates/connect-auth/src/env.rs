@@ -16,6 +16,9 @@ pub const ENV_HTTP_BASE_URL: &str = "GETTY_CONNECT_HTTP_BASE_URL";
 /// Set to `1` (or `true`, `yes`) to let OAuth2 access tokens travel over plain HTTP; see
 /// [`crate::AuthConfig::allow_oauth_token_over_http`].
 pub const ENV_INSECURE_OAUTH_OVER_HTTP: &str = "GETTY_CONNECT_INSECURE_SEND_OAUTH_TOKEN_OVER_HTTP";
+/// A ceiling on the requests per second a client sends (a number, e.g. `5` or `0.5`); see
+/// [`crate::builder::ClientBuilder::max_requests_per_second`].
+pub const ENV_MAX_QPS: &str = "GETTY_CONNECT_MAX_QPS";
 /// A PEM file of extra trusted root certificates.
 pub const ENV_CA_CERT: &str = "GETTY_CONNECT_CA_CERT";
 /// OAuth2 client id (API key).
@@ -129,6 +132,18 @@ impl ClientConfig {
         }
         if let Some(d) = timeout(ENV_CONNECT_TIMEOUT)? {
             config.connect_timeout = d;
+        }
+        if let Some(v) = get(ENV_MAX_QPS) {
+            let rate = v.trim().parse::<f64>().map_err(|_| {
+                Error::Config(format!(
+                    "{ENV_MAX_QPS} must be a number of requests per second, such as 5 or 0.5"
+                ))
+            })?;
+            config.rate_limit.max_per_second = Some(rate);
+            config
+                .rate_limit
+                .check()
+                .map_err(|e| Error::Config(format!("{ENV_MAX_QPS}: {e}")))?;
         }
         config.credentials = Some(credentials_from(&get)?);
         // Check the URLs now, so a typo is reported before the first call.
@@ -251,6 +266,24 @@ mod tests {
         ));
         assert_eq!(c.ca_cert_path, Some(PathBuf::from("/tmp/ca.pem")));
         assert!(c.config.core().is_ok());
+        assert_eq!(c.config.rate_limit.max_per_second, None);
+        let c = from(&[
+            ("GETTY_CLIENT_ID", "id"),
+            ("GETTY_CLIENT_SECRET", "s"),
+            ("GETTY_CONNECT_MAX_QPS", " 2.5 "),
+        ])
+        .unwrap();
+        assert_eq!(c.config.rate_limit.max_per_second, Some(2.5));
+        for bad in ["fast", "0", "-1", "NaN"] {
+            let e = from(&[
+                ("GETTY_CLIENT_ID", "id"),
+                ("GETTY_CLIENT_SECRET", "s"),
+                ("GETTY_CONNECT_MAX_QPS", bad),
+            ])
+            .unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Config, "{bad}");
+            assert!(e.to_string().contains("GETTY_CONNECT_MAX_QPS"), "{e}");
+        }
         let c = from(&[
             ("GETTY_SYSTEM_ID", "sys"),
             ("GETTY_SYSTEM_PASSWORD", "sp"),

@@ -1,6 +1,7 @@
 //! The SDK's error type: one enum, with a [`ErrorKind`] callers can match.
 
 use crate::failure::TransportCause;
+use crate::retry::RateLimitScope;
 use connect_types::{ApiError, StatusCode};
 use std::fmt;
 use std::time::Duration;
@@ -32,6 +33,10 @@ pub enum ErrorKind {
     NotCovered,
     /// A replaying transport has no recorded answer for the request (nothing was sent).
     Replay,
+    /// The service refused the call because the application key is over one of its call
+    /// limits: per second (retried as the policy allows before this error) or per day (never
+    /// retried). [`Error::rate_limit`] says which.
+    RateLimited,
 }
 
 /// An error from the Connect SDK. Never contains a secret or a token.
@@ -175,6 +180,28 @@ pub enum Error {
     /// something the cassette does not hold. Nothing was sent over the network.
     #[error("{0}")]
     Replay(Box<crate::cassette::Mismatch>),
+    /// The service turned the request away because the application key is over a call limit
+    /// (HTTP 403 with `X-Error-Detail` naming the limit). Nothing was done on the server.
+    #[error("{operation}: {}", rate_limited_message(*scope))]
+    RateLimited {
+        /// The operation (or token request, or download).
+        operation: &'static str,
+        /// Which limit.
+        scope: RateLimitScope,
+    },
+}
+
+fn rate_limited_message(scope: RateLimitScope) -> &'static str {
+    match scope {
+        RateLimitScope::Daily => {
+            "the application key's daily call limit is used up (HTTP 403, Account Over Rate \
+             Limit): the service refuses its calls until its day ends, so the call was not retried"
+        }
+        RateLimitScope::PerSecond => {
+            "throttled: the application key is over its per-second call limit (HTTP 403, Account \
+             Over Queries Per Second Limit); nothing was done"
+        }
+    }
 }
 
 /// The longest server text an [`Error::Http`] quotes, in characters.
@@ -296,7 +323,23 @@ impl Error {
             Error::Write { .. } => ErrorKind::Write,
             Error::NotCovered { .. } => ErrorKind::NotCovered,
             Error::Replay(_) => ErrorKind::Replay,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
         }
+    }
+
+    /// Which call limit refused the call, for [`ErrorKind::RateLimited`] errors.
+    pub fn rate_limit(&self) -> Option<RateLimitScope> {
+        match self {
+            Error::RateLimited { scope, .. } => Some(*scope),
+            _ => None,
+        }
+    }
+
+    /// Whether the application key's daily call limit is used up: every call will fail until
+    /// the service's day ends, so stop asking (a batch can still finish what it already paid
+    /// for: download URLs are not API calls).
+    pub fn is_daily_limit(&self) -> bool {
+        self.rate_limit() == Some(RateLimitScope::Daily)
     }
 
     /// The API status code behind the error, if there is one.
@@ -364,6 +407,17 @@ impl Error {
                 "the program's requests differ from the recorded ones: record the cassette again \
                  if they changed on purpose"
             }
+            Error::RateLimited {
+                scope: RateLimitScope::Daily,
+                ..
+            } => {
+                "wait for the service's next day (the limit counts every call made with this \
+                 application key), or ask Getty Images for a higher daily limit"
+            }
+            Error::RateLimited { .. } => {
+                "make fewer calls per second with this application key: fewer at once, or a \
+                 ceiling (ClientBuilder::max_requests_per_second, GETTY_CONNECT_MAX_QPS)"
+            }
         }
     }
 
@@ -384,8 +438,8 @@ fn http_hint(status: u16) -> &'static str {
              they are allowed this operation or this item"
         }
         403 => {
-            "the server refused the request: the credentials may lack the permission, or the \
-             application key may be over its call limits"
+            "the server refused the request: the credentials may lack the permission for this \
+             operation or item"
         }
         404 => {
             "the server does not know that path or item: check the base URL (the API's root, \
@@ -527,7 +581,7 @@ mod tests {
     fn hints_follow_the_status_class() {
         assert!(http_hint(404).contains("base URL"));
         assert!(http_hint(401).contains("credentials"));
-        assert!(http_hint(403).contains("call limits"));
+        assert!(http_hint(403).contains("permission"));
         assert!(http_hint(502).contains("service"));
         assert!(!http_hint(404).contains("overloaded"));
     }

@@ -11,6 +11,9 @@
 //!   failures with full-jitter backoff per the [`RetryPolicy`].
 //! - [`Endpoints`] routes each security class to HTTPS or plain HTTP and refuses to send a
 //!   secure-only call (or a secure token) over plain HTTP.
+//! - [`RateLimiter`] paces every request a client sends (all its clones and tasks share it):
+//!   open until the service's per-second throttle, then under what the service allows, with
+//!   an optional ceiling; a request waits for its turn as a [`Step::Wait`] deadline.
 //!
 //! Decisions are logged where they are made, as `tracing` events under the target
 //! [`trace::TARGET`] (`connect_auth`): tokens acquired, renewed and invalidated, routing
@@ -60,6 +63,7 @@ pub mod feed;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod implicit;
+pub mod limiter;
 pub mod oembed;
 pub mod paging;
 pub mod redirect;
@@ -75,7 +79,8 @@ pub use credentials::Credentials;
 pub use endpoints::{Endpoints, Scheme};
 pub use error::{Attempts, Error, ErrorKind};
 pub use failure::{TransportCause, TransportFailure};
-pub use retry::{RetryPolicy, SplitMix64};
+pub use limiter::{PacingStatus, RateLimit, RateLimiter};
+pub use retry::{RateLimitScope, RetryBudget, RetryPolicy, RetryRule, SplitMix64};
 pub use single_step::SingleStep;
 pub use token::{AuthConfig, CacheKey, SavedTokens, TokenEvent, TokenMachine, TokenStep};
 
@@ -159,9 +164,14 @@ impl Exchange for SingleStep {
     ) -> bool {
         SingleStep::handle_cached(self, core, now, wall, saved)
     }
+    fn handle_timeout(&mut self, now: std::time::Instant) {
+        SingleStep::handle_timeout(self, now);
+    }
 }
 
-/// The core a driver keeps behind its lock: the token machine, the endpoints and the policy.
+/// The core a driver keeps behind its lock: the token machine, the endpoints, the policy, and
+/// what all of a client's calls share besides their tokens (the retry budget's balance and the
+/// rate limiter).
 #[derive(Debug)]
 pub struct Core {
     /// Credentials and tokens.
@@ -170,6 +180,10 @@ pub struct Core {
     pub endpoints: Endpoints,
     /// How failed calls are retried.
     pub retry: RetryPolicy,
+    /// What is left of the retry budget ([`RetryPolicy::budget`]).
+    pub budget: retry::BudgetBalance,
+    /// The client's pace.
+    pub limiter: RateLimiter,
 }
 
 impl Core {
@@ -204,12 +218,30 @@ impl Core {
         Ok(())
     }
 
-    /// A core for these credentials and endpoints, with the default auth config and retry policy.
+    /// A core for these credentials and endpoints, with the default auth config, retry policy
+    /// and rate limit.
     pub fn new(credentials: Credentials, endpoints: Endpoints) -> Self {
-        Self {
-            tokens: TokenMachine::new(credentials, AuthConfig::default()),
+        Self::with_settings(
+            TokenMachine::new(credentials, AuthConfig::default()),
             endpoints,
-            retry: RetryPolicy::default(),
+            RetryPolicy::default(),
+            RateLimit::default(),
+        )
+    }
+
+    /// A core from its parts: the budget starts full, the limiter open.
+    pub fn with_settings(
+        tokens: TokenMachine,
+        endpoints: Endpoints,
+        retry: RetryPolicy,
+        rate_limit: RateLimit,
+    ) -> Self {
+        Self {
+            tokens,
+            endpoints,
+            budget: retry::BudgetBalance::new(retry.budget.clone()),
+            retry,
+            limiter: RateLimiter::new(rate_limit),
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Retry policy: full-jitter exponential backoff with a cap, honouring `Retry-After`.
+//! Retry policy: full-jitter exponential backoff with a cap, honouring `Retry-After`; the one
+//! place answers are classified ([`RetryRule`], and [`rate_limit`] for the service's two call
+//! limits); and the [`RetryBudget`] that bounds a client's retries across all its calls.
 
 use std::time::Duration;
 
@@ -17,6 +19,9 @@ pub struct RetryPolicy {
     /// CreateDownloadRequest) even when the request may have reached the server. Off by
     /// default: a retry could create a second lightbox.
     pub retry_non_idempotent: bool,
+    /// The client's retry budget, shared by all its calls and token requests (default
+    /// [`RetryBudget::default`]); `None`: no budget, only `max_attempts` bounds retries.
+    pub budget: Option<RetryBudget>,
 }
 
 impl Default for RetryPolicy {
@@ -27,6 +32,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(30),
             retry_non_idempotent: false,
+            budget: Some(RetryBudget::default()),
         }
     }
 }
@@ -101,6 +107,10 @@ impl SplitMix64 {
 pub enum RetryRule {
     /// HTTP 429: the server turned the request away for now.
     Throttled,
+    /// HTTP 403 with `X-Error-Detail: Account Over Queries Per Second Limit`: the gateway turned
+    /// the request away because the application key is over its per-second limit. Nothing was
+    /// done, so any operation may be sent again (see [`rate_limit`]).
+    PerSecondLimit,
     /// HTTP 503: the service is unavailable and did not process the request.
     Unavailable,
     /// HTTP 408: the server gave up waiting for the request, so it did not process it.
@@ -125,6 +135,27 @@ impl RetryRule {
             500..=599 => Some(Self::ServerError),
             _ => None,
         }
+    }
+
+    /// The rule an answer falls under: its status, unless the answer is one of the service's
+    /// call-limit refusals (a `403` that [`rate_limit`] recognizes). The per-second limit is
+    /// [`RetryRule::PerSecondLimit`]; the daily limit is no rule at all, since retrying before
+    /// the day ends only spends more calls.
+    pub fn for_answer(
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+        body: Option<&[u8]>,
+    ) -> Option<Self> {
+        match rate_limit(status, headers, body) {
+            Some(RateLimitScope::PerSecond) => Some(Self::PerSecondLimit),
+            Some(RateLimitScope::Daily) => None,
+            None => Self::for_status(status),
+        }
+    }
+
+    /// [`RetryRule::for_answer`] for a whole response.
+    pub fn for_response(response: &http::Response<Vec<u8>>) -> Option<Self> {
+        Self::for_answer(response.status(), response.headers(), Some(response.body()))
     }
 
     /// The rule for a transport failure.
@@ -156,12 +187,162 @@ impl RetryRule {
     pub fn name(self) -> &'static str {
         match self {
             Self::Throttled => "throttled",
+            Self::PerSecondLimit => "per-second-limit",
             Self::Unavailable => "unavailable",
             Self::RequestTimeout => "request-timeout",
             Self::ServerError => "server-error",
             Self::TransientApiCode => "transient-api-code",
             Self::NotSent => "not-sent",
             Self::MaybeReceived => "maybe-received",
+        }
+    }
+
+    /// What a retry under this rule costs from the [`RetryBudget`]: a timeout or a broken
+    /// exchange costs more, since the server may have spent its time on it.
+    fn cost(self, budget: &RetryBudget) -> u32 {
+        match self {
+            Self::MaybeReceived | Self::RequestTimeout => budget.timeout_retry_cost,
+            _ => budget.retry_cost,
+        }
+    }
+}
+
+/// Which of the service's two call limits refused a request. Both are counted per application
+/// key (the legacy session's SystemId, the OAuth2 client id, SingleStepDownload's `Api-Key`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RateLimitScope {
+    /// Too many calls in the last second (`Account Over Queries Per Second Limit`). The gateway
+    /// did nothing; sending again a little later succeeds.
+    PerSecond,
+    /// The key's calls for the day are used up (`Account Over Rate Limit`). Every call fails
+    /// until the service's day ends.
+    Daily,
+}
+
+impl RateLimitScope {
+    /// The gateway's own words for it, as sent in `X-Error-Detail` and the body's `message`.
+    pub fn detail(self) -> &'static str {
+        match self {
+            Self::PerSecond => OVER_QPS_DETAIL,
+            Self::Daily => OVER_RATE_DETAIL,
+        }
+    }
+}
+
+/// The header the gateway names a refusal in (lower-case, as `http` stores names).
+pub const ERROR_DETAIL_HEADER: &str = "x-error-detail";
+/// `X-Error-Detail` (and `message`) of the per-second throttle.
+pub const OVER_QPS_DETAIL: &str = connect_types::gateway::OVER_QPS;
+/// `X-Error-Detail` (and `message`) of the daily limit.
+pub const OVER_RATE_DETAIL: &str = connect_types::gateway::OVER_RATE;
+
+/// Which call limit a response reports, if it is one of the gateway's limit refusals: HTTP 403
+/// with `X-Error-Detail` naming the limit, or, when that header is missing, a small JSON body
+/// `{"message": …}` naming it (`body` is `None` where only the head is known, as for a
+/// download). Every other answer, any other 403 included, is `None`.
+pub fn rate_limit(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: Option<&[u8]>,
+) -> Option<RateLimitScope> {
+    if status != http::StatusCode::FORBIDDEN {
+        return None;
+    }
+    let named = |text: &str| {
+        let text = text.trim();
+        [RateLimitScope::PerSecond, RateLimitScope::Daily]
+            .into_iter()
+            .find(|s| text.eq_ignore_ascii_case(s.detail()))
+    };
+    if let Some(detail) = headers
+        .get(ERROR_DETAIL_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        return named(detail);
+    }
+    // The gateway's body is tiny; a large one is something else (an HTML page).
+    let body = body.filter(|b| b.len() <= 1024)?;
+    let m: connect_types::gateway::GatewayMessage = serde_json::from_slice(body).ok()?;
+    named(&m.message)
+}
+
+/// [`rate_limit`] for a whole response.
+pub fn rate_limit_of(response: &http::Response<Vec<u8>>) -> Option<RateLimitScope> {
+    rate_limit(response.status(), response.headers(), Some(response.body()))
+}
+
+/// The retry budget of one client: a bucket of tokens shared by all its calls and token
+/// requests (the idea of smithy-rs's retry token bucket). Each retry takes
+/// [`retry_cost`](Self::retry_cost) tokens ([`timeout_retry_cost`](Self::timeout_retry_cost)
+/// after a timeout or a broken exchange), each call that succeeds puts
+/// [`success_refund`](Self::success_refund) back, up to [`capacity`](Self::capacity). When the
+/// bucket cannot pay for a retry, the call fails with its error at once: in an outage the
+/// client soon stops multiplying its load by the number of attempts, and it recovers as calls
+/// succeed again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryBudget {
+    /// Tokens when full, and at the start (default 500: a hundred retries in a row).
+    pub capacity: u32,
+    /// Tokens a retry takes (default 5).
+    pub retry_cost: u32,
+    /// Tokens a retry after a timeout or an exchange broken mid-way takes (default 10).
+    pub timeout_retry_cost: u32,
+    /// Tokens a successful call puts back (default 1).
+    pub success_refund: u32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        Self {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+            success_refund: 1,
+        }
+    }
+}
+
+/// What is left of a client's [`RetryBudget`]; the core keeps one for all of a client's calls.
+#[derive(Clone, Debug)]
+pub struct BudgetBalance {
+    budget: Option<RetryBudget>,
+    available: u32,
+}
+
+impl BudgetBalance {
+    /// A full bucket (`None`: no budget, every retry is paid for).
+    pub fn new(budget: Option<RetryBudget>) -> Self {
+        let available = budget.as_ref().map_or(0, |b| b.capacity);
+        Self { budget, available }
+    }
+
+    /// Tokens left (`None` without a budget).
+    pub fn available(&self) -> Option<u32> {
+        self.budget.as_ref().map(|_| self.available)
+    }
+
+    /// Takes the cost of a retry under `rule`; `false` when the bucket cannot pay for it (then
+    /// nothing is taken and the call must not be retried).
+    pub fn try_spend(&mut self, rule: RetryRule) -> bool {
+        let Some(budget) = &self.budget else {
+            return true;
+        };
+        let cost = rule.cost(budget);
+        if self.available < cost {
+            return false;
+        }
+        self.available -= cost;
+        true
+    }
+
+    /// A call succeeded: puts the refund back, up to the capacity.
+    pub fn handle_success(&mut self) {
+        if let Some(budget) = &self.budget {
+            self.available = self
+                .available
+                .saturating_add(budget.success_refund)
+                .min(budget.capacity);
         }
     }
 }
@@ -229,6 +410,84 @@ mod tests {
             http::HeaderValue::from_static("4"),
         );
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(4)));
+    }
+
+    fn answer(status: u16, detail: Option<&str>, body: &str) -> http::Response<Vec<u8>> {
+        let mut b = http::Response::builder().status(status);
+        if let Some(d) = detail {
+            b = b.header("X-Error-Detail", d);
+        }
+        b.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn the_gateways_limits_are_told_apart_from_any_other_403() {
+        let qps = "Account Over Queries Per Second Limit";
+        let rate = "Account Over Rate Limit";
+        let of = |r: &http::Response<Vec<u8>>| rate_limit_of(r);
+        assert_eq!(
+            of(&answer(403, Some(qps), "")),
+            Some(RateLimitScope::PerSecond)
+        );
+        assert_eq!(
+            of(&answer(403, Some(rate), "")),
+            Some(RateLimitScope::Daily)
+        );
+        // Any casing and spacing of the header's value.
+        assert_eq!(
+            of(&answer(403, Some(" account over rate limit "), "")),
+            Some(RateLimitScope::Daily)
+        );
+        // No header: the body names it.
+        let body = format!(r#"{{"message": "{qps}"}}"#);
+        assert_eq!(
+            of(&answer(403, None, &body)),
+            Some(RateLimitScope::PerSecond)
+        );
+        // Other 403s, other statuses, other details: not a limit.
+        assert_eq!(of(&answer(403, None, "<html>Forbidden</html>")), None);
+        assert_eq!(of(&answer(403, Some("Account Inactive"), &body)), None);
+        assert_eq!(of(&answer(403, None, r#"{"message": "Forbidden"}"#)), None);
+        assert_eq!(of(&answer(429, Some(qps), &body)), None);
+        assert_eq!(of(&answer(200, Some(qps), &body)), None);
+        let long = format!(r#"{{"message": "{qps}", "pad": "{}"}}"#, "x".repeat(2000));
+        assert_eq!(
+            of(&answer(403, None, &long)),
+            None,
+            "a large body is something else"
+        );
+        // The rules: the per-second limit is retried (nothing was done), the daily one is not.
+        let rule = |r: &http::Response<Vec<u8>>| RetryRule::for_response(r);
+        assert_eq!(
+            rule(&answer(403, Some(qps), "")),
+            Some(RetryRule::PerSecondLimit)
+        );
+        assert!(RetryRule::PerSecondLimit.work_not_done());
+        assert_eq!(RetryRule::PerSecondLimit.name(), "per-second-limit");
+        assert_eq!(rule(&answer(403, Some(rate), "")), None);
+        assert_eq!(rule(&answer(403, None, "")), None);
+        assert_eq!(rule(&answer(503, None, "")), Some(RetryRule::Unavailable));
+    }
+
+    #[test]
+    fn the_budget_pays_for_retries_until_empty_and_refills_with_successes() {
+        let mut b = BudgetBalance::new(Some(RetryBudget {
+            capacity: 12,
+            ..RetryBudget::default()
+        }));
+        assert_eq!(b.available(), Some(12));
+        assert!(b.try_spend(RetryRule::Unavailable));
+        assert!(!b.try_spend(RetryRule::MaybeReceived), "a timeout costs 10");
+        assert!(b.try_spend(RetryRule::PerSecondLimit));
+        assert_eq!(b.available(), Some(2));
+        assert!(!b.try_spend(RetryRule::Unavailable));
+        for _ in 0..20 {
+            b.handle_success();
+        }
+        assert_eq!(b.available(), Some(12), "never above the capacity");
+        let mut none = BudgetBalance::new(None);
+        assert!((0..1000).all(|_| none.try_spend(RetryRule::MaybeReceived)));
+        assert_eq!(none.available(), None);
     }
 
     #[test]

@@ -6,14 +6,20 @@
 //! fetch with the same progress, resume and safety rules as every other download.
 //!
 //! The call spends a download of the caller's allowance, so it is never repeated once it may
-//! have reached the server. A refused token is dropped and the call tried once more with a
-//! fresh one, as for the envelope operations.
+//! have reached the server, with one exception: the gateway's per-second throttle, which
+//! turns the request away before anything is done (retried with jittered backoff, within the
+//! policy's attempts and the client's retry budget, like every call). A refused token is
+//! dropped and the call tried once more with a fresh one, as for the envelope operations.
 
-use crate::call::{CallOptions, Outcome, Outgoing, Purpose, Step, TransportFailure};
+use crate::call::{
+    CallOptions, Outcome, Outgoing, Purpose, RetryAsk, Step, TransportFailure, observe_answer,
+    retry_pause, wait_for_turn,
+};
 use crate::cassette::Mismatch;
 use crate::download::DownloadTarget;
 use crate::error::Error;
-use crate::retry::SplitMix64;
+use crate::limiter::Ticket;
+use crate::retry::{RateLimitScope, RetryRule, SplitMix64};
 use crate::token::TokenStep;
 use crate::{Core, Credentials};
 use connect_types::ops::{SingleStepDownloadRequest, SingleStepRefusal};
@@ -30,8 +36,17 @@ const CONNECT_RETRIES: u32 = 2;
 
 enum State {
     Ready,
-    AwaitAuth { id: u64 },
-    AwaitCall { token_id: u64 },
+    AwaitAuth {
+        id: u64,
+    },
+    AwaitCall {
+        token_id: u64,
+    },
+    /// A pause decided while handling an answer; its deadline is fixed at the next poll.
+    Backoff(std::time::Duration),
+    Pausing(Instant),
+    /// Waiting for the rate limiter's turn.
+    Slotted,
     // Boxed: the answer is large beside the other states.
     Finished(Option<Box<Result<Response<DownloadTarget>, Error>>>),
 }
@@ -44,6 +59,11 @@ pub struct SingleStep {
     auth_retry_used: bool,
     token_issued_here: bool,
     connect_failures: u32,
+    /// Failures retried after a pause (throttles, token-endpoint trouble).
+    failures: u32,
+    rng: SplitMix64,
+    ticket: Option<Ticket>,
+    sent_at: Option<Instant>,
     state: State,
 }
 
@@ -69,9 +89,10 @@ fn api_key(credentials: &Credentials) -> Option<&str> {
 impl SingleStep {
     /// Prepares the download of `request`'s image. `seed` makes the default coordination id.
     pub fn new(request: &SingleStepDownloadRequest, options: CallOptions, seed: u64) -> Self {
+        let mut rng = SplitMix64::new(seed);
         let coordination_id = options
             .coordination_id
-            .unwrap_or_else(|| format!("{:016x}", SplitMix64::new(seed).next_u64()));
+            .unwrap_or_else(|| format!("{:016x}", rng.next_u64()));
         Self {
             image_id: request.image_id.clone(),
             path: request.path(),
@@ -79,6 +100,10 @@ impl SingleStep {
             auth_retry_used: false,
             token_issued_here: false,
             connect_failures: 0,
+            failures: 0,
+            rng,
+            ticket: None,
+            sent_at: None,
             state: State::Ready,
         }
     }
@@ -107,10 +132,65 @@ impl SingleStep {
                     |r| *r,
                 ))
             }
-            State::Ready | State::AwaitAuth { .. } | State::AwaitCall { .. } => {
-                self.next_request(core, now)
+            State::Backoff(d) => {
+                let until = now.checked_add(d).unwrap_or(now);
+                self.state = State::Pausing(until);
+                Step::Wait(until)
             }
+            State::Pausing(until) if now < until => {
+                self.state = State::Pausing(until);
+                Step::Wait(until)
+            }
+            State::Pausing(_)
+            | State::Slotted
+            | State::Ready
+            | State::AwaitAuth { .. }
+            | State::AwaitCall { .. } => self.next_request(core, now),
         }
+    }
+
+    /// The driver slept until `now`: a pause (or a rate-limiter turn) that has ended is over.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if matches!(self.state, State::Pausing(until) if now >= until) {
+            self.state = State::Ready;
+        }
+        if let Some(t) = self.ticket.as_mut() {
+            t.handle_timeout(now);
+        }
+    }
+
+    /// The deadline of the pause (or the rate limiter's turn) under way, if any.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match self.state {
+            State::Pausing(until) => Some(until),
+            State::Slotted => self.ticket.map(|t| t.at()),
+            _ => None,
+        }
+    }
+
+    fn retry_or_finish(
+        &mut self,
+        core: &mut Core,
+        err: Error,
+        rule: RetryRule,
+        after: Option<std::time::Duration>,
+    ) {
+        let pause = retry_pause(
+            core,
+            &mut self.failures,
+            &mut self.rng,
+            RetryAsk {
+                operation: NAME,
+                rule,
+                allowed: true,
+                retry_after: after,
+                error: &err,
+            },
+        );
+        self.state = match pause {
+            Some(d) => State::Backoff(d),
+            None => State::Finished(Some(Box::new(Err(err)))),
+        };
     }
 
     fn finish(&mut self, r: Result<Response<DownloadTarget>, Error>) -> Step<DownloadTarget> {
@@ -141,6 +221,10 @@ impl SingleStep {
                 Ok(r) => r,
                 Err(e) => return self.finish(Err(e)),
             };
+        if let Some(until) = wait_for_turn(core, now, &mut self.ticket, NAME) {
+            self.state = State::Slotted;
+            return Step::Wait(until);
+        }
         let (token, token_id): (Secret, u64) =
             match core
                 .tokens
@@ -149,6 +233,7 @@ impl SingleStep {
                 Ok(TokenStep::Use { token, token_id }) => (token, token_id),
                 Ok(TokenStep::Send(auth)) => {
                     self.state = State::AwaitAuth { id: auth.id };
+                    self.sent_at = Some(now);
                     return Step::Send(Outgoing {
                         request: auth.request,
                         purpose: Purpose::Auth { grant: auth.grant },
@@ -172,6 +257,7 @@ impl SingleStep {
         match request {
             Ok(request) => {
                 self.state = State::AwaitCall { token_id };
+                self.sent_at = Some(now);
                 Step::Send(Outgoing {
                     request,
                     purpose: Purpose::Call {
@@ -200,16 +286,27 @@ impl SingleStep {
         if !core.tokens.handle_cached(now, wall, id, saved) {
             return false;
         }
+        if let Some(sent_at) = self.sent_at.take() {
+            core.limiter.handle_unsent(sent_at);
+        }
         self.state = State::Ready;
         true
     }
 
     /// Digests what came back for the last [`Step::Send`].
     pub fn handle_outcome(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
+        if let Outcome::Response(r) = &outcome {
+            observe_answer(core, now, self.sent_at.take(), r, NAME);
+        }
         match std::mem::replace(&mut self.state, State::Ready) {
             State::AwaitAuth { id } => match outcome {
                 Outcome::Response(r) => match core.tokens.handle_auth_response(now, id, &r) {
                     Ok(()) => self.token_issued_here = true,
+                    Err(f) if f.retryable => {
+                        let rule =
+                            RetryRule::for_response(&r).unwrap_or(RetryRule::TransientApiCode);
+                        self.retry_or_finish(core, f.error, rule, f.retry_after);
+                    }
                     Err(f) => self.state = State::Finished(Some(Box::new(Err(f.error)))),
                 },
                 Outcome::Failed(t) => {
@@ -239,6 +336,20 @@ impl SingleStep {
     }
 
     fn interpret(&mut self, core: &mut Core, token_id: u64, r: &http::Response<Vec<u8>>) {
+        if let Some(scope) = crate::retry::rate_limit_of(r) {
+            let err = Error::RateLimited {
+                operation: NAME,
+                scope,
+            };
+            match scope {
+                // Turned away at the gateway: nothing was spent, so it may be sent again.
+                RateLimitScope::PerSecond => {
+                    self.retry_or_finish(core, err, RetryRule::PerSecondLimit, None);
+                }
+                _ => self.state = State::Finished(Some(Box::new(Err(err)))),
+            }
+            return;
+        }
         let status = r.status().as_u16();
         let echoed = r
             .headers()
@@ -253,6 +364,7 @@ impl SingleStep {
                 .unwrap_or("");
             // The file is fetched like any download, which only follows https.
             let result = if location.starts_with("https://") {
+                core.budget.handle_success();
                 Ok(Response {
                     header: ResponseHeader {
                         status: Some(OverallStatus::Success),

@@ -4,7 +4,8 @@
 //! ([`TARGET`]), at three levels:
 //!
 //! - `info`: one line per call when it ends (succeeded, or failed with its error), retries
-//!   after a pause, a refused token renewed before the call is sent again;
+//!   after a pause, a refused token renewed before the call is sent again, each per-second
+//!   throttle from the service and each wait for the rate limiter's turn;
 //! - `debug`: the decisions in between: token requests and the tokens acquired, renewed and
 //!   invalidated, refused renewals, routing refusals, pauses, the decision not to retry;
 //! - `trace`: every request sent (with its attempt number) and every answer or failure to

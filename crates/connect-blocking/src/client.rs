@@ -190,6 +190,21 @@ impl Client {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// What the client's rate limiter is doing: its pace (if it paces), the ceiling, and how
+    /// many throttles, slow-downs and waits there were. Every clone of this client, and every
+    /// thread using one, shares the limiter.
+    ///
+    /// ```no_run
+    /// let client = connect_blocking::Client::from_env()?;
+    /// let pacing = client.pacing();
+    /// println!("{:?} requests/s, {} throttled", pacing.rate, pacing.throttled);
+    /// # Ok::<(), connect_blocking::Error>(())
+    /// ```
+    pub fn pacing(&self) -> connect_auth::PacingStatus {
+        let now = self.now();
+        self.lock().core.limiter.status(now)
+    }
+
     /// Runs any operation with default options.
     pub fn execute<O: Operation>(&self, op: &O) -> Result<Response<O::Result>, Error> {
         self.execute_with(op, CallOptions::default())

@@ -182,7 +182,8 @@ impl Download {
             self.job.target.clone(),
             SinkKind::Stream,
             self.client.downloads_allow_http(),
-        )?;
+        )?
+        .with_seed(self.client.next_seed());
         let summary = self.run(fetch, &mut Sink::Writer(writer))?;
         writer.flush().map_err(|e| write_error(None, e))?;
         Ok(summary)
@@ -212,7 +213,8 @@ impl Download {
             self.job.target.clone(),
             SinkKind::File,
             self.client.downloads_allow_http(),
-        )?;
+        )?
+        .with_seed(self.client.next_seed());
         fetch.handle_part(held, read_record(&files.record).as_deref());
         let summary = self.run(fetch, &mut Sink::<std::fs::File>::Part(&mut file, &files))?;
         file.flush()

@@ -48,8 +48,8 @@ pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;
 pub use connect_auth::token::{CacheKey, SavedTokens};
 pub use connect_auth::{
-    AuthConfig, CallOptions, Credentials, Error, ErrorKind, RetryPolicy, TransportCause,
-    TransportFailure,
+    AuthConfig, CallOptions, Credentials, Error, ErrorKind, PacingStatus, RateLimit,
+    RateLimitScope, RetryBudget, RetryPolicy, TransportCause, TransportFailure,
 };
 pub use connect_types::{
     IsoDateTime, Operation, RequestDate, Response, Secret, StatusCode, StatusEntry, ops,

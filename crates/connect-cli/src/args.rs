@@ -130,6 +130,17 @@ pub struct Global {
     )]
     pub system_password: Option<Secret>,
 
+    /// Send at most N requests per second (token requests included), e.g. 5 or 0.5. Without
+    /// it the client still slows down when the service throttles it.
+    #[arg(
+        long,
+        global = true,
+        env = "GETTY_CONNECT_MAX_QPS",
+        value_name = "N",
+        value_parser = max_qps
+    )]
+    pub max_qps: Option<f64>,
+
     /// Print one JSON document on stdout, and nothing else there: the API's result (with
     /// --all, an array of every item), or the CLI's own report (snake_case keys; see README).
     #[arg(long, global = true)]
@@ -277,6 +288,20 @@ impl Global {
             system_password
         );
     }
+}
+
+/// `--max-qps`: a number of requests per second, at least the SDK's smallest pace.
+fn max_qps(s: &str) -> Result<f64, String> {
+    let rate: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of requests per second (try 5 or 0.5)"))?;
+    let limit = connect_auth::RateLimit {
+        max_per_second: Some(rate),
+        ..connect_auth::RateLimit::default()
+    };
+    limit.check()?;
+    Ok(rate)
 }
 
 /// The subcommands.

@@ -10,7 +10,8 @@ use connect_auth::config::ClientConfig;
 use connect_auth::download::{ChosenOffering, OfferingChoice};
 use connect_auth::env::{
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_HTTP_BASE_URL,
-    ENV_INSECURE_OAUTH_OVER_HTTP, ENV_PASSWORD, ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD, ENV_USERNAME,
+    ENV_INSECURE_OAUTH_OVER_HTTP, ENV_MAX_QPS, ENV_PASSWORD, ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD,
+    ENV_USERNAME,
 };
 use connect_auth::paging::Paged;
 use connect_types::{Operation, Secret};
@@ -129,6 +130,7 @@ impl Settings {
                 k if k == ENV_INSECURE_OAUTH_OVER_HTTP => g
                     .insecure_send_oauth_token_over_http
                     .then(|| "1".to_owned()),
+                k if k == ENV_MAX_QPS => g.max_qps.map(|r| r.to_string()),
                 k if k == ENV_CLIENT_ID => client_id.clone(),
                 k if k == ENV_CLIENT_SECRET => {
                     client_secret.as_ref().map(|s| s.expose().to_owned())

@@ -17,6 +17,9 @@ pub const EXIT_AUTH: u8 = 3;
 pub const EXIT_CONNECTION: u8 = 4;
 /// Exit code: the service knows no such image, event, lightbox or item.
 pub const EXIT_NOT_FOUND: u8 = 5;
+/// Exit code: the application key's daily call limit is used up: every call fails until the
+/// service's day ends, so a script should stop rather than try again.
+pub const EXIT_DAILY_LIMIT: u8 = 6;
 /// Exit code: a local file could not be read or written.
 pub const EXIT_LOCAL: u8 = 7;
 
@@ -32,6 +35,10 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     (EXIT_AUTH, "the credentials or a token were refused"),
     (EXIT_CONNECTION, "no answer: network, TLS or timeout"),
     (EXIT_NOT_FOUND, "no such image, event, lightbox or item"),
+    (
+        EXIT_DAILY_LIMIT,
+        "the application key's daily call limit is used up (calls fail until the service's day ends)",
+    ),
     (EXIT_LOCAL, "a local file could not be read or written"),
     (
         crate::interrupt::EXIT_INTERRUPTED,
@@ -257,6 +264,7 @@ fn sdk_exit_code(e: &connect_auth::Error) -> u8 {
         K::Auth => EXIT_AUTH,
         K::Transport => EXIT_CONNECTION,
         K::Write => EXIT_LOCAL,
+        K::RateLimited if e.is_daily_limit() => EXIT_DAILY_LIMIT,
         _ => match e.status_code() {
             // A page past the last is a page number to fix, with --all or without.
             Some(connect_types::StatusCode::StartPastTotal) => EXIT_USAGE,
@@ -334,6 +342,10 @@ fn hint_for(e: &connect_auth::Error) -> &'static str {
             "nothing answered at that address: check --base-url and that the server runs"
         }
         Some(C::Dns) => "the host name does not resolve: check --base-url and the network",
+        _ if e.rate_limit() == Some(connect_auth::RateLimitScope::PerSecond) => {
+            "the service throttled this application key: run fewer at once, or cap the rate \
+             with --max-qps (or GETTY_CONNECT_MAX_QPS)"
+        }
         _ if e.kind() == connect_auth::ErrorKind::NotCovered => {
             "none of your product offerings covers it: `offerings` lists yours; try another \
              --size, or ask your Getty Images account manager"
@@ -409,6 +421,27 @@ mod tests {
     fn config_errors_are_usage() {
         let e = connect_auth::Endpoints::new("ftp://x").unwrap_err();
         assert_eq!(CliError::sdk("x", e).exit_code(), EXIT_USAGE);
+    }
+
+    #[test]
+    fn the_daily_limit_has_its_own_exit_code_and_says_so() {
+        let e = connect_auth::Error::RateLimited {
+            operation: "SearchForImages",
+            scope: connect_auth::RateLimitScope::Daily,
+        };
+        let cli = CliError::sdk("searching images for \"beach\"", e);
+        assert_eq!(cli.exit_code(), EXIT_DAILY_LIMIT);
+        let line = cli.line();
+        assert!(line.contains("daily call limit is used up"), "{line}");
+        assert!(line.contains("next day"), "{line}");
+        assert!(!line.contains("overloaded"), "{line}");
+        let e = connect_auth::Error::RateLimited {
+            operation: "SearchForImages",
+            scope: connect_auth::RateLimitScope::PerSecond,
+        };
+        let cli = CliError::sdk("searching", e);
+        assert_eq!(cli.exit_code(), EXIT_FAILURE);
+        assert!(cli.line().contains("--max-qps"), "{}", cli.line());
     }
 
     #[test]

@@ -28,6 +28,15 @@ impl Clock {
             });
     }
 
+    /// Moves the clock just past the next UTC midnight (by its own dates); returns how far.
+    pub fn advance_to_next_day(&self) -> Duration {
+        const DAY_MS: i64 = 86_400_000;
+        let left = DAY_MS - self.now_millis().rem_euclid(DAY_MS);
+        let by = Duration::from_millis(u64::try_from(left).unwrap_or(0) + 1);
+        self.advance(by);
+        by
+    }
+
     /// The monotonic now, for lifetimes.
     pub fn now(&self) -> Instant {
         let real = Instant::now();

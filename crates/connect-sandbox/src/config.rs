@@ -122,6 +122,14 @@ pub struct SandboxConfig {
     /// HTTP (default off: anyone who can reach the port could use them). The same hooks are
     /// always available from the library, e.g. [`crate::SandboxInfo::stats`].
     pub control_endpoints: bool,
+    /// The per-second call limit of each application key (default none): a request beyond
+    /// it, within one sliding second, is answered `403` with `X-Error-Detail: Account Over
+    /// Queries Per Second Limit`, as the service's gateway did. See [`SandboxConfig::with_qps`].
+    pub qps: Option<u32>,
+    /// The daily call limit of each application key (default none): once used up, every
+    /// request with the key is answered `403` with `X-Error-Detail: Account Over Rate Limit`
+    /// until the sandbox clock's UTC day ends.
+    pub daily_limit: Option<u64>,
     /// Keep what users make (lightboxes, histories and quotas, customers, usage reports, feed
     /// cursors) in this file between runs (default none: everything is in memory). Read at
     /// start, rewritten atomically after every call that changed something; a damaged file,
@@ -153,6 +161,8 @@ impl Default for SandboxConfig {
             faults: Vec::new(),
             limits: Limits::default(),
             control_endpoints: false,
+            qps: None,
+            daily_limit: None,
             state_file: None,
             replay: None,
         }
@@ -241,6 +251,24 @@ impl SandboxConfig {
         options: connect_auth::cassette::ReplayOptions,
     ) -> Self {
         self.replay = Some(crate::CassetteReplay { cassette, options });
+        self
+    }
+    /// Limits every application key (the OAuth2 client id, the SystemId, SingleStepDownload's
+    /// `Api-Key`) to `qps` requests per sliding second, on every API path: the token endpoint,
+    /// CreateSession and RenewSession, every operation and `/v2/download`. (`None`: no limit.)
+    ///
+    /// ```
+    /// let cfg = connect_sandbox::SandboxConfig::default().with_qps(Some(50)).with_daily_limit(Some(100));
+    /// assert_eq!((cfg.qps, cfg.daily_limit), (Some(50), Some(100)));
+    /// ```
+    pub fn with_qps(mut self, qps: Option<u32>) -> Self {
+        self.qps = qps;
+        self
+    }
+    /// Limits every application key to `calls` requests per UTC day of the sandbox clock
+    /// (which [`crate::SandboxInfo::advance`] moves). (`None`: no limit.)
+    pub fn with_daily_limit(mut self, calls: Option<u64>) -> Self {
+        self.daily_limit = calls;
         self
     }
     /// Serves (or not) the `/_sandbox/*` control endpoints.

@@ -43,6 +43,13 @@ pub enum Fault {
         /// The stall.
         millis: u64,
     },
+    /// Before the request is read: the gateway's per-second throttle (`403`,
+    /// `X-Error-Detail: Account Over Queries Per Second Limit`), byte for byte as
+    /// [`crate::SandboxConfig::qps`] answers it. Nothing was done.
+    OverQps,
+    /// Before the request is read: the gateway's daily limit (`403`,
+    /// `X-Error-Detail: Account Over Rate Limit`). Nothing was done.
+    OverDaily,
 }
 
 impl Fault {
@@ -50,7 +57,11 @@ impl Fault {
     pub fn before(self) -> bool {
         matches!(
             self,
-            Fault::Unavailable | Fault::ServiceDown | Fault::DropBefore
+            Fault::Unavailable
+                | Fault::ServiceDown
+                | Fault::DropBefore
+                | Fault::OverQps
+                | Fault::OverDaily
         )
     }
 
@@ -64,6 +75,8 @@ impl Fault {
             Fault::Slow { .. } => "slow",
             Fault::CutMidBody => "cut_mid_body",
             Fault::StallMidBody { .. } => "stall_mid_body",
+            Fault::OverQps => "over_qps",
+            Fault::OverDaily => "over_daily",
         }
     }
 

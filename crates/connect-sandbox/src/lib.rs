@@ -36,7 +36,11 @@
 //!   `POST /_sandbox/faults`): a [`Fault`] per operation or at a seeded rate, before the
 //!   request is read or after the work is done (dropped, slow, cut mid-body).
 //! - [`SandboxInfo::advance`] (`POST /_sandbox/advance?seconds=N`): moves the sandbox clock
-//!   that token and download lifetimes read.
+//!   that token and download lifetimes read; [`SandboxInfo::advance_to_next_day`] moves it
+//!   past midnight, where the daily call limit starts again.
+//! - [`SandboxConfig::qps`] and [`SandboxConfig::daily_limit`]: the gateway's call limits per
+//!   application key, with its exact `403` answers; [`Stats::app_keys`] counts each key's
+//!   requests let through, throttled and refused for the day.
 //! - [`Stats::calls`]: calls per listener, operation and token class.
 //! - [`SandboxConfig::large_file_bytes`]: the `master` size of the first image (id
 //!   `100000000`) and of every 1000th image has exactly this many bytes (default 256 MiB).
@@ -80,7 +84,7 @@ pub use error::Error;
 pub use faults::{Fault, FaultRule};
 pub use handlers::signin::WRONG_CREDENTIALS;
 pub use replay::CassetteReplay;
-pub use stats::Stats;
+pub use stats::{KeyCounts, Stats};
 
 use security::Scheme;
 use state::State;
@@ -189,6 +193,12 @@ impl SandboxInfo {
     /// Real time keeps running on top; the clock never goes back.
     pub fn advance(&self, by: Duration) {
         self.state.clock.advance(by);
+    }
+    /// Moves the sandbox clock just past the next UTC midnight, where the daily call limit
+    /// ([`SandboxConfig::daily_limit`]) starts again; returns how far it moved. Tokens that
+    /// expire within that time expire, as with [`SandboxInfo::advance`].
+    pub fn advance_to_next_day(&self) -> Duration {
+        self.state.clock.advance_to_next_day()
     }
     /// The sandbox clock's monotonic now: real time plus every [`SandboxInfo::advance`]. A
     /// client built with this as its clock sees tokens age as the sandbox does.
@@ -324,6 +334,15 @@ impl Sandbox {
                 store::usage::UsageLog::default(),
             ),
         };
+        let limits = store::limits::CallLimits::new(
+            config.qps,
+            config.daily_limit,
+            clock.clone(),
+            &[
+                config.credentials.client_id.as_str(),
+                config.credentials.system_id.as_str(),
+            ],
+        );
         let state = Arc::new(State {
             index,
             tokens: store::tokens::TokenStore::new(
@@ -342,6 +361,7 @@ impl Sandbox {
             downloads: store::downloads::Downloads::new(secrets),
             clock,
             faults: faults::Faults::new(config.seed, config.fault_rate, config.faults.clone()),
+            limits,
             https_base: format!("https://{https_addr}"),
             http_base: format!("http://{http_addr}"),
             media_base: format!("http://{http_addr}{}", crate::picture::MEDIA_PATH),

@@ -41,6 +41,15 @@ struct Args {
     /// Cut the first GET of each download URL after this many bytes (resume testing).
     #[arg(long)]
     disconnect_after: Option<u64>,
+    /// Per-second call limit of each application key (OAuth2 client id, SystemId, Api-Key),
+    /// over a sliding second, on every API path (the token endpoint and /v2/download too).
+    /// Beyond it: 403 with X-Error-Detail: Account Over Queries Per Second Limit.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    qps: Option<u32>,
+    /// Daily call limit of each application key, per UTC day of the sandbox clock. Beyond it:
+    /// 403 with X-Error-Detail: Account Over Rate Limit until the day ends.
+    #[arg(long, value_name = "N")]
+    daily_limit: Option<u64>,
     /// Serve the /_sandbox/* control endpoints (stats, reset, revoke). Off by default:
     /// anyone who can reach the ports could use them.
     #[arg(long)]
@@ -109,7 +118,9 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
         .with_https_addr(args.https)
         .with_large_file_bytes(args.large_file_bytes)
         .with_disconnect_after_bytes(args.disconnect_after)
-        .with_control_endpoints(args.control);
+        .with_control_endpoints(args.control)
+        .with_qps(args.qps)
+        .with_daily_limit(args.daily_limit);
     let config = match &args.state {
         Some(path) => config.with_state_file(path),
         None => config,
@@ -166,6 +177,12 @@ async fn run(args: Args) -> Result<(), connect_sandbox::Error> {
         say!("  OAuth2 client: {} / {}", c.client_id, c.client_secret);
         say!("  catalog: {} images, seed {}", args.images, args.seed);
     }
+    let per_key = |n: Option<String>| n.unwrap_or_else(|| "none".into());
+    say!(
+        "  call limits per application key: {} per second, {} per day",
+        per_key(args.qps.map(|n| n.to_string())),
+        per_key(args.daily_limit.map(|n| n.to_string()))
+    );
     match &args.state {
         Some(path) => say!("  state: kept in {}", path.display()),
         None => say!("  state: in memory only (--state FILE keeps it between runs)"),

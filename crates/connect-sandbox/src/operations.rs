@@ -1,5 +1,6 @@
 //! The operation table: every emulated operation, registered in one place, and [`run`], which
-//! takes one API call from request bytes to response bytes.
+//! takes one API call from request bytes to response bytes (or to a refusal for the call
+//! limits).
 //!
 //! Each entry is derived from the connect-types [`Operation`] the SDK sends (name, path, body
 //! key, result key and security class come from its constants), so the sandbox and the SDK
@@ -16,6 +17,8 @@ use crate::handlers::{
 };
 use crate::security::{self, Principal, Scheme};
 use crate::state::State;
+use crate::store::limits::Verdict;
+use crate::store::tokens::TokenKind;
 use connect_types::{Operation, Security, ops};
 use http::StatusCode as Http;
 use serde_json::Value;
@@ -185,12 +188,54 @@ pub fn find(path: &str) -> Option<&'static Op> {
     OPS.iter().find(|op| same_path(path, op.path))
 }
 
-/// Runs one API call: envelope, security rules, handler, response envelope.
-pub fn run(state: &State, op: &Op, scheme: Scheme, body: &[u8]) -> (Http, Vec<u8>) {
+/// Runs one API call behind the gateway's call limits: envelope, security rules, handler,
+/// response envelope; or `Err` when the application key the request names (see [`app_key`])
+/// is over one of the limits, and nothing was done.
+pub fn run(
+    state: &State,
+    op: &Op,
+    scheme: Scheme,
+    body: &[u8],
+) -> Result<(Http, Vec<u8>), Verdict> {
+    let (cid, parsed) = api::parse_request(body, op.body_key, op.aliases, op.body_required);
+    if state.limits.enabled() {
+        let key = parsed.as_ref().ok().and_then(|req| app_key(state, op, req));
+        match state.limits.check(key.as_deref(), &state.stats) {
+            Verdict::Allowed => {}
+            refused => return Err(refused),
+        }
+    }
+    Ok(execute(state, op, scheme, cid, parsed))
+}
+
+/// The application key an API request is made with: the SystemId in the body of
+/// CreateSession and RenewSession, otherwise the application the token was issued to (the
+/// sandbox has one of each kind: session tokens belong to its SystemId, OAuth2 tokens to its
+/// client id). `None` without a live token.
+pub fn app_key(state: &State, op: &Op, req: &api::Request) -> Option<String> {
+    if matches!(op.name, "CreateSession" | "RenewSession") {
+        return api::get(&req.body, "SystemId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+    }
+    let info = state.tokens.lookup(req.token.as_deref()?)?;
+    let c = &state.config.credentials;
+    Some(match info.kind {
+        TokenKind::Standard | TokenKind::Secure => c.system_id.clone(),
+        TokenKind::OAuth | TokenKind::Refresh => c.client_id.clone(),
+    })
+}
+
+fn execute(
+    state: &State,
+    op: &Op,
+    scheme: Scheme,
+    cid: Option<String>,
+    parsed: Result<api::Request, Fail>,
+) -> (Http, Vec<u8>) {
     if matches!(op.name, "CreateSession" | "RenewSession") {
         state.stats.grant(op.name);
     }
-    let (cid, parsed) = api::parse_request(body, op.body_key, op.aliases, op.body_required);
     let class = match &parsed {
         Ok(req) => state.tokens.class_of(req.token.as_deref()),
         Err(_) => "none",

@@ -70,3 +70,18 @@ pub fn plain(status: Http, text: &'static str) -> Response<Body> {
 pub fn text(status: Http, text: String) -> Response<Body> {
     with_type(status, full(text), "text/plain; charset=utf-8")
 }
+
+/// The gateway's refusal for a call limit: `403`, `X-Error-Detail` naming the limit, and
+/// `{"message": …}` (see [`connect_types::gateway`]). Not an envelope, no `Retry-After`.
+pub fn over_limit(detail: &'static str) -> Response<Body> {
+    let mut r = with_type(
+        Http::FORBIDDEN,
+        full(connect_types::gateway::body(detail)),
+        "application/json; charset=utf-8",
+    );
+    r.headers_mut().insert(
+        connect_types::gateway::ERROR_DETAIL_HEADER,
+        HeaderValue::from_static(detail),
+    );
+    r
+}

@@ -4,9 +4,10 @@ use crate::conn::{self, Activity, Watched};
 use crate::faults::{Fault, FaultRule};
 use crate::handlers::{files, oauth2, oembed, signin, single_step, site};
 use crate::operations;
-use crate::response::{Body, DropConnection, bytes_response, json_response, plain};
+use crate::response::{Body, DropConnection, bytes_response, json_response, over_limit, plain};
 use crate::security::Scheme;
 use crate::state::State;
+use crate::store::limits::Verdict;
 use http::{HeaderValue, Method, Request, Response, StatusCode as Http, header};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -153,6 +154,9 @@ pub async fn handle(
             Ok(b) => b,
             Err(r) => return Ok(r),
         };
+        if let Some(r) = gate(&state, || oauth2::client_id(&body)) {
+            return Ok(r);
+        }
         let (s, v) = oauth2::token(&state, scheme, &body);
         let mut r = json_response(s, &v);
         r.headers_mut()
@@ -195,6 +199,15 @@ pub async fn handle(
         if let Some(r) = before(&state, fault)? {
             return Ok(r);
         }
+        let key = || {
+            req.headers()
+                .get(connect_types::ops::SingleStepDownloadRequest::API_KEY_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(|k| k.trim().to_owned())
+        };
+        if let Some(r) = gate(&state, key) {
+            return Ok(r);
+        }
         let id = path
             .trim_end_matches('/')
             .get(SINGLE_STEP.len()..)
@@ -233,9 +246,14 @@ pub async fn handle(
             Ok(b) => b,
             Err(r) => return Ok(r),
         };
-        let (s, v) = operations::run(&state, op, scheme, &body);
-        state.after_call(op.name);
-        return finish(&state, fault, bytes_response(s, v)).await;
+        let r = match operations::run(&state, op, scheme, &body) {
+            Ok((s, v)) => {
+                state.after_call(op.name);
+                bytes_response(s, v)
+            }
+            Err(verdict) => refusal(verdict),
+        };
+        return finish(&state, fault, r).await;
     }
     // Read (and dropped) so the keep-alive connection stays reusable, as for a wrong method.
     if let Err(r) = read_body(&state, req).await {
@@ -243,6 +261,26 @@ pub async fn handle(
     }
     let (s, v) = operations::unknown_path(&path);
     Ok(bytes_response(s, v))
+}
+
+/// The gateway's call limits for a request whose application key `key` names (computed only
+/// when a limit is configured): `Some(answer)` when the request is refused.
+fn gate(state: &State, key: impl FnOnce() -> Option<String>) -> Option<Response<Body>> {
+    if !state.limits.enabled() {
+        return None;
+    }
+    match state.limits.check(key().as_deref(), &state.stats) {
+        Verdict::Allowed => None,
+        verdict => Some(refusal(verdict)),
+    }
+}
+
+/// The gateway's answer for a refused request.
+fn refusal(verdict: Verdict) -> Response<Body> {
+    match verdict {
+        Verdict::OverDaily => over_limit(connect_types::gateway::OVER_RATE),
+        _ => over_limit(connect_types::gateway::OVER_QPS),
+    }
 }
 
 /// A `405` naming the method to use. The request body is read (and dropped) first: an answer
@@ -352,13 +390,15 @@ fn fault_rule(query: &str) -> Result<FaultRule, String> {
         "stall_mid_body" => Fault::stall_mid_body(Duration::from_millis(
             number("millis")?.map_or(60_000, |m: f64| m as u64),
         )),
+        "over_qps" => Fault::OverQps,
+        "over_daily" => Fault::OverDaily,
         "slow" => Fault::slow(Duration::from_millis(
             number("millis")?.map_or(1_000, |m| m.clamp(0.0, 600_000.0) as u64),
         )),
         other => {
             return Err(format!(
                 "fault {other:?} is not one of unavailable, service_down, drop_before, \
-                 drop_after, slow, cut_mid_body"
+                 drop_after, slow, cut_mid_body, stall_mid_body, over_qps, over_daily"
             ));
         }
     };
@@ -407,6 +447,8 @@ fn before(state: &State, fault: Option<Fault>) -> Result<Option<Response<Body>>,
             );
             Ok(Some(bytes_response(s, v)))
         }
+        Fault::OverQps => Ok(Some(refusal(Verdict::OverQps))),
+        Fault::OverDaily => Ok(Some(refusal(Verdict::OverDaily))),
         _ => Err(DropConnection),
     }
 }

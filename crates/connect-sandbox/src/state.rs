@@ -9,6 +9,7 @@ use crate::store::accounts::Accounts;
 use crate::store::downloads::Downloads;
 use crate::store::feed::Feed;
 use crate::store::lightboxes::Lightboxes;
+use crate::store::limits::CallLimits;
 use crate::store::tokens::TokenStore;
 use crate::store::usage::UsageLog;
 use std::sync::Arc;
@@ -30,6 +31,8 @@ pub struct State {
     pub downloads: Downloads,
     /// Fault injection.
     pub faults: Faults,
+    /// The call limits per application key.
+    pub limits: CallLimits,
     /// The clock lifetimes are measured by.
     pub clock: Arc<Clock>,
     /// Offerings, histories and created customers, per user.

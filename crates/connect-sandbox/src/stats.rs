@@ -42,6 +42,22 @@ pub struct Stats {
     /// Connections closed by a timeout of [`crate::Limits`] (header, idle or body).
     #[serde(default)]
     pub connections_timed_out: u64,
+    /// What each application key (the OAuth2 client id, the SystemId) did against the call
+    /// limits, when [`crate::SandboxConfig::qps`] or [`crate::SandboxConfig::daily_limit`] is
+    /// set (nothing is counted otherwise).
+    #[serde(default)]
+    pub app_keys: BTreeMap<String, KeyCounts>,
+}
+
+/// One application key's requests against the call limits.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct KeyCounts {
+    /// Requests let through (they count toward both limits).
+    pub allowed: u64,
+    /// Requests refused with `Account Over Queries Per Second Limit`.
+    pub throttled_per_second: u64,
+    /// Requests refused with `Account Over Rate Limit`.
+    pub refused_for_day: u64,
 }
 
 impl Stats {
@@ -140,6 +156,19 @@ impl StatsRecorder {
                 .or_default()
                 .entry(class.to_owned())
                 .or_default() += 1;
+        });
+    }
+
+    /// Counts one request of application key `key` (a key the sandbox knows) and its verdict.
+    pub fn limited(&self, key: &str, verdict: crate::store::limits::Verdict) {
+        use crate::store::limits::Verdict;
+        self.with(|s| {
+            let k = s.app_keys.entry(key.to_owned()).or_default();
+            match verdict {
+                Verdict::Allowed => k.allowed += 1,
+                Verdict::OverQps => k.throttled_per_second += 1,
+                Verdict::OverDaily => k.refused_for_day += 1,
+            }
         });
     }
 

@@ -37,6 +37,7 @@ pub mod enums;
 pub mod envelope;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gateway;
 pub mod lenient;
 #[cfg(feature = "schema")]
 pub mod openapi;

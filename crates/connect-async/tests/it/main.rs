@@ -149,6 +149,8 @@ mod failure_classes;
 mod from_env;
 #[path = "../../../connect-testkit/suite/hostile_downloads.rs"]
 mod hostile_downloads;
+#[path = "../../../connect-testkit/suite/limits.rs"]
+mod limits;
 #[path = "../../../connect-testkit/suite/promised.rs"]
 mod promised;
 #[path = "../../../connect-testkit/suite/token_cache.rs"]

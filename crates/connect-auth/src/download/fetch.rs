@@ -9,6 +9,7 @@ use super::range::{ContentRange, Validator, parse_content_length, parse_content_
 use super::{DownloadSummary, DownloadTarget, OPERATION, Progress};
 use crate::error::Error;
 use crate::failure::{TransportCause, TransportFailure};
+use crate::retry::{RateLimitScope, RetryPolicy, SplitMix64};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -94,6 +95,9 @@ pub struct Fetch {
     stalled: u32,
     start_overs: u32,
     resumes: u32,
+    /// Per-second throttles in a row (the backoff grows with them).
+    throttles: u32,
+    rng: SplitMix64,
     timer: Option<Instant>,
     steps: VecDeque<FetchStep>,
     done: Option<Result<DownloadSummary, Error>>,
@@ -117,6 +121,7 @@ impl Fetch {
     /// `https` (or `http` when `allow_http`: the client's own base URL is plain HTTP).
     pub fn new(target: DownloadTarget, sink: SinkKind, allow_http: bool) -> Result<Self, Error> {
         let url = location::check_url(&target.url, allow_http)?;
+        let seed = seed_of(&target.url);
         Ok(Self {
             target,
             origin_url: url.clone(),
@@ -135,11 +140,20 @@ impl Fetch {
             stalled: 0,
             start_overs: 0,
             resumes: 0,
+            throttles: 0,
+            rng: SplitMix64::new(seed),
             timer: None,
             steps: VecDeque::new(),
             done: None,
             finished: false,
         })
+    }
+
+    /// Seeds the jitter of the pauses after a throttle (drivers pass per-client randomness; by
+    /// default it comes from the URL, so downloads of different files do not pause in step).
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.rng = SplitMix64::new(seed);
+        self
     }
 
     /// What an earlier run left: `held` bytes in the `.part` and the record read beside it
@@ -256,6 +270,11 @@ impl Fetch {
         }
         self.redirects = 0;
         self.url = self.origin_url.clone();
+        // A download answer has no body yet: the gateway's refusal is known by its header.
+        if let Some(scope) = crate::retry::rate_limit(status, headers, None) {
+            return self.over_limit(now, scope);
+        }
+        self.throttles = 0;
         let length = text(http::header::CONTENT_LENGTH).and_then(parse_content_length);
         let validator = Validator::from_headers(headers);
         match s {
@@ -298,6 +317,30 @@ impl Fetch {
                 self.done = Some(Err(error));
             }
         }
+    }
+
+    /// A call-limit refusal from the gateway (known by its `X-Error-Detail`): the per-second
+    /// throttle is retried after a jittered, growing pause (nothing was served); the daily limit
+    /// ends the download.
+    fn over_limit(&mut self, now: Instant, scope: RateLimitScope) {
+        let error = Error::RateLimited {
+            operation: OPERATION,
+            scope,
+        };
+        if scope != RateLimitScope::PerSecond {
+            self.done = Some(Err(error));
+            return;
+        }
+        self.throttles += 1;
+        let pause = RetryPolicy::default().backoff(self.throttles, self.rng.next_f64());
+        tracing::info!(
+            target: crate::trace::TARGET,
+            operation = OPERATION,
+            pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+            "throttled by the service (per-second limit): fetching again after a pause"
+        );
+        // The pause stands in for a Retry-After: at most 5 s, so it never ends the download.
+        self.interrupted(now, error, Some(pause));
     }
 
     fn redirect(&mut self, location: Option<&str>) {
@@ -590,4 +633,11 @@ impl Fetch {
             message: format!("{what} (after {} bytes)", self.written),
         }
     }
+}
+
+/// A seed from the URL's bytes (FNV-1a): distinct per file, without a random source.
+fn seed_of(url: &str) -> u64 {
+    url.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

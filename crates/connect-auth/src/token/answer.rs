@@ -48,6 +48,23 @@ fn transient_envelope(response: &http::Response<Vec<u8>>) -> Option<AuthFailure>
     })
 }
 
+/// A call-limit refusal from the gateway in front of the token endpoint: the per-second
+/// throttle may be retried (nothing was done), the daily limit is final for the day. Neither
+/// says anything about the credentials.
+fn over_limit(what: &'static str, response: &http::Response<Vec<u8>>) -> Result<(), AuthFailure> {
+    match crate::retry::rate_limit_of(response) {
+        Some(scope) => Err(AuthFailure {
+            error: Error::RateLimited {
+                operation: what,
+                scope,
+            },
+            retryable: scope == crate::retry::RateLimitScope::PerSecond,
+            retry_after: None,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// A redirect answering a token request: final (it would carry the credentials elsewhere).
 fn redirected(what: &'static str, response: &http::Response<Vec<u8>>) -> Result<(), AuthFailure> {
     match crate::redirect::refused_redirect(what, response) {
@@ -62,6 +79,7 @@ fn redirected(what: &'static str, response: &http::Response<Vec<u8>>) -> Result<
 
 pub(super) fn parse_oauth(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
     redirected("the OAuth2 token request", response)?;
+    over_limit("the OAuth2 token request", response)?;
     let status = response.status();
     if status.is_success() {
         let t: TokenResponse = match serde_json::from_slice(response.body()) {
@@ -120,6 +138,7 @@ pub(super) fn parse_oauth(response: &http::Response<Vec<u8>>) -> Result<Fresh, A
 
 pub(super) fn parse_session(response: &http::Response<Vec<u8>>) -> Result<Fresh, AuthFailure> {
     redirected("the session request", response)?;
+    over_limit("the session request", response)?;
     match connect_types::envelope::decode_envelope::<SessionResult>(
         response.body(),
         Some(session_result_key(response)),

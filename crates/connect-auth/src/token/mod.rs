@@ -570,7 +570,9 @@ impl TokenMachine {
                 self.state = State::Ready(ts);
                 Ok(())
             }
-            Err(failure) if failure.retryable => {
+            // A refusal for the call limits says nothing about the credentials or the token
+            // held: keep them, as for server trouble.
+            Err(failure) if failure.retryable || failure.error.rate_limit().is_some() => {
                 tracing::debug!(
                     target: TARGET,
                     grant = grant.name(),

@@ -244,11 +244,12 @@ pub fn core_with_http_base(credentials: Credentials, allow_oauth: bool) -> Core 
         allow_oauth_token_over_http: allow_oauth,
         ..Default::default()
     };
-    Core {
-        tokens: connect_auth::TokenMachine::new(credentials, auth),
+    Core::with_settings(
+        connect_auth::TokenMachine::new(credentials, auth),
         endpoints,
-        retry: connect_auth::RetryPolicy::default(),
-    }
+        connect_auth::RetryPolicy::default(),
+        connect_auth::RateLimit::default(),
+    )
 }
 
 /// Runs one call to completion against the fake at time `now`; sleeps advance `now`.

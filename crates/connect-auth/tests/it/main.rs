@@ -6,6 +6,7 @@ mod calls;
 mod cassettes;
 mod fake;
 mod lifetimes;
+mod pacing;
 mod requests;
 mod saved;
 mod tokens;

@@ -12,6 +12,7 @@ mod docs;
 mod download;
 mod errors;
 mod lightbox;
+mod limits;
 mod offline;
 mod operations_table;
 mod state;
@@ -47,6 +48,7 @@ pub fn cli() -> Command {
         "GETTY_CONNECT_HTTP_BASE_URL",
         "GETTY_CONNECT_INSECURE_SEND_OAUTH_TOKEN_OVER_HTTP",
         "GETTY_CONNECT_CA_CERT",
+        "GETTY_CONNECT_MAX_QPS",
         "GETTY_CLIENT_ID",
         "GETTY_CLIENT_SECRET",
         "GETTY_USERNAME",

@@ -48,6 +48,11 @@ fn field<'a>(f: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// The application key a token request names (its `client_id`), for the call limits.
+pub fn client_id(body: &[u8]) -> Option<String> {
+    field(&fields(body), "client_id").map(str::to_owned)
+}
+
 /// `POST /oauth2/token`.
 pub fn token(state: &State, scheme: Scheme, body: &[u8]) -> Reply {
     let f = fields(body);

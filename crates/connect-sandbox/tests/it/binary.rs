@@ -52,6 +52,10 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
             "300",
             "--token-ttl",
             "90s",
+            "--qps",
+            "20",
+            "--daily-limit",
+            "1000",
             "--ca-out",
         ])
         .arg(&ca)
@@ -75,6 +79,7 @@ fn binary_prints_the_banner_serves_and_stops_on_sigterm() {
         "alice / alice-password",
         "bob / bob-password",
         "sandbox-client-secret",
+        "call limits per application key: 20 per second, 1000 per day",
     ] {
         assert!(text.contains(expected), "{text}");
     }

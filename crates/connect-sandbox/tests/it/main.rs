@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod binary;
+mod call_limits;
 mod common;
 mod contract;
 mod customers;
