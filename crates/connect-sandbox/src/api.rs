@@ -6,7 +6,6 @@ use connect_types::ops::MAX_ASSET_IDS;
 use connect_types::{OverallStatus, ResponseHeader, StatusCode, StatusEntry, StatusType};
 use http::StatusCode as Http;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// A JSON object.
@@ -67,14 +66,14 @@ pub struct Done {
     /// Information and warning entries.
     pub notices: Vec<StatusEntry>,
     /// The result object (already encoded), when the operation has one.
-    pub result: Option<Box<RawValue>>,
+    pub result: Option<crate::wire::Json>,
 }
 
 /// Encodes a result object as the service wrote it ([`crate::wire`]). Serializing these plain
 /// models cannot fail; if it ever did, the result would be left out rather than the server
 /// panicking.
-pub fn raw<T: Serialize + ?Sized>(t: &T) -> Option<Box<RawValue>> {
-    crate::wire::to_raw(t).ok()
+pub fn raw<T: Serialize + ?Sized>(t: &T) -> Option<crate::wire::Json> {
+    crate::wire::to_json(t).ok()
 }
 
 impl Done {
@@ -125,28 +124,23 @@ pub fn envelope(
         status_list: list,
         coordination_id,
     };
-    let env = Envelope {
-        header: &header,
-        result: result_key.zip(result.as_deref()),
-    };
-    (http, crate::wire::to_vec(&env).unwrap_or_default())
-}
-
-struct Envelope<'a> {
-    header: &'a ResponseHeader,
-    result: Option<(&'a str, &'a RawValue)>,
-}
-
-impl Serialize for Envelope<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("ResponseHeader", self.header)?;
-        if let Some((k, v)) = self.result {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
+    // `{"ResponseHeader":…,"<ResultKey>":…}`, the result's text copied in as it was written.
+    let mut out = Vec::with_capacity(256 + result.as_ref().map_or(0, |r| r.get().len()));
+    out.extend_from_slice(b"{\"ResponseHeader\":");
+    // Writing plain models into memory cannot fail; an empty body would be sent if it did.
+    if crate::wire::to_writer(&mut out, &header).is_err() {
+        return (http, Vec::new());
     }
+    if let (Some(key), Some(result)) = (result_key, &result) {
+        out.push(b',');
+        if crate::wire::to_writer(&mut out, key).is_err() {
+            return (http, Vec::new());
+        }
+        out.push(b':');
+        out.extend_from_slice(result.get().as_bytes());
+    }
+    out.push(b'}');
+    (http, out)
 }
 
 /// The parsed request: header fields and the body object.

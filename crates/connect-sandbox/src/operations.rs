@@ -22,13 +22,12 @@ use crate::store::tokens::TokenKind;
 use connect_types::{Operation, Security, ops};
 use http::StatusCode as Http;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 /// A handler: the state, the caller, the parsed request, the scheme.
 type Handler = fn(&State, &Principal, &api::Request, Scheme) -> Result<Done, Fail>;
 
 /// Re-encodes a result through the shared `connect-types` model of the operation.
-type Encode = fn(&RawValue) -> Result<Box<RawValue>, serde_json::Error>;
+type Encode = fn(&crate::wire::Json) -> Result<crate::wire::Json, serde_json::Error>;
 
 /// Decodes a request body with the shared `connect-types` model; the error names the field.
 type Decode = fn(&Value) -> Result<(), String>;
@@ -54,9 +53,9 @@ fn model<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
 /// exactly in the form the SDK's own models encode (documented field names and types), with
 /// the service's escaping ([`crate::wire`]).
 fn through<T: serde::de::DeserializeOwned + serde::Serialize>(
-    v: &RawValue,
-) -> Result<Box<RawValue>, serde_json::Error> {
-    crate::wire::to_raw(&serde_json::from_str::<T>(v.get())?)
+    v: &crate::wire::Json,
+) -> Result<crate::wire::Json, serde_json::Error> {
+    crate::wire::to_json(&serde_json::from_str::<T>(v.get())?)
 }
 
 /// One emulated operation.
