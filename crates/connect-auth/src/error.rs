@@ -177,6 +177,11 @@ pub enum Error {
         image_id: String,
         /// What stopped them, as its error said it.
         cause: String,
+        /// That error's kind ([`ErrorKind::RateLimited`], [`ErrorKind::Auth`]…).
+        cause_kind: ErrorKind,
+        /// Whether it was the daily call limit ([`Error::is_daily_limit`] is then true here
+        /// too: that limit is why this image was not asked for).
+        daily_limit: bool,
     },
     /// A batch's manifest could not be read, so the batch did not start: going on without it
     /// could buy again the download URLs it holds.
@@ -364,6 +369,13 @@ impl Error {
     /// for: download URLs are not API calls).
     pub fn is_daily_limit(&self) -> bool {
         self.rate_limit() == Some(RateLimitScope::Daily)
+            || matches!(
+                self,
+                Error::AuthorizationsStopped {
+                    daily_limit: true,
+                    ..
+                }
+            )
     }
 
     /// The API status code behind the error, if there is one.
@@ -542,9 +554,16 @@ impl Error {
                 image_id: image_id.clone(),
                 what: what.clone(),
             },
-            Error::AuthorizationsStopped { image_id, cause } => Error::AuthorizationsStopped {
+            Error::AuthorizationsStopped {
+                image_id,
+                cause,
+                cause_kind,
+                daily_limit,
+            } => Error::AuthorizationsStopped {
                 image_id: image_id.clone(),
                 cause: cause.clone(),
+                cause_kind: *cause_kind,
+                daily_limit: *daily_limit,
             },
             Error::Write {
                 operation,

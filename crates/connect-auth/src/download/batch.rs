@@ -197,6 +197,14 @@ struct Item {
     report: Option<FileReport>,
 }
 
+/// What stopped a batch's asking side.
+#[derive(Clone, Debug)]
+struct Stopped {
+    cause: String,
+    kind: crate::ErrorKind,
+    daily_limit: bool,
+}
+
 /// Many images into one folder: see the [module documentation](self).
 #[derive(Debug)]
 pub struct Batch {
@@ -209,7 +217,7 @@ pub struct Batch {
     listing_in_flight: bool,
     calls_in_flight: usize,
     /// Why the asking side stopped, once it has.
-    stopped: Option<String>,
+    stopped: Option<Stopped>,
     /// Images that got their report since [`Batch::take_finished`] was last called.
     newly_finished: Vec<usize>,
     /// Whether the folder had a manifest when the batch started.
@@ -289,6 +297,26 @@ fn not_found(image_id: &str) -> Error {
                 coordination_id: None,
             },
         },
+    }
+}
+
+impl Stopped {
+    fn of(e: &Error) -> Self {
+        Self {
+            cause: e.to_string(),
+            kind: e.kind(),
+            daily_limit: e.is_daily_limit(),
+        }
+    }
+
+    /// The error of an image the batch did not ask for because of this.
+    fn error(&self, image_id: &str) -> Error {
+        Error::AuthorizationsStopped {
+            image_id: image_id.to_owned(),
+            cause: self.cause.clone(),
+            cause_kind: self.kind,
+            daily_limit: self.daily_limit,
+        }
     }
 }
 
@@ -437,7 +465,9 @@ impl Batch {
 
     /// Images waiting to ask for something, once the asking side has stopped: reported.
     fn fail_waiting(&mut self) {
-        let cause = self.stopped.clone().unwrap_or_default();
+        let Some(stop) = self.stopped.clone() else {
+            return;
+        };
         let dir = self.spec.dir.clone();
         let mut changed = false;
         for (n, item) in self.items.iter_mut().enumerate() {
@@ -448,10 +478,7 @@ impl Batch {
                     image_id: item.image_id.clone(),
                     size_key: item.size_key.clone(),
                     path: item.file.as_ref().map(|f| dir.join(f)),
-                    result: Err(Error::AuthorizationsStopped {
-                        image_id: item.image_id.clone(),
-                        cause: cause.clone(),
-                    }),
+                    result: Err(stop.error(&item.image_id)),
                 });
                 changed = true;
             }
@@ -557,10 +584,9 @@ impl Batch {
                 }
             }
         };
-        if !usable && self.stopped.is_some() {
-            let cause = self.stopped.clone().unwrap_or_default();
-            let image_id = item.image_id.clone();
-            self.finish_with(n, Err(Error::AuthorizationsStopped { image_id, cause }));
+        if let Some(stop) = self.stopped.as_ref().filter(|_| !usable) {
+            let e = stop.error(&item.image_id);
+            self.finish_with(n, Err(e));
             self.version += 1;
             return FileStart::Skipped;
         }
@@ -579,14 +605,9 @@ impl Batch {
     pub fn permit(&self, index: usize) -> Result<(), Error> {
         match &self.stopped {
             None => Ok(()),
-            Some(cause) => Err(Error::AuthorizationsStopped {
-                image_id: self
-                    .items
-                    .get(index)
-                    .map(|i| i.image_id.clone())
-                    .unwrap_or_default(),
-                cause: cause.clone(),
-            }),
+            Some(stop) => {
+                Err(stop.error(self.items.get(index).map_or("", |i| i.image_id.as_str())))
+            }
         }
     }
 
@@ -714,7 +735,7 @@ impl Batch {
 
     /// Why the batch stopped asking for download URLs, if it did.
     pub fn stopped(&self) -> Option<&str> {
-        self.stopped.as_deref()
+        self.stopped.as_ref().map(|s| s.cause.as_str())
     }
 
     /// How many times the manifest has changed; higher than what was written means write it.

@@ -429,3 +429,67 @@ fn a_single_step_download_resumes_on_its_url_and_a_complete_one_is_never_bought_
     let single_steps = r.sb.stats().operations.get("SingleStepDownload").copied();
     assert_eq!(single_steps, Some(1), "one SingleStepDownload in all");
 }
+
+#[test]
+fn a_daily_limit_ends_the_asking_the_rest_is_reported_and_the_same_command_resumes_later() {
+    // Five calls a day: the token, the details, the tokens and two CreateDownloadRequests.
+    let r = Remote::start(SandboxConfig::default().with_daily_limit(Some(5)));
+    let out_dir = r.dir.path().join("out");
+    let ids = ["100000501", "100000502", "100000503", "100000504"];
+    let out = r
+        .cli(&["download", "--size", "small", "--parallel", "1", "--to"])
+        .arg(&out_dir)
+        .args(ids)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("Downloaded 2 files"), "{stdout}");
+    assert!(stdout.contains(", 2 failed"), "{stdout}");
+    assert!(
+        stderr.contains("no more download URLs were asked for"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("stopped asking for download URLs"),
+        "{stderr}"
+    );
+    let sold: u64 = ids.iter().map(|id| r.asset(id).urls_sold).sum();
+    assert_eq!(sold, 2);
+
+    // A new day: the same command downloads the rest, and only the rest.
+    r.sb.advance(Duration::from_secs(24 * 3600));
+    let out = r
+        .cli(&[
+            "--json",
+            "download",
+            "--size",
+            "small",
+            "--parallel",
+            "1",
+            "--to",
+        ])
+        .arg(&out_dir)
+        .args(ids)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out);
+    let outcomes: Vec<&str> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["skipped", "skipped", "downloaded", "downloaded"]);
+    for id in ids {
+        assert_eq!(r.asset(id).urls_sold, 1, "{id}");
+    }
+}

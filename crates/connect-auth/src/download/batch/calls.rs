@@ -119,7 +119,7 @@ impl Batch {
                 error = %e,
                 "the batch stops asking for download URLs; downloads already paid for go on"
             );
-            self.stopped = Some(e.to_string());
+            self.stopped = Some(Stopped::of(e));
         }
     }
 
@@ -128,10 +128,7 @@ impl Batch {
         self.note_stop(e);
         for n in ticket.0 {
             let copy = match &self.stopped {
-                Some(cause) => Error::AuthorizationsStopped {
-                    image_id: self.items[n].image_id.clone(),
-                    cause: cause.clone(),
-                },
+                Some(stop) => stop.error(&self.items[n].image_id),
                 None => e.duplicate(),
             };
             self.finish_with(n, Err(copy));
