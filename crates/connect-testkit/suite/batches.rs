@@ -253,12 +253,15 @@ scenario! {
         let errors: Vec<&sdk::Error> =
             report.files.iter().filter_map(|r| r.result.as_ref().err()).collect();
         assert_eq!(errors.len(), 4);
-        let limited = errors.iter().filter(|e| e.is_daily_limit()).count();
+        // One refused by the limit itself, three not asked for because of it: all four say the
+        // daily limit is why.
+        let limited = errors.iter().filter(|e| e.kind() == sdk::ErrorKind::RateLimited).count();
         let stopped = errors
             .iter()
             .filter(|e| e.to_string().contains("stopped asking for download URLs"))
             .count();
         assert_eq!((limited, stopped), (1, 3), "{errors:?}");
+        assert!(errors.iter().all(|e| e.is_daily_limit()), "{errors:?}");
         assert!(report.stopped.is_some());
         // One refused call told it; the images after it were not even asked for.
         let refused: u64 = sb.stats().app_keys.values().map(|k| k.refused_for_day).sum();
