@@ -46,6 +46,8 @@ const BENCHES: &[(&str, &str, Option<&str>)] = &[
     ("connect-cli", "cli_bench", Some("getty-connect")),
     ("connect-async", "async_limits_bench", None),
     ("connect-blocking", "blocking_limits_bench", None),
+    // Bulk downloads: 200 images at --parallel 1 and 8, peak RSS, stall detection.
+    ("connect-cli", "download_bench", Some("getty-connect")),
 ];
 
 fn main() -> ExitCode {

@@ -1,22 +1,27 @@
-//! Downloads: the I/O around connect-auth's [`Authorize`] and [`Fetch`] machines. Run the
-//! calls they ask for, move each chunk on to a writer or a `.part` file, keep the file's record
-//! and lock, and sleep until their deadlines.
+//! Downloads: the I/O around connect-auth's [`FileFlow`], [`Authorize`] and [`Fetch`]
+//! machines. Run the calls they ask for, move each chunk on to a writer or a `.part` file, keep
+//! the file's record and lock, and sleep until their deadlines.
 
 use crate::client::Client;
-use connect_auth::Error;
 use connect_auth::download::part::{self, LockConflict};
 use connect_auth::download::{
-    Authorize, AuthorizeStep, DownloadJob, DownloadSummary, DownloadTarget, Fetch, FetchStep,
-    OfferingChoice, PartFiles, PartRecord, Progress, SinkKind, SizeChoice, write_error,
+    Authorize, AuthorizeStep, DownloadJob, DownloadSummary, DownloadTarget, FileFlow, FileSpec,
+    FileStep, OfferingChoice, PartFiles, PartRecord, Progress, ProgressFn, SinkKind, SizeChoice,
+    StallRule, Throttle, UrlCall, UrlSource, unix_millis, write_error,
 };
+use connect_auth::{CallOptions, Error, SingleStep};
 use futures_util::StreamExt;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tracing::Instrument;
 
 /// Writes to a file go through tokio's blocking pool; this buffer keeps those hand-offs few.
 const FILE_BUFFER: usize = 1024 * 1024;
+
+/// A `.part` file behind its write buffer.
+pub(crate) type PartFile = tokio::io::BufWriter<tokio::fs::File>;
 
 /// An authorized download, ready to be written to a writer or a file.
 #[derive(Debug)]
@@ -25,31 +30,57 @@ pub struct Download {
     job: DownloadJob,
 }
 
-/// A download to set up before it is authorized: which size (the largest unless
-/// [`DownloadBuilder::size`] names one) and which product offering pays (the default rule of
-/// [`OfferingChoice`] unless [`DownloadBuilder::offering`] names one). Made by
-/// [`Client::download_builder`]; [`DownloadBuilder::authorize`] makes the calls.
+/// A progress callback a builder can be cloned with.
+type SharedProgress = Arc<Mutex<dyn FnMut(Progress) + Send>>;
+
+/// A download to set up: which size (the largest unless [`DownloadBuilder::size`] names one),
+/// which product offering pays (the default rule of [`OfferingChoice`] unless
+/// [`DownloadBuilder::offering`] names one), the stall rule. Made by
+/// [`Client::download_builder`].
+///
+/// [`DownloadBuilder::to_file`] is the way to download to a file that never pays twice: it
+/// looks at what an earlier run left before calling anything, skips a complete file, spends the
+/// URL an earlier run paid for again (resuming its `.part` with `Range`), and buys a URL only
+/// when there is none. [`DownloadBuilder::authorize`] buys the URL at once, for a writer or
+/// for a look at the offering first.
 ///
 /// ```no_run
 /// # async fn run(client: connect_async::Client) -> Result<(), connect_async::Error> {
-/// let download = client
+/// let summary = client
 ///     .download_builder("100000001")
 ///     .size("large")
 ///     .offering("PremiumAccess")
-///     .authorize().await?;
-/// if let Some(paid_by) = download.offering() {
-///     println!("paid by {paid_by}");
+///     .on_progress(|p| eprintln!("{p}"))
+///     .to_file("100000001-large.jpg")
+///     .await?;
+/// if summary.url.bought() {
+///     println!("paid by {:?}", summary.offering.map(|o| o.to_string()));
 /// }
-/// download.to_file("100000001-large.jpg").await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
-#[must_use = "a download builder does nothing until authorize() is called"]
+#[derive(Clone)]
+#[must_use = "a download builder does nothing until authorize() or to_file() is called"]
 pub struct DownloadBuilder {
     client: Client,
     image_id: String,
     size: SizeChoice,
     offering: OfferingChoice,
+    single_step: bool,
+    stall: Option<StallRule>,
+    url_lifetime: Duration,
+    progress: Option<SharedProgress>,
+}
+
+impl std::fmt::Debug for DownloadBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadBuilder")
+            .field("image_id", &self.image_id)
+            .field("size", &self.size)
+            .field("offering", &self.offering)
+            .field("single_step", &self.single_step)
+            .field("stall", &self.stall)
+            .finish_non_exhaustive()
+    }
 }
 
 impl DownloadBuilder {
@@ -67,8 +98,8 @@ impl DownloadBuilder {
 
     /// Pays with the product offering of this name: a `ProductOfferingType` such as
     /// `PremiumAccess` (any casing) or a `ProductOfferingInstanceId`. When no authorization of
-    /// the download is from it, [`DownloadBuilder::authorize`] fails with
-    /// [`Error::OfferingNotAuthorized`] and nothing is spent.
+    /// the download is from it, the download fails with [`Error::OfferingNotAuthorized`] and
+    /// nothing is spent.
     pub fn offering(mut self, name: impl Into<String>) -> Self {
         self.offering = OfferingChoice::named(name);
         self
@@ -80,35 +111,111 @@ impl DownloadBuilder {
         self
     }
 
-    /// Authorizes the download (GetImageDownloadAuthorizations for a size key,
-    /// GetLargestImageDownloadAuthorizations for the largest), picks the token of the chosen
-    /// offering, and spends it for the download URL (CreateDownloadRequest over HTTPS).
+    /// Buys the URL with SingleStepDownload (one call; the largest size, and the service picks
+    /// the offering) instead of an authorization and CreateDownloadRequest.
+    pub fn single_step(mut self) -> Self {
+        self.single_step = true;
+        self.size = SizeChoice::Largest;
+        self
+    }
+
+    /// The stall rule of the download's answers (default [`StallRule::default`]: 1 KiB/s over
+    /// 20 s); `None` turns stall protection off.
+    pub fn stall(mut self, rule: Option<StallRule>) -> Self {
+        self.stall = rule;
+        self
+    }
+
+    /// How long a bought URL is taken to stay valid for a later run (default 24 hours).
+    pub fn url_lifetime(mut self, lifetime: Duration) -> Self {
+        self.url_lifetime = lifetime;
+        self
+    }
+
+    /// Calls `f` as the download goes (throttled as [`Download::on_progress`] is).
+    pub fn on_progress(mut self, f: impl FnMut(Progress) + Send + 'static) -> Self {
+        self.progress = Some(Arc::new(Mutex::new(f)));
+        self
+    }
+
+    /// Buys the download URL now: authorizes the download (GetImageDownloadAuthorizations for a
+    /// size key, GetLargestImageDownloadAuthorizations for the largest), picks the token of the
+    /// chosen offering, and spends it (CreateDownloadRequest over HTTPS); or makes the
+    /// SingleStepDownload call.
     pub async fn authorize(self) -> Result<Download, Error> {
-        let flow = Authorize::new(
-            &self.image_id,
-            self.size,
-            self.client.downloads_allow_http(),
-        )
-        .with_offering(self.offering);
-        self.client.authorize(flow).await
+        let target = if self.single_step {
+            self.client.single_step_target(&self.image_id).await?
+        } else {
+            let flow = Authorize::new(
+                &self.image_id,
+                self.size.clone(),
+                self.client.downloads_allow_http(),
+            )
+            .with_offering(self.offering.clone());
+            self.client.authorize(flow).await?
+        };
+        let mut download = self.client.download_target(target);
+        download.job.bought = true;
+        download.job.stall = self.stall;
+        if let Some(p) = self.progress {
+            download.job.progress = Some(shared(p));
+        }
+        Ok(download)
+    }
+
+    /// Downloads to `path` without ever paying twice: a file already at `path` is complete (the
+    /// SDK renames only complete files into place) and is skipped; otherwise the URL an earlier
+    /// run paid for, kept beside the `.part` (`path.part.meta`) until it expires, is spent again
+    /// and the `.part` resumed with `Range`; only when there is none is a URL bought, and
+    /// recorded before its first byte is fetched. [`DownloadSummary::url`] says which.
+    pub async fn to_file(self, path: impl AsRef<Path>) -> Result<DownloadSummary, Error> {
+        let source = if self.single_step {
+            UrlSource::SingleStep
+        } else {
+            UrlSource::Authorize {
+                size: self.size.clone(),
+                offering: self.offering.clone(),
+            }
+        };
+        let mut spec = FileSpec::new(&self.image_id, source, self.client.downloads_allow_http());
+        spec.stall = self.stall;
+        spec.url_lifetime = self.url_lifetime;
+        spec.seed = Some(self.client.next_seed());
+        let progress = self.progress.map(shared);
+        self.client
+            .file_download(path.as_ref(), spec, true, progress)
+            .await
     }
 }
 
+fn shared(p: SharedProgress) -> ProgressFn {
+    Box::new(move |progress| {
+        let mut f = p.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(progress);
+    })
+}
+
 impl Client {
-    /// A download of `image_id` to set up: its size and the product offering that pays.
+    /// A download of `image_id` to set up: its size, the product offering that pays, its
+    /// stall rule.
     pub fn download_builder(&self, image_id: &str) -> DownloadBuilder {
         DownloadBuilder {
             client: self.clone(),
             image_id: image_id.to_owned(),
             size: SizeChoice::Largest,
             offering: OfferingChoice::Default,
+            single_step: false,
+            stall: Some(StallRule::default()),
+            url_lifetime: connect_auth::download::DEFAULT_URL_LIFETIME,
+            progress: None,
         }
     }
 
     /// Authorizes `image_id` at `size_key` and asks for its download URL
     /// (GetImageDownloadAuthorizations, then CreateDownloadRequest over HTTPS), paid by the
     /// offering [`OfferingChoice::Default`] picks. Fails when the answer authorizes only other
-    /// sizes. [`Client::download_builder`] chooses the offering.
+    /// sizes. [`Client::download_builder`] chooses the offering, and its `to_file` resumes
+    /// without paying again.
     pub async fn download(&self, image_id: &str, size_key: &str) -> Result<Download, Error> {
         self.download_builder(image_id)
             .size(size_key)
@@ -131,8 +238,11 @@ impl Client {
         token: &str,
     ) -> Result<Download, Error> {
         let allow_http = self.downloads_allow_http();
-        self.authorize(Authorize::with_token(image_id, size_key, token, allow_http))
-            .await
+        let flow = Authorize::with_token(image_id, size_key, token, allow_http);
+        let target = self.authorize(flow).await?;
+        let mut download = self.download_target(target);
+        download.job.bought = true;
+        Ok(download)
     }
 
     /// A download of a URL obtained earlier (for example from `create_download_request`).
@@ -143,7 +253,7 @@ impl Client {
         }
     }
 
-    async fn authorize(&self, mut flow: Authorize) -> Result<Download, Error> {
+    async fn authorize(&self, mut flow: Authorize) -> Result<DownloadTarget, Error> {
         loop {
             match flow.poll_call() {
                 AuthorizeStep::ImageAuthorizations(r) => {
@@ -155,10 +265,355 @@ impl Client {
                 AuthorizeStep::CreateDownloadRequest(r) => {
                     flow.handle_download_request(self.execute(&r).await);
                 }
-                AuthorizeStep::Done(target) => return Ok(self.download_target(target?)),
+                AuthorizeStep::Done(target) => return target,
             }
         }
     }
+
+    /// SingleStepDownload's answer: the URL it redirects to.
+    pub(crate) async fn single_step_target(&self, image_id: &str) -> Result<DownloadTarget, Error> {
+        let request = connect_types::ops::SingleStepDownloadRequest::new(image_id);
+        let step = SingleStep::new(&request, CallOptions::default(), self.next_seed());
+        Ok(self.run(step).await?.result)
+    }
+
+    /// A download to `path` through a [`FileFlow`], its record beside the `.part`. With `skip`,
+    /// a file already at `path` is complete and nothing is done.
+    pub(crate) async fn file_download(
+        &self,
+        path: &Path,
+        spec: FileSpec,
+        skip: bool,
+        progress: Option<ProgressFn>,
+    ) -> Result<DownloadSummary, Error> {
+        let files = PartFiles::new(path);
+        let _lock = LockFile::take(&files.lock).await?;
+        if skip {
+            if let Some(len) = plain_file_len(path).await {
+                return Ok(DownloadSummary {
+                    bytes: len,
+                    skipped: true,
+                    path: Some(path.to_owned()),
+                    ..DownloadSummary::default()
+                });
+            }
+        }
+        let link = tokio::fs::symlink_metadata(&files.part).await;
+        if link.is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(part::symlink_refused(&files.part));
+        }
+        let held = plain_file_len(&files.part).await.unwrap_or(0);
+        let record = read_record(&files.record)
+            .await
+            .and_then(|b| PartRecord::from_bytes(&b));
+        let mut flow = FileFlow::new(spec, held, record, unix_millis(SystemTime::now()));
+        let mut hooks = Beside {
+            record: Some(&files.record),
+            progress,
+            throttle: Throttle::default(),
+        };
+        let mut sink = PartSink::new(&files.part);
+        let outcome = self.run_file(&mut flow, &mut sink, &mut hooks).await;
+        let summary = sink.finish(outcome).await?;
+        tokio::fs::rename(&files.part, path)
+            .await
+            .map_err(|e| write_error(Some(path), e))?;
+        let _ = tokio::fs::remove_file(&files.record).await;
+        Ok(DownloadSummary {
+            path: Some(path.to_owned()),
+            ..summary
+        })
+    }
+
+    /// Runs a [`FileFlow`] until it ends: calls through `hooks.permit` and the client, records
+    /// through `hooks.save`, bytes into the `.part` (opened when the first request goes out, so
+    /// a download refused before that leaves no file).
+    pub(crate) async fn run_file<S: ByteSink, H: Hooks>(
+        &self,
+        flow: &mut FileFlow,
+        part: &mut S,
+        hooks: &mut H,
+    ) -> Result<DownloadSummary, Error> {
+        let span = tracing::info_span!("connect_download", image_id = %flow.image_id());
+        self.drive_file(flow, part, hooks).instrument(span).await
+    }
+
+    async fn drive_file<S: ByteSink, H: Hooks>(
+        &self,
+        flow: &mut FileFlow,
+        part: &mut S,
+        hooks: &mut H,
+    ) -> Result<DownloadSummary, Error> {
+        let mut body: Option<crate::Body> = None;
+        loop {
+            match flow.poll_step(Instant::now()) {
+                FileStep::Call(call) => match hooks.permit() {
+                    Err(e) => flow.handle_not_made(&call, e),
+                    Ok(()) => self.url_call(flow, call).await,
+                },
+                FileStep::Save(record) => hooks.save(&record).await?,
+                FileStep::Send(request) => {
+                    part.open().await?;
+                    match self.transport().send(request).await {
+                        Err(f) => flow.handle_send_failure(Instant::now(), f),
+                        Ok(response) => {
+                            flow.handle_head(Instant::now(), response.status(), response.headers());
+                            body = Some(response.into_body());
+                        }
+                    }
+                }
+                FileStep::ReadBody => {
+                    let Some(mut chunks) = body.take() else {
+                        continue;
+                    };
+                    while flow.reading() {
+                        let next = match flow.read_deadline() {
+                            Some(at) => tokio::time::timeout_at(at.into(), chunks.next()).await,
+                            None => Ok(chunks.next().await),
+                        };
+                        match next {
+                            Err(_elapsed) => flow.handle_read_timeout(Instant::now()),
+                            Ok(None) => flow.handle_body_end(Instant::now()),
+                            Ok(Some(Ok(chunk))) => {
+                                if let Some(bytes) = flow.handle_chunk(Instant::now(), &chunk) {
+                                    part.write(bytes).await?;
+                                }
+                            }
+                            Ok(Some(Err(e))) if e.kind() == std::io::ErrorKind::TimedOut => {
+                                flow.handle_read_timeout(Instant::now());
+                            }
+                            Ok(Some(Err(e))) => flow.handle_read_failure(Instant::now(), e),
+                        }
+                        hooks.progress(Instant::now(), flow.progress());
+                    }
+                }
+                FileStep::Truncate => part.truncate().await?,
+                FileStep::Wait => {
+                    if let Some(at) = flow.poll_timeout() {
+                        tokio::time::sleep_until(at.into()).await;
+                    }
+                    flow.handle_timeout(Instant::now());
+                }
+                FileStep::Done(result) => return result,
+            }
+        }
+    }
+
+    /// Makes a call a [`FileFlow`] asked for and hands its outcome back.
+    async fn url_call(&self, flow: &mut FileFlow, call: UrlCall) {
+        let now_ms = || unix_millis(SystemTime::now());
+        match call {
+            UrlCall::ImageAuthorizations(r) => {
+                flow.handle_image_authorizations(self.execute(&r).await);
+            }
+            UrlCall::LargestAuthorizations(r) => {
+                flow.handle_largest_authorizations(self.execute(&r).await);
+            }
+            UrlCall::CreateDownloadRequest(r) => {
+                let outcome = self.execute(&r).await;
+                flow.handle_download_request(now_ms(), outcome);
+            }
+            UrlCall::SingleStep(r) => {
+                let step = SingleStep::new(&r, CallOptions::default(), self.next_seed());
+                let outcome = self.run(step).await;
+                flow.handle_single_step(now_ms(), outcome);
+            }
+        }
+    }
+}
+
+/// What a file download does besides moving bytes: whether a call may be made, where records
+/// go, who hears of progress.
+pub(crate) trait Hooks: Send {
+    /// Whether the flow may make its next call (a batch that stopped asking says no).
+    fn permit(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+    /// Keeps a record, durably, before the flow goes on.
+    fn save(
+        &mut self,
+        record: &PartRecord,
+    ) -> impl std::future::Future<Output = Result<(), Error>> + Send;
+    /// The download came this far.
+    fn progress(&mut self, now: Instant, progress: Progress);
+}
+
+/// A single download's hooks: the record beside the `.part` (none for a writer), the caller's
+/// callback.
+struct Beside<'a> {
+    record: Option<&'a Path>,
+    progress: Option<ProgressFn>,
+    throttle: Throttle,
+}
+
+impl Hooks for Beside<'_> {
+    async fn save(&mut self, record: &PartRecord) -> Result<(), Error> {
+        match self.record {
+            Some(path) => write_private(path, &record.to_bytes()).await,
+            None => Ok(()),
+        }
+    }
+
+    fn progress(&mut self, now: Instant, progress: Progress) {
+        if let Some(f) = self.progress.as_mut() {
+            if self.throttle.due(now, progress) {
+                f(progress);
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to a new file at `path` readable by its owner only (it may hold a download
+/// URL): removed, then created anew, so never written through a link someone put there. With
+/// `sync`, flushed to disk before it returns.
+pub(crate) async fn write_private_with(
+    path: &Path,
+    bytes: &[u8],
+    sync: bool,
+) -> std::io::Result<()> {
+    let _ = tokio::fs::remove_file(path).await;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut f = options.open(path).await?;
+    f.write_all(bytes).await?;
+    if sync {
+        f.sync_all().await?;
+    }
+    f.flush().await
+}
+
+async fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_private_with(path, bytes, false)
+        .await
+        .map_err(|e| write_error(Some(path), e))
+}
+
+/// The length of the plain file at `path`, if there is one (a link or a folder is not one).
+pub(crate) async fn plain_file_len(path: &Path) -> Option<u64> {
+    tokio::fs::symlink_metadata(path)
+        .await
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len())
+}
+
+/// Where a download's bytes go. (Its futures are `Send` where the sink is: a batch's `.part`
+/// sinks run on spawned tasks, a caller's writer wherever the caller awaits.)
+#[allow(async_fn_in_trait)] // crate-private: every caller knows the concrete sink
+pub(crate) trait ByteSink {
+    /// Gets ready for bytes (a `.part` is opened when the first request goes out).
+    async fn open(&mut self) -> Result<(), Error>;
+    /// Takes these bytes.
+    async fn write(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// Drops every byte taken so far.
+    async fn truncate(&mut self) -> Result<(), Error>;
+}
+
+/// A caller's writer: what it was given cannot be taken back.
+struct WriterSink<'a, W: AsyncWrite + Unpin + ?Sized>(&'a mut W);
+
+impl<W: AsyncWrite + Unpin + ?Sized> ByteSink for WriterSink<'_, W> {
+    async fn open(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    async fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.0
+            .write_all(bytes)
+            .await
+            .map_err(|e| write_error(None, e))
+    }
+
+    async fn truncate(&mut self) -> Result<(), Error> {
+        Err(write_error(
+            None,
+            std::io::Error::other("cannot start over"),
+        ))
+    }
+}
+
+/// A download's `.part`, opened for appending when the first byte may come (truncating it starts
+/// it over), behind its write buffer.
+pub(crate) struct PartSink<'a> {
+    path: &'a Path,
+    file: Option<PartFile>,
+}
+
+impl<'a> PartSink<'a> {
+    pub(crate) fn new(path: &'a Path) -> Self {
+        Self { path, file: None }
+    }
+
+    /// The open file (opened now if it was not).
+    async fn file(&mut self) -> Result<&mut PartFile, Error> {
+        if self.file.is_none() {
+            self.file = Some(open_part(self.path).await?.0);
+        }
+        self.file
+            .as_mut()
+            .ok_or_else(|| Error::Config("the .part could not be opened".into()))
+    }
+
+    /// Ends the `.part` after its flow ended with `outcome`: flushed (on failure too: the
+    /// buffered bytes are part of what the next run resumes), and the outcome passed on (or the
+    /// flush's failure).
+    pub(crate) async fn finish(
+        self,
+        outcome: Result<DownloadSummary, Error>,
+    ) -> Result<DownloadSummary, Error> {
+        let flushed = match self.file {
+            Some(mut f) => f.flush().await,
+            None => Ok(()),
+        };
+        match (outcome, flushed) {
+            (Ok(_), Err(e)) => Err(write_error(Some(self.path), e)),
+            (outcome, _) => outcome,
+        }
+    }
+}
+
+impl ByteSink for PartSink<'_> {
+    async fn open(&mut self) -> Result<(), Error> {
+        self.file().await.map(|_| ())
+    }
+
+    async fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.path;
+        self.file()
+            .await?
+            .write_all(bytes)
+            .await
+            .map_err(|e| write_error(Some(path), e))
+    }
+
+    async fn truncate(&mut self) -> Result<(), Error> {
+        let path = self.path;
+        let f = self.file().await?;
+        let result = match f.flush().await {
+            Ok(()) => f.get_mut().set_len(0).await,
+            Err(e) => Err(e),
+        };
+        result.map_err(|e| write_error(Some(path), e))
+    }
+}
+
+/// Opens a `.part` for appending (truncating it starts it over), behind its write buffer, and
+/// says how many bytes it holds; one that is a symbolic link is refused.
+pub(crate) async fn open_part(part_path: &Path) -> Result<(PartFile, u64), Error> {
+    let link = tokio::fs::symlink_metadata(part_path).await;
+    if link.is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(part::symlink_refused(part_path));
+    }
+    let file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(part_path)
+        .await
+        .map_err(|e| write_error(Some(part_path), e))?;
+    let held = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    Ok((tokio::io::BufWriter::with_capacity(FILE_BUFFER, file), held))
 }
 
 impl Download {
@@ -174,177 +629,71 @@ impl Download {
     }
 
     /// Calls `f` with the bytes written so far and the total (once the server has said it)
-    /// after every chunk.
+    /// as the download goes.
     pub fn on_progress(mut self, f: impl FnMut(Progress) + Send + 'static) -> Self {
         self.job.progress = Some(Box::new(f));
         self
     }
 
+    /// The stall rule of the answers' bodies (default [`StallRule::default`]); `None` turns
+    /// stall protection off.
+    pub fn stall(mut self, rule: Option<StallRule>) -> Self {
+        self.job.stall = rule;
+        self
+    }
+
     /// Streams the file into `writer`, resuming with `Range` and `If-Range` after a dropped
-    /// connection. Fails if the file changes on the server mid-way (a writer cannot take back
-    /// what it was given).
+    /// connection or a stall. Fails if the file changes on the server mid-way (a writer cannot
+    /// take back what it was given).
     pub async fn to_writer<W: AsyncWrite + Unpin + ?Sized>(
         mut self,
         writer: &mut W,
     ) -> Result<DownloadSummary, Error> {
-        let allow_http = self.client.downloads_allow_http();
-        let fetch = Fetch::new(self.job.target.clone(), SinkKind::Stream, allow_http)?
-            .with_seed(self.client.next_seed());
-        let summary = self.run(fetch, &mut Sink::Writer(writer)).await?;
+        let mut flow = FileFlow::new(self.spec(SinkKind::Stream), 0, None, 0);
+        let mut hooks = Beside {
+            record: None,
+            progress: self.job.progress.take(),
+            throttle: Throttle::default(),
+        };
+        let summary = self
+            .client
+            .run_file(&mut flow, &mut WriterSink(writer), &mut hooks)
+            .await?;
         writer.flush().await.map_err(|e| write_error(None, e))?;
         Ok(summary)
     }
 
+    /// The download of this target, already bought, into a sink of this kind.
+    fn spec(&self, sink: SinkKind) -> FileSpec {
+        let source = UrlSource::Target {
+            target: self.job.target.clone(),
+            bought: self.job.bought,
+        };
+        let mut spec = FileSpec::new(
+            &self.job.target.image_id,
+            source,
+            self.client.downloads_allow_http(),
+        );
+        spec.stall = self.job.stall;
+        spec.sink = sink;
+        spec.seed = Some(self.client.next_seed());
+        spec
+    }
+
     /// Writes the file to `path`: first to `path.part`, renamed to `path` when complete.
     ///
-    /// A `.part` left by an earlier run (kept on failure for this purpose) is resumed only
-    /// when its record (`path.part.meta`) shows it is the same file, and the server confirms
-    /// it through `If-Range`; otherwise it is started over. A lock file (`path.part.lock`)
-    /// keeps two downloads from writing one `.part`; a `.part` that is a symbolic link is
-    /// refused.
-    pub async fn to_file(mut self, path: impl AsRef<Path>) -> Result<DownloadSummary, Error> {
-        let path = path.as_ref();
-        let files = PartFiles::new(path);
-        let _lock = LockFile::take(&files.lock).await?;
-        let link = tokio::fs::symlink_metadata(&files.part).await;
-        if link.is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(part::symlink_refused(&files.part));
-        }
-        let file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&files.part)
+    /// The URL is recorded beside the `.part` (`path.part.meta`, owner-only) before the first
+    /// byte, with the server's `ETag` / `Last-Modified` once it answers; a `.part` left by an
+    /// earlier run is resumed only when its record shows it is the same file and the server
+    /// confirms it through `If-Range`, otherwise it is started over. A lock file
+    /// (`path.part.lock`) keeps two downloads from writing one `.part`; a `.part` that is a
+    /// symbolic link is refused. The URL was bought already: to resume later without buying
+    /// another, use [`DownloadBuilder::to_file`], which spends the recorded one.
+    pub async fn to_file(self, path: impl AsRef<Path>) -> Result<DownloadSummary, Error> {
+        let spec = self.spec(SinkKind::File);
+        self.client
+            .file_download(path.as_ref(), spec, false, self.job.progress)
             .await
-            .map_err(|e| write_error(Some(&files.part), e))?;
-        let held = file.metadata().await.map(|m| m.len()).unwrap_or(0);
-        let mut file = tokio::io::BufWriter::with_capacity(FILE_BUFFER, file);
-        let allow_http = self.client.downloads_allow_http();
-        let mut fetch = Fetch::new(self.job.target.clone(), SinkKind::File, allow_http)?
-            .with_seed(self.client.next_seed());
-        fetch.handle_part(held, read_record(&files.record).await.as_deref());
-        let mut sink = Sink::<tokio::fs::File>::Part(&mut file, &files);
-        let outcome = self.run(fetch, &mut sink).await;
-        // Flushed on failure too: the buffered bytes are part of what the next run resumes.
-        let flushed = file.flush().await;
-        let summary = outcome?;
-        flushed.map_err(|e| write_error(Some(&files.part), e))?;
-        drop(file);
-        tokio::fs::rename(&files.part, path)
-            .await
-            .map_err(|e| write_error(Some(path), e))?;
-        let _ = tokio::fs::remove_file(&files.record).await;
-        Ok(DownloadSummary {
-            path: Some(path.to_owned()),
-            ..summary
-        })
-    }
-
-    async fn run<W: AsyncWrite + Unpin + ?Sized>(
-        &mut self,
-        fetch: Fetch,
-        sink: &mut Sink<'_, W>,
-    ) -> Result<DownloadSummary, Error> {
-        let span = tracing::info_span!("connect_download", image_id = %self.job.target.image_id);
-        self.drive(fetch, sink).instrument(span).await
-    }
-
-    async fn drive<W: AsyncWrite + Unpin + ?Sized>(
-        &mut self,
-        mut fetch: Fetch,
-        sink: &mut Sink<'_, W>,
-    ) -> Result<DownloadSummary, Error> {
-        let mut body = None;
-        loop {
-            match fetch.poll_step(Instant::now()) {
-                FetchStep::Send(request) => match self.client.transport().send(request).await {
-                    Err(f) => fetch.handle_send_failure(Instant::now(), f),
-                    Ok(response) => {
-                        fetch.handle_head(Instant::now(), response.status(), response.headers());
-                        body = Some(response.into_body());
-                    }
-                },
-                FetchStep::ReadBody => {
-                    let Some(mut chunks) = body.take() else {
-                        continue;
-                    };
-                    loop {
-                        match chunks.next().await {
-                            None => break fetch.handle_body_end(Instant::now()),
-                            Some(Ok(chunk)) => match fetch.handle_chunk(&chunk) {
-                                Some(bytes) => sink.put(bytes).await?,
-                                None => break,
-                            },
-                            Some(Err(e)) => break fetch.handle_read_failure(Instant::now(), e),
-                        }
-                        self.job.report(Instant::now(), fetch.progress());
-                    }
-                }
-                FetchStep::Truncate => sink.truncate().await?,
-                FetchStep::Record(record) => sink.record(&record).await?,
-                FetchStep::Wait => {
-                    if let Some(at) = fetch.poll_timeout() {
-                        tokio::time::sleep_until(at.into()).await;
-                    }
-                    fetch.handle_timeout(Instant::now());
-                }
-                FetchStep::Done(result) => return result,
-            }
-        }
-    }
-}
-
-/// Where the bytes go.
-enum Sink<'a, W: AsyncWrite + Unpin + ?Sized> {
-    /// Any writer; what it was given cannot be taken back.
-    Writer(&'a mut W),
-    /// The `.part` file, opened for appending (so truncating it starts it over), and its
-    /// companions.
-    Part(&'a mut tokio::io::BufWriter<tokio::fs::File>, &'a PartFiles),
-}
-
-impl<W: AsyncWrite + Unpin + ?Sized> Sink<'_, W> {
-    async fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        match self {
-            Sink::Writer(w) => w.write_all(bytes).await.map_err(|e| write_error(None, e)),
-            Sink::Part(f, files) => f
-                .write_all(bytes)
-                .await
-                .map_err(|e| write_error(Some(&files.part), e)),
-        }
-    }
-
-    async fn truncate(&mut self) -> Result<(), Error> {
-        match self {
-            Sink::Writer(_) => Err(write_error(
-                None,
-                std::io::Error::other("cannot start over"),
-            )),
-            Sink::Part(f, files) => {
-                let result = match f.flush().await {
-                    Ok(()) => f.get_mut().set_len(0).await,
-                    Err(e) => Err(e),
-                };
-                result.map_err(|e| write_error(Some(&files.part), e))
-            }
-        }
-    }
-
-    async fn record(&mut self, record: &PartRecord) -> Result<(), Error> {
-        let Sink::Part(_, files) = self else {
-            return Ok(());
-        };
-        // Removed, then created anew: never written through a link someone put there.
-        let _ = tokio::fs::remove_file(&files.record).await;
-        let created = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&files.record)
-            .await;
-        let written = match created {
-            Ok(mut f) => f.write_all(&record.to_bytes()).await,
-            Err(e) => Err(e),
-        };
-        written.map_err(|e| write_error(Some(&files.record), e))
     }
 }
 
@@ -357,11 +706,11 @@ async fn read_record(path: &Path) -> Option<Vec<u8>> {
     tokio::fs::read(path).await.ok()
 }
 
-/// The `.part`'s lock file, removed when dropped.
-struct LockFile(PathBuf);
+/// A lock file (a `.part`'s, or a batch folder's), removed when dropped.
+pub(crate) struct LockFile(PathBuf);
 
 impl LockFile {
-    async fn take(path: &Path) -> Result<Self, Error> {
+    pub(crate) async fn take(path: &Path) -> Result<Self, Error> {
         loop {
             let created = tokio::fs::OpenOptions::new()
                 .write(true)

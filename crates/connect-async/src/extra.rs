@@ -3,9 +3,9 @@
 
 use crate::Download;
 use crate::client::Client;
+use connect_auth::Error;
 use connect_auth::feed::{ChangeBatch, Feed, FeedError, FeedOptions, FeedStep, FeedSummary};
-use connect_auth::{CallOptions, Error, SingleStep};
-use connect_types::ops::{OEmbedRequest, OEmbedResponse, SingleStepDownloadRequest};
+use connect_types::ops::{OEmbedRequest, OEmbedResponse};
 use std::future::Future;
 
 impl Client {
@@ -16,10 +16,10 @@ impl Client {
     /// refused locally over a plain-HTTP base URL and never repeated once it may have reached
     /// the service.
     pub async fn single_step_download(&self, image_id: &str) -> Result<Download, Error> {
-        let request = SingleStepDownloadRequest::new(image_id);
-        let step = SingleStep::new(&request, CallOptions::default(), self.next_seed());
-        let target = self.run(step).await?.result;
-        Ok(self.download_target(target))
+        self.download_builder(image_id)
+            .single_step()
+            .authorize()
+            .await
     }
 
     /// oEmbed: the embed code of an image (`OEmbedRequest::for_asset(id)`). No token is sent.

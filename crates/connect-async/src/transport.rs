@@ -166,8 +166,15 @@ impl Transport for ReqwestTransport {
             match response.chunk().await {
                 Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
                 Ok(None) => None,
-                // One error ends the stream.
-                Err(e) => Some((Err(std::io::Error::other(e.without_url())), None)),
+                // One error ends the stream; a timed-out read says so by its kind.
+                Err(e) => {
+                    let kind = if e.is_timeout() {
+                        std::io::ErrorKind::TimedOut
+                    } else {
+                        std::io::ErrorKind::Other
+                    };
+                    Some((Err(std::io::Error::new(kind, e.without_url())), None))
+                }
             }
         });
         let body: Body = Box::pin(body);

@@ -165,6 +165,33 @@ pub enum Error {
         /// `at any size`, or the size asked for.
         what: String,
     },
+    /// A batch download stopped asking the service for download URLs (the service's limit
+    /// was reached, or the credentials were refused) before this image's turn came; the
+    /// downloads already paid for were finished. Nothing was sent for this image.
+    #[error(
+        "image {image_id} was not downloaded: the batch stopped asking for download URLs after \
+         {cause}"
+    )]
+    AuthorizationsStopped {
+        /// The image.
+        image_id: String,
+        /// What stopped them, as its error said it.
+        cause: String,
+        /// That error's kind ([`ErrorKind::RateLimited`], [`ErrorKind::Auth`]…).
+        cause_kind: ErrorKind,
+        /// Whether it was the daily call limit ([`Error::is_daily_limit`] is then true here
+        /// too: that limit is why this image was not asked for).
+        daily_limit: bool,
+    },
+    /// A batch's manifest could not be read, so the batch did not start: going on without it
+    /// could buy again the download URLs it holds.
+    #[error("the batch manifest {} {problem}", path.display())]
+    Manifest {
+        /// The manifest file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// Writing a local file failed (a download's destination, its `.part` or its record).
     #[error("{operation}: cannot write {}: {source}", path.as_deref().map_or_else(|| "the download".to_owned(), |p| p.display().to_string()))]
     Write {
@@ -315,11 +342,13 @@ impl Error {
         match self {
             Error::Api { .. } => ErrorKind::Api,
             Error::Auth { .. } => ErrorKind::Auth,
-            Error::Refused { .. } | Error::OfferingNotAuthorized { .. } => ErrorKind::Refused,
+            Error::Refused { .. }
+            | Error::OfferingNotAuthorized { .. }
+            | Error::AuthorizationsStopped { .. } => ErrorKind::Refused,
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Http { .. } | Error::Redirect { .. } => ErrorKind::Http,
             Error::Decode { .. } => ErrorKind::Decode,
-            Error::Config(_) => ErrorKind::Config,
+            Error::Config(_) | Error::Manifest { .. } => ErrorKind::Config,
             Error::Write { .. } => ErrorKind::Write,
             Error::NotCovered { .. } => ErrorKind::NotCovered,
             Error::Replay(_) => ErrorKind::Replay,
@@ -340,6 +369,13 @@ impl Error {
     /// for: download URLs are not API calls).
     pub fn is_daily_limit(&self) -> bool {
         self.rate_limit() == Some(RateLimitScope::Daily)
+            || matches!(
+                self,
+                Error::AuthorizationsStopped {
+                    daily_limit: true,
+                    ..
+                }
+            )
     }
 
     /// The API status code behind the error, if there is one.
@@ -398,7 +434,16 @@ impl Error {
                 "the server did not answer like the Connect API; check the base URL"
             }
             Error::Config(_) => "fix the configuration",
+            Error::Manifest { .. } => {
+                "move the manifest away (or fix it) to start the batch afresh: complete files are \
+                 then checked by the catalog's sizes, and download URLs it holds are bought again"
+            }
             Error::Write { .. } => "check the destination's free space and permissions",
+            Error::AuthorizationsStopped { .. } => {
+                "run the same command again once the limit resets (or the credentials are \
+                 fixed): complete files are skipped, paid ones resumed, and only the images \
+                 left are authorized"
+            }
             Error::NotCovered { .. } => {
                 "none of your product offerings covers it: list yours (GetActiveProductOfferings), \
                  try another size, or ask your Getty Images account manager"
@@ -418,6 +463,122 @@ impl Error {
                 "make fewer calls per second with this application key: fewer at once, or a \
                  ceiling (ClientBuilder::max_requests_per_second, GETTY_CONNECT_MAX_QPS)"
             }
+        }
+    }
+
+    /// A copy of this error for each of several items that failed by one cause (a batch's
+    /// shared call): the same variant, fields and message; an underlying source error, which
+    /// cannot be copied, is left out (its text is in the message already).
+    pub fn duplicate(&self) -> Self {
+        match self {
+            Error::Api { operation, api } => Error::Api {
+                operation,
+                api: api.clone(),
+            },
+            Error::Auth {
+                message,
+                code,
+                oauth_error,
+            } => Error::Auth {
+                message: message.clone(),
+                code: code.clone(),
+                oauth_error: oauth_error.clone(),
+            },
+            Error::Refused { operation, reason } => Error::Refused {
+                operation,
+                reason: reason.clone(),
+            },
+            Error::Transport {
+                operation,
+                message,
+                cause,
+                reached_server,
+                may_have_taken_effect,
+                attempts,
+                source: _,
+            } => Error::Transport {
+                operation,
+                message: message.clone(),
+                cause: *cause,
+                reached_server: *reached_server,
+                may_have_taken_effect: *may_have_taken_effect,
+                attempts: *attempts,
+                source: None,
+            },
+            Error::Http {
+                operation,
+                status,
+                retry_after,
+                server_text,
+                attempts,
+            } => Error::Http {
+                operation,
+                status: *status,
+                retry_after: *retry_after,
+                server_text: server_text.clone(),
+                attempts: *attempts,
+            },
+            Error::Redirect {
+                operation,
+                status,
+                host,
+            } => Error::Redirect {
+                operation,
+                status: *status,
+                host: host.clone(),
+            },
+            Error::Decode { operation, message } => Error::Decode {
+                operation,
+                message: message.clone(),
+            },
+            Error::OfferingNotAuthorized {
+                what,
+                asked,
+                offered,
+            } => Error::OfferingNotAuthorized {
+                what: what.clone(),
+                asked: asked.clone(),
+                offered: offered.clone(),
+            },
+            Error::Config(m) => Error::Config(m.clone()),
+            Error::Manifest { path, problem } => Error::Manifest {
+                path: path.clone(),
+                problem: problem.clone(),
+            },
+            Error::NotCovered {
+                operation,
+                image_id,
+                what,
+            } => Error::NotCovered {
+                operation,
+                image_id: image_id.clone(),
+                what: what.clone(),
+            },
+            Error::AuthorizationsStopped {
+                image_id,
+                cause,
+                cause_kind,
+                daily_limit,
+            } => Error::AuthorizationsStopped {
+                image_id: image_id.clone(),
+                cause: cause.clone(),
+                cause_kind: *cause_kind,
+                daily_limit: *daily_limit,
+            },
+            Error::Write {
+                operation,
+                path,
+                source,
+            } => Error::Write {
+                operation,
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            Error::RateLimited { operation, scope } => Error::RateLimited {
+                operation,
+                scope: *scope,
+            },
+            Error::Replay(mismatch) => Error::Replay(mismatch.clone()),
         }
     }
 

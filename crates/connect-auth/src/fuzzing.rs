@@ -160,7 +160,7 @@ pub fn download_answer(data: &[u8], now: Instant) {
             size_key: Some("large".into()),
             total: Some(t),
             etag: Some(held_tag.clone()),
-            last_modified: None,
+            ..PartRecord::default()
         }
         .to_bytes()
     });
@@ -244,7 +244,7 @@ pub fn download_answer(data: &[u8], now: Instant) {
                     .collect();
                 let mut stopped = false;
                 for chunk in body.chunks(4096) {
-                    let Some(keep) = fetch.handle_chunk(chunk) else {
+                    let Some(keep) = fetch.handle_chunk(now, chunk) else {
                         stopped = true;
                         break;
                     };

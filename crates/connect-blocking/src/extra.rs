@@ -3,9 +3,9 @@
 
 use crate::Download;
 use crate::client::Client;
+use connect_auth::Error;
 use connect_auth::feed::{ChangeBatch, Feed, FeedError, FeedOptions, FeedStep, FeedSummary};
-use connect_auth::{CallOptions, Error, SingleStep};
-use connect_types::ops::{OEmbedRequest, OEmbedResponse, SingleStepDownloadRequest};
+use connect_types::ops::{OEmbedRequest, OEmbedResponse};
 
 impl Client {
     /// SingleStepDownload (`POST /v2/download/{ImageId}`, secure-only): the largest size the
@@ -21,10 +21,7 @@ impl Client {
     /// # Ok::<(), connect_blocking::Error>(())
     /// ```
     pub fn single_step_download(&self, image_id: &str) -> Result<Download, Error> {
-        let request = SingleStepDownloadRequest::new(image_id);
-        let step = SingleStep::new(&request, CallOptions::default(), self.next_seed());
-        let target = self.drive(step)?.result;
-        Ok(self.download_target(target))
+        self.download_builder(image_id).single_step().authorize()
     }
 
     /// oEmbed: the embed code of an image (`OEmbedRequest::for_asset(id)`). No token is sent.

@@ -25,6 +25,7 @@
 // docs.rs builds with `--cfg docsrs` on nightly: badges for feature-gated items.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod batch;
 mod builder;
 mod cassettes;
 mod client;
@@ -35,6 +36,7 @@ mod paging;
 mod token_cache;
 mod transport;
 
+pub use batch::BatchBuilder;
 pub use builder::ClientBuilder;
 pub use cassettes::{RecordingTransport, ReplayTransport};
 pub use client::Client;
@@ -42,7 +44,8 @@ pub use connect_auth::ClientConfig;
 pub use connect_auth::cassette;
 pub use connect_auth::config::Clock;
 pub use connect_auth::download::{
-    ChoiceReason, ChosenOffering, DownloadSummary, DownloadTarget, OfferingChoice, Progress,
+    BatchEvent, BatchProgress, BatchReport, ChoiceReason, ChosenOffering, DownloadSummary,
+    DownloadTarget, FileReport, OfferingChoice, PaidBy, Progress, RenewReason, StallRule, UrlUse,
 };
 pub use connect_auth::feed;
 pub use connect_auth::paging::Paged;

@@ -139,19 +139,54 @@ impl Transport for UreqTransport {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Body>, TransportFailure> {
-        let agent = if request.method() == http::Method::POST {
-            &self.api
+        let (agent, request) = if request.method() == http::Method::POST {
+            (&self.api, request)
         } else {
-            &self.downloads
+            // A download's stall rule bounds each read (a body that stops dead fails its read and
+            // the download resumes); never beyond the request timeout.
+            let per_read = request
+                .extensions()
+                .get::<connect_auth::download::ReadTimeout>()
+                .map(|t| t.0.min(self.timeouts.request));
+            let request = match per_read {
+                Some(d) => self
+                    .downloads
+                    .configure_request(request)
+                    .timeout_per_read(Some(d))
+                    .build(),
+                None => request,
+            };
+            (&self.downloads, request)
         };
         match agent.run(request) {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
-                let body: Body = Box::new(body.into_reader());
+                let body: Body = Box::new(TimeoutKind(body.into_reader()));
                 Ok(http::Response::from_parts(parts, body))
             }
             Err(e) => Err(failure(e, &self.timeouts)),
         }
+    }
+}
+
+/// A body reader whose timed-out reads say so by their kind ([`std::io::ErrorKind::TimedOut`]):
+/// ureq wraps its own timeout error in an `io::Error` of kind `Other`, and a download's driver
+/// tells a stall from a broken connection by the kind.
+struct TimeoutKind<R>(R);
+
+impl<R: Read> Read for TimeoutKind<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            let timed_out = e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+                .is_some_and(|u| matches!(u, ureq::Error::Timeout(_)));
+            if timed_out {
+                std::io::Error::new(std::io::ErrorKind::TimedOut, e.to_string())
+            } else {
+                e
+            }
+        })
     }
 }
 

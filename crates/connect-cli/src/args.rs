@@ -523,10 +523,50 @@ impl VideosArgs {
 
 /// `download`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  getty-connect --sandbox download 100000001 --largest --to downloads/\n  \
+    getty-connect --sandbox download --from ids.txt --to downloads/ --parallel 8\n\n\
+    The folder keeps a manifest (getty-connect-manifest.json) of what each image's download \
+    paid for: run the same command again after a failure or Ctrl-C and complete files are \
+    skipped, partial ones resumed on the URLs already paid for, and only the rest is bought. \
+    It holds download URLs: keep it private."
+)]
 pub struct DownloadArgs {
-    /// Image ids to download (at most 90).
-    #[arg(required = true, num_args = 1.., value_name = "IMAGE_ID", value_parser = asset_id)]
+    /// Image ids to download.
+    #[arg(
+        required_unless_present = "from",
+        num_args = 1..,
+        value_name = "IMAGE_ID",
+        value_parser = asset_id
+    )]
     pub ids: Vec<String>,
+
+    /// Read the image ids from FILE, one a line (blank lines and lines starting with # are
+    /// skipped); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+
+    /// How the files are fetched.
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// What every batch download takes: where, how many at once, which size, who pays, stalls.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Directory to write into (created if missing); its manifest lets the same command resume.
+    #[arg(
+        short = 'o',
+        long = "to",
+        visible_alias = "output",
+        value_name = "DIR",
+        default_value = "."
+    )]
+    pub output: PathBuf,
+
+    /// How many files download at once (1 to 64).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: u16,
 
     /// Size key to download (see `details`), e.g. small, medium, large.
     #[arg(long, value_name = "KEY", conflicts_with = "largest")]
@@ -546,9 +586,19 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "single_step", value_parser = offering_name)]
     pub offering: Option<String>,
 
-    /// Directory to write into (created if missing).
-    #[arg(short, long, value_name = "DIR", default_value = ".")]
-    pub output: PathBuf,
+    /// A download that receives less than --stall-min-rate for this long (or nothing at all)
+    /// has stalled, and resumes on a new connection: 20s, 1m...
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = positive_duration)]
+    pub stall_grace: std::time::Duration,
+
+    /// The throughput below which a download counts as stalled, in bytes per second.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024)]
+    pub stall_min_rate: u64,
+
+    /// No stall protection: a download waits as long as the request timeout allows between
+    /// two reads.
+    #[arg(long, conflicts_with_all = ["stall_grace", "stall_min_rate"])]
+    pub no_stall_check: bool,
 }
 
 /// `lightbox ...`.
@@ -610,6 +660,17 @@ pub enum LightboxCommand {
     Delete {
         /// Lightbox id.
         id: u64,
+    },
+    /// Download every image of a lightbox into a folder (GetLightbox, then as `download`).
+    #[command(
+        after_help = "Example: getty-connect --sandbox lightbox download 1 --to layout/ --parallel 8"
+    )]
+    Download {
+        /// Lightbox id.
+        id: u64,
+        /// How the files are fetched.
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// Make a read-only shared copy of a lightbox (CreateSharedLightbox; the service offers
     /// it to Thinkstock applications only).
@@ -766,7 +827,7 @@ fn count_in(s: &str, allowed: &[u32]) -> Result<u32, String> {
 }
 
 /// Ids are digits on the wire; catch typos before a round trip.
-fn asset_id(s: &str) -> Result<String, String> {
+pub(crate) fn asset_id(s: &str) -> Result<String, String> {
     let t = s.trim();
     if !t.is_empty()
         && t.len() <= 64

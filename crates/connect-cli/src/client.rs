@@ -7,14 +7,13 @@ use crate::sandbox::EmbeddedSandbox;
 use connect_auth::Credentials;
 use connect_auth::cassette::{Cassette, CassetteMode, RecordOptions, ReplayOptions};
 use connect_auth::config::ClientConfig;
-use connect_auth::download::{ChosenOffering, OfferingChoice};
 use connect_auth::env::{
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_HTTP_BASE_URL,
     ENV_INSECURE_OAUTH_OVER_HTTP, ENV_MAX_QPS, ENV_PASSWORD, ENV_SYSTEM_ID, ENV_SYSTEM_PASSWORD,
     ENV_USERNAME,
 };
 use connect_auth::paging::Paged;
-use connect_types::{Operation, Secret};
+use connect_types::Operation;
 use std::path::{Path, PathBuf};
 
 /// What a subcommand runs with.
@@ -383,20 +382,8 @@ impl Api {
         })
     }
 
-    /// SingleStepDownload of one image to `dest` (via `dest.part`); the bytes written.
-    pub fn single_step_file(&self, image_id: &str, dest: &Path) -> Result<u64, CliError> {
-        let doing = format!("downloading image {image_id} in a single step");
-        let summary = self
-            .client
-            .single_step_download(image_id)
-            .map_err(|e| self.fail(&doing, e))?
-            .to_file(dest)
-            .map_err(|e| self.fail(&doing, e))?;
-        Ok(summary.bytes)
-    }
-
     /// An SDK error with what was being done, and where, when the connection itself failed.
-    fn fail(&self, doing: &str, e: connect_auth::Error) -> CliError {
+    pub fn fail(&self, doing: &str, e: connect_auth::Error) -> CliError {
         use connect_types::status::StatusCategory;
         // An agreement is a user's; AUTH-021 on a token issued for the call says it needs one.
         let for_a_user = e.status_code().is_some_and(|c| {
@@ -441,56 +428,5 @@ impl Api {
             items.push(item.map_err(|e| self.fail(doing, e))?);
         }
         Ok((items, pages.total()))
-    }
-}
-
-/// What a file download did.
-#[derive(Clone, Debug, Default)]
-pub struct Transferred {
-    /// Bytes that were on disk from an earlier run and were not fetched again.
-    pub resumed_from: u64,
-    /// The offering charged, when the SDK picked the token.
-    pub offering: Option<ChosenOffering>,
-}
-
-/// Reports `(bytes on disk, total once known)` during a download.
-pub type ProgressSink = Box<dyn FnMut(u64, Option<u64>) + Send + 'static>;
-
-impl Api {
-    /// Downloads one size of one image to `dest` (via `dest.part`, renamed when complete),
-    /// spending `token` when an authorization call gave one already, else the token of the
-    /// offering `offering` picks. When an earlier run left a `.part` file of the same file, the
-    /// SDK fetches only the missing bytes.
-    pub fn download_file(
-        &self,
-        image_id: &str,
-        size_key: &str,
-        token: Option<&Secret>,
-        offering: &OfferingChoice,
-        dest: &Path,
-        mut progress: ProgressSink,
-    ) -> Result<Transferred, CliError> {
-        let doing = format!("downloading image {image_id} ({size_key})");
-        let download = match token {
-            Some(t) => self
-                .client
-                .download_authorized(image_id, Some(size_key), t.expose()),
-            None => self
-                .client
-                .download_builder(image_id)
-                .size(size_key)
-                .offering_choice(offering.clone())
-                .authorize(),
-        };
-        let download = download.map_err(|e| self.fail(&doing, e))?;
-        let offering = download.offering().cloned();
-        let summary = download
-            .on_progress(move |p| progress(p.bytes, p.total))
-            .to_file(dest)
-            .map_err(|e| self.fail(&doing, e))?;
-        Ok(Transferred {
-            resumed_from: summary.resumed_from,
-            offering,
-        })
     }
 }

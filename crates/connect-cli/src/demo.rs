@@ -483,32 +483,39 @@ fn download_file(t: &mut Tour) -> Result<String, CliError> {
     };
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::io(format!("creating {}", dir.display()), e))?;
+    let quiet = t.quiet;
     let ctx = t.alice()?;
-    let ids = vec![LARGE_FIXTURE_ID.to_owned()];
-    let plans = download::plan(
-        ctx,
-        &ids,
-        &download::SizeChoice::Largest,
-        &connect_auth::download::OfferingChoice::Default,
-        &dir,
-    )?;
-    let started = Instant::now();
-    let bars = download::Bars::new(!t.quiet, &plans);
-    let mut reports = Vec::new();
-    for p in &plans {
-        // A rerun of a finished download must fetch nothing.
-        let _ = std::fs::remove_file(&p.dest);
-        reports.push(download::fetch(ctx, p, &bars)?);
+    let source = download::Source::Ids(vec![LARGE_FIXTURE_ID.to_owned()]);
+    let args = crate::args::BatchArgs {
+        output: dir.clone(),
+        parallel: 1,
+        size: None,
+        largest: true,
+        single_step: false,
+        offering: None,
+        stall_grace: std::time::Duration::from_secs(20),
+        stall_min_rate: 1024,
+        no_stall_check: false,
+    };
+    // A rerun of a finished download must fetch nothing: start from an empty folder.
+    let manifest = dir.join(connect_auth::download::manifest::MANIFEST_FILE);
+    let _ = std::fs::remove_file(&manifest);
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(LARGE_FIXTURE_ID)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
-    bars.finish();
-    let first = download::summary(&download::Done::all(&reports), started.elapsed());
-    let again = Instant::now();
-    let quiet = download::Bars::new(false, &plans);
-    let rerun: Vec<_> = plans
-        .iter()
-        .map(|p| download::fetch(ctx, p, &quiet))
-        .collect::<Result<_, _>>()?;
+    let first = download::execute(ctx, &source, &args, quiet)?;
+    if let Some(e) = first.errors.into_iter().next() {
+        return Err(e);
+    }
+    let rerun = download::execute(ctx, &source, &args, true)?;
     if rerun
+        .reports
         .iter()
         .any(|r| r.outcome != download::Outcome::Skipped)
     {
@@ -518,20 +525,25 @@ fn download_file(t: &mut Tour) -> Result<String, CliError> {
         ));
     }
     let mut text = String::new();
-    for r in &reports {
+    for r in &first.reports {
         let _ = writeln!(
             text,
             "{} ({} bytes, the length the HTTP answer announced; size {})",
-            r.path.display(),
+            r.path.as_deref().unwrap_or(dir.as_path()).display(),
             r.bytes,
-            r.size_key
+            r.size_key.as_deref().unwrap_or("?")
         );
     }
-    let _ = writeln!(text, "{first}");
+    let first_done = download::Done {
+        reports: &first.reports,
+        kept: &[],
+        elapsed: first.elapsed,
+    };
+    let _ = writeln!(text, "{}", download::summary(&first_done));
     let _ = write!(
         text,
         "rerun: {}",
-        download::summary(&download::Done::all(&rerun), again.elapsed())
+        download::summary(&download::Done::of(&rerun))
     );
     Ok(text)
 }

@@ -259,6 +259,14 @@ pub fn report(e: &CliError) {
 fn sdk_exit_code(e: &connect_auth::Error) -> u8 {
     use connect_auth::ErrorKind as K;
     use connect_types::status::StatusCategory;
+    if let connect_auth::Error::AuthorizationsStopped { cause_kind, .. } = e {
+        // Not asked for: the exit code is the cause's.
+        return match cause_kind {
+            _ if e.is_daily_limit() => EXIT_DAILY_LIMIT,
+            K::Auth => EXIT_AUTH,
+            _ => EXIT_FAILURE,
+        };
+    }
     match e.kind() {
         K::Config | K::Refused => EXIT_USAGE,
         K::Auth => EXIT_AUTH,

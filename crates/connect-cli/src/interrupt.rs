@@ -1,10 +1,12 @@
-//! Ctrl-C during a download: the progress bars are cleared, the partial file is named with
-//! how to resume it, and the process exits with 130 (128 + SIGINT, as shells report it).
+//! Ctrl-C during a download: the progress bars are cleared, what is kept is named with how to
+//! resume it, and the process exits with 130 (128 + SIGINT, as shells report it).
 //!
 //! The signal is taken on a thread of its own (tokio's signal handling, which the embedded
-//! sandbox already brings in), so the download's thread needs no polling. What is on disk is
-//! consistent at any moment: the SDK appends to `NAME.part` and records what it is beside it,
-//! so the next run of the same command resumes from the bytes already there.
+//! sandbox already brings in), so the download threads need no polling. What is on disk is
+//! consistent at any moment: the SDK appends to each `NAME.part`, and the folder's manifest,
+//! which records what each download paid for before its first byte, is only ever replaced
+//! whole (written aside, flushed, renamed), so the next run of the same command resumes from
+//! the bytes already there on the URLs already paid for.
 
 use indicatif::MultiProgress;
 use std::path::{Path, PathBuf};
@@ -13,11 +15,14 @@ use std::sync::{Mutex, Once};
 /// Exit code after Ctrl-C.
 pub const EXIT_INTERRUPTED: u8 = 130;
 
-/// The download in flight, if any.
+/// The download in flight, if any: its bars, the lock this process holds, its manifest, and
+/// the partial files being written.
 #[derive(Debug)]
 struct InFlight {
     bars: MultiProgress,
-    dest: PathBuf,
+    lock: PathBuf,
+    manifest: PathBuf,
+    parts: Vec<PathBuf>,
 }
 
 static IN_FLIGHT: Mutex<Option<InFlight>> = Mutex::new(None);
@@ -47,13 +52,31 @@ pub fn install() {
     });
 }
 
-/// Marks the download of `dest` (drawn on `bars`) as the one in flight until the guard drops.
-pub fn downloading(bars: &MultiProgress, dest: &Path) -> Guard {
+/// Marks the batch writing the manifest `manifest` (drawn on `bars`) as the one in flight
+/// until the guard drops.
+pub fn downloading(bars: &MultiProgress, manifest: &Path, lock: &Path) -> Guard {
     *in_flight() = Some(InFlight {
         bars: bars.clone(),
-        dest: dest.to_owned(),
+        lock: lock.to_owned(),
+        manifest: manifest.to_owned(),
+        parts: Vec::new(),
     });
     Guard
+}
+
+/// The download of `dest` has started (its `.part` is being written).
+pub fn file_started(dest: &Path) {
+    if let Some(f) = in_flight().as_mut() {
+        f.parts.push(connect_auth::download::part_path(dest));
+    }
+}
+
+/// The download of `dest` has ended.
+pub fn file_ended(dest: &Path) {
+    let part = connect_auth::download::part_path(dest);
+    if let Some(f) = in_flight().as_mut() {
+        f.parts.retain(|p| *p != part);
+    }
 }
 
 /// Clears the in-flight download when dropped.
@@ -66,13 +89,23 @@ impl Drop for Guard {
     }
 }
 
-/// The message printed after Ctrl-C during the download of `dest`.
-pub fn message(dest: &Path) -> String {
-    let part = connect_auth::download::part_path(dest);
+/// The message printed after Ctrl-C during a batch writing the manifest `manifest`, while the
+/// partial files `parts` were being written.
+pub fn message(manifest: &Path, parts: &[PathBuf]) -> String {
+    let kept = match parts {
+        [] => "complete files are kept".to_owned(),
+        [one] => format!("the partial file {} is kept", one.display()),
+        [first, rest @ ..] => format!(
+            "{} partial files are kept ({} and {} more)",
+            parts.len(),
+            first.display(),
+            rest.len()
+        ),
+    };
     format!(
-        "interrupted: the partial file {} is kept; run the same command again to resume it \
-         from where it stopped",
-        part.display()
+        "interrupted: {kept}, and {} records what was paid for; run the same command again to \
+         resume from where it stopped: nothing is paid for twice",
+        manifest.display()
     )
 }
 
@@ -84,9 +117,9 @@ fn interrupted() {
             // The total bar's ticker must not draw again before the process ends.
             f.bars
                 .set_draw_target(indicatif::ProgressDrawTarget::hidden());
-            // The lock beside the .part is this process's: release it for the next run.
-            let _ = std::fs::remove_file(connect_auth::download::part::lock_path(&f.dest));
-            crate::output::note!("{}", message(&f.dest));
+            // The folder's lock is this process's: release it for the next run.
+            let _ = std::fs::remove_file(&f.lock);
+            crate::output::note!("{}", message(&f.manifest, &f.parts));
         }
         None => crate::output::note!("interrupted"),
     }

@@ -95,6 +95,9 @@ pub struct SandboxConfig {
     pub token_ttl: Duration,
     /// Lifetime of download tokens from the authorization operations (default 24 hours).
     pub download_token_ttl: Duration,
+    /// Lifetime of the download URLs CreateDownloadRequest and SingleStepDownload hand out
+    /// (default 24 hours); past it, a GET of one answers 410 Gone.
+    pub download_url_ttl: Duration,
     /// Delay added before every API answer (default none).
     pub latency: Duration,
     /// Share of API calls (0.0–1.0) answered with an injected fault: a seeded mix of HTTP 503,
@@ -151,6 +154,7 @@ impl Default for SandboxConfig {
             images: 10_000,
             token_ttl: Duration::from_secs(30 * 60),
             download_token_ttl: Duration::from_secs(24 * 3600),
+            download_url_ttl: Duration::from_secs(24 * 3600),
             latency: Duration::ZERO,
             fault_rate: 0.0,
             credentials: Credentials::default(),
@@ -188,6 +192,11 @@ impl SandboxConfig {
     /// Sets the download token lifetime.
     pub fn with_download_token_ttl(mut self, ttl: std::time::Duration) -> Self {
         self.download_token_ttl = ttl;
+        self
+    }
+    /// Sets the download URL lifetime.
+    pub fn with_download_url_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.download_url_ttl = ttl;
         self
     }
     /// Sets the added latency.

@@ -131,6 +131,32 @@ impl Content {
     }
 }
 
+impl Content {
+    /// Streams bytes `[start, end)` at `bytes_per_sec`: a twentieth of it every 50 ms.
+    pub fn trickle(
+        self,
+        start: u64,
+        end: u64,
+        bytes_per_sec: u64,
+    ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+        const TICK: std::time::Duration = std::time::Duration::from_millis(50);
+        let step = (bytes_per_sec / 20).clamp(1, 64 * 1024);
+        futures_util::stream::unfold(start, move |pos| {
+            let this = self.clone();
+            async move {
+                if pos >= end {
+                    return None;
+                }
+                tokio::time::sleep(TICK).await;
+                let n = (end - pos).min(step);
+                let mut buf = vec![0u8; n as usize];
+                this.fill(pos, &mut buf);
+                Some((Ok(Bytes::from(buf)), pos + n))
+            }
+        })
+    }
+}
+
 /// A parsed `Range` header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Range {

@@ -50,6 +50,12 @@ pub enum Fault {
     /// Before the request is read: the gateway's daily limit (`403`,
     /// `X-Error-Detail: Account Over Rate Limit`). Nothing was done.
     OverDaily,
+    /// For download URLs: the body comes at this steady pace, a twentieth of it every 50 ms:
+    /// a slow line, not a stalled one. (Other answers are sent whole.)
+    Trickle {
+        /// Bytes per second.
+        bytes_per_sec: u64,
+    },
 }
 
 impl Fault {
@@ -77,6 +83,7 @@ impl Fault {
             Fault::StallMidBody { .. } => "stall_mid_body",
             Fault::OverQps => "over_qps",
             Fault::OverDaily => "over_daily",
+            Fault::Trickle { .. } => "trickle",
         }
     }
 
@@ -85,6 +92,11 @@ impl Fault {
         Fault::StallMidBody {
             millis: u64::try_from(stall.as_millis()).unwrap_or(u64::MAX),
         }
+    }
+
+    /// A download body sent at `bytes_per_sec`.
+    pub fn trickle(bytes_per_sec: u64) -> Self {
+        Fault::Trickle { bytes_per_sec }
     }
 
     /// A slow answer, delayed by `delay`.
@@ -120,6 +132,10 @@ pub struct FaultRule {
     /// Strike at most this many times, then the rule stays inert (default: no limit).
     #[serde(default)]
     pub times: Option<u64>,
+    /// Let this many matching calls go by untouched before striking (default 0): "the 13th
+    /// download stalls".
+    #[serde(default)]
+    pub after: u64,
 }
 
 fn one() -> f64 {
@@ -134,6 +150,7 @@ impl FaultRule {
             operation: None,
             rate: 1.0,
             times: None,
+            after: 0,
         }
     }
     /// Only for operation `name`.
@@ -155,6 +172,11 @@ impl FaultRule {
         self.times = Some(n);
         self
     }
+    /// Only after `n` matching calls went by untouched.
+    pub fn after(mut self, n: u64) -> Self {
+        self.after = n;
+        self
+    }
 
     fn matches(&self, operation: &str) -> bool {
         self.operation
@@ -167,6 +189,8 @@ impl FaultRule {
 struct Armed {
     rule: FaultRule,
     struck: u64,
+    /// Matching calls seen.
+    seen: u64,
 }
 
 /// At most this many rules are kept (the oldest go first), so the control endpoint cannot
@@ -207,7 +231,11 @@ impl Faults {
         if rules.len() >= MAX_RULES {
             rules.remove(0);
         }
-        rules.push(Armed { rule, struck: 0 });
+        rules.push(Armed {
+            rule,
+            struck: 0,
+            seen: 0,
+        });
     }
 
     /// Removes every rule (the configured `fault_rate` stays).
@@ -240,6 +268,10 @@ impl Faults {
             if !a.rule.matches(operation) || a.rule.times.is_some_and(|t| a.struck >= t) {
                 continue;
             }
+            a.seen += 1;
+            if a.seen <= a.rule.after {
+                continue;
+            }
             if a.rule.rate >= 1.0 || r.unit() < a.rule.rate {
                 a.struck += 1;
                 return Some(a.rule.fault);
@@ -269,6 +301,22 @@ mod tests {
         assert_eq!(f.next("CreateLightbox"), Some(Fault::DropAfter));
         assert_eq!(f.next("CreateLightbox"), None);
         assert_eq!(f.rules()[0].1, 2);
+    }
+
+    #[test]
+    fn a_rule_can_wait_for_its_turn() {
+        let f = Faults::new(
+            1,
+            0.0,
+            vec![
+                FaultRule::new(Fault::CutMidBody)
+                    .operation("download")
+                    .after(2)
+                    .times(1),
+            ],
+        );
+        let hits: Vec<bool> = (0..5).map(|_| f.next("download").is_some()).collect();
+        assert_eq!(hits, [false, false, true, false, false]);
     }
 
     #[test]

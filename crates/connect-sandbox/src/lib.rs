@@ -84,7 +84,7 @@ pub use error::Error;
 pub use faults::{Fault, FaultRule};
 pub use handlers::signin::WRONG_CREDENTIALS;
 pub use replay::CassetteReplay;
-pub use stats::{KeyCounts, Stats};
+pub use stats::{AssetStats, KeyCounts, MAX_ASSETS, Stats};
 
 use security::Scheme;
 use state::State;
@@ -272,10 +272,28 @@ impl Sandbox {
         if config.images == 0 {
             return Err(Error::Config("the catalog needs at least one image".into()));
         }
+        let state_file = config.state_file.clone().map(state_file::StateFile::new);
+        let saved = match &state_file {
+            Some(f) => f.load(config.seed, config.images)?,
+            None => None,
+        };
         let http = bind(config.http_addr).await?;
-        let https = bind(config.https_addr).await?;
+        // With a state file, the HTTPS listener takes the port it had last time when it is free,
+        // so the download URLs bought in one run still download in the next.
+        let kept_port = saved
+            .as_ref()
+            .and_then(|s| s.https_port)
+            .filter(|_| config.https_addr.port() == 0);
+        let https = match kept_port {
+            Some(port) => match bind(SocketAddr::new(config.https_addr.ip(), port)).await {
+                Ok(listener) => listener,
+                Err(_) => bind(config.https_addr).await?,
+            },
+            None => bind(config.https_addr).await?,
+        };
         let http_addr = http.local_addr()?;
         let https_addr = https.local_addr()?;
+        let new_port = state_file.is_some() && kept_port != Some(https_addr.port());
         let shape = catalog::Shape::new(config.seed, config.images, config.large_file_bytes);
         // Building the index is CPU work; keep it off the async workers.
         let (index, tls) =
@@ -284,11 +302,6 @@ impl Sandbox {
                 .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         let tls = tls?;
         let clock = Arc::new(clock::Clock::default());
-        let state_file = config.state_file.clone().map(state_file::StateFile::new);
-        let saved = match &state_file {
-            Some(f) => f.load(config.seed, config.images)?,
-            None => None,
-        };
         // The token key outlives a restart in the state file; without one it is drawn now.
         let kept_key = match saved.as_ref().and_then(|s| s.token_key.as_deref()) {
             Some(hex) => Some(secrets::Secrets::parse_token_key(hex).ok_or_else(|| {
@@ -363,6 +376,7 @@ impl Sandbox {
             faults: faults::Faults::new(config.seed, config.fault_rate, config.faults.clone()),
             limits,
             https_base: format!("https://{https_addr}"),
+            https_port: https_addr.port(),
             http_base: format!("http://{http_addr}"),
             media_base: format!("http://{http_addr}{}", crate::picture::MEDIA_PATH),
             pictures: crate::picture::PictureCache::default(),
@@ -375,8 +389,8 @@ impl Sandbox {
             }),
             config,
         });
-        if new_key {
-            // So the key outlives a restart even if nothing else changes before it.
+        if new_key || new_port {
+            // So the key and the port outlive a restart even if nothing else changes before it.
             state.write_state();
         }
         let (tx, rx) = watch::channel(false);

@@ -43,18 +43,20 @@ impl Secrets {
         Self::with_token_key(token_key)
     }
 
-    /// Keys with this token key (one kept from an earlier run) and a fresh signature key and
-    /// nonce; `None` when the OS random source cannot be read.
+    /// Keys with this token key (one kept from an earlier run) and a fresh nonce; `None` when
+    /// the OS random source cannot be read. The signature key of download tokens and URLs is
+    /// derived from the token key, so a download URL bought before a restart (with the same
+    /// state file) still downloads after it, as the service's URLs did, until it expires.
     pub fn with_token_key(token_key: [u8; TOKEN_KEY_BYTES]) -> Option<Self> {
         let rng = SystemRandom::new();
-        let mut signatures = [0u8; 32];
-        rng.fill(&mut signatures).ok()?;
+        let derive = hmac::Key::new(hmac::HMAC_SHA256, &token_key);
+        let signatures = hmac::sign(&derive, b"connect-sandbox download signatures");
         let mut run = [0u8; 8];
         rng.fill(&mut run).ok()?;
         Some(Secrets {
             tokens: hmac::Key::new(hmac::HMAC_SHA256, &token_key),
             token_key,
-            signatures: hmac::Key::new(hmac::HMAC_SHA256, &signatures),
+            signatures: hmac::Key::new(hmac::HMAC_SHA256, signatures.as_ref()),
             run,
             counter: AtomicU64::new(0),
         })
@@ -209,6 +211,20 @@ mod tests {
         assert!(a.open("oa-", &forged).is_none());
         assert!(a.open("oa-", &t[..t.len() - 2]).is_none());
         assert!(a.open("oa-", "oa-").is_none());
+    }
+
+    #[test]
+    fn download_signatures_outlive_a_restart_with_the_same_token_key() {
+        let a = Secrets::from_os().unwrap();
+        let key = Secrets::parse_token_key(&a.token_key_hex()).unwrap();
+        let later = Secrets::with_token_key(key).unwrap();
+        let s = a.sign("url", "i5.master.2000");
+        assert!(later.verify("url", "i5.master.2000", &s));
+        assert!(
+            !Secrets::from_os()
+                .unwrap()
+                .verify("url", "i5.master.2000", &s)
+        );
     }
 
     #[test]

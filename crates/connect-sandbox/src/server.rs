@@ -369,7 +369,7 @@ fn control(state: &State, lower: &str, method: &Method, query: &str) -> Response
 }
 
 /// A fault rule from query parameters:
-/// `fault=drop_after&operation=CreateLightbox&rate=0.5&times=1` (`millis=` for `slow`).
+/// `fault=drop_after&operation=CreateLightbox&rate=0.5&times=1&after=2` (`millis=` for `slow`).
 fn fault_rule(query: &str) -> Result<FaultRule, String> {
     let pairs = connect_types::ops::oauth2::decode_form(query);
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
@@ -395,10 +395,14 @@ fn fault_rule(query: &str) -> Result<FaultRule, String> {
         "slow" => Fault::slow(Duration::from_millis(
             number("millis")?.map_or(1_000, |m| m.clamp(0.0, 600_000.0) as u64),
         )),
+        "trickle" => Fault::trickle(
+            number("bytes_per_sec")?.map_or(16_384, |b: f64| b.clamp(1.0, 1e12) as u64),
+        ),
         other => {
             return Err(format!(
                 "fault {other:?} is not one of unavailable, service_down, drop_before, \
-                 drop_after, slow, cut_mid_body, stall_mid_body, over_qps, over_daily"
+                 drop_after, slow, cut_mid_body, stall_mid_body, over_qps, over_daily,
+                 trickle"
             ));
         }
     };
@@ -408,6 +412,9 @@ fn fault_rule(query: &str) -> Result<FaultRule, String> {
     }
     if let Some(t) = number("times")? {
         rule = rule.times(t.max(0.0) as u64);
+    }
+    if let Some(n) = number("after")? {
+        rule = rule.after(n.max(0.0) as u64);
     }
     Ok(rule)
 }
@@ -462,6 +469,8 @@ pub enum Tail {
     CutHalf,
     /// The first half, a stall, then the rest.
     StallHalf(Duration),
+    /// A download body at this many bytes per second (other answers: whole).
+    Trickle(u64),
 }
 
 /// A fault that strikes once the work is done: waits out a slow answer, drops the connection
@@ -478,6 +487,7 @@ async fn after(state: &State, fault: Option<Fault>) -> Result<Tail, DropConnecti
         }
         Fault::CutMidBody => Ok(Tail::CutHalf),
         Fault::StallMidBody { millis } => Ok(Tail::StallHalf(Duration::from_millis(millis))),
+        Fault::Trickle { bytes_per_sec } => Ok(Tail::Trickle(bytes_per_sec)),
         _ => Err(DropConnection),
     }
 }
@@ -489,7 +499,7 @@ async fn finish(
     r: Response<Body>,
 ) -> Result<Response<Body>, DropConnection> {
     let tail = after(state, fault).await?;
-    if tail == Tail::Whole {
+    if matches!(tail, Tail::Whole | Tail::Trickle(_)) {
         return Ok(r);
     }
     // Half the body under the full Content-Length, then a cut or a stall and the rest.

@@ -43,6 +43,8 @@ pub struct State {
     pub feed: Feed,
     /// `https://127.0.0.1:PORT`, for download links.
     pub https_base: String,
+    /// The HTTPS listener's port, kept in the state file.
+    pub https_port: u16,
     /// `http://127.0.0.1:PORT`, for picture links and the OpenAPI servers.
     pub http_base: String,
     /// `http://127.0.0.1:PORT/media`: where result URLs point for thumbnails, previews, comps.
@@ -86,6 +88,7 @@ impl State {
             usage: self.usage.save(),
             feed: self.feed.save(),
             token_key: Some(self.tokens.key_for_saving()),
+            https_port: Some(self.https_port),
         }
     }
 

@@ -12,8 +12,9 @@
 //! The file also keeps the key tokens are sealed with ([`crate::secrets::Secrets::seal`]), so a
 //! token issued before a restart stays valid after it, as the real service's did; the file is
 //! written owner-only (0600). A file without a key (an older one) gets a fresh key, written at
-//! start. Download tokens and URLs are not kept: they are signed with a key drawn at every
-//! start.
+//! start. Download tokens and URLs are signed with a key derived from it, and the HTTPS
+//! listener takes its last port again when it is free, so a download URL bought before a
+//! restart still downloads after it, until it expires, as a resumed download needs.
 
 use crate::error::Error;
 use crate::store;
@@ -48,6 +49,10 @@ pub struct Saved {
     /// The token key, hex (absent in files from before it was kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_key: Option<String>,
+    /// The HTTPS listener's port, taken again at the next start when it is free (absent in
+    /// files from before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub https_port: Option<u16>,
 }
 
 /// Just the format number, read first so that a newer file is named as such rather than as
@@ -190,6 +195,7 @@ mod tests {
             usage: Default::default(),
             feed: Default::default(),
             token_key: None,
+            https_port: None,
         }
     }
 

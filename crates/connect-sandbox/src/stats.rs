@@ -47,6 +47,10 @@ pub struct Stats {
     /// set (nothing is counted otherwise).
     #[serde(default)]
     pub app_keys: BTreeMap<String, KeyCounts>,
+    /// Per asset id: the download URLs sold for it and the GETs of them (see [`AssetStats`]).
+    /// At most [`MAX_ASSETS`] assets are told apart; the rest count under `other`.
+    #[serde(default)]
+    pub assets: BTreeMap<String, AssetStats>,
 }
 
 /// One application key's requests against the call limits.
@@ -59,6 +63,21 @@ pub struct KeyCounts {
     /// Requests refused with `Account Over Rate Limit`.
     pub refused_for_day: u64,
 }
+
+/// What happened to one asset's downloads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct AssetStats {
+    /// Download URLs sold: CreateDownloadRequest or SingleStepDownload calls that charged an
+    /// offering for it (each one spent a download of the allowance).
+    pub urls_sold: u64,
+    /// GETs of its download URLs without `Range` (from the first byte).
+    pub whole_gets: u64,
+    /// GETs of its download URLs with `Range` (resumes).
+    pub range_gets: u64,
+}
+
+/// Assets [`Stats::assets`] tells apart.
+pub const MAX_ASSETS: usize = 10_000;
 
 impl Stats {
     /// Calls of `operation` over `listener` (`http` or `https`) with a token of `class`
@@ -169,6 +188,33 @@ impl StatsRecorder {
                 Verdict::OverQps => k.throttled_per_second += 1,
                 Verdict::OverDaily => k.refused_for_day += 1,
             }
+        });
+    }
+
+    /// Counts one download URL sold for `asset`.
+    pub fn url_sold(&self, asset: &str) {
+        self.asset(asset, |a| a.urls_sold += 1);
+    }
+
+    /// Counts one GET of a download URL of `asset`, with `Range` or without.
+    pub fn asset_get(&self, asset: &str, ranged: bool) {
+        self.asset(asset, |a| {
+            if ranged {
+                a.range_gets += 1;
+            } else {
+                a.whole_gets += 1;
+            }
+        });
+    }
+
+    fn asset(&self, asset: &str, f: impl FnOnce(&mut AssetStats)) {
+        self.with(|s| {
+            let key = if s.assets.len() < MAX_ASSETS || s.assets.contains_key(asset) {
+                asset
+            } else {
+                "other"
+            };
+            f(s.assets.entry(key.to_owned()).or_default());
         });
     }
 

@@ -139,6 +139,8 @@ use scenarios::*;
 #[path = "../../../connect-testkit/suite/hostile.rs"]
 mod hostile;
 
+#[path = "../../../connect-testkit/suite/batches.rs"]
+mod batches;
 #[path = "../../../connect-testkit/suite/cassettes.rs"]
 mod cassettes;
 #[path = "../../../connect-testkit/suite/documented.rs"]

@@ -6,6 +6,7 @@
 use super::location::{self, MAX_REDIRECTS};
 use super::part::PartRecord;
 use super::range::{ContentRange, Validator, parse_content_length, parse_content_range};
+use super::stall::{Pace, StallMeter, StallRule};
 use super::{DownloadSummary, DownloadTarget, OPERATION, Progress};
 use crate::error::Error;
 use crate::failure::{TransportCause, TransportFailure};
@@ -27,6 +28,14 @@ pub const MAX_REQUESTS: u32 = 200;
 /// The longest `Retry-After` a download waits for; a longer one ends it.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
+/// The longest a transport should wait for one read of a download's answer (its head or a
+/// chunk of its body), carried in the `GET`'s extensions when a stall rule applies: the rule's
+/// grace period. A transport that cannot bound its reads by [`Fetch::read_deadline`] applies it
+/// as a per-read timeout (ureq's `timeout_per_read`), so a body that stops dead fails its read
+/// and the download resumes. One that ignores it still gets the stall rule on every chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadTimeout(pub Duration);
+
 /// Where the bytes go, which decides what the machine can do when the file changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SinkKind {
@@ -44,8 +53,11 @@ pub enum FetchStep {
     /// Send this GET (it carries no credentials), then give the answer's head to
     /// [`Fetch::handle_head`] or the failure to [`Fetch::handle_send_failure`].
     Send(http::Request<Vec<u8>>),
-    /// Read the body of the last answer: each chunk through [`Fetch::handle_chunk`], then
-    /// [`Fetch::handle_body_end`] or [`Fetch::handle_read_failure`].
+    /// Read the body of the last answer: each chunk through [`Fetch::handle_chunk`] while
+    /// [`Fetch::reading`] says so, then [`Fetch::handle_body_end`] (or
+    /// [`Fetch::handle_read_failure`], or [`Fetch::handle_read_timeout`] when a read outlasted
+    /// [`Fetch::read_deadline`]). A driver that can bound a read by a deadline does; one that
+    /// cannot relies on the [`ReadTimeout`] the request carries.
     ReadBody,
     /// Discard every byte written so far (truncate the `.part` to zero), then poll again.
     Truncate,
@@ -99,6 +111,13 @@ pub struct Fetch {
     throttles: u32,
     rng: SplitMix64,
     timer: Option<Instant>,
+    /// The stall rule, if any, and the current body's meter.
+    stall: Option<StallRule>,
+    meter: Option<StallMeter>,
+    /// Whether the current body is still wanted (false after a stall or an overflow).
+    reading: bool,
+    stalls: u32,
+    stalled_for: Duration,
     steps: VecDeque<FetchStep>,
     done: Option<Result<DownloadSummary, Error>>,
     finished: bool,
@@ -143,6 +162,11 @@ impl Fetch {
             throttles: 0,
             rng: SplitMix64::new(seed),
             timer: None,
+            stall: Some(StallRule::default()),
+            meter: None,
+            reading: false,
+            stalls: 0,
+            stalled_for: Duration::ZERO,
             steps: VecDeque::new(),
             done: None,
             finished: false,
@@ -156,15 +180,32 @@ impl Fetch {
         self
     }
 
+    /// [`Fetch::with_seed`] on a fetch already made.
+    pub(crate) fn reseed(&mut self, seed: u64) {
+        self.rng = SplitMix64::new(seed);
+    }
+
+    /// Applies this stall rule to every answer's body (`None`: no stall protection; the
+    /// default is [`StallRule::default`]). See [the stall module](super::stall).
+    pub fn with_stall(mut self, rule: Option<StallRule>) -> Self {
+        self.stall = rule;
+        self
+    }
+
     /// What an earlier run left: `held` bytes in the `.part` and the record read beside it
     /// (its raw bytes, if there was one). The bytes are resumed only if the record proves they
     /// belong to this download (same image and size, a total they fit in, and a validator);
     /// otherwise the first step is [`FetchStep::Truncate`].
     pub fn handle_part(&mut self, held: u64, record: Option<&[u8]>) {
+        let record = record.and_then(PartRecord::from_bytes);
+        self.handle_record(held, record.as_ref());
+    }
+
+    /// [`Fetch::handle_part`] with the record already read.
+    pub fn handle_record(&mut self, held: u64, record: Option<&PartRecord>) {
         if held == 0 {
             return;
         }
-        let record = record.and_then(PartRecord::from_bytes);
         let fits = record.as_ref().is_some_and(|r| {
             r.image_id == self.target.image_id
                 && r.size_key == self.target.size_key
@@ -244,6 +285,9 @@ impl Fetch {
             if let Some(v) = self.validator.if_range() {
                 b = b.header(http::header::IF_RANGE, v);
             }
+        }
+        if let Some(rule) = self.stall {
+            b = b.extension(ReadTimeout(rule.grace));
         }
         match b.body(Vec::new()) {
             Ok(request) => FetchStep::Send(request),
@@ -392,7 +436,7 @@ impl Fetch {
             self.adopt(length, validator);
         }
         self.body_end = self.total;
-        self.steps.push_back(FetchStep::ReadBody);
+        self.read_body();
     }
 
     /// A 206: the bytes from an offset.
@@ -419,7 +463,7 @@ impl Fetch {
             self.adopt(total, validator);
         }
         self.body_end = Some(last + 1);
-        self.steps.push_back(FetchStep::ReadBody);
+        self.read_body();
     }
 
     /// What the answer says the file is; recorded (for a file) before any byte of it is.
@@ -433,6 +477,7 @@ impl Fetch {
                 total,
                 etag: self.validator.etag.clone(),
                 last_modified: self.validator.last_modified.clone(),
+                ..PartRecord::default()
             }));
         }
     }
@@ -468,9 +513,33 @@ impl Fetch {
         true
     }
 
-    /// Takes a body chunk. Returns the part to write (bytes already held are dropped), or
-    /// `None` when reading must stop (more bytes than announced: the download has failed).
-    pub fn handle_chunk<'a>(&mut self, chunk: &'a [u8]) -> Option<&'a [u8]> {
+    /// The next answer's body is to be read: a fresh stall meter (started by its first byte).
+    fn read_body(&mut self) {
+        self.reading = true;
+        self.meter = self.stall.map(StallMeter::new);
+        self.steps.push_back(FetchStep::ReadBody);
+    }
+
+    /// Whether the driver should go on reading the current body: false once the machine has
+    /// decided about it (more bytes than announced, or a stall), and then the driver drops the
+    /// body and polls again.
+    pub fn reading(&self) -> bool {
+        self.reading && self.done.is_none()
+    }
+
+    /// When the current body counts as stalled if no byte arrives before: a driver that can
+    /// bound a read by a deadline (an async one) stops waiting then and calls
+    /// [`Fetch::handle_read_timeout`]. `None` without a stall rule, and before the body's first
+    /// byte.
+    pub fn read_deadline(&self) -> Option<Instant> {
+        self.meter.as_ref().and_then(StallMeter::deadline)
+    }
+
+    /// Takes a body chunk that arrived at `now`. Returns the part to write (bytes already held
+    /// are dropped), or `None` when reading must stop (more bytes than announced: the download
+    /// has failed). A chunk that came after the body's credit ran out is written, and then
+    /// [`Fetch::reading`] turns false: the download resumes on a new connection.
+    pub fn handle_chunk<'a>(&mut self, now: Instant, chunk: &'a [u8]) -> Option<&'a [u8]> {
         let drop = usize::try_from(self.skip)
             .unwrap_or(usize::MAX)
             .min(chunk.len());
@@ -481,15 +550,73 @@ impl Fetch {
         if self.body_end.is_some_and(|end| after > end) {
             let e = self.protocol("more bytes arrived than the answer announced");
             self.done = Some(Err(e));
+            self.reading = false;
             return None;
         }
         self.written = after;
         self.attempt_bytes += n;
+        let pace = match self.meter.as_mut() {
+            Some(m) if !chunk.is_empty() => m.on_bytes(now, chunk.len() as u64),
+            _ => Pace::Flowing,
+        };
+        if let Pace::Stalled { silent_for } = pace {
+            let complete = self.body_end.is_some_and(|end| self.written >= end);
+            if !complete {
+                self.on_stall(now, silent_for);
+            }
+        }
         Some(rest)
+    }
+
+    /// A read outlasted [`Fetch::read_deadline`] (or the transport's [`ReadTimeout`]), or
+    /// timed out on its own: with a stall rule, a stall (the download resumes at once on a new
+    /// connection); without one, a broken connection.
+    pub fn handle_read_timeout(&mut self, now: Instant) {
+        let silent_for = self
+            .meter
+            .as_ref()
+            .and_then(StallMeter::last_byte)
+            .map(|last| now.saturating_duration_since(last));
+        match (self.stall, silent_for) {
+            (Some(_), Some(silent_for)) => self.on_stall(now, silent_for),
+            _ => self.handle_read_failure(
+                now,
+                std::io::Error::new(std::io::ErrorKind::TimedOut, "the read timed out"),
+            ),
+        }
+    }
+
+    /// The body fell below the stall rule: drop it and resume from the bytes held, at once.
+    fn on_stall(&mut self, now: Instant, silent_for: Duration) {
+        self.reading = false;
+        self.stalls += 1;
+        self.stalled_for = self.stalled_for.saturating_add(silent_for);
+        let rule = self.stall.unwrap_or_default();
+        tracing::info!(
+            target: crate::trace::TARGET,
+            image_id = %self.target.image_id,
+            at = self.written,
+            silent_ms = u64::try_from(silent_for.as_millis()).unwrap_or(u64::MAX),
+            grace_ms = u64::try_from(rule.grace.as_millis()).unwrap_or(u64::MAX),
+            min_bytes_per_sec = rule.min_bytes_per_sec,
+            "download stalled: resuming on a new connection"
+        );
+        let message = format!(
+            "the download stalled (below {} bytes/s for {})",
+            rule.min_bytes_per_sec,
+            crate::trace::seconds(rule.grace)
+        );
+        let e = Error::transport(
+            OPERATION,
+            TransportFailure::new(TransportCause::Timeout, message),
+            true,
+        );
+        self.interrupted(now, e, None);
     }
 
     /// The body ended cleanly. Short of what was announced, it is a dropped connection.
     pub fn handle_body_end(&mut self, now: Instant) {
+        self.reading = false;
         match (self.body_end, self.total) {
             (Some(end), _) if self.written < end => {
                 let message = format!(
@@ -544,6 +671,7 @@ impl Fetch {
 
     /// Reading the body failed (the connection broke).
     pub fn handle_read_failure(&mut self, now: Instant, error: std::io::Error) {
+        self.reading = false;
         let error_kind = error.kind();
         let plain = format!("the connection broke during the download: {error}");
         let message = location::redact(&plain, &self.url);
@@ -617,7 +745,9 @@ impl Fetch {
             bytes: self.written,
             resumed_from: self.resumed_from,
             resumes: self.resumes,
-            path: None,
+            stalls: self.stalls,
+            stalled_for: self.stalled_for,
+            ..DownloadSummary::default()
         }));
     }
 

@@ -24,23 +24,35 @@
 //! flat: the transport reads into one buffer of [`BUFFER_SIZE`] bytes.
 
 mod authorize;
+pub mod batch;
 mod fetch;
+mod file;
 mod location;
+pub mod manifest;
+mod many;
 pub mod offering;
 pub mod part;
 mod range;
+pub mod stall;
 
 pub use authorize::{
     Authorize, AuthorizeStep, Authorized, SizeChoice, token_for_size, token_from_largest,
 };
+pub use batch::{BatchEvent, BatchProgress, BatchReport, BatchSource, BatchSpec, FileReport};
 pub use fetch::{
     Fetch, FetchStep, MAX_REQUESTS, MAX_RETRY_AFTER, MAX_STALLED_ATTEMPTS, MAX_START_OVERS,
-    SinkKind,
+    ReadTimeout, SinkKind,
 };
+pub use file::{FileFlow, FileSpec, FileStep, UrlCall, UrlSource};
 pub use location::{MAX_REDIRECTS, check_url};
+pub use many::{
+    BatchBuilder, BatchParts, DEFAULT_PARALLEL, EventCallback, MAX_PARALLEL, ProgressCallback,
+    RunBatch,
+};
 pub use offering::{ChoiceReason, ChosenOffering, OfferingChoice};
-pub use part::{PartFiles, PartRecord, part_path};
+pub use part::{DEFAULT_URL_LIFETIME, PaidBy, PartFiles, PartRecord, UrlState, part_path};
 pub use range::{ContentRange, Validator, parse_content_length, parse_content_range};
+pub use stall::{StallMeter, StallRule};
 
 use crate::error::Error;
 use connect_types::ops::CreateDownloadRequestResult;
@@ -84,10 +96,83 @@ pub struct DownloadSummary {
     pub bytes: u64,
     /// Bytes of a `.part` file from an earlier run that were kept, not fetched again.
     pub resumed_from: u64,
-    /// How many times the transfer resumed after a dropped connection.
+    /// How many times the transfer resumed after a dropped connection or a stall.
     pub resumes: u32,
     /// The file written, for file downloads.
     pub path: Option<PathBuf>,
+    /// The file was complete already: nothing was fetched, nothing was bought.
+    pub skipped: bool,
+    /// Where the download URL came from, and so whether anything was bought for it now.
+    pub url: UrlUse,
+    /// The product offering charged now, when this download bought its URL with a token the
+    /// SDK chose.
+    pub offering: Option<ChosenOffering>,
+    /// The offering an earlier run's URL was charged to, when this one reused it.
+    pub paid_by: Option<PaidBy>,
+    /// How many times the body stalled (fell below the [`StallRule`]) and the download resumed.
+    pub stalls: u32,
+    /// The time those stalls took, from each one's last byte to its detection (about the grace
+    /// period for a body that stopped dead).
+    pub stalled_for: std::time::Duration,
+}
+
+/// Where a download's URL came from: what, if anything, was bought for this download.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UrlUse {
+    /// No URL was needed (the file was complete already).
+    #[default]
+    NotNeeded,
+    /// The caller brought the URL (a `Download` made from a target, or authorized before
+    /// `to_file`): this download bought nothing itself.
+    Given,
+    /// Bought now: CreateDownloadRequest (or SingleStepDownload) spent one download of the
+    /// allowance.
+    Bought,
+    /// An earlier run's URL, kept beside the `.part` (or in a batch's manifest), spent again:
+    /// nothing was bought.
+    Reused {
+        /// When it was bought, Unix milliseconds.
+        authorized_at: Option<i64>,
+    },
+    /// An earlier run's URL could not be used, so one was bought again.
+    Renewed(RenewReason),
+}
+
+impl UrlUse {
+    /// Whether this download spent one of the allowance.
+    pub fn bought(&self) -> bool {
+        matches!(self, UrlUse::Bought | UrlUse::Renewed(_))
+    }
+}
+
+/// Why an earlier run's URL was bought again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RenewReason {
+    /// Its recorded lifetime had run out (at this Unix millisecond, when recorded).
+    Expired {
+        /// The recorded expiry.
+        at: Option<i64>,
+    },
+    /// The download server refused it (HTTP 403 or 410: expired or revoked before its
+    /// recorded end).
+    Refused {
+        /// The HTTP status.
+        status: u16,
+    },
+}
+
+impl std::fmt::Display for RenewReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenewReason::Expired { .. } => f.write_str("the URL paid for earlier had expired"),
+            RenewReason::Refused { status } => write!(
+                f,
+                "the download server refused the URL paid for earlier (HTTP {status})"
+            ),
+        }
+    }
 }
 
 /// An authorized download: the URL to GET, and what the API said about it.
@@ -147,6 +232,13 @@ impl DownloadTarget {
     }
 }
 
+/// `t` as Unix milliseconds (0 before 1970): what records and manifests keep dates as. The
+/// clients pass the system time in; this crate reads no clock.
+pub fn unix_millis(t: std::time::SystemTime) -> i64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// Whether download URLs may be plain HTTP for a client with these endpoints: only when its
 /// own base URL is `http://` (a local test server, for example).
 pub fn allows_http(endpoints: &crate::Endpoints) -> bool {
@@ -168,15 +260,20 @@ pub const PROGRESS_STEP_PERCENT: u64 = 5;
 /// The byte step for files whose size is not known yet.
 pub const PROGRESS_UNKNOWN_STEP: u64 = 1024 * 1024;
 
-/// What a transport's `Download` handle holds besides its client: the target and the progress
-/// callback.
+/// What a transport's `Download` handle holds besides its client: the target, the progress
+/// callback, the stall rule, and whether the target was bought for this download.
 pub struct DownloadJob {
     /// What is downloaded.
     pub target: DownloadTarget,
     /// Called as the download goes (throttled: see [`DownloadJob::report`]).
     pub progress: Option<ProgressFn>,
+    /// The stall rule of its answers' bodies (default [`StallRule::default`]; `None`: off).
+    pub stall: Option<StallRule>,
+    /// Whether the target's URL was bought by this SDK for this download (so reports say
+    /// [`UrlUse::Bought`] rather than [`UrlUse::Given`]).
+    pub bought: bool,
     /// What the callback heard last, and when.
-    last_report: Option<(std::time::Instant, u64)>,
+    throttle: Throttle,
 }
 
 impl std::fmt::Debug for DownloadJob {
@@ -194,7 +291,9 @@ impl DownloadJob {
         Self {
             target,
             progress: None,
-            last_report: None,
+            stall: Some(StallRule::default()),
+            bought: false,
+            throttle: Throttle::default(),
         }
     }
 
@@ -206,7 +305,22 @@ impl DownloadJob {
         let Some(f) = self.progress.as_mut() else {
             return;
         };
-        let due = match self.last_report {
+        if self.throttle.due(now, progress) {
+            f(progress);
+        }
+    }
+}
+
+/// The throttle of progress reports (see [`DownloadJob::report`]): whether a report is due.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Throttle {
+    last: Option<(std::time::Instant, u64)>,
+}
+
+impl Throttle {
+    /// Whether `progress` at `now` is worth reporting; if so, it is taken as reported.
+    pub fn due(&mut self, now: std::time::Instant, progress: Progress) -> bool {
+        let due = match self.last {
             None => true,
             Some((_, bytes)) if bytes == progress.bytes => false,
             Some((at, bytes)) => {
@@ -219,9 +333,9 @@ impl DownloadJob {
             }
         };
         if due {
-            self.last_report = Some((now, progress.bytes));
-            f(progress);
+            self.last = Some((now, progress.bytes));
         }
+        due
     }
 }
 
@@ -234,5 +348,7 @@ pub fn write_error(path: Option<&Path>, error: std::io::Error) -> Error {
     }
 }
 
+#[cfg(test)]
+mod sim;
 #[cfg(test)]
 mod tests;

@@ -2,8 +2,9 @@
 //! (the transports do the file I/O):
 //!
 //! - `name.part`: the bytes so far. Kept when a download fails, so the next run resumes it.
-//! - `name.part.meta`: a small record of which file those bytes belong to ([`PartRecord`]).
-//!   Without a record that matches, a `.part` is never resumed: it is started over.
+//! - `name.part.meta`: a small record of which file those bytes belong to and of the download
+//!   URL paid for ([`PartRecord`]). Without a record that matches, a `.part` is never resumed:
+//!   it is started over; with an unexpired URL, nothing is bought again. Written owner-only.
 //! - `name.part.lock`: created with `create_new` and holding the writer's process id, so two
 //!   runs cannot append to one `.part` at once. Removed when the download ends.
 //!
@@ -13,9 +14,11 @@
 //! delete once no other download is running.
 
 use super::range::Validator;
+use super::{ChosenOffering, DownloadTarget};
 use crate::error::Error;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The temporary name a file download is written under before it is renamed: `name.part`
 /// beside the destination, so the rename stays on one file system.
@@ -42,10 +45,16 @@ fn with_suffix(dest: &Path, suffix: &str) -> PathBuf {
     dest.with_file_name(name)
 }
 
-/// Which file the bytes of a `.part` belong to. Written before the first byte is, and again
-/// whenever the download starts over; a `.part` is resumed only when its record names the same
-/// image and size, a total, and a validator (`ETag` or `Last-Modified`) to send in `If-Range`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Which file the bytes of a `.part` belong to, and what was paid for it. Written as soon as a
+/// download URL is bought (before its first byte is fetched), again when the first answer says
+/// what the file is, and whenever the download starts over.
+///
+/// - A `.part` is resumed only when its record names the same image and size, a total, and a
+///   validator (`ETag` or `Last-Modified`) to send in `If-Range`.
+/// - A record's `url`, until `url_expires_at`, is spent again instead of buying another: a
+///   resumed download is never paid for twice. The URL authorizes the download by itself, so
+///   `Debug` never shows it and the file is written owner-only (0600) where the platform can.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartRecord {
     /// The image id.
     pub image_id: String,
@@ -57,6 +66,157 @@ pub struct PartRecord {
     pub etag: Option<String>,
     /// The server's `Last-Modified`.
     pub last_modified: Option<String>,
+    /// The download URL paid for (CreateDownloadRequest's `UrlAttachment`, or the location a
+    /// SingleStepDownload answered). A secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// When it was bought, Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorized_at: Option<i64>,
+    /// Until when it is taken to be valid, Unix milliseconds ([`PartRecord::url_usable`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_expires_at: Option<i64>,
+    /// The product offering charged for it, when the SDK chose it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_by: Option<PaidBy>,
+    /// The size the catalog gave (`FileSizeInBytes`) before the server said (`total`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<u64>,
+}
+
+impl std::fmt::Debug for PartRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartRecord")
+            .field("image_id", &self.image_id)
+            .field("size_key", &self.size_key)
+            .field("total", &self.total)
+            .field("etag", &self.etag)
+            .field("last_modified", &self.last_modified)
+            .field("url", &self.url.as_ref().map(|_| "***"))
+            .field("authorized_at", &self.authorized_at)
+            .field("url_expires_at", &self.url_expires_at)
+            .field("paid_by", &self.paid_by)
+            .field("expected", &self.expected)
+            .finish()
+    }
+}
+
+/// The product offering a record's URL was charged to, as a record keeps it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidBy {
+    /// `ProductOfferingType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offering: Option<String>,
+    /// `ProductOfferingInstanceId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Whether it was free.
+    #[serde(default)]
+    pub free: bool,
+}
+
+impl From<&ChosenOffering> for PaidBy {
+    fn from(c: &ChosenOffering) -> Self {
+        Self {
+            offering: c.offering.as_ref().map(|o| o.as_str().to_owned()),
+            instance_id: c.instance_id.clone(),
+            free: c.free,
+        }
+    }
+}
+
+impl std::fmt::Display for PaidBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.offering.as_deref().unwrap_or("unnamed offering"))?;
+        if self.free {
+            f.write_str(" (free)")?;
+        }
+        Ok(())
+    }
+}
+
+/// How long a download URL is taken to stay valid after it was bought, unless the builder says
+/// otherwise: 24 hours. The service does not say; a URL that turns out to be refused sooner (HTTP
+/// 403 or 410) is bought again once, and the report says so.
+pub const DEFAULT_URL_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// A URL is not started on in its last minute: it could expire mid-way.
+pub const URL_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+
+impl PartRecord {
+    /// The record of a URL just bought for `target` at `now_ms` (Unix milliseconds), taken to
+    /// be valid for `lifetime`.
+    pub fn paid(target: &DownloadTarget, now_ms: i64, lifetime: Duration) -> Self {
+        let lifetime = i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX);
+        Self {
+            image_id: target.image_id.clone(),
+            size_key: target.size_key.clone(),
+            url: Some(target.url.clone()),
+            authorized_at: Some(now_ms),
+            url_expires_at: Some(now_ms.saturating_add(lifetime)),
+            paid_by: target.offering.as_ref().map(PaidBy::from),
+            ..Self::default()
+        }
+    }
+
+    /// Whether its URL may be spent again at `now_ms`: it has one, it names `image_id` (and
+    /// `size_key`, when that is known), and it is not within [`URL_EXPIRY_MARGIN`] of its
+    /// expiry. A record with a URL and no expiry is taken as expired.
+    pub fn url_usable(&self, image_id: &str, size_key: Option<&str>, now_ms: i64) -> UrlState {
+        let same = self.image_id == image_id
+            && size_key.is_none_or(|k| {
+                self.size_key
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(k))
+            });
+        match (&self.url, self.url_expires_at) {
+            (Some(u), _) if u.is_empty() || !same => UrlState::None,
+            (None, _) => UrlState::None,
+            (Some(_), Some(at)) if now_ms.saturating_add(margin_ms()) < at => UrlState::Usable,
+            (Some(_), at) => UrlState::Expired { at },
+        }
+    }
+
+    /// The target its URL downloads, if it has one.
+    pub fn target(&self) -> Option<DownloadTarget> {
+        let url = self.url.clone().filter(|u| !u.is_empty())?;
+        Some(DownloadTarget {
+            image_id: self.image_id.clone(),
+            size_key: self.size_key.clone(),
+            url,
+            offering: None,
+        })
+    }
+
+    /// This record with what a download's answer said (its total and validators), the rest
+    /// (what was paid) kept.
+    pub fn with_answer(&self, answer: &PartRecord) -> Self {
+        Self {
+            total: answer.total,
+            etag: answer.etag.clone(),
+            last_modified: answer.last_modified.clone(),
+            ..self.clone()
+        }
+    }
+}
+
+fn margin_ms() -> i64 {
+    i64::try_from(URL_EXPIRY_MARGIN.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Whether a record's URL can be spent again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UrlState {
+    /// Yes: nothing needs buying.
+    Usable,
+    /// The record has none (or one for another image or size).
+    None,
+    /// It has expired (or is about to), at this Unix millisecond when known: a new one is
+    /// bought, and the report says so.
+    Expired {
+        /// The recorded expiry.
+        at: Option<i64>,
+    },
 }
 
 /// Records longer than this are not ours: they are ignored (and the `.part` started over).
@@ -191,11 +351,63 @@ mod tests {
             size_key: Some("large".into()),
             total: Some(10),
             etag: Some("\"e\"".into()),
-            last_modified: None,
+            url: Some("https://dl.example/sig-secret".into()),
+            ..PartRecord::default()
         };
+        assert!(!format!("{r:?}").contains("sig-secret"));
         assert_eq!(PartRecord::from_bytes(&r.to_bytes()), Some(r));
         assert_eq!(PartRecord::from_bytes(b"junk"), None);
         assert_eq!(PartRecord::from_bytes(&vec![b' '; 9000]), None);
+        // A record written before URLs were kept still reads.
+        let old =
+            br#"{"image_id":"1","size_key":"large","total":10,"etag":null,"last_modified":null}"#;
+        assert_eq!(PartRecord::from_bytes(old).unwrap().url, None);
+    }
+
+    #[test]
+    fn a_paid_url_is_spent_again_until_it_expires() {
+        let target = DownloadTarget {
+            image_id: "1".into(),
+            size_key: Some("large".into()),
+            url: "https://dl.example/x".into(),
+            offering: None,
+        };
+        let day = Duration::from_secs(86_400);
+        let r = PartRecord::paid(&target, 1_000_000, day);
+        assert_eq!(r.authorized_at, Some(1_000_000));
+        assert_eq!(r.url_expires_at, Some(1_000_000 + 86_400_000));
+        assert_eq!(
+            r.url_usable("1", Some("LARGE"), 2_000_000),
+            UrlState::Usable
+        );
+        assert_eq!(r.url_usable("1", None, 2_000_000), UrlState::Usable);
+        assert_eq!(r.url_usable("2", None, 2_000_000), UrlState::None);
+        assert_eq!(r.url_usable("1", Some("small"), 2_000_000), UrlState::None);
+        // Within the last minute, or past: expired.
+        let end = 1_000_000 + 86_400_000;
+        assert_eq!(
+            r.url_usable("1", None, end - 30_000),
+            UrlState::Expired { at: Some(end) }
+        );
+        let no_expiry = PartRecord {
+            url_expires_at: None,
+            ..r.clone()
+        };
+        assert_eq!(
+            no_expiry.url_usable("1", None, 0),
+            UrlState::Expired { at: None }
+        );
+        assert_eq!(r.target().unwrap().url, "https://dl.example/x");
+        let answer = PartRecord {
+            total: Some(5),
+            etag: Some("\"v\"".into()),
+            ..PartRecord::default()
+        };
+        let merged = r.with_answer(&answer);
+        assert_eq!(
+            (merged.total, merged.url.as_deref()),
+            (Some(5), Some("https://dl.example/x"))
+        );
     }
 
     #[test]

@@ -120,7 +120,7 @@ fn drive(
                 let end = a.cut_after.unwrap_or(a.body.len()).min(a.body.len());
                 let mut stopped = false;
                 for chunk in a.body[..end].chunks(3) {
-                    match fetch.handle_chunk(chunk) {
+                    match fetch.handle_chunk(now, chunk) {
                         Some(b) => bytes.extend_from_slice(b),
                         None => {
                             stopped = true;
@@ -448,7 +448,7 @@ fn an_earlier_runs_part_resumes_only_with_a_matching_record() {
             size_key: Some("large".into()),
             total: Some(20),
             etag: etag.map(str::to_owned),
-            last_modified: None,
+            ..PartRecord::default()
         }
         .to_bytes()
     };

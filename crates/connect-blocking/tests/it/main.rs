@@ -133,6 +133,8 @@ mod hostile;
 
 mod browser;
 
+#[path = "../../../connect-testkit/suite/batches.rs"]
+mod batches;
 #[path = "../../../connect-testkit/suite/cassettes.rs"]
 mod cassettes;
 #[path = "../../../connect-testkit/suite/documented.rs"]

@@ -15,6 +15,9 @@ use connect_types::ops::{
 pub fn run(ctx: &Ctx, cmd: &LightboxCommand) -> Result<(), CliError> {
     match cmd {
         LightboxCommand::List(args) => list(ctx, args),
+        LightboxCommand::Download { id, batch } => {
+            crate::commands::download::run_lightbox(ctx, *id, batch)
+        }
         LightboxCommand::Show { id, count, page } => show(ctx, *id, *count, *page),
         LightboxCommand::Create {
             name,

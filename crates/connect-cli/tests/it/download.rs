@@ -43,6 +43,13 @@ fn downloads_the_exact_size_then_skips_it() {
 #[test]
 fn a_partial_file_without_its_record_is_started_over() {
     let dir = tempfile::tempdir().unwrap();
+    // One user's embedded sandbox for both runs, as on a real machine.
+    let data = crate::fresh_data_dir();
+    let sandboxed = || {
+        let mut c = sandboxed();
+        c.env("XDG_DATA_HOME", &data);
+        c
+    };
     let out = sandboxed()
         .args(["--json", "download", "100000004", "--largest", "-o"])
         .arg(dir.path())
@@ -59,8 +66,9 @@ fn a_partial_file_without_its_record_is_started_over() {
         expected_size("100000004", report[0]["size_key"].as_str().unwrap())
     );
 
-    // A partial file under the temporary name, but no record of which file it belongs to:
-    // it could be another file's bytes, so it is started over, never spliced.
+    // A partial file under the temporary name beside a file the manifest knows as complete:
+    // nothing says which file its bytes belong to, so it is started over, never spliced (on
+    // the URL already paid for: nothing is bought).
     let cut = whole.len() / 3;
     let mut part_name = path.file_name().unwrap().to_os_string();
     part_name.push(".part");
@@ -79,6 +87,7 @@ fn a_partial_file_without_its_record_is_started_over() {
     let report = json_of(&out);
     assert_eq!(report[0]["outcome"], "downloaded");
     assert_eq!(report[0]["resumed_from"].as_u64().unwrap(), 0);
+    assert_eq!(report[0]["url"], "reused", "{report}");
     assert_eq!(std::fs::read(&path).unwrap(), whole);
     assert!(!part.exists());
 }
@@ -150,8 +159,8 @@ fn a_killed_download_resumes_on_the_next_run() {
     };
     let dest = out_dir.join("100000000-master.jpg");
     let part = out_dir.join("100000000-master.jpg.part");
-    let meta = out_dir.join("100000000-master.jpg.part.meta");
-    let lock = out_dir.join("100000000-master.jpg.part.lock");
+    let manifest = out_dir.join("getty-connect-manifest.json");
+    let lock = out_dir.join("getty-connect-manifest.json.lock");
     let mut child = run(false)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -177,7 +186,11 @@ fn a_killed_download_resumes_on_the_next_run() {
     );
     assert!(!dest.exists());
     assert_eq!(count_faults(&sb), 1);
-    assert!(meta.exists(), "the record is written before the bytes");
+    let recorded = std::fs::read_to_string(&manifest).unwrap();
+    assert!(
+        recorded.contains("\"url\"") && recorded.contains("\"etag\""),
+        "the URL and what the answer said are recorded before the bytes: {recorded}"
+    );
     assert!(lock.exists(), "a killed run cannot remove its lock");
     if cfg!(not(target_os = "linux")) {
         // Only Linux tells a dead process's lock apart; elsewhere the user deletes it.
@@ -197,7 +210,13 @@ fn a_killed_download_resumes_on_the_next_run() {
     assert_eq!(report[0]["resumed_from"].as_u64().unwrap(), had);
     assert_eq!(sb.stats().download_bytes, SIZE - had);
     assert_eq!(std::fs::metadata(&dest).unwrap().len(), SIZE);
-    for gone in [&part, &meta, &lock] {
+    let a = sb.stats().assets[LARGE_IMAGE_ID];
+    assert_eq!(
+        (a.urls_sold, a.whole_gets, a.range_gets),
+        (0, 0, 1),
+        "resumed, nothing bought"
+    );
+    for gone in [&part, &lock] {
         assert!(!gone.exists(), "{} left behind", gone.display());
     }
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account;
+mod batch;
 mod cassette;
 mod commands;
 mod consistency;

@@ -210,7 +210,8 @@ pub fn create_request(
     }
     let who = agreement(p)?;
     let now = state.clock.now_millis();
-    let url_expiry = now + 24 * 3600 * 1000;
+    let ttl = i64::try_from(state.config.download_url_ttl.as_millis()).unwrap_or(i64::MAX);
+    let url_expiry = now.saturating_add(ttl);
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for t in tokens {
@@ -281,6 +282,7 @@ pub fn create_request(
                     out.push(json!({ id_key: id, "SizeName": Value::Null, "Status": "NoAccess", "UrlAttachment": Value::Null }));
                     continue;
                 }
+                state.stats.url_sold(&id);
                 out.push(json!({ id_key: id, "SizeName": Value::Null, "Status": "Success", "UrlAttachment": url }));
             }
             Err(TokenError::Expired) => {

@@ -64,6 +64,14 @@ pub fn serve<B>(
     // The counters are of GETs and the bytes they sent; a HEAD sends none.
     if !head {
         state.stats.download();
+        let asset = if grant.kind == 'v' {
+            (crate::catalog::VIDEO_ID_BASE + u64::from(grant.index)).to_string()
+        } else {
+            crate::render::image_id(grant.index)
+        };
+        state
+            .stats
+            .asset_get(&asset, req.headers().contains_key(header::RANGE));
     }
     let len = size.bytes;
     let range_header = req
@@ -118,6 +126,7 @@ pub fn serve<B>(
             use futures_util::StreamExt;
             response::stream(first.chain(pause).chain(rest))
         }
+        Tail::Trickle(rate) => response::stream(content.trickle(start, end, rate)),
         _ => response::stream(content.stream(start, end, cut)),
     };
     let mut r = Response::new(body);

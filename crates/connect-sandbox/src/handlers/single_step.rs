@@ -106,7 +106,7 @@ pub fn run(state: &State, scheme: Scheme, call: &Call<'_>) -> Reply {
         Err(SpendError::NotCovered) => return Reply::Refused(R::NoAuthorizations),
         Err(SpendError::NotUsable) => return Reply::Refused(R::OfferingNotUsable),
         Err(SpendError::Exhausted) => return Reply::Refused(R::NoOffering),
-        Ok(_) => {}
+        Ok(_) => state.stats.url_sold(&id),
     }
     let sizes = shape.image_sizes(i, &core);
     let Some(largest) = sizes
@@ -115,7 +115,8 @@ pub fn run(state: &State, scheme: Scheme, call: &Call<'_>) -> Reply {
     else {
         return Reply::Refused(R::NoAuthorizations);
     };
-    let url_expiry = state.clock.now_millis() + 24 * 3600 * 1000;
+    let ttl = i64::try_from(state.config.download_url_ttl.as_millis()).unwrap_or(i64::MAX);
+    let url_expiry = state.clock.now_millis().saturating_add(ttl);
     Reply::Redirect(format!(
         "{}{}",
         state.https_base,

@@ -286,3 +286,79 @@ fn head_on_a_download_url_gives_the_headers_of_the_get() {
     let gone = c.agent.head(&url).call().unwrap();
     assert_eq!(gone.status().as_u16(), 410);
 }
+
+#[test]
+fn urls_expire_after_their_lifetime_and_sales_and_gets_are_counted_per_image() {
+    let sb = start(
+        SandboxConfig::default()
+            .with_images(500)
+            .with_download_url_ttl(Duration::from_secs(600)),
+    );
+    let c = Client::new(&sb);
+    let (_, secure) = c.session("alice");
+    let (url, len) = url_for(&c, &secure, "100000007", "small");
+    let (s, _, whole) = get(&c, &url, None);
+    assert_eq!((s, whole.len() as u64), (200, len));
+    let (s, _, _) = get(&c, &url, Some("bytes=10-"));
+    assert_eq!(s, 206);
+    let asset = sb.stats().assets["100000007"];
+    assert_eq!(
+        (asset.urls_sold, asset.whole_gets, asset.range_gets),
+        (1, 1, 1)
+    );
+    sb.advance(Duration::from_secs(601));
+    let (s, _, body) = get(&c, &url, None);
+    assert_eq!(s, 410, "{}", String::from_utf8_lossy(&body));
+}
+
+#[test]
+fn a_trickle_fault_sends_the_whole_body_slowly() {
+    use connect_sandbox::{Fault, FaultRule};
+    let sb = start(SandboxConfig::default().with_images(500));
+    let c = Client::new(&sb);
+    let (_, secure) = c.session("alice");
+    let (url, len) = url_for(&c, &secure, "100000008", "small");
+    let (_, _, fast) = get(&c, &url, None);
+    sb.inject(
+        FaultRule::new(Fault::trickle(len * 4))
+            .operation("download")
+            .times(1),
+    );
+    let (s, h, slow) = get(&c, &url, None);
+    assert_eq!(s, 200);
+    assert_eq!(header(&h, "content-length"), Some(len.to_string().as_str()));
+    assert!(slow == fast, "the trickled body is the file");
+    assert_eq!(sb.stats().faults_by_kind.get("trickle"), Some(&1));
+}
+
+#[test]
+fn a_download_url_outlives_a_restart_with_the_same_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("sandbox.json");
+    let config = || {
+        SandboxConfig::default()
+            .with_images(500)
+            .with_state_file(&state)
+    };
+    let sb = start(config());
+    let c = Client::new(&sb);
+    let (_, secure) = c.session("alice");
+    let (url, len) = url_for(&c, &secure, "100000009", "small");
+    let path = url.split_once("/download/").unwrap().1.to_owned();
+    drop(c);
+    sb.stop();
+    let again = start(config());
+    assert_eq!(
+        again.https_base_url(),
+        url.split_once("/download/").unwrap().0,
+        "the HTTPS port is kept: the URL as bought works"
+    );
+    let c = Client::new(&again);
+    let (s, _, body) = get(&c, &url, None);
+    assert_eq!((s, body.len() as u64), (200, len));
+    // Without the file, another key: the URL is not this sandbox's.
+    let other = start(SandboxConfig::default().with_images(500));
+    let c = Client::new(&other);
+    let (s, _, _) = get(&c, &format!("{}/download/{path}", c.https), None);
+    assert_eq!(s, 404);
+}
