@@ -265,6 +265,41 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, Error> {
         .map_err(|source| Error::Bind { addr, source })
 }
 
+/// The state a first start writes, with a token key drawn now, or the state another process
+/// starting at the same moment wrote first (so every run on the file seals tokens alike).
+fn first_state(
+    file: &state_file::StateFile,
+    config: &SandboxConfig,
+) -> Result<state_file::Saved, Error> {
+    let secrets = secrets::Secrets::from_os().ok_or_else(|| {
+        Error::Config("the OS random source could not be read for the sandbox's keys".into())
+    })?;
+    let first = state_file::Saved {
+        format: state_file::FORMAT,
+        written_by: concat!("connect-sandbox ", env!("CARGO_PKG_VERSION")).to_owned(),
+        seed: config.seed,
+        images: config.images,
+        lightboxes: Default::default(),
+        accounts: store::accounts::Accounts::new(clock::Clock::default().now_millis()).save(),
+        usage: Default::default(),
+        feed: Default::default(),
+        token_key: Some(secrets.token_key_hex()),
+        https_port: None,
+    };
+    let cannot = |e: std::io::Error| Error::State {
+        path: file.path().to_owned(),
+        problem: format!("cannot be written ({e})"),
+    };
+    if file.create_if_absent(&first).map_err(cannot)? {
+        return Ok(first);
+    }
+    file.load(config.seed, config.images)?
+        .ok_or_else(|| Error::State {
+            path: file.path().to_owned(),
+            problem: "vanished while this sandbox started; start it again".into(),
+        })
+}
+
 impl Sandbox {
     /// Builds the catalog index, generates the certificate and starts both listeners.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, Error> {
@@ -274,7 +309,10 @@ impl Sandbox {
         }
         let state_file = config.state_file.clone().map(state_file::StateFile::new);
         let saved = match &state_file {
-            Some(f) => f.load(config.seed, config.images)?,
+            Some(f) => match f.load(config.seed, config.images)? {
+                Some(saved) => Some(saved),
+                None => Some(first_state(f, &config)?),
+            },
             None => None,
         };
         let http = bind(config.http_addr).await?;

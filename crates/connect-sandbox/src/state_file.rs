@@ -138,6 +138,41 @@ impl StateFile {
     pub fn write(&self, saved: &Saved) -> std::io::Result<()> {
         let json = serde_json::to_vec_pretty(saved).map_err(std::io::Error::other)?;
         let _in_order = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let (dir, tmp) = self.temporary()?;
+        let written = write_private(&tmp, &json).and_then(|()| std::fs::rename(&tmp, &self.path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written?;
+        sync_dir(&dir);
+        Ok(())
+    }
+
+    /// Writes `saved` as the file only when there is none yet: the content goes to a temporary
+    /// file first and is hard-linked into place, which fails when another process got there
+    /// first. `Ok(false)` then: read the file that won. Concurrent first starts on one path
+    /// so agree on one token key (each drawing its own would refuse the others' tokens).
+    pub fn create_if_absent(&self, saved: &Saved) -> std::io::Result<bool> {
+        let json = serde_json::to_vec_pretty(saved).map_err(std::io::Error::other)?;
+        let _in_order = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let (dir, tmp) = self.temporary()?;
+        let written = (|| {
+            write_private(&tmp, &json)?;
+            std::fs::hard_link(&tmp, &self.path)
+        })();
+        let _ = std::fs::remove_file(&tmp);
+        match written {
+            Ok(()) => {
+                sync_dir(&dir);
+                Ok(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The folder of the file (created) and a temporary path in it unique to this write.
+    fn temporary(&self) -> std::io::Result<(PathBuf, PathBuf)> {
         let dir = match self.path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
             _ => PathBuf::from("."),
@@ -150,34 +185,35 @@ impl StateFile {
             .unwrap_or_else(|| "sandbox-state.json".into());
         let n = self.writes.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        let written = (|| {
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            // The file holds the token key.
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut f = options.open(&tmp)?;
-            f.write_all(&json)?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
-            drop(f);
-            std::fs::rename(&tmp, &self.path)
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written?;
-        #[cfg(unix)]
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        Ok((dir, tmp))
     }
 
     /// The path.
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// `json` and a newline in a new file at `path`, owner-only (it holds the token key), flushed.
+fn write_private(path: &Path, json: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    f.write_all(json)?;
+    f.write_all(b"\n")?;
+    f.sync_all()
+}
+
+/// Flushes a folder so a rename or link in it survives a crash (a no-op where it cannot be).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 #[cfg(test)]
@@ -197,6 +233,22 @@ mod tests {
             token_key: None,
             https_port: None,
         }
+    }
+
+    #[test]
+    fn only_the_first_start_creates_the_file_and_later_ones_read_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = StateFile::new(dir.path().join("state.json"));
+        let mut first = empty(FORMAT);
+        first.token_key = Some("aa".repeat(32));
+        assert!(file.create_if_absent(&first).unwrap());
+        let mut second = empty(FORMAT);
+        second.token_key = Some("bb".repeat(32));
+        assert!(!file.create_if_absent(&second).unwrap(), "the file exists");
+        let read = file.load(42, 100).unwrap().unwrap();
+        assert_eq!(read.token_key, first.token_key);
+        // No temporary file is left beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
