@@ -418,6 +418,7 @@ impl Sandbox {
             http_base: format!("http://{http_addr}"),
             media_base: format!("http://{http_addr}{}", crate::picture::MEDIA_PATH),
             pictures: crate::picture::PictureCache::default(),
+            search_images: crate::render::SearchImages::default(),
             replay: config.replay.as_ref().map(|r| {
                 replay::player(
                     r,

@@ -200,3 +200,83 @@ pub fn image(shape: &Shape, i: u32, view: ImageView, media: &str) -> Image {
     }
     img
 }
+
+/// Images as search results show them, written once as JSON and kept: a page of 75 images
+/// with keywords is about 160 KB to build and write, most of a search's cost, and the same
+/// images come back page after page (clients page through, tests repeat their searches).
+/// Rendering is deterministic, so a kept image is exactly what rendering it again would give.
+#[derive(Debug, Default)]
+pub struct SearchImages {
+    map: std::sync::Mutex<std::collections::HashMap<(u32, bool), std::sync::Arc<str>>>,
+}
+
+/// Images kept before the cache starts over (about 2 KB each with keywords).
+const SEARCH_IMAGES: usize = 8192;
+
+impl SearchImages {
+    /// Image `i` as a search result (with or without its keywords), as JSON written by
+    /// [`crate::wire`]; rendered on first use.
+    pub fn get(
+        &self,
+        shape: &Shape,
+        i: u32,
+        keywords: bool,
+        media: &str,
+    ) -> serde_json::Result<std::sync::Arc<str>> {
+        let key = (i, keywords);
+        if let Some(text) = self.lock().get(&key) {
+            return Ok(std::sync::Arc::clone(text));
+        }
+        // Rendered outside the lock: two searches racing for one image both render it, which
+        // is cheaper than making every other search wait.
+        let json = crate::wire::to_json(&image(shape, i, ImageView::Search { keywords }, media))?;
+        let text: std::sync::Arc<str> = std::sync::Arc::from(json.get());
+        let mut map = self.lock();
+        if map.len() >= SEARCH_IMAGES {
+            map.clear();
+        }
+        map.insert(key, std::sync::Arc::clone(&text));
+        Ok(text)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(u32, bool), std::sync::Arc<str>>>
+    {
+        // A panic while holding the lock leaves a usable map behind: keep serving.
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connect_types::ops::SearchForImagesResult;
+
+    #[test]
+    fn a_search_result_from_kept_images_is_the_result_written_whole() {
+        let shape = Shape::new(7, 500, 1 << 20);
+        let media = "http://127.0.0.1:1/media";
+        let kept = SearchImages::default();
+        for keywords in [true, false] {
+            let ids = [3u32, 141, 499, 3];
+            let view = ImageView::Search { keywords };
+            let whole = SearchForImagesResult {
+                images: ids.iter().map(|&i| image(&shape, i, view, media)).collect(),
+                item_count: Some(4),
+                item_total_count: Some(4),
+                ..SearchForImagesResult::default()
+            };
+            let mut rest = whole.clone();
+            rest.images.clear();
+            let items: Vec<_> = ids
+                .iter()
+                .map(|&i| kept.get(&shape, i, keywords, media).unwrap())
+                .collect();
+            let rest = crate::wire::to_json(&rest).unwrap();
+            let spliced = crate::wire::with_first_array(&rest, "Images", &items).unwrap();
+            assert_eq!(spliced.get(), crate::wire::to_json(&whole).unwrap().get());
+        }
+    }
+}

@@ -51,6 +51,8 @@ pub struct State {
     pub media_base: String,
     /// Encoded pictures served under [`State::media_base`].
     pub pictures: crate::picture::PictureCache,
+    /// Images as search results show them, written once and kept.
+    pub search_images: crate::render::SearchImages,
     /// Where the state is kept between runs, if anywhere.
     pub state_file: Option<crate::state_file::StateFile>,
     /// Why the last write of the state file failed, until a later one succeeds.

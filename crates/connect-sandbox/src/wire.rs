@@ -105,6 +105,32 @@ impl Json {
     }
 }
 
+/// A result object written by [`to_json`] whose first member is an empty array, with that
+/// member's items written in (each item JSON written by this module too). Used to put kept,
+/// already written images into a search result without writing them again. `None` when the
+/// object does not begin with `{"<member>":[]` as expected (the caller then writes it whole).
+pub fn with_first_array(
+    object: &Json,
+    member: &str,
+    items: &[std::sync::Arc<str>],
+) -> Option<Json> {
+    let head = format!("{{\"{member}\":[]");
+    let rest = object.get().strip_prefix(&head)?;
+    let mut out = String::with_capacity(
+        object.get().len() + items.iter().map(|i| i.len() + 1).sum::<usize>(),
+    );
+    out.push_str(&head[..head.len() - 1]);
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(item);
+    }
+    out.push(']');
+    out.push_str(rest);
+    Some(Json(out))
+}
+
 /// `value` written as the service would have, kept as [`Json`].
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Json> {
     let bytes = to_vec(value)?;
@@ -154,6 +180,21 @@ mod tests {
         // The same value to any reader, and the same bytes once the escapes are undone.
         assert_eq!(serde_json::from_str::<Value>(&s).unwrap(), v);
         assert_eq!(s.replace("\\/", "/"), serde_json::to_string(&v).unwrap());
+    }
+
+    #[test]
+    fn items_written_into_a_first_array_make_the_same_text() {
+        let whole = json!({"Images": [{"a": "/x"}, {"b": 2}], "Total": 2});
+        let empty = to_json(&json!({"Images": [], "Total": 2})).unwrap();
+        let items: Vec<std::sync::Arc<str>> = [json!({"a": "/x"}), json!({"b": 2})]
+            .iter()
+            .map(|v| std::sync::Arc::from(to_json(v).unwrap().get()))
+            .collect();
+        let spliced = with_first_array(&empty, "Images", &items).unwrap();
+        assert_eq!(spliced.get(), to_json(&whole).unwrap().get());
+        let none = with_first_array(&empty, "Images", &[]).unwrap();
+        assert_eq!(none.get(), empty.get());
+        assert!(with_first_array(&empty, "Videos", &items).is_none());
     }
 
     #[test]

@@ -639,24 +639,34 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
     if let (Some(s), Some(all)) = (refinement_set, selection.all.as_deref()) {
         result.refinement_options = refinement_options(idx, all, [15, 25, 5][s]);
     }
-    result.images = selection
-        .top
-        .get(start - 1..)
-        .unwrap_or_default()
+    let page = selection.top.get(start - 1..).unwrap_or_default();
+    result.item_count = u32::try_from(page.len()).ok();
+    // The page's images come from the cache of rendered images, written into the result as
+    // they were kept; the rest of the result is written as usual.
+    let kept: Result<Vec<_>, _> = page
         .iter()
         .map(|&i| {
-            render::image(
-                &idx.shape,
-                i,
-                ImageView::Search {
-                    keywords: include_keywords,
-                },
-                &state.media_base,
-            )
+            state
+                .search_images
+                .get(&idx.shape, i, include_keywords, &state.media_base)
         })
         .collect();
-    result.item_count = u32::try_from(result.images.len()).ok();
-    done.result = api::raw(&result);
+    let spliced = match (kept, api::raw(&result)) {
+        (Ok(kept), Some(rest)) => crate::wire::with_first_array(&rest, "Images", &kept),
+        _ => None,
+    };
+    done.result = spliced.or_else(|| {
+        result.images = page
+            .iter()
+            .map(|&i| {
+                let view = ImageView::Search {
+                    keywords: include_keywords,
+                };
+                render::image(&idx.shape, i, view, &state.media_base)
+            })
+            .collect();
+        api::raw(&result)
+    });
     Ok(done)
 }
 
