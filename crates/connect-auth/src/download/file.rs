@@ -170,7 +170,7 @@ enum Phase {
 }
 
 /// One image into one file: reuse the URL an earlier run paid for, or buy one and record it
-/// first; then fetch. See the [module documentation](self).
+/// first; then fetch, step by step ([`FileStep`]).
 pub struct FileFlow {
     spec: FileSpec,
     phase: Phase,
