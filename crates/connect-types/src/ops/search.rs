@@ -483,7 +483,7 @@ impl Default for ResultOptions {
 #[serde(rename_all = "PascalCase")]
 pub struct SearchForImagesResult {
     /// The images on this page.
-    #[serde(default, deserialize_with = "crate::lenient::vec")]
+    #[serde(default, deserialize_with = "crate::lenient::page")]
     pub images: Vec<Image>,
     /// Editorial sort applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -718,7 +718,7 @@ pub struct Image {
     )]
     pub image_id: Option<SmallString>,
     /// Keywords (when requested).
-    #[serde(default, deserialize_with = "crate::lenient::vec")]
+    #[serde(default, deserialize_with = "crate::lenient::keywords")]
     pub keywords: Vec<Keyword>,
     /// Licensing model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
