@@ -134,7 +134,7 @@ pub fn report_download(
     );
     figure(
         &format!("{bench}: download, peak RSS growth"),
-        Goal::AtMost(DOWNLOAD_RSS_GOAL_MIB),
+        Goal::Below(DOWNLOAD_RSS_GOAL_MIB),
         "MiB",
         &growth,
     );

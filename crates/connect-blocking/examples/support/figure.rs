@@ -2,7 +2,7 @@
 //! `#[path]`): one tab-separated line a figure, after the benchmark's own words.
 //!
 //! `figure <TAB> name <TAB> goal <TAB> median <TAB> min <TAB> max <TAB> rounds <TAB> unit`, where
-//! goal is `<= 1.10`, `>= 3.0`, `== 1` or `-` (printed for information, no goal).
+//! goal is `<= 1.10`, `>= 3.0`, `< 8`, `== 1` or `-` (printed for information, no goal).
 
 /// What a figure must reach.
 #[derive(Clone, Copy, Debug)]
@@ -12,6 +12,8 @@ pub enum Goal {
     AtMost(f64),
     /// At least this.
     AtLeast(f64),
+    /// Below this.
+    Below(f64),
     /// Exactly this (counts).
     Exactly(f64),
     /// No goal: printed so the summary shows it.
@@ -23,6 +25,7 @@ impl Goal {
         match self {
             Goal::AtMost(g) => format!("<= {g}"),
             Goal::AtLeast(g) => format!(">= {g}"),
+            Goal::Below(g) => format!("< {g}"),
             Goal::Exactly(g) => format!("== {g}"),
             Goal::None => "-".to_owned(),
         }
