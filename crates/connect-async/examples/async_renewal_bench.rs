@@ -94,6 +94,10 @@ async fn run(sb: &SandboxThread, client: &Client, tasks: usize) -> (Vec<Duration
     (times, stats.grants.values().sum())
 }
 
+/// A case's name, then one entry a round of: token requests, p50 and p99 (ms), peak RSS
+/// growth (MiB).
+type Case = (&'static str, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let tasks: usize = std::env::args()
@@ -109,8 +113,7 @@ async fn main() {
         ("in the renewal window", Duration::from_secs(28 * 60)),
         ("after expiry", Duration::from_secs(31 * 60)),
     ];
-    // Per case: token requests, p50, p99 (ms), peak RSS growth (MiB); one entry a round.
-    let mut by_case: Vec<(&str, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)> = cases
+    let mut by_case: Vec<Case> = cases
         .iter()
         .map(|(case, _)| (*case, Vec::new(), Vec::new(), Vec::new(), Vec::new()))
         .collect();

@@ -91,10 +91,8 @@ impl Content {
         for (i, b) in head.iter_mut().enumerate() {
             *b = self.byte(pos + i as u64);
         }
-        let mut word = first >> 3;
-        for chunk in words.chunks_exact_mut(8) {
+        for (word, chunk) in (first >> 3..).zip(words.chunks_exact_mut(8)) {
             chunk.copy_from_slice(&mix(self.key ^ word).to_le_bytes());
-            word += 1;
         }
         for (i, b) in tail.iter_mut().enumerate() {
             *b = self.byte(last + i as u64);
