@@ -250,7 +250,7 @@ where
 /// The largest page a search serves (`ItemCount` 75).
 const LARGEST_PAGE: usize = 75;
 
-/// The items of a result page (images of a search), as [`vec`] reads them: room for the
+/// The items of a result page (images of a search), as [`vec()`] reads them: room for the
 /// largest page the API serves (75) is made at the first item, and given back after if the
 /// page came out smaller, so a page is read with one allocation, not seven.
 pub fn page<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
@@ -261,7 +261,7 @@ where
     vec_reserving(d, LARGEST_PAGE, true)
 }
 
-/// An image's keywords, as [`vec`] reads them, with room for 16 made at the first (a search
+/// An image's keywords, as [`vec()`] reads them, with room for 16 made at the first (a search
 /// answer carries a dozen or so an image: one allocation instead of three).
 pub fn keywords<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
