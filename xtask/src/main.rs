@@ -2,6 +2,7 @@
 //! `cargo xtask conformance [--ci]`, `cargo xtask bench`, `cargo xtask fuzz [SECONDS]`,
 //! `cargo xtask soak`, `cargo xtask cassette check FILE`.
 
+mod bench_summary;
 mod cassette;
 mod conformance;
 
@@ -42,6 +43,8 @@ const BENCHES: &[(&str, &str, Option<&str>)] = &[
     ("connect-sandbox", "sandbox_bench", None),
     ("connect-blocking", "blocking_bench", None),
     ("connect-async", "async_bench", None),
+    // 10,000 tasks on one client across a token renewal.
+    ("connect-async", "async_renewal_bench", None),
     // Whole runs of the release `getty-connect`, cold and warm token cache.
     ("connect-cli", "cli_bench", Some("getty-connect")),
     ("connect-async", "async_limits_bench", None),
@@ -93,9 +96,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs each benchmark example in turn; stops at the first that fails.
+/// Runs each benchmark example in turn, passing its output through and gathering its figure
+/// lines; stops at the first that fails. Ends with one table of every figure gathered.
 fn run_benches() -> std::io::Result<ExitCode> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut figures = Vec::new();
+    let mut code = ExitCode::SUCCESS;
     for (package, example, bin) in BENCHES {
         println!("== {package} ({example})");
         if let Some(bin) = bin {
@@ -106,10 +112,11 @@ fn run_benches() -> std::io::Result<ExitCode> {
                 .status()?;
             if !built.success() {
                 eprintln!("xtask: building {bin} for the {example} benchmark failed ({built})");
-                return Ok(ExitCode::FAILURE);
+                code = ExitCode::FAILURE;
+                break;
             }
         }
-        let status = std::process::Command::new(&cargo)
+        let mut child = std::process::Command::new(&cargo)
             .current_dir(workspace_root())
             .args([
                 "run",
@@ -121,13 +128,26 @@ fn run_benches() -> std::io::Result<ExitCode> {
                 "--example",
                 example,
             ])
-            .status()?;
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        if let Some(out) = child.stdout.take() {
+            for line in std::io::BufRead::lines(std::io::BufReader::new(out)) {
+                let line = line?;
+                match bench_summary::Figure::parse(&line) {
+                    Some(f) => figures.push(f),
+                    None => println!("{line}"),
+                }
+            }
+        }
+        let status = child.wait()?;
         if !status.success() {
             eprintln!("xtask: the {example} benchmark failed ({status})");
-            return Ok(ExitCode::FAILURE);
+            code = ExitCode::FAILURE;
+            break;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    print!("{}", bench_summary::table(&figures));
+    Ok(code)
 }
 
 fn workspace_root() -> PathBuf {

@@ -48,7 +48,7 @@ fn record(path: &Path) {
     let ids: Vec<String> = found
         .images
         .iter()
-        .filter_map(|i| i.image_id.clone())
+        .filter_map(|i| i.image_id.clone().map(String::from))
         .collect();
     c.image_details(&GetImageDetailsRequest::ids(ids.clone()))
         .unwrap();

@@ -8,6 +8,8 @@
 //!    the daily-limit error after exactly one request.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../connect-blocking/examples/support/figure.rs"]
+mod figure;
 #[path = "../../connect-blocking/examples/support/limits.rs"]
 mod support;
 

@@ -253,7 +253,7 @@ mod tests {
 
     fn image(n: u32) -> Image {
         Image {
-            image_id: Some(n.to_string()),
+            image_id: Some(n.to_string().into()),
             ..Image::default()
         }
     }
@@ -279,7 +279,7 @@ mod tests {
         let mut windows = Vec::new();
         loop {
             match pager.poll_request() {
-                Next::Item(i) => items.push(i.image_id.unwrap_or_default()),
+                Next::Item(i) => items.push(i.image_id.unwrap_or_default().into_string()),
                 Next::Fetch(req) => {
                     windows.push(req.window());
                     let r = serve(&req, total, report);

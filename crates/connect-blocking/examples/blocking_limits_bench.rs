@@ -8,6 +8,8 @@
 //!    the daily-limit error after exactly one request.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/figure.rs"]
+mod figure;
 #[path = "support/limits.rs"]
 mod support;
 

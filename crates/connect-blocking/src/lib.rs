@@ -55,7 +55,8 @@ pub use connect_auth::{
     RateLimitScope, RetryBudget, RetryPolicy, TransportCause, TransportFailure,
 };
 pub use connect_types::{
-    IsoDateTime, Operation, RequestDate, Response, Secret, StatusCode, StatusEntry, ops,
+    IsoDateTime, Operation, RequestDate, Response, Secret, SmallString, StatusCode, StatusEntry,
+    ops,
 };
 pub use download::{Download, DownloadBuilder};
 /// Re-exported: the request and response types of [`Transport`].

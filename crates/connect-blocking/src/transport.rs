@@ -116,7 +116,11 @@ impl UreqTransport {
             if let Some(p) = &proxy {
                 builder = builder.proxy(Some(p.clone()));
             }
-            builder.build().new_agent()
+            ureq::Agent::with_parts(
+                builder.build(),
+                ureq::unversioned::transport::DefaultConnector::new(),
+                LiteralResolver::default(),
+            )
         };
         Ok(Self {
             // API calls and token requests never follow a redirect: it would re-send the token
@@ -233,4 +237,63 @@ fn failure(e: ureq::Error, timeouts: &Timeouts) -> TransportFailure {
 struct Timeouts {
     connect: Duration,
     request: Duration,
+}
+
+/// ureq's resolver, except that an IP address in the URL is used as it is.
+///
+/// ureq resolves the host of every request, pooled connection or not, and with a timeout set
+/// (ours always are) it does so on a thread of its own: a thread spawned per API call, a
+/// tenth of a loopback search's time. An address needs no lookup, so none is started for it;
+/// names still go to ureq's resolver with the timeout.
+#[derive(Debug, Default)]
+struct LiteralResolver(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for LiteralResolver {
+    fn resolve(
+        &self,
+        uri: &http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        if let Some(addr) = literal_address(uri) {
+            let mut out = self.empty();
+            out.push(addr);
+            return Ok(out);
+        }
+        self.0.resolve(uri, config, timeout)
+    }
+}
+
+/// The socket address of a URL whose host is an IP address (`[::1]` included).
+fn literal_address(uri: &http::Uri) -> Option<std::net::SocketAddr> {
+    let host = uri.host()?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let ip: std::net::IpAddr = host.parse().ok()?;
+    let port = uri.port_u16().or(match uri.scheme_str() {
+        Some("https") => Some(443),
+        Some("http") => Some(80),
+        _ => None,
+    })?;
+    Some(std::net::SocketAddr::new(ip, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_address;
+
+    #[test]
+    fn addresses_are_taken_as_they_are_and_names_are_not() {
+        let a = |u: &str| literal_address(&u.parse().unwrap()).map(|a| a.to_string());
+        assert_eq!(
+            a("https://127.0.0.1:8443/v1/x").as_deref(),
+            Some("127.0.0.1:8443")
+        );
+        assert_eq!(a("http://127.0.0.1/").as_deref(), Some("127.0.0.1:80"));
+        assert_eq!(a("https://[::1]/").as_deref(), Some("[::1]:443"));
+        assert_eq!(a("https://localhost:8443/"), None);
+        assert_eq!(a("https://api.gettyimages.com/"), None);
+    }
 }

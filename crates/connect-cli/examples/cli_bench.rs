@@ -9,6 +9,9 @@
 //! skips a round trip, so it should be faster by at least the added latency.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../connect-blocking/examples/support/figure.rs"]
+mod figure;
+
 use connect_sandbox::{Sandbox, SandboxConfig};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -111,6 +114,12 @@ fn main() {
         ms(warm) / ms(cold),
         ms(cold) - ms(warm),
         LATENCY.as_millis()
+    );
+    figure::figure(
+        "cli: a warm run saves (ms)",
+        figure::Goal::AtLeast(LATENCY.as_secs_f64() * 1e3),
+        "ms",
+        &[ms(cold) - ms(warm)],
     );
     let _ = std::fs::remove_dir_all(&scratch);
 }

@@ -292,7 +292,7 @@ fn creative_search(t: &mut Tour) -> Result<String, CliError> {
         .images
         .iter()
         .chain(&page2.images)
-        .filter_map(|i| i.image_id.clone())
+        .filter_map(|i| i.image_id.clone().map(String::from))
         .collect();
     let page2_ids: Vec<&str> = page2
         .images
@@ -318,7 +318,7 @@ fn editorial_search(t: &mut Tour) -> Result<String, CliError> {
     t.editorial = result
         .images
         .iter()
-        .filter_map(|i| i.image_id.clone())
+        .filter_map(|i| i.image_id.clone().map(String::from))
         .collect();
     t.event_id = result
         .images

@@ -9,6 +9,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../connect-blocking/examples/support/figure.rs"]
+mod figure;
+
 use connect_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -39,6 +42,7 @@ const FRESH: &[&str] = &[
 
 fn main() {
     for images in [10_000u32, 1_000_000] {
+        figure::reset_peak_rss();
         let t0 = Instant::now();
         let sb = Sandbox::start_blocking(SandboxConfig::default().with_images(images))
             .expect("sandbox starts");
@@ -118,6 +122,43 @@ fn main() {
             fresh[((fresh.len() as f64 - 1.0) * 0.95).round() as usize].as_secs_f64() * 1e3,
             fresh.len(),
             fresh_results as f64 / fresh.len() as f64,
+        );
+        // The goals are for 1,000,000 images; the smaller catalog is shown beside them.
+        let goal = |g: f64| {
+            if images == 1_000_000 {
+                figure::Goal::Below(g)
+            } else {
+                figure::Goal::None
+            }
+        };
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let name = |what: &str| format!("sandbox {images} images: {what}");
+        figure::figure(&name("search median"), goal(1.0), "ms", &[ms(pct(0.5))]);
+        figure::figure(&name("search p95"), goal(2.0), "ms", &[ms(pct(0.95))]);
+        let fresh_pct = |p: f64| fresh[((fresh.len() as f64 - 1.0) * p).round() as usize];
+        figure::figure(
+            &name("search median, queries asked once"),
+            goal(1.0),
+            "ms",
+            &[ms(fresh_pct(0.5))],
+        );
+        figure::figure(
+            &name("search p95, queries asked once"),
+            goal(2.0),
+            "ms",
+            &[ms(fresh_pct(0.95))],
+        );
+        figure::figure(
+            &name("start (index+TLS)"),
+            goal(350.0),
+            "ms",
+            &[ms(sb.startup_time())],
+        );
+        figure::figure(
+            &name("peak RSS"),
+            figure::Goal::None,
+            "MiB",
+            &[figure::rss_kib().1 as f64 / 1024.0],
         );
         thumbnails(&agent, &url, &token);
         escaping(&agent, &url, &token, pct(0.5));

@@ -70,25 +70,32 @@ impl Content {
         mix(self.key ^ (pos >> 3)).to_le_bytes()[(pos & 7) as usize]
     }
 
-    /// Fills `buf` with the bytes starting at `pos`.
+    /// Fills `buf` with the bytes starting at `pos`: the head and the tail byte by byte, the
+    /// filler between them a whole aligned word at a time with no test per word (the
+    /// sandbox's side of a download is mostly this; a per-word test took a fifth of the CPU
+    /// of a 256 MiB download benchmark).
     pub fn fill(&self, pos: u64, buf: &mut [u8]) {
-        let mut p = pos;
-        let mut i = 0;
-        while i < buf.len() {
-            // Fast path: whole aligned words away from the head and the tail.
-            if p % 8 == 0
-                && p >= self.head_len()
-                && p + 8 <= self.len.saturating_sub(2)
-                && i + 8 <= buf.len()
-            {
-                buf[i..i + 8].copy_from_slice(&mix(self.key ^ (p >> 3)).to_le_bytes());
-                i += 8;
-                p += 8;
-            } else {
-                buf[i] = self.byte(p);
-                i += 1;
-                p += 1;
+        let end = pos + buf.len() as u64;
+        // Filler words lie in [head_len, len - 2), aligned to 8.
+        let first = pos.max(self.head_len()).next_multiple_of(8);
+        let last = end.min(self.len.saturating_sub(2)) / 8 * 8;
+        if first >= last {
+            for (i, b) in buf.iter_mut().enumerate() {
+                *b = self.byte(pos + i as u64);
             }
+            return;
+        }
+        let (a, z) = ((first - pos) as usize, (last - pos) as usize);
+        let (head, rest) = buf.split_at_mut(a);
+        let (words, tail) = rest.split_at_mut(z - a);
+        for (i, b) in head.iter_mut().enumerate() {
+            *b = self.byte(pos + i as u64);
+        }
+        for (word, chunk) in (first >> 3..).zip(words.chunks_exact_mut(8)) {
+            chunk.copy_from_slice(&mix(self.key ^ word).to_le_bytes());
+        }
+        for (i, b) in tail.iter_mut().enumerate() {
+            *b = self.byte(last + i as u64);
         }
     }
 
@@ -243,5 +250,27 @@ mod tests {
         let mut part = vec![0u8; 333];
         c.fill(401, &mut part);
         assert_eq!(&whole[401..734], &part[..]);
+        // Every slice, aligned or not, short or long, is the bytes one by one.
+        for (start, n) in [
+            (0, 1000),
+            (0, 7),
+            (3, 20),
+            (17, 9),
+            (19, 983),
+            (990, 10),
+            (999, 1),
+        ] {
+            let mut part = vec![0u8; n];
+            c.fill(start, &mut part);
+            let one_by_one: Vec<u8> = (start..start + n as u64).map(|p| c.byte(p)).collect();
+            assert_eq!(part, one_by_one, "fill({start}, {n})");
+        }
+        let small = Content::new(7, &g, 3);
+        let mut three = [0u8; 3];
+        small.fill(0, &mut three);
+        assert_eq!(
+            three.to_vec(),
+            (0..3).map(|p| small.byte(p)).collect::<Vec<_>>()
+        );
     }
 }

@@ -50,8 +50,8 @@ fn keyword(k: u16, prominence: Option<&str>) -> Option<Keyword> {
     let def = catalog::keyword(usize::from(k))?;
     let person = def.kind == "Specific people";
     Some(Keyword {
-        id: Some((catalog::KEYWORD_ID_BASE + u64::from(k)).to_string()),
-        text: Some(def.text.to_owned()),
+        id: Some((catalog::KEYWORD_ID_BASE + u64::from(k)).to_string().into()),
+        text: Some(def.text.into()),
         r#type: Some(KeywordType::parse(def.kind)),
         visual_prominence: person.then(|| VisualProminence::parse(prominence.unwrap_or("Unknown"))),
     })
@@ -80,16 +80,16 @@ pub fn image(shape: &Shape, i: u32, view: ImageView, media: &str) -> Image {
             .into_iter()
             .map(ProductOffering::parse)
             .collect(),
-        artist: Some(artist.to_owned()),
+        artist: Some(artist.into()),
         caption: Some(catalog::image_caption(shape, &c)),
-        collection_id: Some(coll_id.to_string()),
-        collection_name: Some(coll_name.to_owned()),
+        collection_id: Some(coll_id.to_string().into()),
+        collection_name: Some(coll_name.into()),
         color_type: Some(if c.black_and_white {
             ColorType::BlackAndWhite
         } else {
             ColorType::Color
         }),
-        copyright: Some(format!("{year} {artist}")),
+        copyright: Some(format!("{year} {artist}").into()),
         date_created: Some(catalog::ms_date(c.created)),
         date_submitted: Some(catalog::ms_date(c.submitted)),
         editorial_segments: SEGMENTS
@@ -98,8 +98,8 @@ pub fn image(shape: &Shape, i: u32, view: ImageView, media: &str) -> Image {
             .filter(|(b, _)| c.segments & (1 << b) != 0)
             .map(|(_, s)| EditorialSegment::parse(s))
             .collect(),
-        editorial_source_id: editorial.then(|| coll_id.to_string()),
-        editorial_source_name: editorial.then(|| coll_name.to_owned()),
+        editorial_source_id: editorial.then(|| coll_id.to_string().into()),
+        editorial_source_name: editorial.then(|| coll_name.into()),
         event_ids: c.event.map(event_id).into_iter().collect(),
         graphic_style: Some(GraphicStyle::parse(GRAPHIC_STYLES[usize::from(c.graphic)])),
         image_family: Some(if editorial {
@@ -107,7 +107,7 @@ pub fn image(shape: &Shape, i: u32, view: ImageView, media: &str) -> Image {
         } else {
             ImageFamily::Creative
         }),
-        image_id: Some(id.clone()),
+        image_id: Some(id.as_str().into()),
         keywords: if include_keywords {
             c.keywords
                 .iter()

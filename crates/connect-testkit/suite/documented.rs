@@ -93,7 +93,7 @@ scenario! {
             &SearchForImagesRequest::phrase("tree").family(sdk::ops::ImageFamily::Creative).count(12)
         ))
         .unwrap();
-        let ids: Vec<String> = creative.result.images.iter().filter_map(|i| i.image_id.clone()).take(11).collect();
+        let ids: Vec<String> = creative.result.images.iter().filter_map(|i| i.image_id.clone().map(String::from)).take(11).collect();
         assert_eq!(ids.len(), 11);
         for id in &ids[..10] {
             wait!(b.single_step_download(id)).unwrap();
@@ -217,7 +217,7 @@ scenario! {
         let grants_before = super::scenarios::grants(&sb.stats());
         let e = wait!(c.oembed(&OEmbedRequest::for_asset(&id).caller("suite"))).unwrap();
         assert_eq!(e.r#type.as_deref(), Some("rich"));
-        assert!(e.html.unwrap().contains(&id));
+        assert!(e.html.unwrap().contains(id.as_str()));
         assert_eq!(super::scenarios::grants(&sb.stats()), grants_before);
         let mut xml = OEmbedRequest::for_asset(&id);
         xml.format = Some(sdk::ops::OEmbedFormat::Other("xml".into()));

@@ -109,7 +109,7 @@ scenario! {
             found.header
         );
         assert_eq!(found.result.images.len(), 5);
-        let ids: Vec<String> = found.result.images.iter().filter_map(|i| i.image_id.clone()).collect();
+        let ids: Vec<String> = found.result.images.iter().filter_map(|i| i.image_id.clone().map(String::from)).collect();
         let found = wait!(c.search_images(&search("tree", 5))).unwrap();
         assert!(found.result.item_total_count.unwrap_or(0) >= 5);
 
@@ -714,6 +714,7 @@ fn creative_image(found: &sdk::ops::SearchForImagesResult) -> String {
         })
         .and_then(|i| i.image_id.clone())
         .expect("a creative royalty-free image")
+        .into()
 }
 
 scenario! {

@@ -41,6 +41,15 @@ impl MsDate {
     /// Parses `/Date(ms)/`, `/Date(ms+hhmm)/` or `/Date(ms-hhmm)/` (the JSON escape `\/` is
     /// already gone once the JSON string is decoded, but a literal `\/` is accepted too).
     pub fn parse(s: &str) -> Result<Self, DateParseError> {
+        // The form every answer uses, read byte by byte; anything else takes the general path.
+        match Self::parse_plain(s.as_bytes()) {
+            Some(date) => Ok(date),
+            None => Self::parse_general(s),
+        }
+    }
+
+    /// [`Self::parse`] for every form it accepts.
+    fn parse_general(s: &str) -> Result<Self, DateParseError> {
         let err = || DateParseError(format!("not a /Date(milliseconds[+-hhmm])/ value: {s:?}"));
         let inner = s
             .trim()
@@ -76,6 +85,37 @@ impl MsDate {
             }
         };
         Ok(Self {
+            millis,
+            offset_minutes,
+        })
+    }
+
+    /// `/Date(` 1 to 18 digits, optionally `+hhmm` or `-hhmm`, then `)/`; `None` for any
+    /// other form (a sign on the millis, spaces, a literal `\/`), which [`Self::parse`] reads
+    /// the long way. Eighteen digits cannot overflow an `i64`.
+    fn parse_plain(b: &[u8]) -> Option<Self> {
+        let rest = b.strip_prefix(b"/Date(")?.strip_suffix(b")/")?;
+        let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits > 18 {
+            return None;
+        }
+        let millis = rest[..digits]
+            .iter()
+            .fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
+        let offset_minutes = match &rest[digits..] {
+            [] => None,
+            [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
+                let d = |c: u8| c.is_ascii_digit().then(|| i16::from(c - b'0'));
+                let (hh, mm) = (d(*h1)? * 10 + d(*h2)?, d(*m1)? * 10 + d(*m2)?);
+                if mm >= 60 || hh > 23 {
+                    return None;
+                }
+                let total = hh * 60 + mm;
+                Some(if *sign == b'-' { -total } else { total })
+            }
+            _ => return None,
+        };
+        Some(Self {
             millis,
             offset_minutes,
         })
@@ -440,6 +480,40 @@ mod schema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte-by-byte reader gives what the general one gives, wherever it answers.
+        #[test]
+        fn plain_reader_agrees_with_the_general_one(
+            s in r"(/Date\()?-?[0-9]{0,20}([+-][0-9]{3,5})?(\)/)?",
+        ) {
+            if let Some(plain) = MsDate::parse_plain(s.as_bytes()) {
+                proptest::prop_assert_eq!(Ok(plain), MsDate::parse_general(&s));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_reader_takes_the_common_form_only() {
+        assert_eq!(
+            MsDate::parse_plain(b"/Date(1294868991374-0800)/"),
+            Some(MsDate {
+                millis: 1_294_868_991_374,
+                offset_minutes: Some(-480)
+            })
+        );
+        for other in [
+            "/Date(-1)/",
+            " /Date(1)/",
+            "\\/Date(1)\\/",
+            "/Date(1+2400)/",
+            "/Date(1+0060)/",
+        ] {
+            assert_eq!(MsDate::parse_plain(other.as_bytes()), None, "{other}");
+        }
+        assert_eq!(MsDate::parse("/Date(1+2400)/").ok(), None);
+        assert_eq!(MsDate::parse("/Date(-1)/").map(|d| d.millis), Ok(-1));
+    }
 
     #[test]
     fn parses_documented_forms() {

@@ -53,6 +53,12 @@ macro_rules! string_enum {
 
             /// Parses a value in any casing; unknown values become `Other`.
             pub fn parse(s: &str) -> Self {
+                // The documented spelling, as servers send it, is one comparison per length
+                // that matches; other casings take the slower case-blind pass.
+                match s {
+                    $( $wire => return $name::$variant, )+
+                    _ => {}
+                }
                 $( if s.eq_ignore_ascii_case($wire) { return $name::$variant; } )+
                 $name::Other(s.to_owned())
             }

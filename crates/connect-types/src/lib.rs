@@ -47,6 +47,7 @@ mod percent;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod secret;
+mod small_string;
 pub mod status;
 
 pub use date::{IsoDateTime, MsDate, RequestDate};
@@ -55,6 +56,7 @@ pub use envelope::{
 };
 pub use operation::{Operation, Security};
 pub use secret::Secret;
+pub use small_string::SmallString;
 pub use status::{OverallStatus, StatusCode, StatusEntry, StatusType};
 
 // The README's example runs as a doctest, so it cannot go stale.

@@ -142,7 +142,7 @@ impl World {
             .iter()
             .filter(|id| !self.unknown.contains(*id))
             .map(|id| Image {
-                image_id: Some(id.clone()),
+                image_id: Some(id.as_str().into()),
                 sizes_downloadable_images: vec![ImageSize {
                     size_key: Some("large".into()),
                     mime_type: Some("image/jpeg".into()),

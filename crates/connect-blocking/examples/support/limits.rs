@@ -73,6 +73,25 @@ pub fn report_per_second(
             .rate
             .map_or_else(|| "open".to_owned(), |r| format!("{r:.1}/s")),
     );
+    let bench = if who.contains("async") {
+        "async"
+    } else {
+        "blocking"
+    };
+    let throttled = counts.throttled_per_second as f64 / requests.max(1) as f64 * 100.0;
+    use crate::figure::{Goal, figure};
+    figure(
+        &format!("{bench}: per-second limit, wall / ideal"),
+        Goal::AtMost(1.10),
+        "x",
+        &[elapsed.as_secs_f64() / ideal],
+    );
+    figure(
+        &format!("{bench}: per-second limit, throttled answers"),
+        Goal::Below(5.0),
+        "%",
+        &[throttled],
+    );
     assert_eq!(succeeded, CALLS, "every call must succeed");
 }
 

@@ -66,7 +66,7 @@ fn every_seed_operation_round_trips_through_the_shared_models() {
         .unwrap()
         .result;
     assert_eq!(v1.images.len(), 10);
-    let id = r.images[0].image_id.clone().unwrap();
+    let id = r.images[0].image_id.clone().unwrap().into_string();
 
     let details = send(
         &c,

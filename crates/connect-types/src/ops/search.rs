@@ -6,6 +6,7 @@ use super::common::{
     ImageFamily, KeywordType, Language, LicensingModel, Orientation, ProductOffering,
     ReferralDestination, VisualProminence,
 };
+use crate::SmallString;
 use crate::date::{MsDate, RequestDate};
 use crate::operation::{Operation, Security};
 use serde::{Deserialize, Serialize};
@@ -482,7 +483,7 @@ impl Default for ResultOptions {
 #[serde(rename_all = "PascalCase")]
 pub struct SearchForImagesResult {
     /// The images on this page.
-    #[serde(default, deserialize_with = "crate::lenient::vec")]
+    #[serde(default, deserialize_with = "crate::lenient::page")]
     pub images: Vec<Image>,
     /// Editorial sort applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -554,10 +555,10 @@ pub struct Keyword {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::lenient::opt_string"
     )]
-    pub id: Option<String>,
+    pub id: Option<SmallString>,
     /// Localised text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<SmallString>,
     /// Kind of keyword.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<KeywordType>,
@@ -631,7 +632,7 @@ pub struct Image {
     pub applicable_product_offerings: Vec<ProductOffering>,
     /// Photographer or artist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub artist: Option<String>,
+    pub artist: Option<SmallString>,
     /// The artist's title (GetImageDetails).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artist_title: Option<String>,
@@ -650,16 +651,16 @@ pub struct Image {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::lenient::opt_string"
     )]
-    pub collection_id: Option<String>,
+    pub collection_id: Option<SmallString>,
     /// Collection name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collection_name: Option<String>,
+    pub collection_name: Option<SmallString>,
     /// Colour or black and white.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color_type: Option<ColorType>,
     /// Copyright line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub copyright: Option<String>,
+    pub copyright: Option<SmallString>,
     /// Country (GetImageDetails).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
@@ -689,10 +690,10 @@ pub struct Image {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::lenient::opt_string"
     )]
-    pub editorial_source_id: Option<String>,
+    pub editorial_source_id: Option<SmallString>,
     /// Editorial source name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub editorial_source_name: Option<String>,
+    pub editorial_source_name: Option<SmallString>,
     /// Event id (deprecated; see `EventIds`).
     #[serde(
         default,
@@ -715,9 +716,9 @@ pub struct Image {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::lenient::opt_string"
     )]
-    pub image_id: Option<String>,
+    pub image_id: Option<SmallString>,
     /// Keywords (when requested).
-    #[serde(default, deserialize_with = "crate::lenient::vec")]
+    #[serde(default, deserialize_with = "crate::lenient::keywords")]
     pub keywords: Vec<Keyword>,
     /// Licensing model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
