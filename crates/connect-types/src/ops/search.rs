@@ -8,7 +8,7 @@ use super::common::{
 };
 use crate::SmallString;
 use crate::date::{MsDate, RequestDate};
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -222,6 +222,22 @@ impl Operation for SearchForImagesRequest {
     const RESULT_KEY: Option<&'static str> = Some("SearchForImagesResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for SearchForImagesRequest {
+    const METHOD: Option<&'static str> = Some("search_images");
+    const SUMMARY: &'static str = "one page of images matching a query.";
+    const DOC: &'static str = "For every page, lazily, use [`Client::search_images_all`].";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::SearchForImagesRequest;
+let found = client.search_images(&SearchForImagesRequest::phrase("beach").count(10)){await}?;
+println!("{} images in all", found.result.item_total_count.unwrap_or(0));"#;
+    fn example() -> Self {
+        SearchForImagesRequest::phrase("beach")
+            .family(ImageFamily::Creative)
+            .count(10)
+            .start(1)
+    }
 }
 
 /// SearchForImages as older clients call it: `/v1/search/SearchForImages` with the body under
@@ -245,6 +261,15 @@ impl Operation for SearchForImagesV1Request {
     const RESULT_KEY: Option<&'static str> = Some("SearchForImagesResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for SearchForImagesV1Request {
+    const METHOD: Option<&'static str> = None;
+    const SUMMARY: &'static str = "one page of images matching a query, as older clients ask.";
+    fn example() -> Self {
+        SearchForImagesRequest::example().v1()
+    }
 }
 
 /// `Filter`: optional restrictions on the results. Every member is optional.

@@ -2,7 +2,7 @@
 
 use super::common::{AssetFamily, ColorType, Language, LicensingModel};
 use crate::date::MsDate;
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -190,6 +190,18 @@ impl Operation for SearchForVideosRequest {
     const RESULT_KEY: Option<&'static str> = Some("SearchForVideosResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for SearchForVideosRequest {
+    const METHOD: Option<&'static str> = Some("search_videos");
+    const SUMMARY: &'static str = "one page of videos matching a query.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::SearchForVideosRequest;
+let found = client.search_videos(&SearchForVideosRequest::phrase("ocean")){await}?;
+println!("{} videos", found.result.videos.len());"#;
+    fn example() -> Self {
+        SearchForVideosRequest::phrase("surf").count(10).start(1)
+    }
 }
 
 /// Video search filters. Every member is optional.
