@@ -295,9 +295,12 @@ round_trip_tests! {
     rt_oembed_res: OEmbedResponse => "OEmbedResponse";
 }
 
+/// A round-trip check of one type.
+type Check = fn(&Value) -> Result<(), TestCaseError>;
+
 /// The schema files of the operations of the list, each with the round trip of its type.
-fn listed_schemas() -> Vec<(String, fn(&Value) -> Result<(), TestCaseError>)> {
-    struct Each(Vec<(String, fn(&Value) -> Result<(), TestCaseError>)>);
+fn listed_schemas() -> Vec<(String, Check)> {
+    struct Each(Vec<(String, Check)>);
     impl Visit for Each {
         fn operation<O: Described>(&mut self) {
             let doc = schema::OperationDoc::of::<O>();
