@@ -79,8 +79,8 @@ pub trait Described: Operation<Result: MaybeSchema> + DeserializeOwned + MaybeSc
     /// method's documentation (`SearchForImages: one page of images matching a query.`) and
     /// the start of its OpenAPI description.
     const SUMMARY: &'static str;
-    /// More of the method's documentation (Markdown; may link other client methods as
-    /// [`Client::…`]), or empty.
+    /// More of the method's documentation (Markdown; it may link the client's other methods,
+    /// as `` [`Client::download`] ``), or empty.
     const DOC: &'static str = "";
     /// The body of the method's documentation example, run against a `client`: `{crate}` stands
     /// for the client crate's name and `{await}` for `.await` in the async client. Empty for

@@ -103,6 +103,24 @@ fn every_method_exists_in_both_clients() {
 }
 
 #[test]
+fn each_row_names_the_method_of_the_operation_list_first() {
+    let ops = connect_types::schema::operations();
+    for (op, methods, _) in rows() {
+        let Some(listed) = ops.iter().find(|o| o.name == op && o.alias_of.is_none()) else {
+            continue;
+        };
+        match listed.method {
+            Some(method) => assert_eq!(
+                code_spans(&methods).first().copied(),
+                Some(method),
+                "{op}: the operation list calls its method {method}"
+            ),
+            None => assert_eq!(methods, "(automatic)", "{op} has no method of its own"),
+        }
+    }
+}
+
+#[test]
 fn every_command_parses_with_its_flags() {
     for (op, _, command) in rows() {
         if command == "(automatic)" {
