@@ -214,7 +214,7 @@ pub async fn handle(
             .unwrap_or("")
             .to_owned();
         let r = single_step::respond(&state, scheme, req.headers(), &id);
-        state.after_call(name);
+        state.after_call(connect_types::ops::SingleStepDownloadRequest::CHANGES_STATE);
         return finish(&state, fault, r).await;
     }
     if lower == "/oembed" {
@@ -248,7 +248,7 @@ pub async fn handle(
         };
         let r = match operations::run(&state, op, scheme, &body) {
             Ok((s, v)) => {
-                state.after_call(op.name);
+                state.after_call(op.changes_state);
                 bytes_response(s, v)
             }
             Err(verdict) => refusal(verdict),

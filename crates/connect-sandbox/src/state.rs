@@ -61,22 +61,6 @@ pub struct State {
     pub replay: Option<connect_auth::cassette::SharedPlayer>,
 }
 
-/// Operations whose calls change what the state file keeps.
-const CHANGING: &[&str] = &[
-    "CreateLightbox",
-    "CreateLightboxItems",
-    "DeleteLightbox",
-    "DeleteLightboxItems",
-    "UpdateLightboxHeader",
-    "CreateSharedLightbox",
-    "CreateDownloadRequest",
-    "SingleStepDownload",
-    "CreateCustomer",
-    "ReportUsage",
-    "GetAssetChanges",
-    "ConfirmAssetChanges",
-];
-
 impl State {
     /// Everything the state file keeps, as it is now.
     pub fn saved(&self) -> crate::state_file::Saved {
@@ -94,10 +78,11 @@ impl State {
         }
     }
 
-    /// After a call of `operation`: rewrites the state file when the operation changes state.
-    /// A failed write is logged; the call itself has succeeded and is answered.
-    pub fn after_call(&self, operation: &str) {
-        if CHANGING.contains(&operation) {
+    /// After a call of an operation that `changes_state` ([`connect_types::Operation::CHANGES_STATE`]):
+    /// rewrites the state file. A failed write is logged; the call itself has succeeded and is
+    /// answered.
+    pub fn after_call(&self, changes_state: bool) {
+        if changes_state {
             self.write_state();
         }
     }

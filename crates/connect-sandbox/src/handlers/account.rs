@@ -1,17 +1,19 @@
 //! CreateCustomer: a new user who can then sign in (password grant, CreateSession).
 
-use crate::api::{self, Done, Fail, Request};
+use super::Call;
+use crate::api::{self, Done, Fail};
 use crate::countries::known_char3;
-use crate::security::{Principal, Scheme};
 use crate::state::State;
 use crate::store::accounts::Customer;
 use connect_types::StatusCode;
+use connect_types::ops;
 
 /// Passwords must be longer than this many characters.
 const MIN_PASSWORD_LEN: usize = 3;
 
 /// CreateCustomer.
-pub fn create(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn create(state: &State, call: &Call<'_, ops::CreateCustomerRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let key = "CreateCustomerRequestBody";
     let b = &req.body;
     let field = |name: &str| api::req_str(b, name, &format!("{key}.{name}"));

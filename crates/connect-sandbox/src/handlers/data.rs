@@ -1,12 +1,14 @@
 //! Reference data: GetActiveProductOfferings, GetAllProductOfferings, GetCollections,
 //! GetCountries.
 
-use crate::api::{self, Done, Fail, Request};
+use super::Call;
+use crate::api::{self, Done, Fail};
 use crate::catalog::OFFERINGS;
 use crate::countries::COUNTRIES;
-use crate::security::{Principal, Scheme};
+use crate::security::Principal;
 use crate::state::State;
 use crate::vocab::COLLECTIONS;
+use connect_types::ops;
 use connect_types::ops::{
     Collection, Country, GetActiveProductOfferingsResult, GetAllProductOfferingsResult,
     GetCollectionsResult, GetCountriesResult, ImageFamily, OfferingStatus, ProductOffering,
@@ -29,10 +31,9 @@ fn agreement_holder(p: &Principal) -> Result<&str, Fail> {
 /// GetActiveProductOfferings.
 pub fn active_offerings(
     state: &State,
-    p: &Principal,
-    _: &Request,
-    _: Scheme,
+    call: &Call<'_, ops::GetActiveProductOfferingsRequest>,
 ) -> Result<Done, Fail> {
+    let p = call.principal;
     let user = agreement_holder(p)?;
     let offerings = state.accounts.offerings(user, state.clock.now_millis());
     if offerings.is_empty() {
@@ -56,7 +57,11 @@ pub fn active_offerings(
 }
 
 /// GetAllProductOfferings.
-pub fn all_offerings(state: &State, p: &Principal, _: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn all_offerings(
+    state: &State,
+    call: &Call<'_, ops::GetAllProductOfferingsRequest>,
+) -> Result<Done, Fail> {
+    let p = call.principal;
     let user = agreement_holder(p)?;
     let offerings = state.accounts.offerings(user, state.clock.now_millis());
     if offerings.is_empty() {
@@ -87,7 +92,10 @@ pub fn all_offerings(state: &State, p: &Principal, _: &Request, _: Scheme) -> Re
 
 /// GetCollections: the collections the catalog's images use, with the license models and
 /// offerings found on them.
-pub fn collections(state: &State, _: &Principal, _: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn collections(
+    state: &State,
+    _call: &Call<'_, ops::GetCollectionsRequest>,
+) -> Result<Done, Fail> {
     let n = COLLECTIONS.len();
     let (mut used, mut rf, mut rm, mut offers) =
         (vec![false; n], vec![false; n], vec![false; n], vec![0u8; n]);
@@ -132,7 +140,8 @@ pub fn collections(state: &State, _: &Principal, _: &Request, _: Scheme) -> Resu
 }
 
 /// GetCountries.
-pub fn countries(_: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn countries(_: &State, call: &Call<'_, ops::GetCountriesRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let notice = api::language(&req.body, "GetCountriesRequestBody.Language")?;
     let countries = COUNTRIES
         .iter()

@@ -1,15 +1,17 @@
 //! GetImageDownloadAuthorizations, GetLargestImageDownloadAuthorizations and
 //! CreateDownloadRequest.
 
+use super::Call;
 use super::user;
-use crate::api::{self, Done, Fail, Request};
+use crate::api::{self, Done, Fail};
 use crate::catalog::OFFERINGS;
 use crate::render;
-use crate::security::{Principal, Scheme};
+use crate::security::Principal;
 use crate::state::State;
 use crate::store::accounts::SpendError;
 use crate::store::downloads::{Grant, TokenError};
 use connect_types::StatusCode;
+use connect_types::ops;
 use serde_json::{Value, json};
 
 fn agreement(p: &Principal) -> Result<&str, Fail> {
@@ -84,10 +86,9 @@ fn covering_offerings(mask: u8) -> Vec<&'static str> {
 /// GetImageDownloadAuthorizations.
 pub fn authorizations_op(
     state: &State,
-    p: &Principal,
-    req: &Request,
-    _: Scheme,
+    call: &Call<'_, ops::GetImageDownloadAuthorizationsRequest>,
 ) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetImageDownloadAuthorizationsRequestBody";
     let path = format!("{key}.ImageSizes");
     let list = api::opt_obj_list(&req.body, "ImageSizes", &path)?;
@@ -149,7 +150,11 @@ fn finish(n: usize, problems: Vec<(StatusCode, String)>, result: Value) -> Resul
 }
 
 /// GetLargestImageDownloadAuthorizations.
-pub fn largest(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn largest(
+    state: &State,
+    call: &Call<'_, ops::GetLargestImageDownloadAuthorizationsRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetLargestImageDownloadAuthorizationsRequestBody";
     let path = format!("{key}.Images");
     let list = api::opt_list(&req.body, "Images", &path)?;
@@ -192,10 +197,9 @@ pub fn largest(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
 /// CreateDownloadRequest: download URLs on the HTTPS listener.
 pub fn create_request(
     state: &State,
-    p: &Principal,
-    req: &Request,
-    _: Scheme,
+    call: &Call<'_, ops::CreateDownloadRequest>,
 ) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "CreateDownloadRequestBody";
     let path = format!("{key}.DownloadItems");
     let list = api::opt_obj_list(&req.body, "DownloadItems", &path)?;

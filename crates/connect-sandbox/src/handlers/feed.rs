@@ -1,10 +1,12 @@
 //! GetAssetChanges and ConfirmAssetChanges: the per-channel partner feed.
 
-use crate::api::{self, Done, Fail, Request};
+use super::Call;
+use crate::api::{self, Done, Fail};
 use crate::render::image_id;
-use crate::security::{Principal, Scheme};
+use crate::security::Principal;
 use crate::state::State;
 use crate::store::feed::{CHANNELS, DEFAULT_BATCH, FeedError, MAX_BATCH};
+use connect_types::ops;
 use connect_types::ops::{AssetLifecycle, ChangedAsset, GetAssetChangesResult};
 use connect_types::{MsDate, StatusCode};
 
@@ -28,7 +30,8 @@ fn caller(p: &Principal) -> &str {
 }
 
 /// GetAssetChanges.
-pub fn changes(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn changes(state: &State, call: &Call<'_, ops::GetAssetChangesRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetAssetChangesRequestBody";
     let b = &req.body;
     let channel = api::req_int(b, "ChannelId", &format!("{key}.ChannelId"))?;
@@ -79,7 +82,11 @@ pub fn changes(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
 }
 
 /// ConfirmAssetChanges.
-pub fn confirm(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn confirm(
+    state: &State,
+    call: &Call<'_, ops::ConfirmAssetChangesRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "ConfirmAssetChangesRequestBody";
     let tx = api::req_str(&req.body, "TransactionId", &format!("{key}.TransactionId"))?;
     state

@@ -1,9 +1,11 @@
 //! GetPreviousDownloads and GetPreviousPurchases: the caller's own histories, newest first.
 
+use super::Call;
 use super::paging;
-use crate::api::{self, Done, Fail, Request};
-use crate::security::{Principal, Scheme};
+use crate::api::{self, Done, Fail};
+use crate::security::Principal;
 use crate::state::State;
+use connect_types::ops;
 use connect_types::ops::{
     DownloadOfferingFilter, GetPreviousDownloadsResult, GetPreviousPurchasesResult,
     PreviousDownload, PreviousPurchase, ProductOffering, PurchaseSortType, SearchCriteriaType,
@@ -79,7 +81,11 @@ fn date_range(filter: &api::Obj, path: &str) -> Result<Option<(i64, i64)>, Fail>
 }
 
 /// GetPreviousDownloads.
-pub fn downloads(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn downloads(
+    state: &State,
+    call: &Call<'_, ops::GetPreviousDownloadsRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetPreviousDownloadsRequestBody";
     let b = &req.body;
     let (start, count) = page_window(b, key)?;
@@ -134,7 +140,11 @@ pub fn downloads(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
 }
 
 /// GetPreviousPurchases.
-pub fn purchases(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn purchases(
+    state: &State,
+    call: &Call<'_, ops::GetPreviousPurchasesRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetPreviousPurchasesRequestBody";
     let b = &req.body;
     let (start, count) = page_window(b, key)?;

@@ -1,10 +1,10 @@
 //! SearchForImages: query → candidate ids from the index → filters → sort → page.
 
-use crate::api::{self, Done, Fail, Obj, Request};
+use super::Call;
+use crate::api::{self, Done, Fail, Obj};
 use crate::catalog::{self, LICENSING, OFFERINGS, ORIENTATIONS};
 use crate::index::{self, Attrs, Columns, Index};
 use crate::render::{self, ImageView};
-use crate::security::{Principal, Scheme};
 use crate::state::State;
 use crate::vocab::{COLLECTIONS, PEOPLE, SUBJECTS};
 use connect_types::ops;
@@ -310,8 +310,17 @@ pub(crate) fn top_sorted(ids: &mut [u32], upto: usize, key: impl Fn(u32) -> u64)
     }
 }
 
-/// SearchForImages on v2 and v1.
-pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+/// SearchForImages under `/v1`: the same search.
+pub fn search_v1(
+    state: &State,
+    call: &Call<'_, ops::SearchForImagesV1Request>,
+) -> Result<Done, Fail> {
+    search(state, &call.with(&call.request.0))
+}
+
+/// SearchForImages.
+pub fn search(state: &State, call: &Call<'_, ops::SearchForImagesRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let b = &req.body;
     let key = "SearchForImagesRequestBody";
     let lang = api::language(b, &format!("{key}.Language"))?;

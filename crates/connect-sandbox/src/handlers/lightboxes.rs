@@ -1,10 +1,11 @@
 //! The seven lightbox operations. Lightboxes belong to the user of the token.
 
+use super::Call;
 use super::{paging, user};
-use crate::api::{self, Done, Fail, Request};
-use crate::security::{Principal, Scheme};
+use crate::api::{self, Done, Fail};
 use crate::state::State;
 use crate::store::lightboxes::{Item, Lightbox, NewLightbox, Refusal};
+use connect_types::ops;
 use connect_types::{MsDate, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -114,7 +115,8 @@ fn asset_ids(state: &State, b: &api::Obj, key: &str) -> Result<Vec<String>, Fail
 }
 
 /// CreateLightbox.
-pub fn create(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn create(state: &State, call: &Call<'_, ops::CreateLightboxRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "CreateLightboxRequestBody";
     let b = &req.body;
     let fields = NewLightbox {
@@ -137,7 +139,11 @@ pub fn create(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
 }
 
 /// CreateLightboxItems.
-pub fn add_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn add_items(
+    state: &State,
+    call: &Call<'_, ops::CreateLightboxItemsRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "CreateLightboxItemsRequestBody";
     let id = lightbox_id(&req.body, key)?;
     let ids = asset_ids(state, &req.body, key)?;
@@ -171,7 +177,11 @@ pub fn add_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
 }
 
 /// DeleteLightboxItems.
-pub fn delete_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn delete_items(
+    state: &State,
+    call: &Call<'_, ops::DeleteLightboxItemsRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "DeleteLightboxItemsRequestBody";
     let id = lightbox_id(&req.body, key)?;
     let path = format!("{key}.AssetIds");
@@ -194,7 +204,8 @@ pub fn delete_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> R
 }
 
 /// DeleteLightbox.
-pub fn delete(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn delete(state: &State, call: &Call<'_, ops::DeleteLightboxRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let id = lightbox_id(&req.body, "DeleteLightboxRequestBody")?;
     let owner = user(p, "a lightbox")?;
     state
@@ -205,7 +216,11 @@ pub fn delete(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
 }
 
 /// UpdateLightboxHeader: LightboxName is required; omitted optional fields are kept.
-pub fn update(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn update(
+    state: &State,
+    call: &Call<'_, ops::UpdateLightboxHeaderRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "UpdateLightboxHeaderRequestBody";
     let b = &req.body;
     let id = lightbox_id(b, key)?;
@@ -234,7 +249,8 @@ pub fn update(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
 }
 
 /// GetLightbox with item paging.
-pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn get(state: &State, call: &Call<'_, ops::GetLightboxRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetLightboxRequestBody";
     let b = &req.body;
     let id = lightbox_id(b, key)?;
@@ -319,7 +335,11 @@ pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Don
 }
 
 /// GetLightboxHeaders with paging.
-pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn headers(
+    state: &State,
+    call: &Call<'_, ops::GetLightboxHeadersRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetLightboxHeadersRequestBody";
     let vp = format!("{key}.ResultsViewOptions");
     let view = api::req_obj(&req.body, "ResultsViewOptions", &vp)?;
@@ -360,7 +380,11 @@ pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
 
 /// CreateSharedLightbox: a read-only copy of a lightbox the caller owns. The service offers it
 /// to Thinkstock applications only; the sandbox offers it to every caller (see its README).
-pub fn share(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn share(
+    state: &State,
+    call: &Call<'_, ops::CreateSharedLightboxRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let id = lightbox_id(&req.body, "CreateSharedLightboxRequestBody")?;
     let owner = user(p, "a lightbox")?;
     let shared = state

@@ -1,15 +1,17 @@
 //! ReportUsage: all-or-nothing batches of at most 1,000 entries, one record per
 //! `TransactionId`.
 
-use crate::api::{self, Done, Fail, Request};
-use crate::security::{Principal, Scheme};
+use super::Call;
+use crate::api::{self, Done, Fail};
 use crate::state::State;
 use crate::store::usage::{Recorded, Usage};
+use connect_types::ops;
 use connect_types::ops::{MAX_ASSET_USAGES, ReportUsageResult};
 use connect_types::{RequestDate, StatusCode};
 
 /// ReportUsage.
-pub fn report(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn report(state: &State, call: &Call<'_, ops::ReportUsageRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "ReportUsageRequestBody";
     let b = &req.body;
     let tx = api::req_str(b, "TransactionId", &format!("{key}.TransactionId"))?;

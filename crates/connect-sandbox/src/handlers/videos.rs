@@ -1,14 +1,15 @@
 //! SearchForVideos.
 
+use super::Call;
 use super::images::{collections_filter, entity_keywords, page, top_sorted};
-use crate::api::{self, Done, Fail, Obj, Request};
+use crate::api::{self, Done, Fail, Obj};
 use crate::catalog::{self, Family, RELEASES, SHOT_SPEEDS, VIDEO_LICENSES, VideoCore};
 use crate::index;
-use crate::security::{Principal, Scheme};
 use crate::state::State;
 use crate::store::downloads::Grant;
 use crate::vocab::{ARTISTS, COLLECTIONS, SUBJECTS};
 use connect_types::StatusCode;
+use connect_types::ops;
 use connect_types::ops::MAX_ASSET_IDS;
 use serde_json::{Value, json};
 
@@ -59,7 +60,8 @@ impl Filters {
 }
 
 /// SearchForVideos.
-pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn search(state: &State, call: &Call<'_, ops::SearchForVideosRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let key = "SearchForVideosRequestBody";
     let b = &req.body;
     let lang = api::language(b, &format!("{key}.Language"))?;
