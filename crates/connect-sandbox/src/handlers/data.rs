@@ -141,8 +141,12 @@ pub fn collections(
 
 /// GetCountries.
 pub fn countries(_: &State, call: &Call<'_, ops::GetCountriesRequest>) -> Result<Done, Fail> {
-    let req = call.raw;
-    let notice = api::language(&req.body, "GetCountriesRequestBody.Language")?;
+    let language = call
+        .request
+        .language
+        .as_ref()
+        .map(|l| l.as_str().to_owned());
+    let notice = api::language_of(language, "GetCountriesRequestBody.Language")?;
     let countries = COUNTRIES
         .iter()
         .map(|(c2, c3, name)| Country {

@@ -34,10 +34,11 @@ fn refusal(r: Refusal, id: u64) -> Fail {
     }
 }
 
-fn lightbox_id(b: &api::Obj, key: &str) -> Result<u64, Fail> {
-    let id = api::req_int(b, "LightboxId", &format!("{key}.LightboxId"))?;
-    // A negative id names no lightbox; report it as such rather than as a type error.
-    Ok(u64::try_from(id).unwrap_or(0))
+/// The request's `LightboxId` (`typed`, as the model read it), once the view found it there: the
+/// model reads a missing id as 0.
+fn lightbox_id(b: &api::Obj, key: &str, typed: u64) -> Result<u64, Fail> {
+    api::req_int(b, "LightboxId", &format!("{key}.LightboxId"))?;
+    Ok(typed)
 }
 
 fn name(state: &State, b: &api::Obj, key: &str) -> Result<String, Fail> {
@@ -145,7 +146,7 @@ pub fn add_items(
 ) -> Result<Done, Fail> {
     let (p, req) = (call.principal, call.raw);
     let key = "CreateLightboxItemsRequestBody";
-    let id = lightbox_id(&req.body, key)?;
+    let id = lightbox_id(&req.body, key, call.request.lightbox_id)?;
     let ids = asset_ids(state, &req.body, key)?;
     let owner = user(p, "a lightbox")?;
     let max = state.config.limits.max_items_per_lightbox;
@@ -183,7 +184,7 @@ pub fn delete_items(
 ) -> Result<Done, Fail> {
     let (p, req) = (call.principal, call.raw);
     let key = "DeleteLightboxItemsRequestBody";
-    let id = lightbox_id(&req.body, key)?;
+    let id = lightbox_id(&req.body, key, call.request.lightbox_id)?;
     let path = format!("{key}.AssetIds");
     let ids = api::opt_str_list(&req.body, "AssetIds", &path)?;
     api::check_asset_count(ids.len(), &path)?;
@@ -206,7 +207,11 @@ pub fn delete_items(
 /// DeleteLightbox.
 pub fn delete(state: &State, call: &Call<'_, ops::DeleteLightboxRequest>) -> Result<Done, Fail> {
     let (p, req) = (call.principal, call.raw);
-    let id = lightbox_id(&req.body, "DeleteLightboxRequestBody")?;
+    let id = lightbox_id(
+        &req.body,
+        "DeleteLightboxRequestBody",
+        call.request.lightbox_id,
+    )?;
     let owner = user(p, "a lightbox")?;
     state
         .lightboxes
@@ -223,7 +228,7 @@ pub fn update(
     let (p, req) = (call.principal, call.raw);
     let key = "UpdateLightboxHeaderRequestBody";
     let b = &req.body;
-    let id = lightbox_id(b, key)?;
+    let id = lightbox_id(b, key, call.request.lightbox_id)?;
     let n = name(state, b, key)?;
     let client = text(state, b, "ClientName", key)?;
     let project = text(state, b, "ProjectName", key)?;
@@ -253,7 +258,7 @@ pub fn get(state: &State, call: &Call<'_, ops::GetLightboxRequest>) -> Result<Do
     let (p, req) = (call.principal, call.raw);
     let key = "GetLightboxRequestBody";
     let b = &req.body;
-    let id = lightbox_id(b, key)?;
+    let id = lightbox_id(b, key, call.request.lightbox_id)?;
     let vp = format!("{key}.LightboxItemsViewOptions");
     let view = api::req_obj(b, "LightboxItemsViewOptions", &vp)?;
     let (start, count) = paging(view, &vp)?;
@@ -385,7 +390,11 @@ pub fn share(
     call: &Call<'_, ops::CreateSharedLightboxRequest>,
 ) -> Result<Done, Fail> {
     let (p, req) = (call.principal, call.raw);
-    let id = lightbox_id(&req.body, "CreateSharedLightboxRequestBody")?;
+    let id = lightbox_id(
+        &req.body,
+        "CreateSharedLightboxRequestBody",
+        call.request.lightbox_id,
+    )?;
     let owner = user(p, "a lightbox")?;
     let shared = state
         .lightboxes

@@ -5,18 +5,22 @@ use super::Call;
 use crate::api::{self, Done, Fail};
 use crate::state::State;
 use crate::store::usage::{Recorded, Usage};
+use connect_types::StatusCode;
 use connect_types::ops;
 use connect_types::ops::{MAX_ASSET_USAGES, ReportUsageResult};
-use connect_types::{RequestDate, StatusCode};
 
 /// ReportUsage.
 pub fn report(state: &State, call: &Call<'_, ops::ReportUsageRequest>) -> Result<Done, Fail> {
-    let (p, req) = (call.principal, call.raw);
     let key = "ReportUsageRequestBody";
-    let b = &req.body;
-    let tx = api::req_str(b, "TransactionId", &format!("{key}.TransactionId"))?;
+    let request = call.request;
+    // The model reads a missing id as empty; the view says it was left out.
+    api::req_str(
+        &call.raw.body,
+        "TransactionId",
+        &format!("{key}.TransactionId"),
+    )?;
     let path = format!("{key}.AssetUsages");
-    let list = api::opt_obj_list(b, "AssetUsages", &path)?;
+    let list = &request.asset_usages;
     if list.is_empty() {
         return Err(Fail::invalid(format!("{path} is required")));
     }
@@ -31,17 +35,16 @@ pub fn report(state: &State, call: &Call<'_, ops::ReportUsageRequest>) -> Result
     let mut invalid = Vec::new();
     for (n, u) in list.iter().enumerate() {
         let at = |f: &str| format!("{path}[{n}].{f}");
-        let asset = api::req_str(u, "AssetId", &at("AssetId"))?
-            .trim()
-            .to_owned();
-        let quantity = api::req_int(u, "Quantity", &at("Quantity"))?;
-        let quantity = u64::try_from(quantity)
-            .ok()
-            .filter(|q| *q > 0)
-            .ok_or_else(|| Fail::invalid(format!("{} must be above zero", at("Quantity"))))?;
-        let date = api::req_str(u, "UsageDate", &at("UsageDate"))?;
-        let date = RequestDate::parse(&date)
-            .map_err(|e| Fail::invalid(format!("{}: {e}", at("UsageDate"))))?;
+        let asset = u.asset_id.trim().to_owned();
+        if asset.is_empty() {
+            return Err(Fail::invalid(format!("{} is required", at("AssetId"))));
+        }
+        if u.quantity == 0 {
+            return Err(Fail::invalid(format!(
+                "{} must be above zero",
+                at("Quantity")
+            )));
+        }
         if shape.image_index(&asset).is_none() && shape.video_index(&asset).is_none() {
             if !invalid.contains(&asset) {
                 invalid.push(asset.clone());
@@ -50,8 +53,8 @@ pub fn report(state: &State, call: &Call<'_, ops::ReportUsageRequest>) -> Result
         }
         usages.push(Usage {
             asset_id: asset,
-            quantity,
-            date: date.to_string(),
+            quantity: u64::from(u.quantity),
+            date: u.usage_date.to_string(),
         });
     }
     if !invalid.is_empty() {
@@ -64,8 +67,9 @@ pub fn report(state: &State, call: &Call<'_, ops::ReportUsageRequest>) -> Result
             ),
         ));
     }
-    let app = p.user.as_deref().unwrap_or("");
-    match state.usage.record(app, &tx, &usages) {
+    let tx = request.transaction_id.trim();
+    let app = call.principal.user.as_deref().unwrap_or("");
+    match state.usage.record(app, tx, &usages) {
         Recorded::Usages(n) => Ok(Done::result(&ReportUsageResult {
             total_asset_usages_processed: Some(n),
             invalid_assets: Vec::new(),
