@@ -170,9 +170,10 @@ impl RetryRule {
     /// The rule for a transport failure, or `None` when sending again cannot help: a
     /// certificate the client does not trust, or a handshake with something that does not
     /// speak TLS there, fails the same way every time.
-    pub fn for_failure(failure: &crate::TransportFailure) -> Option<Self> {
+    pub fn for_failure(failure: &crate::failure::TransportFailure) -> Option<Self> {
         match failure.cause {
-            crate::TransportCause::UntrustedCertificate | crate::TransportCause::Handshake => None,
+            crate::failure::TransportCause::UntrustedCertificate
+            | crate::failure::TransportCause::Handshake => None,
             _ => Some(Self::for_transport(failure.reached_server)),
         }
     }
@@ -394,12 +395,13 @@ mod tests {
         assert!(!RetryRule::ServerError.work_not_done());
         assert!(!RetryRule::for_transport(true).work_not_done());
         assert!(RetryRule::for_transport(false).work_not_done());
-        let untrusted = crate::TransportFailure::new(
-            crate::TransportCause::UntrustedCertificate,
+        let untrusted = crate::failure::TransportFailure::new(
+            crate::failure::TransportCause::UntrustedCertificate,
             "invalid peer certificate: UnknownIssuer",
         );
         assert_eq!(RetryRule::for_failure(&untrusted), None);
-        let closed = crate::TransportFailure::new(crate::TransportCause::Closed, "closed");
+        let closed =
+            crate::failure::TransportFailure::new(crate::failure::TransportCause::Closed, "closed");
         assert_eq!(
             RetryRule::for_failure(&closed),
             Some(RetryRule::MaybeReceived)
