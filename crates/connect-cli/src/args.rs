@@ -6,9 +6,7 @@ use connect_types::Secret;
 use std::path::PathBuf;
 
 /// Item counts the search operations accept (SearchForImages; SearchForVideos adds 90).
-pub const IMAGE_COUNTS: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75];
-/// Item counts SearchForVideos accepts.
-pub const VIDEO_COUNTS: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90];
+pub use connect_types::ops::{IMAGE_PAGE_SIZES as IMAGE_COUNTS, VIDEO_PAGE_SIZES as VIDEO_COUNTS};
 
 /// The Getty Images Connect API from the command line.
 ///

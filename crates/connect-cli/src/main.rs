@@ -12,6 +12,7 @@ mod errors;
 mod interrupt;
 mod output;
 mod sandbox;
+mod terminal;
 mod tokens;
 mod waiting;
 

@@ -7,6 +7,7 @@ use crate::vocab::{
     ADJECTIVES, ARTISTS, COLOURS, EVENT_THEMES, LOCATIONS, OTHER_KEYWORDS, PEOPLE, SCENES,
     SUBJECTS, VENUES,
 };
+use connect_types::date::civil_from_days;
 
 /// First image id; image `i` has id `IMAGE_ID_BASE + i`.
 pub const IMAGE_ID_BASE: u64 = 100_000_000;
@@ -236,20 +237,6 @@ impl EventCore {
 pub fn year_of(minutes: u32) -> i64 {
     let days = i64::from(minutes) / 1440 + (EPOCH_2000 / 86_400);
     civil_from_days(days).0
-}
-
-/// (year, month, day) of days since 1970-01-01 (Howard Hinnant's algorithm).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Unix milliseconds of a minutes-since-2000 value.
@@ -782,8 +769,6 @@ mod tests {
 
     #[test]
     fn dates_and_ids() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
         assert_eq!(year_of(0), 2000);
         let shape = Shape::new(1, 5_000, 1234);
         assert_eq!(shape.image_index("100004999"), Some(4_999));

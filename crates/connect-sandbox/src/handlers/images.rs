@@ -11,14 +11,11 @@ use connect_types::ops;
 use connect_types::{RequestDate, StatusCode};
 use std::collections::HashMap;
 
-/// Page sizes SearchForImages accepts.
-pub const IMAGE_COUNTS: &[i64] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75];
-
 /// Validates ItemCount/ItemStartNumber against a list of allowed counts.
-pub(crate) fn page(ro: &Obj, path: &str, allowed: &[i64]) -> Result<(usize, usize), Fail> {
+pub(crate) fn page(ro: &Obj, path: &str, allowed: &[u32]) -> Result<(usize, usize), Fail> {
     let count = api::req_int(ro, "ItemCount", &format!("{path}.ItemCount"))?;
     let start = api::req_int(ro, "ItemStartNumber", &format!("{path}.ItemStartNumber"))?;
-    let max = allowed.iter().copied().max().unwrap_or(75);
+    let max = allowed.iter().copied().max().map_or(75, i64::from);
     if count <= 0 {
         return Err(Fail::new(
             StatusCode::InvalidItemCount,
@@ -31,14 +28,14 @@ pub(crate) fn page(ro: &Obj, path: &str, allowed: &[i64]) -> Result<(usize, usiz
             format!("{path}.ItemCount {count} is above the maximum of {max}"),
         ));
     }
-    if !allowed.contains(&count) {
+    if !allowed.iter().any(|&a| i64::from(a) == count) {
         return Err(Fail::new(
             StatusCode::InvalidItemCount,
             format!(
                 "{path}.ItemCount {count} is not one of {}",
                 allowed
                     .iter()
-                    .map(i64::to_string)
+                    .map(u32::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -332,7 +329,7 @@ pub fn search(state: &State, call: &Call<'_, ops::SearchForImagesRequest>) -> Re
     let qp = format!("{key}.Query");
     let rp = format!("{key}.ResultOptions");
 
-    let (start, count) = page(ro, &rp, IMAGE_COUNTS)?;
+    let (start, count) = page(ro, &rp, ops::IMAGE_PAGE_SIZES)?;
     let include_keywords =
         api::opt_bool(ro, "IncludeKeywords", &format!("{rp}.IncludeKeywords"))?.unwrap_or(false);
     let refinement_set = api::opt_enum(

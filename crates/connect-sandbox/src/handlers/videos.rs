@@ -13,9 +13,6 @@ use connect_types::ops;
 use connect_types::ops::MAX_ASSET_IDS;
 use serde_json::{Value, json};
 
-/// Page sizes SearchForVideos accepts.
-const VIDEO_COUNTS: &[i64] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90];
-
 #[derive(Default)]
 struct Filters {
     families: Vec<usize>,
@@ -73,7 +70,7 @@ pub fn search(state: &State, call: &Call<'_, ops::SearchForVideosRequest>) -> Re
     let empty = Obj::new();
     let filter_given = api::opt_obj(b, "Filter", &fp)?;
     let filter = filter_given.unwrap_or(&empty);
-    let (start, count) = page(ro, &rp, VIDEO_COUNTS)?;
+    let (start, count) = page(ro, &rp, connect_types::ops::VIDEO_PAGE_SIZES)?;
 
     let mut f = Filters {
         families: api::enum_list(

@@ -11,6 +11,10 @@ use crate::date::{MsDate, RequestDate};
 use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
+/// The page sizes (`ResultOptions.ItemCount`) SearchForImages accepts; any other count is refused
+/// with `InvalidItemCount`.
+pub const IMAGE_PAGE_SIZES: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75];
+
 crate::string_enum! {
     /// Category of a refinement (drill-down) option.
     pub enum RefinementCategory {
@@ -138,7 +142,7 @@ impl SearchForImagesRequest {
         self
     }
 
-    /// Sets the page size (one of 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75).
+    /// Sets the page size (one of [`IMAGE_PAGE_SIZES`]: 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75).
     #[must_use]
     pub fn count(mut self, count: u32) -> Self {
         self.result_options.item_count = count;

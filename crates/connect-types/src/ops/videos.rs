@@ -99,6 +99,10 @@ crate::string_enum! {
     }
 }
 
+/// The page sizes SearchForVideos accepts: those of SearchForImages
+/// ([`super::IMAGE_PAGE_SIZES`]) and 90.
+pub const VIDEO_PAGE_SIZES: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90];
+
 /// The `SearchForVideosRequestBody`.
 ///
 /// ```
@@ -160,7 +164,7 @@ impl SearchForVideosRequest {
         self
     }
 
-    /// Sets the page size (one of 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90).
+    /// Sets the page size (one of [`VIDEO_PAGE_SIZES`]: 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90).
     #[must_use]
     pub fn count(mut self, count: u32) -> Self {
         self.result_options.item_count = count;
