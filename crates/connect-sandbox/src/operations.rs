@@ -1,7 +1,7 @@
 //! The engine behind the operation table: [`Op`], one emulated operation; [`Call`], what its
-//! handler gets; [`find`], which operation a path names; and [`run`], which takes one API call
-//! from request bytes to response bytes (or to a refusal for the call limits). The table itself
-//! is [`crate::handlers::operations`], beside the handlers it registers.
+//! handler gets; and [`run`], which takes one API call from request bytes to response bytes (or
+//! to a refusal for the call limits). The table itself, and which operation a path names, are
+//! in [`crate::handlers`], beside the handlers it registers.
 //!
 //! Each entry is derived from the connect-types [`connect_types::Operation`] the SDK sends (name, path, body
 //! key, result key, security class and whether a call changes state come from its constants),
@@ -19,7 +19,6 @@ use http::StatusCode as Http;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 /// What a handler gets for one call of operation `O`.
 #[derive(Debug)]
@@ -273,22 +272,6 @@ impl Op {
     }
 }
 
-/// Every emulated operation: [`crate::handlers::operations`], built once.
-pub fn all() -> &'static [Op] {
-    static OPS: LazyLock<Vec<Op>> = LazyLock::new(crate::handlers::operations);
-    &OPS
-}
-
-fn same_path(a: &str, b: &str) -> bool {
-    // The service was case-insensitive about paths; a trailing slash is tolerated too.
-    a.trim_end_matches('/').eq_ignore_ascii_case(b)
-}
-
-/// The operation at `path`.
-pub fn find(path: &str) -> Option<&'static Op> {
-    all().iter().find(|op| same_path(path, op.path))
-}
-
 /// Runs one API call behind the gateway's call limits: envelope, security rules, handler,
 /// response envelope; or `Err` when the application key the request names (see [`app_key`])
 /// is over one of the limits, and nothing was done.
@@ -301,7 +284,10 @@ pub fn run(
     let (cid, parsed) = api::parse_request(body, op.body_key, op.aliases, op.body_required);
     if state.limits.enabled() {
         let key = parsed.as_ref().ok().and_then(|req| app_key(state, op, req));
-        match state.limits.check(key.as_deref(), &state.stats) {
+        match state
+            .limits
+            .check(key.as_deref(), |k, v| state.stats.limited(k, v))
+        {
             Verdict::Allowed => {}
             refused => return Err(refused),
         }

@@ -228,7 +228,7 @@ pub async fn handle(
         state.stats.call(scheme.name(), name, "none");
         return Ok(oembed::respond(&state, req.uri().query().unwrap_or("")));
     }
-    if let Some(op) = operations::find(&path) {
+    if let Some(op) = crate::handlers::find(&path) {
         state.stats.operation(op.name);
         if method != Method::POST {
             return Ok(
@@ -269,7 +269,10 @@ fn gate(state: &State, key: impl FnOnce() -> Option<String>) -> Option<Response<
     if !state.limits.enabled() {
         return None;
     }
-    match state.limits.check(key().as_deref(), &state.stats) {
+    match state
+        .limits
+        .check(key().as_deref(), |k, v| state.stats.limited(k, v))
+    {
         Verdict::Allowed => None,
         verdict => Some(refusal(verdict)),
     }

@@ -28,6 +28,22 @@ use crate::operations::Op;
 use crate::security::Principal;
 use connect_types::ops;
 
+fn same_path(a: &str, b: &str) -> bool {
+    // The service was case-insensitive about paths; a trailing slash is tolerated too.
+    a.trim_end_matches('/').eq_ignore_ascii_case(b)
+}
+
+/// The operation at `path`.
+pub fn find(path: &str) -> Option<&'static Op> {
+    all().iter().find(|op| same_path(path, op.path))
+}
+
+/// Every emulated operation: [`operations`], built once.
+pub fn all() -> &'static [Op] {
+    static OPS: std::sync::LazyLock<Vec<Op>> = std::sync::LazyLock::new(operations);
+    &OPS
+}
+
 /// Every emulated operation, registered with its handler. A test holds it to
 /// `connect_types::ops::visit`: every operation of the list is here, and nothing else is.
 pub(crate) fn operations() -> Vec<Op> {
@@ -183,7 +199,7 @@ mod tests {
         let mut wrong = Vec::new();
         let mut session = String::new();
         for doc in docs.iter().filter(|d| d.alias_of.is_none()) {
-            let op = crate::operations::find(doc.path).unwrap();
+            let op = super::find(doc.path).unwrap();
             let mut body = (doc.example)();
             for (key, value) in &made {
                 if doc.name != "GetAssetChanges" {
