@@ -1,168 +1,36 @@
-//! The deterministic catalog: every image, event and video is a pure function of
-//! `(seed, index)`, derived on demand. Nothing but the search index is stored, which is what
-//! lets a million-image catalog start in well under two seconds.
+//! The catalog's images and events: [`Shape`] (its sizes, fixed by the configuration) derives
+//! each one's compact facts ([`Core`], [`EventCore`]) and sizes ([`Size`]) from `(seed, index)`.
 
+use super::calendar::{MINUTES_PER_YEAR, year_of};
+use super::ids::{EVENT_ID_BASE, Family, IMAGE_ID_BASE, VIDEO_ID_BASE};
+use super::video::VideoCore;
+use super::vocabulary::{location_kw, other_kw};
 use crate::rng::Rng;
 use crate::vocab::{
     ADJECTIVES, ARTISTS, COLOURS, EVENT_THEMES, LOCATIONS, OTHER_KEYWORDS, PEOPLE, SCENES,
     SUBJECTS, VENUES,
 };
-use connect_types::date::civil_from_days;
-
-/// First image id; image `i` has id `IMAGE_ID_BASE + i`.
-pub const IMAGE_ID_BASE: u64 = 100_000_000;
-/// First video id; video `v` has id `VIDEO_ID_BASE + v`.
-pub const VIDEO_ID_BASE: u64 = 700_000_000;
-/// First event id; event `e` has id `EVENT_ID_BASE + e`.
-pub const EVENT_ID_BASE: u64 = 10_000;
-/// First keyword id; keyword `k` (see [`keyword`]) has id `KEYWORD_ID_BASE + k`.
-pub const KEYWORD_ID_BASE: u64 = 60_000;
-/// Host of the (not served) preview URLs: fixed so the catalog is the same on every port.
-pub const MEDIA_HOST: &str = "https://media.connect-sandbox.invalid";
-/// 2000-01-01T00:00:00Z in Unix seconds: dates are stored as minutes since then.
-pub const EPOCH_2000: i64 = 946_684_800;
-/// Time zone offset of every generated date (the documentation's examples use -0800).
-pub const DATE_OFFSET_MINUTES: i16 = -480;
-
-const MINUTES_PER_YEAR: u64 = 525_960;
-
-/// Orientation values as documented.
-pub const ORIENTATIONS: &[&str] = &[
-    "Horizontal",
-    "Vertical",
-    "PanoramicHorizontal",
-    "PanoramicVertical",
-    "Square",
-];
-/// Product offerings, in bit order of [`Core::offerings`].
-pub const OFFERINGS: &[&str] = &[
-    "EasyAccess",
-    "EditorialSubscription",
-    "PremiumAccess",
-    "RoyaltyFreeSubscription",
-    "Imagepack",
-];
-/// Licensing models, in the order of [`Core::licensing`].
-pub const LICENSING: &[&str] = &["RoyaltyFree", "RightsManaged"];
-/// Graphic styles, in the order of [`Core::graphic`].
-pub const GRAPHIC_STYLES: &[&str] = &["Photography", "Illustration"];
-/// File types, in the order of [`Core::file_type`].
-pub const FILE_TYPES: &[&str] = &["jpg", "eps"];
-
-/// What kind of keyword a global keyword index names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KeywordDef {
-    /// Display text.
-    pub text: &'static str,
-    /// `Keyword.Type` as documented (e.g. `Specific people`).
-    pub kind: &'static str,
-    /// Refinement category (e.g. `SpecificPeople`).
-    pub category: &'static str,
-}
-
-/// Number of keywords in the global keyword table.
-pub fn keyword_count() -> usize {
-    SUBJECTS.len()
-        + LOCATIONS.len()
-        + PEOPLE.len()
-        + OTHER_KEYWORDS.iter().map(|f| f.2.len()).sum::<usize>()
-}
-
-/// Offset of each keyword family in the global table.
-pub fn location_kw(l: usize) -> usize {
-    SUBJECTS.len() + l
-}
-/// Global index of person `p`.
-pub fn person_kw(p: usize) -> usize {
-    SUBJECTS.len() + LOCATIONS.len() + p
-}
-/// Global index of value `v` of other-family `f`.
-pub fn other_kw(f: usize, v: usize) -> usize {
-    let mut base = SUBJECTS.len() + LOCATIONS.len() + PEOPLE.len();
-    for fam in OTHER_KEYWORDS.iter().take(f) {
-        base += fam.2.len();
-    }
-    base + v
-}
-
-/// The keyword at global index `k`.
-pub fn keyword(k: usize) -> Option<KeywordDef> {
-    if k < SUBJECTS.len() {
-        return Some(KeywordDef {
-            text: SUBJECTS[k],
-            kind: "Concept",
-            category: "Concept",
-        });
-    }
-    let mut k = k - SUBJECTS.len();
-    if k < LOCATIONS.len() {
-        return Some(KeywordDef {
-            text: LOCATIONS[k].0,
-            kind: "Location",
-            category: "Location",
-        });
-    }
-    k -= LOCATIONS.len();
-    if k < PEOPLE.len() {
-        return Some(KeywordDef {
-            text: PEOPLE[k],
-            kind: "Specific people",
-            category: "SpecificPeople",
-        });
-    }
-    k -= PEOPLE.len();
-    for (kind, category, values) in OTHER_KEYWORDS {
-        if k < values.len() {
-            return Some(KeywordDef {
-                text: values[k],
-                kind,
-                category,
-            });
-        }
-        k -= values.len();
-    }
-    None
-}
-
-/// Family of an asset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Family {
-    /// Creative (stock).
-    Creative,
-    /// Editorial (news, sport, entertainment…).
-    Editorial,
-}
-
-impl Family {
-    /// Wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::Creative => "Creative",
-            Family::Editorial => "Editorial",
-        }
-    }
-}
 
 /// The compact facts of one image, derived from `(seed, index)`.
 #[derive(Clone, Debug)]
 pub struct Core {
     /// Creative or editorial.
     pub family: Family,
-    /// Index into [`ORIENTATIONS`].
+    /// Index into [`ORIENTATIONS`](super::vocabulary::ORIENTATIONS).
     pub orientation: u8,
-    /// Index into [`LICENSING`].
+    /// Index into [`LICENSING`](super::vocabulary::LICENSING).
     pub licensing: u8,
-    /// Index into [`GRAPHIC_STYLES`].
+    /// Index into [`GRAPHIC_STYLES`](super::vocabulary::GRAPHIC_STYLES).
     pub graphic: u8,
-    /// Index into [`FILE_TYPES`].
+    /// Index into [`FILE_TYPES`](super::vocabulary::FILE_TYPES).
     pub file_type: u8,
     /// Black and white rather than colour.
     pub black_and_white: bool,
-    /// Bit mask over [`SEGMENTS`].
+    /// Bit mask over [`SEGMENTS`](crate::vocab::SEGMENTS).
     pub segments: u8,
-    /// Index into [`COLLECTIONS`].
+    /// Index into [`COLLECTIONS`](crate::vocab::COLLECTIONS).
     pub collection: u8,
-    /// Bit mask over [`OFFERINGS`].
+    /// Bit mask over [`OFFERINGS`](super::vocabulary::OFFERINGS).
     pub offerings: u8,
     /// Nudity-related.
     pub nudity: bool,
@@ -184,11 +52,11 @@ pub struct Core {
     pub keywords: Vec<u16>,
     /// People in the image: (global keyword index, visual prominence).
     pub people: Vec<(u16, &'static str)>,
-    /// Index into [`LOCATIONS`].
+    /// Index into [`LOCATIONS`](crate::vocab::LOCATIONS).
     pub location: u16,
-    /// Index into [`ARTISTS`].
+    /// Index into [`ARTISTS`](crate::vocab::ARTISTS).
     pub artist: u16,
-    /// Index into [`ADJECTIVES`].
+    /// Index into [`ADJECTIVES`](crate::vocab::ADJECTIVES).
     pub adjective: u16,
     /// Longest side of the master size, pixels.
     pub master_px: u32,
@@ -203,7 +71,7 @@ pub struct Core {
 pub struct EventCore {
     /// Index into [`EVENT_THEMES`].
     pub theme: usize,
-    /// Index into [`LOCATIONS`].
+    /// Index into [`LOCATIONS`](crate::vocab::LOCATIONS).
     pub location: usize,
     /// Index into [`VENUES`].
     pub venue: usize,
@@ -214,7 +82,7 @@ pub struct EventCore {
 }
 
 impl EventCore {
-    /// Index into [`SEGMENTS`].
+    /// Index into [`SEGMENTS`](crate::vocab::SEGMENTS).
     pub fn segment(&self) -> usize {
         EVENT_THEMES[self.theme].1
     }
@@ -230,25 +98,6 @@ impl EventCore {
             EVENT_THEMES[self.theme].0,
             self.year()
         )
-    }
-}
-
-/// The civil year of a minutes-since-2000 value.
-pub fn year_of(minutes: u32) -> i64 {
-    let days = i64::from(minutes) / 1440 + (EPOCH_2000 / 86_400);
-    civil_from_days(days).0
-}
-
-/// Unix milliseconds of a minutes-since-2000 value.
-pub fn minutes_to_millis(m: u32) -> i64 {
-    (EPOCH_2000 + i64::from(m) * 60) * 1000
-}
-
-/// An MS JSON date string for a minutes-since-2000 value.
-pub fn ms_date(m: u32) -> connect_types::MsDate {
-    connect_types::MsDate {
-        millis: minutes_to_millis(m),
-        offset_minutes: Some(DATE_OFFSET_MINUTES),
     }
 }
 
@@ -578,59 +427,6 @@ impl Shape {
     }
 }
 
-/// Video license types, in the order of [`VideoCore::license`].
-pub const VIDEO_LICENSES: &[&str] = &["RoyaltyFree", "RightsReady", "RightsManaged"];
-/// Shot speeds, in the order of [`VideoCore::speed`].
-pub const SHOT_SPEEDS: &[&str] = &["RealTime", "SlowMotion", "TimeLapse"];
-/// Release values, in the order of [`VideoCore::release`].
-pub const RELEASES: &[&str] = &[
-    "ModelAndPropertyReleased",
-    "ModelReleased",
-    "NoReleaseRequired",
-    "NotReleased",
-    "PartiallyReleased",
-    "PropertyReleased",
-];
-
-/// Compact facts of one video.
-#[derive(Clone, Debug)]
-pub struct VideoCore {
-    /// Creative or editorial.
-    pub family: Family,
-    /// Index into [`VIDEO_LICENSES`].
-    pub license: u8,
-    /// Available in HD (else SD only).
-    pub hd: bool,
-    /// Clip length in seconds.
-    pub clip_seconds: u32,
-    /// Raw (vs produced) editorial footage.
-    pub raw: bool,
-    /// Black and white.
-    pub black_and_white: bool,
-    /// Nudity-related.
-    pub nudity: bool,
-    /// Archival era.
-    pub archival: bool,
-    /// Index into [`SHOT_SPEEDS`].
-    pub speed: u8,
-    /// Index into [`RELEASES`].
-    pub release: u8,
-    /// Index into [`COLLECTIONS`].
-    pub collection: u8,
-    /// Creation time, minutes since 2000-01-01.
-    pub created: u32,
-    /// Popularity score.
-    pub popularity: u32,
-    /// Subject keyword indexes.
-    pub subjects: Vec<u16>,
-    /// Index into [`LOCATIONS`].
-    pub location: u16,
-    /// Index into [`ARTISTS`].
-    pub artist: u16,
-    /// Index into [`ADJECTIVES`].
-    pub adjective: u16,
-}
-
 /// One downloadable size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Size {
@@ -646,164 +442,4 @@ pub struct Size {
     pub bytes: u64,
     /// MIME type.
     pub mime: &'static str,
-}
-
-/// Capitalizes the first letter.
-pub fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-/// Title of an image.
-pub fn image_title(shape: &Shape, core: &Core) -> String {
-    let s = |k: usize| {
-        core.keywords
-            .get(k)
-            .map_or("", |&i| SUBJECTS[usize::from(i) % SUBJECTS.len()])
-    };
-    match (core.family, core.event) {
-        (Family::Editorial, Some(e)) => {
-            let ev = shape.event(e);
-            match core
-                .people
-                .first()
-                .and_then(|(kw, _)| keyword(usize::from(*kw)))
-            {
-                Some(p) => format!("{} at the {}", p.text, ev.name()),
-                None => ev.name(),
-            }
-        }
-        _ => match core.scene {
-            Some(scene) => format!(
-                "{} {} and {} by the {}",
-                capitalize(ADJECTIVES[usize::from(core.adjective)]),
-                s(0),
-                s(1),
-                SCENES[usize::from(scene) % SCENES.len()]
-            ),
-            None => format!(
-                "{} {} and {}",
-                capitalize(ADJECTIVES[usize::from(core.adjective)]),
-                s(0),
-                s(1)
-            ),
-        },
-    }
-}
-
-/// The caption's closing words: the scene, if any, and the dominant colour.
-fn caption_tail(core: &Core) -> String {
-    let colour = match core.colour {
-        Some(c) => format!("mostly {}", COLOURS[usize::from(c) % COLOURS.len()]),
-        None => "in black and white".to_owned(),
-    };
-    match core.scene {
-        Some(scene) => format!(
-            "near a {}, {colour}",
-            SCENES[usize::from(scene) % SCENES.len()]
-        ),
-        None => colour,
-    }
-}
-
-/// Caption of an image.
-pub fn image_caption(shape: &Shape, core: &Core) -> String {
-    let s = |k: usize| {
-        core.keywords
-            .get(k)
-            .map_or("", |&i| SUBJECTS[usize::from(i) % SUBJECTS.len()])
-    };
-    let (city, _, country) = LOCATIONS[usize::from(core.location)];
-    let artist = ARTISTS[usize::from(core.artist)];
-    match (core.family, core.event) {
-        (Family::Editorial, Some(e)) => {
-            let ev = shape.event(e);
-            let days = minutes_to_millis(core.created) / 86_400_000;
-            let (y, m, d) = civil_from_days(days);
-            let who = core
-                .people
-                .first()
-                .and_then(|(kw, _)| keyword(usize::from(*kw)))
-                .map_or("A general view", |p| p.text);
-            format!(
-                "{city}, {country} - {y:04}-{m:02}-{d:02}: {who} at the {} at {} in {city}, with {} and {}, {}. (Photo by {artist}/Getty Images)",
-                ev.name(),
-                VENUES[ev.venue],
-                s(0),
-                s(1),
-                caption_tail(core)
-            )
-        }
-        _ => format!(
-            "{} {} with {} and {} in {city}, {country}, {}.",
-            capitalize(ADJECTIVES[usize::from(core.adjective)]),
-            s(0),
-            s(1),
-            s(2),
-            caption_tail(core)
-        ),
-    }
-}
-
-/// Title of a video.
-pub fn video_title(core: &VideoCore) -> String {
-    let s = |k: usize| {
-        core.subjects
-            .get(k)
-            .map_or("", |&i| SUBJECTS[usize::from(i) % SUBJECTS.len()])
-    };
-    format!(
-        "{} {} and {} footage",
-        capitalize(ADJECTIVES[usize::from(core.adjective)]),
-        s(0),
-        s(1)
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_ids() {
-        assert_eq!(year_of(0), 2000);
-        let shape = Shape::new(1, 5_000, 1234);
-        assert_eq!(shape.image_index("100004999"), Some(4_999));
-        assert_eq!(shape.image_index("100005000"), None);
-        assert_eq!(shape.image_index("99"), None);
-        assert_eq!(shape.event_index(EVENT_ID_BASE + 19), Some(19));
-        let big = shape.image_sizes(0, &shape.image(0));
-        assert_eq!(
-            big.iter().find(|s| s.key == "master").map(|s| s.bytes),
-            Some(1234)
-        );
-    }
-
-    #[test]
-    fn the_catalog_is_a_function_of_the_seed() {
-        let a = Shape::new(7, 100, 1);
-        let b = Shape::new(7, 100, 1);
-        let c = Shape::new(8, 100, 1);
-        assert_eq!(
-            image_caption(&a, &a.image(42)),
-            image_caption(&b, &b.image(42))
-        );
-        assert_ne!(
-            (0..20)
-                .map(|i| image_title(&a, &a.image(i)))
-                .collect::<Vec<_>>(),
-            (0..20)
-                .map(|i| image_title(&c, &c.image(i)))
-                .collect::<Vec<_>>()
-        );
-        assert!((0..catalog_keywords()).all(|k| keyword(k).is_some()));
-        assert!(keyword(catalog_keywords()).is_none());
-    }
-
-    fn catalog_keywords() -> usize {
-        keyword_count()
-    }
 }
