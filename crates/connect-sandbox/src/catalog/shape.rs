@@ -52,11 +52,11 @@ pub struct Core {
     pub keywords: Vec<u16>,
     /// People in the image: (global keyword index, visual prominence).
     pub people: Vec<(u16, &'static str)>,
-    /// Index into [`LOCATIONS`](crate::vocab::LOCATIONS).
+    /// Index into [`LOCATIONS`].
     pub location: u16,
-    /// Index into [`ARTISTS`](crate::vocab::ARTISTS).
+    /// Index into [`ARTISTS`].
     pub artist: u16,
-    /// Index into [`ADJECTIVES`](crate::vocab::ADJECTIVES).
+    /// Index into [`ADJECTIVES`].
     pub adjective: u16,
     /// Longest side of the master size, pixels.
     pub master_px: u32,
@@ -71,7 +71,7 @@ pub struct Core {
 pub struct EventCore {
     /// Index into [`EVENT_THEMES`].
     pub theme: usize,
-    /// Index into [`LOCATIONS`](crate::vocab::LOCATIONS).
+    /// Index into [`LOCATIONS`].
     pub location: usize,
     /// Index into [`VENUES`].
     pub venue: usize,
