@@ -15,6 +15,7 @@ pub mod images;
 pub mod lightboxes;
 pub mod oauth2;
 pub mod oembed;
+pub mod readers;
 pub mod session;
 pub mod signin;
 pub mod single_step;

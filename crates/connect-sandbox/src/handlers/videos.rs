@@ -1,7 +1,7 @@
 //! SearchForVideos.
 
 use super::Call;
-use super::images::{collections_filter, entity_keywords, page, top_sorted};
+use super::readers::{collections_filter, entity_keywords, page, top_sorted};
 use crate::api::{self, Done, Fail, Obj};
 use crate::catalog::{self, Family, RELEASES, SHOT_SPEEDS, VIDEO_LICENSES, VideoCore};
 use crate::index;
