@@ -50,11 +50,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
+mod body;
 mod catalog;
 mod clock;
 mod config;
 mod conn;
 mod content;
+mod control;
 mod countries;
 mod error;
 mod faults;

@@ -7,6 +7,10 @@
 //! Every random choice comes from the seed and a sequence number, so the same seed and the
 //! same sequence of calls give the same faults.
 
+mod effects;
+
+pub use effects::{Tail, after, before, finish};
+
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
