@@ -4,6 +4,11 @@
 
 use std::time::Duration;
 
+/// The longest `Retry-After` the SDK waits for unless told otherwise: the default of
+/// [`RetryPolicy::max_retry_after`] and the limit a download keeps
+/// ([`crate::download::MAX_RETRY_AFTER`] is this constant). A longer one ends the retries.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
 /// How failed calls are retried. The randomness is passed in, so the policy is a pure function.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
@@ -13,7 +18,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The largest backoff ceiling (default 5 s).
     pub max_delay: Duration,
-    /// The longest `Retry-After` honoured (default 30 s); longer ones end the retries.
+    /// The longest `Retry-After` honoured (default [`MAX_RETRY_AFTER`], 30 s); longer ones end
+    /// the retries.
     pub max_retry_after: Duration,
     /// Retry non-idempotent operations (CreateLightbox, CreateLightboxItems,
     /// CreateDownloadRequest) even when the request may have reached the server. Off by
@@ -30,7 +36,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
-            max_retry_after: Duration::from_secs(30),
+            max_retry_after: MAX_RETRY_AFTER,
             retry_non_idempotent: false,
             budget: Some(RetryBudget::default()),
         }
