@@ -3,10 +3,17 @@
 use super::Call;
 use crate::api::{self, Done, Fail};
 use crate::countries::known_char3;
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::accounts::Customer;
 use connect_types::StatusCode;
 use connect_types::ops;
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![Op::of::<ops::CreateCustomerRequest>(create).any_token_over_https()]
+}
 
 /// Passwords must be longer than this many characters.
 const MIN_PASSWORD_LEN: usize = 3;

@@ -5,6 +5,7 @@ use super::Call;
 use crate::api::{self, Done, Fail};
 use crate::catalog::OFFERINGS;
 use crate::countries::COUNTRIES;
+use crate::operations::Op;
 use crate::security::Principal;
 use crate::state::State;
 use crate::vocab::COLLECTIONS;
@@ -15,6 +16,17 @@ use connect_types::ops::{
     ProductOfferingInstance, ProductOfferingType,
 };
 use connect_types::{MsDate, StatusCode};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetActiveProductOfferingsRequest>(active_offerings),
+        Op::of::<ops::GetAllProductOfferingsRequest>(all_offerings),
+        Op::of::<ops::GetCollectionsRequest>(collections),
+        Op::of::<ops::GetCountriesRequest>(countries).body_optional(),
+    ]
+}
 
 /// The offering types GetActiveProductOfferings documents.
 const ACTIVE_TYPES: &[&str] = &["PremiumAccess", "EasyAccess", "EditorialSubscription"];

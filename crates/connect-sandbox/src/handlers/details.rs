@@ -3,6 +3,7 @@
 use super::Call;
 use crate::api::{self, Done, Fail};
 use crate::catalog;
+use crate::operations::Op;
 use crate::render::{self, ImageView};
 use crate::state::State;
 use crate::vocab::{LOCATIONS, SEGMENTS, VENUES};
@@ -10,6 +11,15 @@ use connect_types::StatusCode;
 use connect_types::ops;
 use connect_types::ops::MAX_IMAGE_DETAIL_IDS;
 use serde_json::{Value, json};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetImageDetailsRequest>(images).built_from_model(),
+        Op::of::<ops::GetEventDetailsRequest>(events),
+    ]
+}
 
 /// GetImageDetails: up to 90 images.
 pub fn images(state: &State, call: &Call<'_, ops::GetImageDetailsRequest>) -> Result<Done, Fail> {

@@ -5,6 +5,7 @@ use super::Call;
 use super::user;
 use crate::api::{self, Done, Fail};
 use crate::catalog::OFFERINGS;
+use crate::operations::Op;
 use crate::render;
 use crate::security::Principal;
 use crate::state::State;
@@ -13,6 +14,17 @@ use crate::store::downloads::{Grant, TokenError};
 use connect_types::StatusCode;
 use connect_types::ops;
 use serde_json::{Value, json};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetImageDownloadAuthorizationsRequest>(authorizations_op),
+        Op::of::<ops::GetLargestImageDownloadAuthorizationsRequest>(largest),
+        Op::of::<ops::CreateDownloadRequest>(create_request)
+            .also_accepts(&["CreateDownloadRequestRequestBody"]),
+    ]
+}
 
 fn agreement(p: &Principal) -> Result<&str, Fail> {
     user(p, "a download").map_err(|_| {

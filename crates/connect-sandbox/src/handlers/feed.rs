@@ -2,6 +2,7 @@
 
 use super::Call;
 use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::render::image_id;
 use crate::security::Principal;
 use crate::state::State;
@@ -9,6 +10,15 @@ use crate::store::feed::{CHANNELS, DEFAULT_BATCH, FeedError, MAX_BATCH};
 use connect_types::ops;
 use connect_types::ops::{AssetLifecycle, ChangedAsset, GetAssetChangesResult};
 use connect_types::{MsDate, StatusCode};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetAssetChangesRequest>(changes),
+        Op::of::<ops::ConfirmAssetChangesRequest>(confirm),
+    ]
+}
 
 fn refusal(e: FeedError, what: &str) -> Fail {
     match e {

@@ -3,6 +3,7 @@
 use super::Call;
 use super::paging;
 use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::security::Principal;
 use crate::state::State;
 use connect_types::ops;
@@ -11,6 +12,15 @@ use connect_types::ops::{
     PreviousDownload, PreviousPurchase, ProductOffering, PurchaseSortType, SearchCriteriaType,
 };
 use connect_types::{IsoDateTime, StatusCode};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetPreviousDownloadsRequest>(downloads),
+        Op::of::<ops::GetPreviousPurchasesRequest>(purchases),
+    ]
+}
 
 /// The largest page the sandbox serves (the pages document no maximum; MaxExceeded exists).
 pub const MAX_PAGE: usize = 100;

@@ -3,12 +3,28 @@
 use super::Call;
 use super::{paging, user};
 use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::lightboxes::{Item, Lightbox, NewLightbox, Refusal};
 use connect_types::ops;
 use connect_types::{MsDate, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashSet;
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::CreateLightboxRequest>(create),
+        Op::of::<ops::CreateLightboxItemsRequest>(add_items),
+        Op::of::<ops::DeleteLightboxRequest>(delete),
+        Op::of::<ops::DeleteLightboxItemsRequest>(delete_items),
+        Op::of::<ops::GetLightboxRequest>(get),
+        Op::of::<ops::GetLightboxHeadersRequest>(headers),
+        Op::of::<ops::UpdateLightboxHeaderRequest>(update),
+        Op::of::<ops::CreateSharedLightboxRequest>(share),
+    ]
+}
 
 fn refusal(r: Refusal, id: u64) -> Fail {
     match r {

@@ -27,7 +27,6 @@ use crate::api::{self, Fail};
 pub use crate::operations::Call;
 use crate::operations::Op;
 use crate::security::Principal;
-use connect_types::ops;
 
 fn same_path(a: &str, b: &str) -> bool {
     // The service was case-insensitive about paths; a trailing slash is tolerated too.
@@ -45,44 +44,26 @@ pub fn all() -> &'static [Op] {
     &OPS
 }
 
-/// Every emulated operation, registered with its handler. A test holds it to
-/// `connect_types::ops::visit`: every operation of the list is here, and nothing else is.
+/// Every emulated operation, registered with its handler: each group's own list, so an
+/// operation joins its group's file alone. A test holds it to `connect_types::ops::visit`:
+/// every operation of the list is here, and nothing else is.
 pub(crate) fn operations() -> Vec<Op> {
-    vec![
-        Op::of::<ops::CreateSessionRequest>(session::create).signs_in(),
-        Op::of::<ops::RenewSessionRequest>(session::renew).signs_in(),
-        Op::of::<ops::SearchForImagesRequest>(images::search)
-            .also_accepts(&["SearchForImages2RequestBody"])
-            .built_from_model(),
-        Op::of::<ops::SearchForImagesV1Request>(images::search_v1)
-            .also_accepts(&["SearchForImagesRequestBody"])
-            .built_from_model(),
-        Op::of::<ops::GetImageDetailsRequest>(details::images).built_from_model(),
-        Op::of::<ops::GetEventDetailsRequest>(details::events),
-        Op::of::<ops::SearchForVideosRequest>(videos::search),
-        Op::of::<ops::GetImageDownloadAuthorizationsRequest>(downloads::authorizations_op),
-        Op::of::<ops::GetLargestImageDownloadAuthorizationsRequest>(downloads::largest),
-        Op::of::<ops::CreateDownloadRequest>(downloads::create_request)
-            .also_accepts(&["CreateDownloadRequestRequestBody"]),
-        Op::of::<ops::CreateLightboxRequest>(lightboxes::create),
-        Op::of::<ops::CreateLightboxItemsRequest>(lightboxes::add_items),
-        Op::of::<ops::DeleteLightboxRequest>(lightboxes::delete),
-        Op::of::<ops::DeleteLightboxItemsRequest>(lightboxes::delete_items),
-        Op::of::<ops::GetLightboxRequest>(lightboxes::get),
-        Op::of::<ops::GetLightboxHeadersRequest>(lightboxes::headers),
-        Op::of::<ops::UpdateLightboxHeaderRequest>(lightboxes::update),
-        Op::of::<ops::CreateSharedLightboxRequest>(lightboxes::share),
-        Op::of::<ops::GetPreviousDownloadsRequest>(history::downloads),
-        Op::of::<ops::GetPreviousPurchasesRequest>(history::purchases),
-        Op::of::<ops::GetActiveProductOfferingsRequest>(data::active_offerings),
-        Op::of::<ops::GetAllProductOfferingsRequest>(data::all_offerings),
-        Op::of::<ops::GetCollectionsRequest>(data::collections),
-        Op::of::<ops::GetCountriesRequest>(data::countries).body_optional(),
-        Op::of::<ops::CreateCustomerRequest>(account::create).any_token_over_https(),
-        Op::of::<ops::ReportUsageRequest>(usage::report),
-        Op::of::<ops::GetAssetChangesRequest>(feed::changes),
-        Op::of::<ops::ConfirmAssetChangesRequest>(feed::confirm),
+    [
+        session::operations(),
+        images::operations(),
+        details::operations(),
+        videos::operations(),
+        downloads::operations(),
+        lightboxes::operations(),
+        history::operations(),
+        data::operations(),
+        account::operations(),
+        usage::operations(),
+        feed::operations(),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Reads the pagination pair of a view-options object (lightboxes): both must be above zero.

@@ -2,11 +2,21 @@
 
 use super::Call;
 use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::tokens::TokenKind;
 use connect_types::StatusCode;
 use connect_types::ops;
 use serde_json::json;
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::CreateSessionRequest>(create).signs_in(),
+        Op::of::<ops::RenewSessionRequest>(renew).signs_in(),
+    ]
+}
 
 fn result(state: &State, user: &str) -> Done {
     let (token, secure) = state.tokens.issue_session(user);

@@ -3,11 +3,18 @@
 
 use super::Call;
 use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::usage::{Recorded, Usage};
 use connect_types::StatusCode;
 use connect_types::ops;
 use connect_types::ops::{MAX_ASSET_USAGES, ReportUsageResult};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![Op::of::<ops::ReportUsageRequest>(report)]
+}
 
 /// ReportUsage.
 pub fn report(state: &State, call: &Call<'_, ops::ReportUsageRequest>) -> Result<Done, Fail> {

@@ -5,6 +5,7 @@ use super::readers::{collections_filter, entity_keywords, page, top_sorted};
 use crate::api::{self, Done, Fail, Obj};
 use crate::catalog::{self, Family, RELEASES, SHOT_SPEEDS, VIDEO_LICENSES, VideoCore};
 use crate::index;
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::downloads::Grant;
 use crate::vocab::{ARTISTS, COLLECTIONS, SUBJECTS};
@@ -12,6 +13,12 @@ use connect_types::StatusCode;
 use connect_types::ops;
 use connect_types::ops::MAX_ASSET_IDS;
 use serde_json::{Value, json};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![Op::of::<ops::SearchForVideosRequest>(search)]
+}
 
 #[derive(Default)]
 struct Filters {

@@ -9,12 +9,26 @@ use super::Call;
 use super::readers::page;
 use crate::api::{self, Done, Fail, Obj};
 use crate::index::{self, Index};
+use crate::operations::Op;
 use crate::render::{self, ImageView};
 use crate::state::State;
 use connect_types::StatusCode;
 use connect_types::ops;
 use query::Candidates;
 use rank::{refinement_options, sort_key};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::SearchForImagesRequest>(search)
+            .also_accepts(&["SearchForImages2RequestBody"])
+            .built_from_model(),
+        Op::of::<ops::SearchForImagesV1Request>(search_v1)
+            .also_accepts(&["SearchForImagesRequestBody"])
+            .built_from_model(),
+    ]
+}
 
 /// SearchForImages under `/v1`: the same search.
 pub fn search_v1(
