@@ -53,7 +53,7 @@ pub fn create(state: &State, call: &Call<'_, ops::CreateCustomerRequest>) -> Res
         .users
         .iter()
         .any(|u| u.name.eq_ignore_ascii_case(&user_name))
-        || state.accounts.customer_exists(&user_name);
+        || state.kept.accounts.customer_exists(&user_name);
     if taken {
         return Err(Fail::new(
             StatusCode::DuplicateUsername,
@@ -68,7 +68,7 @@ pub fn create(state: &State, call: &Call<'_, ops::CreateCustomerRequest>) -> Res
             ),
         ));
     }
-    let created = state.accounts.add_customer(Customer {
+    let created = state.kept.accounts.add_customer(Customer {
         user_name: user_name.clone(),
         password,
     });

@@ -47,7 +47,10 @@ pub fn active_offerings(
 ) -> Result<Done, Fail> {
     let p = call.principal;
     let user = agreement_holder(p)?;
-    let offerings = state.accounts.offerings(user, state.clock.now_millis());
+    let offerings = state
+        .kept
+        .accounts
+        .offerings(user, state.clock.now_millis());
     if offerings.is_empty() {
         return Err(Fail::new(
             StatusCode::NoAgreement,
@@ -75,7 +78,10 @@ pub fn all_offerings(
 ) -> Result<Done, Fail> {
     let p = call.principal;
     let user = agreement_holder(p)?;
-    let offerings = state.accounts.offerings(user, state.clock.now_millis());
+    let offerings = state
+        .kept
+        .accounts
+        .offerings(user, state.clock.now_millis());
     if offerings.is_empty() {
         return Err(Fail::new(
             StatusCode::NoAgreement,

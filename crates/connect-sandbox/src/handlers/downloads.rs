@@ -51,6 +51,7 @@ fn authorizations(
     let expires = now + state.config.download_token_ttl.as_millis() as i64;
     let covering = covering_offerings(mask);
     state
+        .kept
         .accounts
         .offerings(user, now)
         .into_iter()
@@ -253,7 +254,7 @@ pub fn create_request(
                         let covering =
                             covering_offerings(state.index.shape.image(g.index).offerings);
                         state
-                            .accounts
+                            .kept.accounts
                             .spend_instance(who, &id, instance, &covering, now)
                             .map_err(|e| match e {
                                 SpendError::Exhausted => (
@@ -283,6 +284,7 @@ pub fn create_request(
                             covering_offerings(state.index.shape.image(g.index).offerings)
                         };
                         state
+                            .kept
                             .accounts
                             .spend(who, &id, &covering, |_| true, now)
                             .map_err(|_| {

@@ -62,6 +62,7 @@ pub fn changes(state: &State, call: &Call<'_, ops::GetAssetChangesRequest>) -> R
         Some(n) => u64::from(n),
     };
     let batch = state
+        .kept
         .feed
         .next_batch(caller(call.principal), channel, count)
         .map_err(|e| refusal(e, &format!("{key}.ChannelId {channel}")))?;
@@ -101,6 +102,7 @@ pub fn confirm(
         &format!("{key}.TransactionId"),
     )?;
     state
+        .kept
         .feed
         .confirm(caller(call.principal), call.request.transaction_id.trim())
         .map_err(|e| refusal(e, &format!("{key}.TransactionId")))?;

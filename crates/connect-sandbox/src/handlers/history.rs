@@ -123,6 +123,7 @@ pub fn downloads(
     };
     let user = who(p)?;
     let all: Vec<_> = state
+        .kept
         .accounts
         .downloads(user, state.clock.now_millis())
         .into_iter()
@@ -199,6 +200,7 @@ pub fn purchases(
     };
     let user = who(p)?;
     let mut all: Vec<_> = state
+        .kept
         .accounts
         .purchases(user, state.clock.now_millis())
         .into_iter()

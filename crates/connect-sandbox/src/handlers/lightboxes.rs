@@ -144,6 +144,7 @@ pub fn create(state: &State, call: &Call<'_, ops::CreateLightboxRequest>) -> Res
     };
     let owner = user(p, "a lightbox")?;
     let id = state
+        .kept
         .lightboxes
         .create(
             owner,
@@ -167,6 +168,7 @@ pub fn add_items(
     let owner = user(p, "a lightbox")?;
     let max = state.config.limits.max_items_per_lightbox;
     state
+        .kept
         .lightboxes
         .with_owned(id, owner, |lb, next_item| {
             let mut held: HashSet<String> = lb.items.iter().map(|i| i.asset_id.clone()).collect();
@@ -211,6 +213,7 @@ pub fn delete_items(
         .collect();
     let owner = user(p, "a lightbox")?;
     state
+        .kept
         .lightboxes
         .with_owned(id, owner, |lb, _| {
             lb.items.retain(|i| !ids.contains(&i.asset_id));
@@ -230,6 +233,7 @@ pub fn delete(state: &State, call: &Call<'_, ops::DeleteLightboxRequest>) -> Res
     )?;
     let owner = user(p, "a lightbox")?;
     state
+        .kept
         .lightboxes
         .delete(id, owner)
         .map_err(|r| refusal(r, id))?;
@@ -251,6 +255,7 @@ pub fn update(
     let notes = text(state, b, "Notes", key)?;
     let owner = user(p, "a lightbox")?;
     state
+        .kept
         .lightboxes
         .with_owned(id, owner, |lb, _| {
             lb.name = n;
@@ -286,6 +291,7 @@ pub fn get(state: &State, call: &Call<'_, ops::GetLightboxRequest>) -> Result<Do
     .unwrap_or(false);
     let owner = user(p, "a lightbox")?;
     let lb = state
+        .kept
         .lightboxes
         .read(id, owner)
         .map_err(|r| refusal(r, id))?;
@@ -366,7 +372,7 @@ pub fn headers(
     let view = api::req_obj(&req.body, "ResultsViewOptions", &vp)?;
     let (start, count) = paging(view, &vp)?;
     let owner = user(p, "a lightbox")?;
-    let all = state.lightboxes.owned_by(owner);
+    let all = state.kept.lightboxes.owned_by(owner);
     if all.is_empty() {
         // A user without lightboxes is not a failure: an empty page with a warning.
         return Ok(Done::result(&json!({
@@ -413,6 +419,7 @@ pub fn share(
     )?;
     let owner = user(p, "a lightbox")?;
     let shared = state
+        .kept
         .lightboxes
         .share(
             id,

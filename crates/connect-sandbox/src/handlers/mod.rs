@@ -164,7 +164,10 @@ mod tests {
         let saved = || serde_json::to_value(state.saved()).unwrap();
         // A user's account opens on first use with the seeded offerings; reading it then is
         // not a change, so it is opened first.
-        let _ = state.accounts.offerings("alice", state.clock.now_millis());
+        let _ = state
+            .kept
+            .accounts
+            .offerings("alice", state.clock.now_millis());
         let form = connect_types::openapi::examples::token_form();
         let form: Vec<String> = form
             .as_object()

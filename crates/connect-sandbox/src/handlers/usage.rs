@@ -76,7 +76,7 @@ pub fn report(state: &State, call: &Call<'_, ops::ReportUsageRequest>) -> Result
     }
     let tx = request.transaction_id.trim();
     let app = call.principal.user.as_deref().unwrap_or("");
-    match state.usage.record(app, tx, &usages) {
+    match state.kept.usage.record(app, tx, &usages) {
         Recorded::Usages(n) => Ok(Done::result(&ReportUsageResult {
             total_asset_usages_processed: Some(n),
             invalid_assets: Vec::new(),
