@@ -1,9 +1,53 @@
 //! The partner's commands: `customer ...`, `usage ...` and `changes ...`.
 
-use super::values::secret;
+use super::values::{asset_id, secret};
+use super::{HistoryArgs, OfferingsArgs};
 use clap::Subcommand;
 use connect_types::Secret;
 use std::path::PathBuf;
+
+/// The commands of the account (histories, offerings, customers), the reference data, usage
+/// reports, the partner feed and embeds: one group, flattened into the top level of the
+/// command tree and run by `commands::account::run`, so a command joins this enum and its
+/// module alone.
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Your previous downloads, newest first (GetPreviousDownloads; HTTPS only).
+    #[command(after_help = "Example: getty-connect --sandbox downloads --count 10")]
+    Downloads(HistoryArgs),
+    /// Your previous purchases, newest first (GetPreviousPurchases; HTTPS only).
+    #[command(after_help = "Example: getty-connect --sandbox purchases --all")]
+    Purchases(HistoryArgs),
+    /// Your product offerings (GetActiveProductOfferings; with --all, GetAllProductOfferings).
+    #[command(after_help = "Example: getty-connect --sandbox offerings --all")]
+    Offerings(OfferingsArgs),
+    /// The collections available to you (GetCollections).
+    #[command(after_help = "Example: getty-connect --sandbox collections")]
+    Collections,
+    /// Countries and their ISO codes (GetCountries).
+    #[command(after_help = "Example: getty-connect --sandbox countries --language fr")]
+    Countries {
+        /// Language of the names, e.g. en-gb (the service defaults to en-US).
+        #[arg(long, value_name = "TAG")]
+        language: Option<String>,
+    },
+    /// Create customers (CreateCustomer; HTTPS only).
+    #[command(subcommand)]
+    Customer(CustomerCommand),
+    /// Report asset usage (ReportUsage).
+    #[command(subcommand)]
+    Usage(UsageCommand),
+    /// The partner asset-change feed (GetAssetChanges, ConfirmAssetChanges).
+    #[command(subcommand)]
+    Changes(ChangesCommand),
+    /// The embed code of an image (oEmbed).
+    #[command(after_help = "Example: getty-connect --sandbox oembed 100000001")]
+    Oembed {
+        /// Image id.
+        #[arg(value_parser = asset_id)]
+        id: String,
+    },
+}
 
 /// `customer ...`.
 #[derive(Debug, Subcommand)]

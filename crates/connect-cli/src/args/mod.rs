@@ -8,7 +8,7 @@ mod lightbox;
 mod search;
 mod values;
 
-pub use account::{ChangesCommand, CustomerCommand, UsageCommand};
+pub use account::{AccountCommand, ChangesCommand, CustomerCommand, UsageCommand};
 pub use downloads::{BatchArgs, DownloadArgs, HistoryArgs, OfferingsArgs};
 pub use global::Global;
 pub use lightbox::{LightboxCommand, LightboxListArgs};
@@ -56,41 +56,9 @@ pub enum Command {
     /// Manage lightboxes.
     #[command(subcommand)]
     Lightbox(LightboxCommand),
-    /// Your previous downloads, newest first (GetPreviousDownloads; HTTPS only).
-    #[command(after_help = "Example: getty-connect --sandbox downloads --count 10")]
-    Downloads(HistoryArgs),
-    /// Your previous purchases, newest first (GetPreviousPurchases; HTTPS only).
-    #[command(after_help = "Example: getty-connect --sandbox purchases --all")]
-    Purchases(HistoryArgs),
-    /// Your product offerings (GetActiveProductOfferings; with --all, GetAllProductOfferings).
-    #[command(after_help = "Example: getty-connect --sandbox offerings --all")]
-    Offerings(OfferingsArgs),
-    /// The collections available to you (GetCollections).
-    #[command(after_help = "Example: getty-connect --sandbox collections")]
-    Collections,
-    /// Countries and their ISO codes (GetCountries).
-    #[command(after_help = "Example: getty-connect --sandbox countries --language fr")]
-    Countries {
-        /// Language of the names, e.g. en-gb (the service defaults to en-US).
-        #[arg(long, value_name = "TAG")]
-        language: Option<String>,
-    },
-    /// Create customers (CreateCustomer; HTTPS only).
-    #[command(subcommand)]
-    Customer(CustomerCommand),
-    /// Report asset usage (ReportUsage).
-    #[command(subcommand)]
-    Usage(UsageCommand),
-    /// The partner asset-change feed (GetAssetChanges, ConfirmAssetChanges).
-    #[command(subcommand)]
-    Changes(ChangesCommand),
-    /// The embed code of an image (oEmbed).
-    #[command(after_help = "Example: getty-connect --sandbox oembed 100000001")]
-    Oembed {
-        /// Image id.
-        #[arg(value_parser = asset_id)]
-        id: String,
-    },
+    /// The account's data, the reference data, customers, usage reports, the feed and embeds.
+    #[command(flatten)]
+    Account(AccountCommand),
     /// Tour every operation against the embedded sandbox, step by step.
     Demo(DemoArgs),
     /// Forget the tokens kept for these credentials (user, application and base URL), so the
@@ -164,9 +132,10 @@ mod tests {
             Some("sign-in")
         );
         match cli.command {
-            Command::Customer(CustomerCommand::Create {
-                customer_password, ..
-            }) => assert_eq!(customer_password.expose(), "carols"),
+            Command::Account(AccountCommand::Customer(CustomerCommand::Create {
+                customer_password,
+                ..
+            })) => assert_eq!(customer_password.expose(), "carols"),
             other => panic!("unexpected {other:?}"),
         }
     }

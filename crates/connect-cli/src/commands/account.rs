@@ -1,14 +1,31 @@
-//! `offerings`, `collections`, `countries`, `customer create`,
-//! `oembed`: account data, reference data and embeds.
+//! The account group's commands ([`run`]): `offerings`, `collections`, `countries`,
+//! `customer create`, `oembed` here; the histories, usage reports and the feed in their own
+//! modules.
 
-use crate::args::{CustomerCommand, OfferingsArgs};
+use crate::args::{AccountCommand, CustomerCommand, OfferingsArgs};
 use crate::client::Ctx;
+use crate::commands::{changes, history, usage};
 use crate::errors::CliError;
 use crate::output::{self, Table};
 use connect_types::ops::{
     CreateCustomerRequest, GetActiveProductOfferingsRequest, GetAllProductOfferingsRequest,
     GetCollectionsRequest, GetCountriesRequest, Language, OEmbedRequest,
 };
+
+/// Runs a command of the account group.
+pub fn run(ctx: &Ctx, command: &AccountCommand) -> Result<(), CliError> {
+    match command {
+        AccountCommand::Downloads(a) => history::downloads(ctx, a),
+        AccountCommand::Purchases(a) => history::purchases(ctx, a),
+        AccountCommand::Offerings(a) => offerings(ctx, a),
+        AccountCommand::Collections => collections(ctx),
+        AccountCommand::Countries { language } => countries(ctx, language.as_deref()),
+        AccountCommand::Customer(c) => customer(ctx, c),
+        AccountCommand::Usage(c) => usage::run(ctx, c),
+        AccountCommand::Changes(c) => changes::run(ctx, c),
+        AccountCommand::Oembed { id } => oembed(ctx, id),
+    }
+}
 
 /// `offerings`: the active offering types, or (`--all`) every instance with its quota.
 pub fn offerings(ctx: &Ctx, args: &OfferingsArgs) -> Result<(), CliError> {
