@@ -1,5 +1,5 @@
 //! Each operation's routing constants match the documented facts (copied into
-//! tests/fixtures/spec-fields.json) and the security and retry classes the SDK relies on.
+//! tests/fixtures/operations/) and the security and retry classes the SDK relies on.
 
 use connect_types::Security::{None as NoToken, SecureOnly, Standard};
 use connect_types::ops::*;
@@ -29,7 +29,7 @@ const NOT_IDEMPOTENT: &[&str] = &[
 fn check(spec: &BTreeMap<String, Value>, op: &schema::OperationDoc) -> Option<String> {
     let Some(facts) = spec.get(op.name) else {
         return Some(format!(
-            "{}: no documented facts in tests/fixtures/spec-fields.json",
+            "{}: no documented facts in tests/fixtures/operations/",
             op.name
         ));
     };
@@ -71,8 +71,7 @@ fn check(spec: &BTreeMap<String, Value>, op: &schema::OperationDoc) -> Option<St
 
 #[test]
 fn routing_constants_match_the_spec() {
-    let spec: BTreeMap<String, Value> =
-        serde_json::from_str(include_str!("../fixtures/spec-fields.json")).unwrap();
+    let spec: BTreeMap<String, Value> = crate::fixtures::documented();
     let ops = schema::operations();
     let problems: Vec<String> = ops
         .iter()
@@ -117,8 +116,7 @@ fn only_image_details_has_a_header_detail() {
 
 #[test]
 fn the_two_operations_without_an_envelope_match_the_spec() {
-    let spec: BTreeMap<String, Value> =
-        serde_json::from_str(include_str!("../fixtures/spec-fields.json")).unwrap();
+    let spec: BTreeMap<String, Value> = crate::fixtures::documented();
     let single = &spec["SingleStepDownload"];
     assert_eq!(single["path"], SingleStepDownloadRequest::PATH_TEMPLATE);
     assert_eq!(single["method"], SingleStepDownloadRequest::METHOD);

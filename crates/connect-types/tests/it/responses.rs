@@ -1,4 +1,4 @@
-//! Realistic responses (tests/fixtures/responses/<Op>.json) decode, and re-encode stably.
+//! Realistic responses (the `answer` of tests/fixtures/operations/<Op>.json) decode, and re-encode stably.
 //!
 //! Each fixture carries lenient forms on purpose: numeric strings, bare numbers for string
 //! ids, `""` booleans, unknown extra fields and values the documentation does not list.
@@ -9,11 +9,7 @@ use connect_types::ops::*;
 use connect_types::{Operation, OverallStatus, Response, StatusCode};
 
 fn fixture(op: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/responses/{op}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    crate::fixtures::answer(op)
 }
 
 /// Rebuilds the envelope from a decoded response, as a server using these types would.
@@ -52,8 +48,8 @@ fn snake(name: &str) -> String {
     out
 }
 
-/// Every operation of the list reads its documented answer (`tests/fixtures/responses/<Name>.json`,
-/// which must exist): a snapshot of what it decodes to, or, for the operations without a
+/// Every operation of the list reads its documented answer (the `answer` of
+/// `tests/fixtures/operations/<Name>.json`, which must exist): a snapshot of what it decodes to, or, for the operations without a
 /// result, what a caller learns from the answer ([`without_result`]).
 #[test]
 fn every_operation_reads_its_documented_answer() {
@@ -68,17 +64,12 @@ fn every_operation_reads_its_documented_answer() {
             } else {
                 insta::assert_snapshot!(snake(name), decode_stably::<O>(name));
             }
-            self.0.push(format!("{name}.json"));
+            self.0.push(name.to_owned());
         }
     }
     let mut each = Each(Vec::new());
     connect_types::ops::visit(&mut each);
-    let dir = format!("{}/tests/fixtures/responses", env!("CARGO_MANIFEST_DIR"));
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
+    let names = crate::fixtures::answered();
     each.0.sort();
     assert_eq!(
         names, each.0,
