@@ -48,6 +48,8 @@ struct Method {
     example: &'static str,
     request: &'static str,
     result: &'static str,
+    /// The listing method of a paged operation, and its documentation.
+    all: Option<(&'static str, &'static str)>,
 }
 
 /// The last segment of a type's path (`connect_types::ops::search::SearchForImagesRequest`).
@@ -70,6 +72,7 @@ fn methods() -> Vec<Method> {
                     example: O::CLIENT_EXAMPLE,
                     request: type_name::<O>(),
                     result: type_name::<O::Result>(),
+                    all: O::ALL_METHOD,
                 });
             }
         }
@@ -124,7 +127,7 @@ fn unformatted(flavor: Flavor) -> Result<String, String> {
         ),
     );
     out.push_str(
-        "\nuse crate::client::Client;\nuse connect_auth::Error;\nuse connect_types::Response;\n\
+        "\nuse crate::client::Client;\nuse crate::paging::Pages;\nuse connect_auth::Error;\nuse connect_types::Response;\n\
          use connect_types::ops;\n\nimpl Client {\n",
     );
     let (sig_async, dot_await) = if flavor.asynchronous {
@@ -181,6 +184,23 @@ fn unformatted(flavor: Flavor) -> Result<String, String> {
             "    pub {sig_async}fn {}(&self, request: &ops::{}) -> Result<Response<ops::{}>, Error> \
              {{\n        self.execute(request){dot_await}\n    }}\n",
             m.name, m.request, m.result
+        ));
+    }
+    out.push_str("}\n");
+    // The paged operations' listings: the same in both clients (a `Pages` iterator or stream).
+    out.push_str("\nimpl Client {\n");
+    for (i, (name, doc, request)) in methods()
+        .iter()
+        .filter_map(|m| m.all.map(|(name, doc)| (name, doc, m.request)))
+        .enumerate()
+    {
+        if i > 0 {
+            out.push('\n');
+        }
+        doc_lines(&mut out, "    ", doc);
+        out.push_str(&format!(
+            "    pub fn {name}(&self, request: ops::{request}) -> Pages<ops::{request}> {{\n        \
+             self.pages(request)\n    }}\n"
         ));
     }
     out.push_str("}\n");

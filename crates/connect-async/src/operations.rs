@@ -6,6 +6,7 @@
 //! there and run `cargo xtask codegen`.
 
 use crate::client::Client;
+use crate::paging::Pages;
 use connect_auth::Error;
 use connect_types::Response;
 use connect_types::ops;
@@ -448,5 +449,51 @@ impl Client {
         request: &ops::ConfirmAssetChangesRequest,
     ) -> Result<Response<ops::Empty>, Error> {
         self.execute(request).await
+    }
+}
+
+impl Client {
+    /// Every image a search matches (up to `ItemTotalCount`), in pages of the request's `ItemCount`
+    /// (75 when unset), starting at its `ItemStartNumber`.
+    pub fn search_images_all(
+        &self,
+        request: ops::SearchForImagesRequest,
+    ) -> Pages<ops::SearchForImagesRequest> {
+        self.pages(request)
+    }
+
+    /// Every item of a lightbox (`GetLightboxRequest::new(id)`; its view options set the page
+    /// size), up to the header's `LightboxItemCount`.
+    pub fn lightbox_items_all(
+        &self,
+        request: ops::GetLightboxRequest,
+    ) -> Pages<ops::GetLightboxRequest> {
+        self.pages(request)
+    }
+
+    /// Every lightbox header of the user, up to `TotalLightboxHeaderCount`.
+    pub fn lightbox_headers_all(
+        &self,
+        request: ops::GetLightboxHeadersRequest,
+    ) -> Pages<ops::GetLightboxHeadersRequest> {
+        self.pages(request)
+    }
+
+    /// Every download of the caller, newest first, fetched a page at a time (25 a page unless the
+    /// request sets `ItemCount`). Secure-only, like GetPreviousDownloads.
+    pub fn previous_downloads_all(
+        &self,
+        request: ops::GetPreviousDownloadsRequest,
+    ) -> Pages<ops::GetPreviousDownloadsRequest> {
+        self.pages(request)
+    }
+
+    /// Every purchase of the caller, fetched a page at a time (25 a page unless the request sets
+    /// `ItemCount`). Secure-only, like GetPreviousPurchases.
+    pub fn previous_purchases_all(
+        &self,
+        request: ops::GetPreviousPurchasesRequest,
+    ) -> Pages<ops::GetPreviousPurchasesRequest> {
+        self.pages(request)
     }
 }

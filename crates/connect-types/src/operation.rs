@@ -86,6 +86,9 @@ pub trait Described: Operation<Result: MaybeSchema> + DeserializeOwned + MaybeSc
     /// for the client crate's name and `{await}` for `.await` in the async client. Empty for
     /// the operations without a method.
     const CLIENT_EXAMPLE: &'static str = "";
+    /// For a paged operation, the clients' method that lists every item lazily, a page at a
+    /// time, and its documentation: `("search_images_all", "Every image a search …")`.
+    const ALL_METHOD: Option<(&'static str, &'static str)> = None;
 
     /// A request that works as written against `connect-sandbox` (its seeded user `alice`, its
     /// catalog's ids; see [`crate::openapi::examples`]): the OpenAPI document's example.

@@ -199,6 +199,10 @@ impl Described for GetPreviousDownloadsRequest {
     const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetPreviousDownloadsRequest;
 let page = client.previous_downloads(&GetPreviousDownloadsRequest::page(1, 25)){await}?;
 println!("{} downloads on this page", page.result.previous_downloads.len());"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "previous_downloads_all",
+        "Every download of the caller, newest first, fetched a page at a time (25 a page unless the request sets `ItemCount`). Secure-only, like GetPreviousDownloads.",
+    ));
     fn example() -> Self {
         GetPreviousDownloadsRequest::page(1, 10)
     }
@@ -359,6 +363,10 @@ impl Described for GetPreviousPurchasesRequest {
     const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetPreviousPurchasesRequest;
 let page = client.previous_purchases(&GetPreviousPurchasesRequest::page(1, 25)){await}?;
 println!("{} purchases on this page", page.result.previous_purchases.len());"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "previous_purchases_all",
+        "Every purchase of the caller, fetched a page at a time (25 a page unless the request sets `ItemCount`). Secure-only, like GetPreviousPurchases.",
+    ));
     fn example() -> Self {
         GetPreviousPurchasesRequest::page(1, 10)
     }

@@ -179,6 +179,10 @@ impl Described for GetLightboxRequest {
     const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetLightboxRequest;
 let lightbox = client.lightbox(&GetLightboxRequest::new(1001).items(1, 50)){await}?;
 println!("{} items on this page", lightbox.result.lightbox.map_or(0, |l| l.lightbox_items.len()));"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "lightbox_items_all",
+        "Every item of a lightbox (`GetLightboxRequest::new(id)`; its view options set the page size), up to the header's `LightboxItemCount`.",
+    ));
     fn example() -> Self {
         GetLightboxRequest::new(1).items(1, 10)
     }
@@ -582,6 +586,10 @@ impl Described for GetLightboxHeadersRequest {
     const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetLightboxHeadersRequest;
 let headers = client.lightbox_headers(&GetLightboxHeadersRequest::page(1, 20)){await}?;
 println!("{:?} lightboxes", headers.result.total_lightbox_header_count);"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "lightbox_headers_all",
+        "Every lightbox header of the user, up to `TotalLightboxHeaderCount`.",
+    ));
     fn example() -> Self {
         GetLightboxHeadersRequest::page(1, 10)
     }

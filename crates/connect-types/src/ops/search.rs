@@ -236,6 +236,10 @@ impl Described for SearchForImagesRequest {
     const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::SearchForImagesRequest;
 let found = client.search_images(&SearchForImagesRequest::phrase("beach").count(10)){await}?;
 println!("{} images in all", found.result.item_total_count.unwrap_or(0));"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "search_images_all",
+        "Every image a search matches (up to `ItemTotalCount`), in pages of the request's `ItemCount` (75 when unset), starting at its `ItemStartNumber`.",
+    ));
     fn example() -> Self {
         SearchForImagesRequest::phrase("beach")
             .family(ImageFamily::Creative)
