@@ -107,13 +107,15 @@ pub async fn handle(
             .and_then(|v| v.strip_prefix("Bearer "));
         let class = state.tokens.class_of(bearer);
         state.stats.call(scheme.name(), name, class);
-        // The answer reads the headers only; the body is left to hyper.
-        let fault = match open(&state, name, true).await? {
+        // The answer reads the headers only, but the body is read (and dropped) too: one left
+        // unread makes the server close the keep-alive connection under a client that reuses it.
+        let headers = req.headers().clone();
+        let fault = match open_with_body(&state, name, req).await? {
             Opening::Answer(r) => return Ok(r),
-            Opening::Work(fault, ()) => fault,
+            Opening::Work(fault, _) => fault,
         };
         let key = || {
-            req.headers()
+            headers
                 .get(connect_types::ops::SingleStepDownloadRequest::API_KEY_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(|k| k.trim().to_owned())
@@ -126,7 +128,7 @@ pub async fn handle(
             .get(SINGLE_STEP.len()..)
             .unwrap_or("")
             .to_owned();
-        let r = single_step::respond(&state, scheme, req.headers(), &id);
+        let r = single_step::respond(&state, scheme, &headers, &id);
         state.after_call(connect_types::ops::SingleStepDownloadRequest::CHANGES_STATE);
         return faults::finish(&state, fault, r).await;
     }
