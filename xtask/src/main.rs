@@ -1,9 +1,11 @@
 //! Workspace chores: `cargo xtask schema [--check]`, `cargo xtask openapi [--check]`,
+//! `cargo xtask codegen [--check]`,
 //! `cargo xtask conformance [--ci]`, `cargo xtask bench`, `cargo xtask fuzz [SECONDS]`,
 //! `cargo xtask soak`, `cargo xtask cassette check FILE`.
 
 mod bench_summary;
 mod cassette;
+mod codegen;
 mod conformance;
 
 use connect_types::openapi::{self, OPENAPI_FILE};
@@ -16,7 +18,8 @@ mod fuzz;
 mod soak;
 
 const USAGE: &str =
-    "usage: cargo xtask schema [--check] [--dir DIR] | openapi [--check] | conformance [--ci]
+    "usage: cargo xtask schema [--check] [--dir DIR] | openapi [--check] | codegen [--check]
+       | conformance [--ci]
        | bench | fuzz [SECONDS] | soak [CLIENT FLAGS] | cassette check FILE [--schemas DIR]
 
   schema           write docs/schemas/*.json from the connect-types models
@@ -24,6 +27,9 @@ const USAGE: &str =
   schema --dir DIR the same for the schema files in DIR instead of docs/schemas/
   openapi          write docs/openapi.json (OpenAPI 3.1) from the same models
   openapi --check  exit non-zero if docs/openapi.json is stale
+  codegen          write both clients' src/operations.rs (a method per operation) from the
+                   operation list of connect-types
+  codegen --check  exit non-zero if either file is stale
   conformance      run schemathesis against a release sandbox (pip install schemathesis)
   conformance --ci the bounded pass CI makes (debug build, fixed seed)
   bench            run every benchmark (release builds) and print its figures
@@ -65,6 +71,8 @@ fn main() -> ExitCode {
         }
         ["openapi"] => write_openapi(),
         ["openapi", "--check"] | ["--check", "openapi"] => check_openapi(),
+        ["codegen"] => codegen::run(&workspace_root(), false),
+        ["codegen", "--check"] | ["--check", "codegen"] => codegen::run(&workspace_root(), true),
         ["conformance"] => conformance::run(&workspace_root(), false),
         ["conformance", "--ci"] => conformance::run(&workspace_root(), true),
         ["bench"] => run_benches(),

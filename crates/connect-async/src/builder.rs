@@ -5,7 +5,7 @@
 use crate::client::Client;
 use crate::token_cache::{MemoryTokenCache, TokenCache};
 use crate::transport::{ReqwestTransport, Transport};
-use connect_auth::builder::{BuildClient, read_root_certificates};
+use connect_auth::builder::{BuildClient, Prepared};
 use connect_auth::{ClientConfig, Error};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,24 +27,22 @@ impl BuildClient for Client {
     type TokenCache = dyn TokenCache;
 
     fn build_client(
-        mut config: ClientConfig,
+        config: ClientConfig,
         root_certificate_files: Vec<PathBuf>,
         transport: Option<Arc<dyn Transport>>,
         token_cache: Option<Arc<dyn TokenCache>>,
     ) -> Result<Self, Error> {
-        read_root_certificates(&mut config, &root_certificate_files, |p| std::fs::read(p))?;
-        connect_auth::cassette::load(&mut config, |p| std::fs::read(p))?;
-        let core = config.core()?;
-        let transport = crate::cassettes::choose(&config, || match transport {
-            Some(t) => Ok(t),
-            None => Ok(Arc::new(ReqwestTransport::new(&config)?)),
+        let p = Prepared::new(config, &root_certificate_files, token_cache, |p| {
+            std::fs::read(p)
         })?;
-        // A cassette holds its own sign-in, and a replayed token never reaches a real cache.
-        let cache = match token_cache {
-            Some(cache) if config.cassette.is_none() => cache,
-            _ => Arc::new(MemoryTokenCache::new()),
-        };
-        Ok(Client::from_parts(core, transport, config.clock, cache))
+        let transport = crate::cassettes::choose(&p.config, || match transport {
+            Some(t) => Ok(t),
+            None => Ok(Arc::new(ReqwestTransport::new(&p.config)?)),
+        })?;
+        let cache = p
+            .token_cache
+            .unwrap_or_else(|| Arc::new(MemoryTokenCache::new()));
+        Ok(Client::from_parts(p.core, transport, p.config.clock, cache))
     }
 }
 

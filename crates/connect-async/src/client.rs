@@ -320,9 +320,9 @@ impl Client {
                             Before::Send(h) => held = h,
                         }
                     }
-                    connect_auth::trace::sending(&span, purpose);
+                    connect_auth::driver::sending(&span, purpose);
                     let outcome = self.exchange(out.request).await;
-                    connect_auth::trace::answered(&span, purpose, &outcome);
+                    connect_auth::driver::answered(&span, purpose, &outcome);
                     let events = in_flight.complete(outcome);
                     if !events.is_empty() {
                         self.persist(events, held).await;

@@ -329,6 +329,41 @@ pub fn read_root_certificates(
     Ok(())
 }
 
+/// What both clients make of a builder's settings before they pick a transport: the root
+/// certificate files and a replayed cassette read (each with `read`; the client crate passes
+/// `std::fs::read`), the [`Core`](crate::Core), and the token cache to use (`None`: the
+/// client's own memory cache; a cassette holds its own sign-in, so a given cache is set aside
+/// while one records or replays).
+#[derive(Debug)]
+pub struct Prepared<C: ?Sized> {
+    /// The settings, with the certificates and cassette read.
+    pub config: ClientConfig,
+    /// The core.
+    pub core: crate::Core,
+    /// The token cache given, unless a cassette sets it aside.
+    pub token_cache: Option<Arc<C>>,
+}
+
+impl<C: ?Sized> Prepared<C> {
+    /// Reads what `config` names with `read` and builds the core.
+    pub fn new(
+        mut config: ClientConfig,
+        root_certificate_files: &[PathBuf],
+        token_cache: Option<Arc<C>>,
+        read: impl Fn(&Path) -> std::io::Result<Vec<u8>>,
+    ) -> Result<Self, Error> {
+        read_root_certificates(&mut config, root_certificate_files, &read)?;
+        crate::cassette::load(&mut config, &read)?;
+        let core = config.core()?;
+        let token_cache = token_cache.filter(|_| config.cassette.is_none());
+        Ok(Prepared {
+            config,
+            core,
+            token_cache,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,12 @@
-//! One operation's exchange, as a state machine the driver polls.
+//! One operation's exchange, as a state machine the driver polls: [`Call`].
 
-use crate::Core;
+use crate::attempt::{RetryAsk, observe_answer, retry_pause, wait_for_turn};
 use crate::error::{Attempts, Error};
-pub use crate::failure::TransportFailure;
-use crate::limiter::{Admission, Ticket};
+use crate::exchange::{CallOptions, Core, Exchange, Outcome, Outgoing, Purpose, Step};
+use crate::failure::TransportFailure;
+use crate::limiter::Ticket;
 use crate::retry::{RateLimitScope, RetryRule, SplitMix64};
-use crate::token::{Grant, TokenStep};
+use crate::token::TokenStep;
 use crate::trace::TARGET;
 use connect_types::{DecodeError, Operation, RequestHeader, Response, Secret};
 use std::fmt;
@@ -16,75 +17,6 @@ use std::time::{Duration, Instant};
 /// and, if the server refuses that, one full sign-in). However the server answers (tokens that
 /// are expired on arrival, refused at once, or refused renewals), a call never sends more.
 pub const MAX_TOKEN_REQUESTS_PER_CALL: u32 = 3;
-
-/// Per-call choices.
-#[derive(Clone, Debug, Default)]
-pub struct CallOptions {
-    /// The `CoordinationId` to send with every request of the call, its retries and its session
-    /// requests included (default, or when empty: a random one, so calls can be traced).
-    pub coordination_id: Option<String>,
-    /// Overrides [`crate::RetryPolicy::retry_non_idempotent`] for this call.
-    pub retry_non_idempotent: Option<bool>,
-}
-
-/// Why a request is being sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    /// A token request (OAuth2 grant, CreateSession or RenewSession).
-    Auth {
-        /// Which request.
-        grant: Grant,
-    },
-    /// The operation itself.
-    Call {
-        /// 1 for the first attempt.
-        attempt: u32,
-    },
-}
-
-/// A request the driver must send, then report with [`Call::handle_outcome`].
-pub struct Outgoing {
-    /// The request. Its body may hold credentials or a token: never log it.
-    pub request: http::Request<Vec<u8>>,
-    /// Why it is sent.
-    pub purpose: Purpose,
-}
-
-impl fmt::Debug for Outgoing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Outgoing")
-            .field("purpose", &self.purpose)
-            .field("method", self.request.method())
-            .field("uri", self.request.uri())
-            .field("body", &"***")
-            .finish()
-    }
-}
-
-/// What came back for an [`Outgoing`] request.
-#[derive(Debug)]
-pub enum Outcome {
-    /// An HTTP response, whatever its status.
-    Response(http::Response<Vec<u8>>),
-    /// No response.
-    Failed(TransportFailure),
-}
-
-/// What the driver must do next.
-#[derive(Debug)]
-pub enum Step<T> {
-    /// Send this request and pass what comes back to [`Call::handle_outcome`].
-    Send(Outgoing),
-    /// Sleep until this deadline, then poll again: a backoff before a retry, or the request's
-    /// turn at the client's rate limiter. Polled earlier, the exchange answers `Wait` with the
-    /// same deadline, so a pause cannot be cut short.
-    Wait(Instant),
-    /// Another call is acquiring the token this one needs: wait until the core's token request
-    /// is answered (the driver's notification), then poll again.
-    WaitForToken,
-    /// The call is over.
-    Done(Result<Response<T>, Error>),
-}
 
 enum State<T> {
     Ready,
@@ -258,8 +190,14 @@ impl<O: Operation> Call<O> {
             Ok(r) => r,
             Err(e) => return self.finish(Err(e)),
         };
-        if O::SECURITY.needs_token() {
-            if let Err(e) = core.oauth_over_http_allowed(scheme, O::NAME) {
+        // Session tokens follow the standard/secure split; an OAuth2 token has a rule of its own.
+        let oauth = !matches!(
+            core.tokens.credentials(),
+            crate::credentials::Credentials::Session { .. }
+        );
+        if O::SECURITY.needs_token() && oauth {
+            let opted_in = core.tokens.config().allow_oauth_token_over_http;
+            if let Err(e) = core.endpoints.oauth_token_over(scheme, opted_in, O::NAME) {
                 return self.finish(Err(e));
             }
         }
@@ -383,7 +321,7 @@ impl<O: Operation> Call<O> {
     }
 
     /// Before sending the token request of the last [`Step::Send`], the driver found `saved` in
-    /// its token cache (see [`crate::TokenMachine::handle_cached`]). Returns `true` when the
+    /// its token cache (see [`crate::token::TokenMachine::handle_cached`]). Returns `true` when the
     /// core took that set instead: do not send the request, poll again. The withdrawn request
     /// does not count against [`MAX_TOKEN_REQUESTS_PER_CALL`].
     pub fn handle_cached(
@@ -653,126 +591,38 @@ impl<O: Operation> Call<O> {
     }
 }
 
-/// What a retry decision is about.
-pub(crate) struct RetryAsk<'a> {
-    pub(crate) operation: &'static str,
-    pub(crate) rule: RetryRule,
-    /// Whether the rule allows this request to be sent again at all.
-    pub(crate) allowed: bool,
-    pub(crate) retry_after: Option<Duration>,
-    pub(crate) error: &'a Error,
-}
-
-/// The pause before sending again, or `None` when the request is not retried: the rule does
-/// not allow it, the policy's attempts are used up, or the client's retry budget cannot pay.
-/// `failures` counts the exchange's failures so far; `rng` gives the jitter. Shared by calls
-/// and SingleStepDownload.
-pub(crate) fn retry_pause(
-    core: &mut Core,
-    failures: &mut u32,
-    rng: &mut SplitMix64,
-    ask: RetryAsk<'_>,
-) -> Option<Duration> {
-    let RetryAsk {
-        operation,
-        rule,
-        allowed,
-        retry_after,
-        error,
-    } = ask;
-    if allowed {
-        *failures += 1;
-        if let Some(d) = core.retry.delay(*failures, retry_after, rng.next_f64()) {
-            if core.budget.try_spend(rule) {
-                tracing::info!(
-                    target: TARGET,
-                    operation,
-                    failures = *failures,
-                    rule = rule.name(),
-                    pause_ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
-                    error = %error,
-                    "retrying after a pause"
-                );
-                return Some(d);
-            }
-            tracing::info!(
-                target: TARGET,
-                operation,
-                rule = rule.name(),
-                budget_left = core.budget.available().unwrap_or(0),
-                "not retrying: the client's retry budget is used up (too many failures lately)"
-            );
-            return None;
-        }
+impl<O: connect_types::Operation> Exchange for Call<O> {
+    type Output = O::Result;
+    fn operation(&self) -> &'static str {
+        O::NAME
     }
-    tracing::debug!(
-        target: TARGET,
-        operation,
-        retry_allowed = allowed,
-        rule = rule.name(),
-        failures = *failures,
-        "not retrying"
-    );
-    None
-}
-
-/// Asks the rate limiter for the next request's turn: `None` to send now, or the deadline to
-/// wait for (logged, so `-v` shows each wait).
-pub(crate) fn wait_for_turn(
-    core: &mut Core,
-    now: Instant,
-    ticket: &mut Option<Ticket>,
-    operation: &'static str,
-) -> Option<Instant> {
-    let fresh = ticket.is_none();
-    match core.limiter.admit(now, ticket) {
-        Admission::Go => None,
-        Admission::Wait(until) => {
-            if fresh {
-                tracing::info!(
-                    target: TARGET,
-                    operation,
-                    wait_ms = u64::try_from(until.saturating_duration_since(now).as_millis())
-                        .unwrap_or(u64::MAX),
-                    rate_per_s = core.limiter.rate(now).unwrap_or(0.0),
-                    "waiting for a turn at the client's rate limiter"
-                );
-            }
-            Some(until)
-        }
+    fn coordination_id(&self) -> &str {
+        Call::coordination_id(self)
     }
-}
-
-/// Tells the rate limiter what became of a request sent at `sent_at` (a call's or a token
-/// request's): throttled for the per-second limit, or let through.
-pub(crate) fn observe_answer(
-    core: &mut Core,
-    now: Instant,
-    sent_at: Option<Instant>,
-    r: &http::Response<Vec<u8>>,
-    operation: &'static str,
-) {
-    let sent_at = sent_at.unwrap_or(now);
-    match crate::retry::rate_limit_of(r) {
-        Some(RateLimitScope::PerSecond) => {
-            let slowed = core.limiter.handle_throttled(now, sent_at);
-            tracing::info!(
-                target: TARGET,
-                operation,
-                slowed_down = slowed,
-                rate_per_s = core.limiter.rate(now).unwrap_or(0.0),
-                "throttled by the service: the application key is over its per-second limit"
-            );
-        }
-        Some(_) => {}
-        None => core.limiter.handle_passed(now, sent_at),
+    fn poll_step(&mut self, core: &mut Core, now: Instant) -> Step<O::Result> {
+        Call::poll_step(self, core, now)
+    }
+    fn handle_outcome(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
+        Call::handle_outcome(self, core, now, outcome);
+    }
+    fn handle_cached(
+        &mut self,
+        core: &mut Core,
+        now: Instant,
+        wall: std::time::SystemTime,
+        saved: Option<&crate::token::SavedTokens>,
+    ) -> bool {
+        Call::handle_cached(self, core, now, wall, saved)
+    }
+    fn handle_timeout(&mut self, now: Instant) {
+        Call::handle_timeout(self, now);
     }
 }
 
 /// A second token issued for this very call was refused too: the credentials lack the right.
 fn refused_fresh_token<O: Operation>(core: &Core, api: connect_types::ApiError) -> Error {
     let why = match core.tokens.credentials() {
-        crate::Credentials::ClientCredentials { .. } => {
+        crate::credentials::Credentials::ClientCredentials { .. } => {
             "an OAuth2 client-credentials token acts for no user, and this operation needs one: \
              sign in with a user (resource owner password, refresh token or a legacy session)"
         }

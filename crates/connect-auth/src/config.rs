@@ -4,10 +4,10 @@
 //! settings and their defaults are the same in both. The environment variables that fill it in
 //! are in [`crate::env`].
 
-use crate::Core;
 use crate::credentials::Credentials;
 use crate::endpoints::{DEFAULT_BASE_URL, Endpoints};
 use crate::error::Error;
+use crate::exchange::Core;
 use crate::limiter::RateLimit;
 use crate::retry::RetryPolicy;
 use crate::token::{AuthConfig, CacheKey, TokenMachine};
@@ -57,7 +57,7 @@ pub struct ClientConfig {
     pub token_cache_service: Option<String>,
     /// Record every exchange to a cassette, or answer from one instead of the network
     /// (see [`crate::cassette`]); `None`: neither.
-    pub cassette: Option<crate::cassette::CassetteMode>,
+    pub cassette: Option<crate::cassette::mode::CassetteMode>,
 }
 
 /// A source of "now" for token lifetimes, in place of the system clock.

@@ -1,7 +1,9 @@
 //! What every driver needs besides the machines: the cap on an API answer and how a read answer
-//! becomes an [`crate::Outcome`], per-call seeds, and how long to wait for another caller's
-//! token before looking again.
+//! becomes an [`Outcome`], per-call seeds, how long to wait for another caller's token before
+//! looking again, and the fields it records on a call's span ([`sending`], [`answered`]).
 
+use crate::exchange::{Outcome, Purpose};
+use crate::trace::TARGET;
 use std::time::Duration;
 
 /// The largest API answer a transport reads (a guard against a runaway server; a 75-image
@@ -18,27 +20,27 @@ pub fn answer_capacity(headers: &http::HeaderMap) -> usize {
     usize::try_from(length.min(MAX_RESPONSE_BYTES)).unwrap_or(0)
 }
 
-/// The [`crate::Outcome`] of an API exchange once the transport has read (or failed to read)
+/// The [`Outcome`] of an API exchange once the transport has read (or failed to read)
 /// the whole answer.
-pub fn answer_outcome(
-    head: http::response::Parts,
-    body: std::io::Result<Vec<u8>>,
-) -> crate::Outcome {
+pub fn answer_outcome(head: http::response::Parts, body: std::io::Result<Vec<u8>>) -> Outcome {
     match body {
-        Ok(bytes) => crate::Outcome::Response(http::Response::from_parts(head, bytes)),
+        Ok(bytes) => Outcome::Response(http::Response::from_parts(head, bytes)),
         Err(e) => {
-            let cause =
-                crate::TransportCause::from_chain(&e).unwrap_or(crate::TransportCause::Closed);
-            crate::Outcome::Failed(
-                crate::TransportFailure::new(cause, format!("reading the answer failed: {e}"))
-                    .reached_server(true)
-                    .with_source(e),
+            let cause = crate::failure::TransportCause::from_chain(&e)
+                .unwrap_or(crate::failure::TransportCause::Closed);
+            Outcome::Failed(
+                crate::failure::TransportFailure::new(
+                    cause,
+                    format!("reading the answer failed: {e}"),
+                )
+                .reached_server(true)
+                .with_source(e),
             )
         }
     }
 }
 
-/// Seeds for [`crate::Call::new`]: per-client randomness for backoff jitter and coordination
+/// Seeds for [`crate::call::Call::new`]: per-client randomness for backoff jitter and coordination
 /// ids, without a random-number crate (std's per-process hash keys give the entropy).
 #[derive(Debug)]
 pub struct CallSeeds {
@@ -74,6 +76,27 @@ impl CallSeeds {
 /// How long a call waiting for another call's token request sleeps before looking again, in
 /// case a wake-up was missed (the token request's own timeouts bound the real wait).
 pub const TOKEN_WAIT_SAFETY: Duration = Duration::from_millis(500);
+
+/// A request is about to be sent for `purpose`: records the attempt on the call's span.
+pub fn sending(span: &tracing::Span, purpose: Purpose) {
+    match purpose {
+        Purpose::Call { attempt } => {
+            span.record("attempt", attempt);
+        }
+        // Logged here, where it really goes out: a token cache may have answered instead.
+        Purpose::Auth { grant } => {
+            tracing::debug!(target: TARGET, grant = grant.name(), "sending a token request");
+        }
+    }
+}
+
+/// The answer to a request sent for `purpose` came back: records the HTTP status of the call's
+/// own requests (not its token requests) on the call's span.
+pub fn answered(span: &tracing::Span, purpose: Purpose, outcome: &Outcome) {
+    if let (Purpose::Call { .. }, Outcome::Response(r)) = (purpose, outcome) {
+        span.record("status", r.status().as_u16());
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -124,6 +124,37 @@ impl Endpoints {
         }
     }
 
+    /// Refuses to put an OAuth2 access token on a request over plain HTTP unless the caller
+    /// `opted_in` ([`crate::token::AuthConfig::allow_oauth_token_over_http`]): such a token also
+    /// authorizes secure-only operations, for whoever sees it on the wire. (Legacy session
+    /// tokens follow the standard/secure split of [`Endpoints::route`] instead.)
+    pub fn oauth_token_over(
+        &self,
+        scheme: Scheme,
+        opted_in: bool,
+        operation: &'static str,
+    ) -> Result<(), Error> {
+        if scheme != Scheme::Http || opted_in {
+            return Ok(());
+        }
+        tracing::debug!(
+            target: crate::trace::TARGET,
+            operation,
+            "refused: an OAuth2 access token would go over plain HTTP"
+        );
+        Err(Error::Refused {
+            operation,
+            reason: format!(
+                "it would carry an OAuth2 access token over plain HTTP ({}), and such a token \
+                 also authorizes secure-only operations for whoever sees it on the wire; use an \
+                 https:// base URL, or opt in with allow_oauth_token_over_http / \
+                 --insecure-send-oauth-token-over-http",
+                self.route(Security::Standard, operation)
+                    .map_or("", |(base, _)| base)
+            ),
+        })
+    }
+
     /// The full URL for a path under the route for this security class.
     pub fn url(
         &self,
@@ -139,6 +170,18 @@ impl Endpoints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_oauth_token_goes_over_http_only_when_the_caller_opted_in() {
+        let e = Endpoints::new("http://h.example").unwrap();
+        let refused = e.oauth_token_over(Scheme::Http, false, "X").unwrap_err();
+        assert!(
+            refused.to_string().contains("http://h.example"),
+            "{refused}"
+        );
+        assert!(e.oauth_token_over(Scheme::Http, true, "X").is_ok());
+        assert!(e.oauth_token_over(Scheme::Https, false, "X").is_ok());
+    }
 
     #[test]
     fn routes_by_security_class() {
@@ -167,7 +210,7 @@ mod tests {
         let err = e
             .route(Security::SecureOnly, "CreateDownloadRequest")
             .unwrap_err();
-        assert_eq!(err.kind(), crate::ErrorKind::Refused);
+        assert_eq!(err.kind(), crate::error::ErrorKind::Refused);
         assert!(err.to_string().contains("CreateDownloadRequest"));
     }
 

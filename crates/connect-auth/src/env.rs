@@ -14,7 +14,7 @@ pub const ENV_BASE_URL: &str = "GETTY_CONNECT_BASE_URL";
 /// The optional plain-HTTP base URL for standard operations.
 pub const ENV_HTTP_BASE_URL: &str = "GETTY_CONNECT_HTTP_BASE_URL";
 /// Set to `1` (or `true`, `yes`) to let OAuth2 access tokens travel over plain HTTP; see
-/// [`crate::AuthConfig::allow_oauth_token_over_http`].
+/// [`crate::token::AuthConfig::allow_oauth_token_over_http`].
 pub const ENV_INSECURE_OAUTH_OVER_HTTP: &str = "GETTY_CONNECT_INSECURE_SEND_OAUTH_TOKEN_OVER_HTTP";
 /// A ceiling on the requests per second a client sends (a number, e.g. `5` or `0.5`); see
 /// [`crate::builder::ClientBuilder::max_requests_per_second`].
@@ -281,7 +281,7 @@ mod tests {
                 ("GETTY_CONNECT_MAX_QPS", bad),
             ])
             .unwrap_err();
-            assert_eq!(e.kind(), crate::ErrorKind::Config, "{bad}");
+            assert_eq!(e.kind(), crate::error::ErrorKind::Config, "{bad}");
             assert!(e.to_string().contains("GETTY_CONNECT_MAX_QPS"), "{e}");
         }
         let c = from(&[
@@ -313,7 +313,7 @@ mod tests {
             .to_string();
         assert!(e.contains("GETTY_CLIENT_ID not set"), "{e}");
         let e = from(&[]).unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert_eq!(e.kind(), crate::error::ErrorKind::Config);
         assert!(e.to_string().contains("GETTY_CLIENT_ID"));
         let e = from(&[
             ("GETTY_CLIENT_ID", "id"),
@@ -321,7 +321,7 @@ mod tests {
             ("GETTY_CONNECT_BASE_URL", "ftp://x"),
         ])
         .unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert_eq!(e.kind(), crate::error::ErrorKind::Config);
     }
 
     #[test]
@@ -355,7 +355,7 @@ mod tests {
             ("GETTY_PASSWORD", "p"),
         ])
         .unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert_eq!(e.kind(), crate::error::ErrorKind::Config);
         let text = e.to_string();
         assert!(
             text.contains("GETTY_CLIENT_ID, GETTY_CLIENT_SECRET"),

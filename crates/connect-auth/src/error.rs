@@ -206,7 +206,7 @@ pub enum Error {
     /// A replaying transport has no recorded answer for the request: the program sent
     /// something the cassette does not hold. Nothing was sent over the network.
     #[error("{0}")]
-    Replay(Box<crate::cassette::Mismatch>),
+    Replay(Box<crate::cassette::player::Mismatch>),
     /// The service turned the request away because the application key is over a call limit
     /// (HTTP 403 with `X-Error-Detail` naming the limit). Nothing was done on the server.
     #[error("{operation}: {}", rate_limited_message(*scope))]
@@ -287,7 +287,7 @@ impl Error {
     /// taken effect.
     pub fn transport(
         operation: &'static str,
-        failure: crate::TransportFailure,
+        failure: crate::failure::TransportFailure,
         idempotent: bool,
     ) -> Self {
         Error::Transport {

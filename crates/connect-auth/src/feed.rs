@@ -270,7 +270,7 @@ impl Feed {
 #[derive(Debug)]
 pub enum FeedError<E> {
     /// A GetAssetChanges or ConfirmAssetChanges call failed.
-    Api(crate::Error),
+    Api(crate::error::Error),
     /// The handler returned this error; its batch was not confirmed.
     Handler(E),
 }

@@ -6,11 +6,16 @@
 //! stable, so `cargo test` keeps every input the fuzzer found interesting. The clock is a
 //! parameter, as everywhere in this crate: the harness passes `Instant::now()`.
 
+use crate::credentials::Credentials;
 use crate::download::{
     ContentRange, DownloadTarget, Fetch, FetchStep, PartRecord, SinkKind, parse_content_range,
 };
+use crate::endpoints::Endpoints;
+use crate::endpoints::Scheme;
 use crate::implicit::parse_redirect;
-use crate::{AuthConfig, Credentials, Endpoints, Scheme, TokenMachine, TokenStep};
+use crate::token::AuthConfig;
+use crate::token::TokenMachine;
+use crate::token::TokenStep;
 use std::time::{Duration, Instant};
 
 /// How many token requests one fuzz input may cause before the body stops driving the machine.
@@ -379,7 +384,7 @@ pub fn cassette(data: &[u8]) {
                 }
             }
             RecordedOutcome::Failure(f) => take.failed(
-                &crate::TransportFailure::new(f.transport_cause(), f.message.clone())
+                &crate::failure::TransportFailure::new(f.transport_cause(), f.message.clone())
                     .reached_server(f.reached_server),
             ),
         }

@@ -1,10 +1,10 @@
 //! [`RateLimiter`]: the client paces itself, so that a busy program stays under the service's
 //! per-second limit instead of meeting it again and again.
 //!
-//! One limiter sits in the [`Core`](crate::Core), so every clone of a client and every task or
+//! One limiter sits in the [`Core`](crate::exchange::Core), so every clone of a client and every task or
 //! thread using it shares it. It is sans-IO like the rest of the core: before a request is sent,
-//! [`Call`](crate::Call) asks [`RateLimiter::admit`], and when the request must wait its turn the
-//! call answers [`Step::Wait`](crate::Step::Wait) with the deadline, as it does for a backoff.
+//! [`Call`](crate::call::Call) asks [`RateLimiter::admit`], and when the request must wait its turn the
+//! call answers [`Step::Wait`](crate::exchange::Step::Wait) with the deadline, as it does for a backoff.
 //! The answers come back through [`RateLimiter::handle_passed`] and
 //! [`RateLimiter::handle_throttled`].
 //!

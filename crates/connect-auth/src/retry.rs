@@ -4,6 +4,11 @@
 
 use std::time::Duration;
 
+/// The longest `Retry-After` the SDK waits for unless told otherwise: the default of
+/// [`RetryPolicy::max_retry_after`] and the limit a download keeps
+/// ([`crate::download::MAX_RETRY_AFTER`] is this constant). A longer one ends the retries.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
 /// How failed calls are retried. The randomness is passed in, so the policy is a pure function.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
@@ -13,7 +18,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The largest backoff ceiling (default 5 s).
     pub max_delay: Duration,
-    /// The longest `Retry-After` honoured (default 30 s); longer ones end the retries.
+    /// The longest `Retry-After` honoured (default [`MAX_RETRY_AFTER`], 30 s); longer ones end
+    /// the retries.
     pub max_retry_after: Duration,
     /// Retry non-idempotent operations (CreateLightbox, CreateLightboxItems,
     /// CreateDownloadRequest) even when the request may have reached the server. Off by
@@ -30,7 +36,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
-            max_retry_after: Duration::from_secs(30),
+            max_retry_after: MAX_RETRY_AFTER,
             retry_non_idempotent: false,
             budget: Some(RetryBudget::default()),
         }
@@ -170,9 +176,10 @@ impl RetryRule {
     /// The rule for a transport failure, or `None` when sending again cannot help: a
     /// certificate the client does not trust, or a handshake with something that does not
     /// speak TLS there, fails the same way every time.
-    pub fn for_failure(failure: &crate::TransportFailure) -> Option<Self> {
+    pub fn for_failure(failure: &crate::failure::TransportFailure) -> Option<Self> {
         match failure.cause {
-            crate::TransportCause::UntrustedCertificate | crate::TransportCause::Handshake => None,
+            crate::failure::TransportCause::UntrustedCertificate
+            | crate::failure::TransportCause::Handshake => None,
             _ => Some(Self::for_transport(failure.reached_server)),
         }
     }
@@ -394,12 +401,13 @@ mod tests {
         assert!(!RetryRule::ServerError.work_not_done());
         assert!(!RetryRule::for_transport(true).work_not_done());
         assert!(RetryRule::for_transport(false).work_not_done());
-        let untrusted = crate::TransportFailure::new(
-            crate::TransportCause::UntrustedCertificate,
+        let untrusted = crate::failure::TransportFailure::new(
+            crate::failure::TransportCause::UntrustedCertificate,
             "invalid peer certificate: UnknownIssuer",
         );
         assert_eq!(RetryRule::for_failure(&untrusted), None);
-        let closed = crate::TransportFailure::new(crate::TransportCause::Closed, "closed");
+        let closed =
+            crate::failure::TransportFailure::new(crate::failure::TransportCause::Closed, "closed");
         assert_eq!(
             RetryRule::for_failure(&closed),
             Some(RetryRule::MaybeReceived)

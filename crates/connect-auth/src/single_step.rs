@@ -1,6 +1,6 @@
 //! SingleStepDownload (`POST /v2/download/{ImageId}`) as a sans-IO exchange.
 //!
-//! It shares the token machinery with [`Call`](crate::Call) but not the envelope: the token goes
+//! It shares the token machinery with [`Call`](crate::call::Call) but not the envelope: the token goes
 //! in `Authorization: Bearer …`, the application's key in `Api-Key`, no body is sent, and the
 //! answer is an HTTP status. A `302` yields a [`DownloadTarget`] whose URL the transports then
 //! fetch with the same progress, resume and safety rules as every other download.
@@ -11,17 +11,16 @@
 //! policy's attempts and the client's retry budget, like every call). A refused token is
 //! dropped and the call tried once more with a fresh one, as for the envelope operations.
 
-use crate::call::{
-    CallOptions, Outcome, Outgoing, Purpose, RetryAsk, Step, TransportFailure, observe_answer,
-    retry_pause, wait_for_turn,
-};
+use crate::attempt::{RetryAsk, observe_answer, retry_pause, wait_for_turn};
 use crate::cassette::Mismatch;
+use crate::credentials::Credentials;
 use crate::download::DownloadTarget;
 use crate::error::Error;
+use crate::exchange::{CallOptions, Core, Exchange, Outcome, Outgoing, Purpose, Step};
+use crate::failure::TransportFailure;
 use crate::limiter::Ticket;
 use crate::retry::{RateLimitScope, RetryRule, SplitMix64};
 use crate::token::TokenStep;
-use crate::{Core, Credentials};
 use connect_types::ops::{SingleStepDownloadRequest, SingleStepRefusal};
 use connect_types::{
     ApiError, OverallStatus, Response, ResponseHeader, Secret, StatusEntry, StatusType,
@@ -51,7 +50,7 @@ enum State {
     Finished(Option<Box<Result<Response<DownloadTarget>, Error>>>),
 }
 
-/// One SingleStepDownload, driven by polling like a [`Call`](crate::Call).
+/// One SingleStepDownload, driven by polling like a [`Call`](crate::call::Call).
 pub struct SingleStep {
     image_id: String,
     path: String,
@@ -272,7 +271,7 @@ impl SingleStep {
     }
 
     /// The driver found `saved` in its token cache before sending the token request of the
-    /// last [`Step::Send`]: see [`crate::Call::handle_cached`].
+    /// last [`Step::Send`]: see [`crate::call::Call::handle_cached`].
     pub fn handle_cached(
         &mut self,
         core: &mut Core,
@@ -438,4 +437,32 @@ impl SingleStep {
 fn transport(operation: &'static str, t: TransportFailure) -> Error {
     // SingleStepDownload spends the allowance: a broken exchange may have charged it.
     Error::transport(operation, t, false)
+}
+
+impl Exchange for SingleStep {
+    type Output = DownloadTarget;
+    fn operation(&self) -> &'static str {
+        SingleStep::operation(self)
+    }
+    fn coordination_id(&self) -> &str {
+        SingleStep::coordination_id(self)
+    }
+    fn poll_step(&mut self, core: &mut Core, now: Instant) -> Step<Self::Output> {
+        SingleStep::poll_step(self, core, now)
+    }
+    fn handle_outcome(&mut self, core: &mut Core, now: Instant, outcome: Outcome) {
+        SingleStep::handle_outcome(self, core, now, outcome);
+    }
+    fn handle_cached(
+        &mut self,
+        core: &mut Core,
+        now: Instant,
+        wall: std::time::SystemTime,
+        saved: Option<&crate::token::SavedTokens>,
+    ) -> bool {
+        SingleStep::handle_cached(self, core, now, wall, saved)
+    }
+    fn handle_timeout(&mut self, now: Instant) {
+        SingleStep::handle_timeout(self, now);
+    }
 }

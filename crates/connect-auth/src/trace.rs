@@ -17,33 +17,10 @@
 //! token or a request body.
 //!
 //! A driver opens a `connect_call` span per call (with empty `attempt` and `status` fields) and
-//! records them with [`sending`] and [`answered`].
-
-use crate::call::{Outcome, Purpose};
+//! records them with [`crate::driver::sending`] and [`crate::driver::answered`].
 
 /// The target of every event the core emits.
 pub const TARGET: &str = "connect_auth";
-
-/// A request is about to be sent for `purpose`: records the attempt on the call's span.
-pub fn sending(span: &tracing::Span, purpose: Purpose) {
-    match purpose {
-        Purpose::Call { attempt } => {
-            span.record("attempt", attempt);
-        }
-        // Logged here, where it really goes out: a token cache may have answered instead.
-        Purpose::Auth { grant } => {
-            tracing::debug!(target: TARGET, grant = grant.name(), "sending a token request");
-        }
-    }
-}
-
-/// The answer to a request sent for `purpose` came back: records the HTTP status of the call's
-/// own requests (not its token requests) on the call's span.
-pub fn answered(span: &tracing::Span, purpose: Purpose, outcome: &Outcome) {
-    if let (Purpose::Call { .. }, Outcome::Response(r)) = (purpose, outcome) {
-        span.record("status", r.status().as_u16());
-    }
-}
 
 /// A duration as people read it in a message: `0.2 s`, `183.4 s`.
 pub fn seconds(d: std::time::Duration) -> String {

@@ -246,9 +246,9 @@ impl Client {
                         Some(Before::Send(held)) => held,
                         None => None,
                     };
-                    connect_auth::trace::sending(&span, purpose);
+                    connect_auth::driver::sending(&span, purpose);
                     let outcome = self.exchange(out.request);
-                    connect_auth::trace::answered(&span, purpose, &outcome);
+                    connect_auth::driver::answered(&span, purpose, &outcome);
                     let mut shared = self.lock();
                     call.handle_outcome(&mut shared.core, self.now(), outcome);
                     let (now, wall) = (self.now(), SystemTime::now());

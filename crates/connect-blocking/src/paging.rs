@@ -3,7 +3,6 @@
 use crate::client::Client;
 use connect_auth::Error;
 use connect_auth::paging::{Next, Paged, Pager};
-use connect_types::ops::{GetLightboxHeadersRequest, GetLightboxRequest, SearchForImagesRequest};
 use std::fmt;
 
 /// Every item of a paged listing, fetched a page at a time as the iteration goes.
@@ -67,47 +66,5 @@ impl Client {
             client: self.clone(),
             pager: Pager::new(request),
         }
-    }
-}
-
-impl Client {
-    /// Every image a search matches (up to `ItemTotalCount`), in pages of the request's
-    /// `ItemCount` (75 when unset), starting at its `ItemStartNumber`.
-    pub fn search_images_all(
-        &self,
-        request: SearchForImagesRequest,
-    ) -> Pages<SearchForImagesRequest> {
-        self.pages(request)
-    }
-
-    /// Every item of a lightbox (`GetLightboxRequest::new(id)`; its view options set the page
-    /// size), up to the header's `LightboxItemCount`.
-    pub fn lightbox_items_all(&self, request: GetLightboxRequest) -> Pages<GetLightboxRequest> {
-        self.pages(request)
-    }
-
-    /// Every lightbox header of the user, up to `TotalLightboxHeaderCount`.
-    pub fn lightbox_headers_all(
-        &self,
-        request: GetLightboxHeadersRequest,
-    ) -> Pages<GetLightboxHeadersRequest> {
-        self.pages(request)
-    }
-    /// Every download of the caller, newest first, fetched a page at a time (25 a page unless
-    /// the request sets `ItemCount`). Secure-only, like GetPreviousDownloads.
-    pub fn previous_downloads_all(
-        &self,
-        request: connect_types::ops::GetPreviousDownloadsRequest,
-    ) -> Pages<connect_types::ops::GetPreviousDownloadsRequest> {
-        self.pages(request)
-    }
-
-    /// Every purchase of the caller, fetched a page at a time (25 a page unless the request
-    /// sets `ItemCount`). Secure-only, like GetPreviousPurchases.
-    pub fn previous_purchases_all(
-        &self,
-        request: connect_types::ops::GetPreviousPurchasesRequest,
-    ) -> Pages<connect_types::ops::GetPreviousPurchasesRequest> {
-        self.pages(request)
     }
 }

@@ -394,7 +394,11 @@ fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = false;
     for c in s.chars() {
-        let c = if crate::output::is_unsafe(c) { ' ' } else { c };
+        let c = if crate::terminal::is_unsafe(c) {
+            ' '
+        } else {
+            c
+        };
         if c == ' ' && last_space {
             continue;
         }
@@ -471,7 +475,7 @@ mod tests {
             api,
         };
         let line = CliError::sdk("reading", e).line();
-        assert!(!line.chars().any(crate::output::is_unsafe), "{line:?}");
+        assert!(!line.chars().any(crate::terminal::is_unsafe), "{line:?}");
         assert!(line.contains("bad ]0;pwned txt"), "{line:?}");
     }
 }

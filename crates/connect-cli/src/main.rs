@@ -12,6 +12,7 @@ mod errors;
 mod interrupt;
 mod output;
 mod sandbox;
+mod terminal;
 mod tokens;
 mod waiting;
 
@@ -79,15 +80,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Videos(a) => commands::videos::run(&ctx, a),
         Command::Download(a) => commands::download::run(&ctx, a),
         Command::Lightbox(c) => commands::lightbox::run(&ctx, c),
-        Command::Downloads(a) => commands::account::downloads(&ctx, a),
-        Command::Purchases(a) => commands::account::purchases(&ctx, a),
-        Command::Offerings(a) => commands::account::offerings(&ctx, a),
-        Command::Collections => commands::account::collections(&ctx),
-        Command::Countries { language } => commands::account::countries(&ctx, language.as_deref()),
-        Command::Customer(c) => commands::account::customer(&ctx, c),
-        Command::Usage(c) => commands::usage::run(&ctx, c),
-        Command::Changes(c) => commands::changes::run(&ctx, c),
-        Command::Oembed { id } => commands::account::oembed(&ctx, id),
+        Command::Account(c) => commands::account::run(&ctx, c),
         Command::Logout => commands::logout::run(&ctx),
         Command::Demo(_) => Ok(()),
     };

@@ -1,6 +1,8 @@
 //! What goes to stdout: readable tables by default, one JSON document with `--json`.
 
 use crate::errors::CliError;
+pub(crate) use crate::terminal::note;
+use crate::terminal::{is_unsafe, terminal_safe};
 use connect_types::MsDate;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -45,40 +47,6 @@ pub fn one_type_per_id(pretty: &str) -> String {
     }
     out
 }
-
-/// Whether `c`, printed raw, could act on the terminal instead of showing: C0 and C1 controls
-/// (escape sequences move the cursor, recolour, retitle the window) and the Unicode bidi
-/// controls (they reorder what is shown).
-pub fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `text` safe to print: every unsafe character becomes a space, except newlines (kept) and,
-/// inside JSON (where only strings can hold them), bidi controls, written as `\uXXXX` escapes
-/// so the document keeps its values.
-pub fn terminal_safe(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push(c),
-            c if c.is_control() => out.push(' '),
-            c if is_unsafe(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A line on stderr (notes, warnings, summaries). Unlike `eprintln!`, a closed stderr never
-/// panics: there is just no one left to tell.
-macro_rules! note {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
-pub(crate) use note;
 
 /// Writes text on stdout, through [`terminal_safe`]: nothing a server sent reaches the
 /// terminal raw. A closed pipe (`| head`) ends the command quietly
@@ -200,28 +168,8 @@ pub fn date(d: Option<&MsDate>) -> String {
     };
     // Straight from the milliseconds: SystemTime arithmetic could overflow on odd input.
     let millis = d.millis;
-    let (y, m, day) = civil_from_days(millis.div_euclid(86_400_000));
+    let (y, m, day) = connect_types::date::civil_from_days(millis.div_euclid(86_400_000));
     format!("{y:04}-{m:02}-{day:02}")
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's
-/// well-known algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    // d is in 1..=31 and m in 1..=12 by construction.
-    (
-        y,
-        u32::try_from(m).unwrap_or(1),
-        u32::try_from(d).unwrap_or(1),
-    )
 }
 
 /// A byte count for people: `512 B`, `3.4 KiB`, `12.0 MiB`.
@@ -331,18 +279,6 @@ mod tests {
         let mut t = Table::new(&[("X", 20)]);
         t.row(["a\nb\u{1b}[31m"]);
         assert!(t.render().lines().nth(2).unwrap().starts_with("a b [31m"));
-    }
-
-    #[test]
-    fn printed_text_never_carries_raw_controls() {
-        let hostile = "Title\u{1b}]0;pwned\u{7}\r\u{9b}31m\u{202e}txt.exe\nnext";
-        let safe = terminal_safe(hostile);
-        assert!(!safe.chars().any(|c| c != '\n' && is_unsafe(c)), "{safe:?}");
-        assert!(safe.ends_with("\\u202etxt.exe\nnext"), "{safe:?}");
-        // Inside JSON the escape keeps the document valid and its value the same.
-        let json = serde_json::to_string(&serde_json::json!({ "t": "a\u{202e}b\u{1b}c" })).unwrap();
-        let back: serde_json::Value = serde_json::from_str(&terminal_safe(&json)).unwrap();
-        assert_eq!(back["t"], "a\u{202e}b\u{1b}c");
     }
 
     #[test]

@@ -423,6 +423,11 @@ pub const LANGUAGES: &[&str] = &[
 /// Checks `Language`: missing or unsupported → `DefaultLanguageUsed` information; a value that
 /// is not a language tag at all → `InvalidLanguageCode`.
 pub fn language(obj: &Obj, path: &str) -> Result<Option<StatusEntry>, Fail> {
+    language_of(opt_str(obj, "Language", path)?, path)
+}
+
+/// [`language`] for a value already read (a model's `Language`, as sent).
+pub fn language_of(value: Option<String>, path: &str) -> Result<Option<StatusEntry>, Fail> {
     let info = |m: &str| {
         Some(StatusEntry::new(
             StatusType::Information,
@@ -430,7 +435,7 @@ pub fn language(obj: &Obj, path: &str) -> Result<Option<StatusEntry>, Fail> {
             m,
         ))
     };
-    match opt_str(obj, "Language", path)? {
+    match value {
         None => Ok(info("Language missing, so en-us was used")),
         Some(l) if l.trim().is_empty() => Ok(info("Language missing, so en-us was used")),
         Some(l) => {

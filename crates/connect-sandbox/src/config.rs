@@ -118,7 +118,7 @@ pub struct SandboxConfig {
     pub disconnect_after_bytes: Option<u64>,
     /// Fault rules in force from the start (more can be added while it runs, see
     /// [`crate::SandboxInfo::inject`]).
-    pub faults: Vec<crate::FaultRule>,
+    pub faults: Vec<crate::faults::FaultRule>,
     /// Caps and timeouts that keep memory and connections bounded (see [`Limits`]).
     pub limits: Limits,
     /// Whether the `/_sandbox/*` control endpoints (stats, reset, revoke) are served over
@@ -143,7 +143,7 @@ pub struct SandboxConfig {
     /// recorded answers, matched as the SDK's replaying transports match them, and `501`
     /// naming the nearest recorded request for one the cassette does not hold. Recorded
     /// origins in the answers (download URLs) point at this sandbox.
-    pub replay: Option<crate::CassetteReplay>,
+    pub replay: Option<crate::replay::CassetteReplay>,
 }
 
 impl Default for SandboxConfig {
@@ -239,7 +239,7 @@ impl SandboxConfig {
         self
     }
     /// Adds a fault rule in force from the start.
-    pub fn with_fault(mut self, rule: crate::FaultRule) -> Self {
+    pub fn with_fault(mut self, rule: crate::faults::FaultRule) -> Self {
         self.faults.push(rule);
         self
     }
@@ -259,7 +259,7 @@ impl SandboxConfig {
         cassette: connect_auth::cassette::Cassette,
         options: connect_auth::cassette::ReplayOptions,
     ) -> Self {
-        self.replay = Some(crate::CassetteReplay { cassette, options });
+        self.replay = Some(crate::replay::CassetteReplay { cassette, options });
         self
     }
     /// Limits every application key (the OAuth2 client id, the SystemId, SingleStepDownload's

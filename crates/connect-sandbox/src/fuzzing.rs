@@ -35,7 +35,7 @@ pub fn range(data: &[u8]) {
 /// the envelope read leniently, the body decoded with the operation's shared `connect-types`
 /// model, then every field read through the case-insensitive accessors the handlers use.
 pub fn request(data: &[u8]) {
-    for op in crate::operations::OPS {
+    for op in crate::handlers::all() {
         let (_, parsed) = api::parse_request(data, op.body_key, op.aliases, true);
         let Ok(req) = parsed else {
             continue;

@@ -50,11 +50,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
+mod body;
 mod catalog;
 mod clock;
 mod config;
 mod conn;
 mod content;
+mod control;
 mod countries;
 mod error;
 mod faults;
@@ -180,7 +182,7 @@ impl SandboxInfo {
     }
     /// The quantity of `asset_id` that ReportUsage recorded for `user`'s application.
     pub fn usage_total(&self, user: &str, asset_id: &str) -> u64 {
-        self.state.usage.total(user, asset_id)
+        self.state.kept.usage.total(user, asset_id)
     }
     /// Revokes every session and access token (refresh tokens survive); returns how many.
     pub fn revoke_all_tokens(&self) -> u64 {
@@ -271,18 +273,17 @@ fn first_state(
     file: &state_file::StateFile,
     config: &SandboxConfig,
 ) -> Result<state_file::Saved, Error> {
-    let secrets = secrets::Secrets::from_os().ok_or_else(|| {
+    let secrets = Arc::new(secrets::Secrets::from_os().ok_or_else(|| {
         Error::Config("the OS random source could not be read for the sandbox's keys".into())
-    })?;
+    })?);
+    let now = clock::Clock::default().now_millis();
+    let kept = store::Kept::empty(config.seed, config.images, secrets.clone(), now);
     let first = state_file::Saved {
         format: state_file::FORMAT,
         written_by: concat!("connect-sandbox ", env!("CARGO_PKG_VERSION")).to_owned(),
         seed: config.seed,
         images: config.images,
-        lightboxes: Default::default(),
-        accounts: store::accounts::Accounts::new(clock::Clock::default().now_millis()).save(),
-        usage: Default::default(),
-        feed: Default::default(),
+        kept: kept.save(),
         token_key: Some(secrets.token_key_hex()),
         https_port: None,
     };
@@ -360,31 +361,20 @@ impl Sandbox {
         let secrets = Arc::new(secrets.ok_or_else(|| {
             Error::Config("the OS random source could not be read for the sandbox's keys".into())
         })?);
-        let feed = store::feed::Feed::new(config.seed, config.images, secrets.clone());
-        let (lightboxes, accounts, usage) = match saved {
-            Some(saved) => {
-                let accounts = store::accounts::Accounts::restore(saved.accounts).map_err(|e| {
-                    Error::State {
-                        path: config.state_file.clone().unwrap_or_default(),
-                        problem: format!(
-                            "is damaged ({e}); it was left as it is: move it away or delete \
-                             it to start with an empty sandbox"
-                        ),
-                    }
-                })?;
-                feed.restore(saved.feed);
-                (
-                    store::lightboxes::Lightboxes::restore(saved.lightboxes),
-                    accounts,
-                    store::usage::UsageLog::restore(saved.usage),
-                )
-            }
-            None => (
-                store::lightboxes::Lightboxes::default(),
-                store::accounts::Accounts::new(clock.now_millis()),
-                store::usage::UsageLog::default(),
+        let kept = store::Kept::start(
+            saved.map(|s| s.kept),
+            config.seed,
+            config.images,
+            secrets.clone(),
+            clock.now_millis(),
+        )
+        .map_err(|e| Error::State {
+            path: config.state_file.clone().unwrap_or_default(),
+            problem: format!(
+                "is damaged ({e}); it was left as it is: move it away or delete it to start \
+                 with an empty sandbox"
             ),
-        };
+        })?;
         let limits = store::limits::CallLimits::new(
             config.qps,
             config.daily_limit,
@@ -403,10 +393,7 @@ impl Sandbox {
                 config.limits.max_tokens_per_user,
             ),
             stats: stats::StatsRecorder::default(),
-            lightboxes,
-            accounts,
-            usage,
-            feed,
+            kept,
             state_file,
             state_file_error: std::sync::Mutex::new(None),
             downloads: store::downloads::Downloads::new(secrets),

@@ -1,61 +1,176 @@
-//! The operation table: every emulated operation, registered in one place, and [`run`], which
-//! takes one API call from request bytes to response bytes (or to a refusal for the call
-//! limits).
+//! The engine behind the operation table: [`Op`], one emulated operation; [`Call`], what its
+//! handler gets; and [`run`], which takes one API call from request bytes to response bytes (or
+//! to a refusal for the call limits). The table itself, and which operation a path names, are
+//! in [`crate::handlers`], beside the handlers it registers.
 //!
-//! Each entry is derived from the connect-types [`Operation`] the SDK sends (name, path, body
-//! key, result key and security class come from its constants), so the sandbox and the SDK
-//! cannot disagree about where an operation lives or which token it needs. What the sandbox
-//! adds is its own: the handler, extra body keys old clients sent, and whether the result is
-//! re-encoded through the shared model.
-//!
-//! Adding an operation: write its handler in the group's file under `handlers/`, then add one
-//! `Op::of::<Request>(handler)` line to [`OPS`].
+//! Each entry is derived from the connect-types [`connect_types::Operation`] the SDK sends (name, path, body
+//! key, result key, security class and whether a call changes state come from its constants),
+//! so the sandbox and the SDK cannot disagree about where an operation lives, which token it
+//! needs or whether a call must be saved. What the sandbox adds is its own: the handler, extra
+//! body keys old clients sent, and whether the result is re-encoded through the shared model.
 
 use crate::api::{self, Done, Fail};
-use crate::handlers::{
-    account, data, details, downloads, feed, history, images, lightboxes, session, usage, videos,
-};
 use crate::security::{self, Principal, Scheme};
 use crate::state::State;
 use crate::store::limits::Verdict;
 use crate::store::tokens::TokenKind;
-use connect_types::{Operation, Security, ops};
+use connect_types::Security;
 use http::StatusCode as Http;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::collections::HashMap;
 
-/// A handler: the state, the caller, the parsed request, the scheme.
-type Handler = fn(&State, &Principal, &api::Request, Scheme) -> Result<Done, Fail>;
+/// What a handler gets for one call of operation `O`.
+#[derive(Debug)]
+pub struct Call<'a, O> {
+    /// The request, decoded with the shared `connect-types` model from a body whose keys were
+    /// matched to the model's in any casing (old clients sent other casings).
+    pub request: &'a O,
+    /// The same request as the case-insensitive view reads it ([`api`]'s accessors): for the
+    /// checks that name a field as sent or give an enum value its own status code.
+    pub raw: &'a api::Request,
+    /// Who is calling.
+    pub principal: &'a Principal,
+    /// The listener the call came in on.
+    pub scheme: Scheme,
+}
+
+impl<'a, O> Call<'a, O> {
+    /// The same call, with `request` in place of the decoded one (an older path handled as the
+    /// current one).
+    pub fn with<'b, P>(&'b self, request: &'b P) -> Call<'b, P> {
+        Call {
+            request,
+            raw: self.raw,
+            principal: self.principal,
+            scheme: self.scheme,
+        }
+    }
+}
+
+/// A handler of operation `O`.
+pub type Handler<O> = fn(&State, &Call<'_, O>) -> Result<Done, Fail>;
 
 /// Re-encodes a result through the shared `connect-types` model of the operation.
 type Encode = fn(&crate::wire::Json) -> Result<crate::wire::Json, serde_json::Error>;
 
-/// Decodes a request body with the shared `connect-types` model; the error names the field.
-type Decode = fn(&Value) -> Result<(), String>;
-
-/// Reads a request body into the shared wire model `T` (lenient: numbers and booleans as
-/// strings, enum values in any casing, unknown fields ignored). The handlers then read the
-/// same body through [`api`]'s accessors, which also accept any key casing.
-fn model<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
-    serde_path_to_error::deserialize::<_, T>(v)
-        .map(|_| ())
-        .map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if path == "." {
-                format!(": {inner}")
-            } else {
-                format!(".{path}: {inner}")
-            }
-        })
+/// Reads a value into the shared wire model `T` (lenient: numbers and booleans as strings, enum
+/// values in any casing, unknown fields ignored); the error names the field.
+fn model<T: DeserializeOwned>(v: &Value) -> Result<T, String> {
+    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            format!(": {inner}")
+        } else {
+            format!(".{path}: {inner}")
+        }
+    })
 }
 
 /// Reads a result into the shared wire model `T` and writes it back: the sandbox answers
 /// exactly in the form the SDK's own models encode (documented field names and types), with
 /// the service's escaping ([`crate::wire`]).
-fn through<T: serde::de::DeserializeOwned + serde::Serialize>(
+fn through<T: DeserializeOwned + serde::Serialize>(
     v: &crate::wire::Json,
 ) -> Result<crate::wire::Json, serde_json::Error> {
     crate::wire::to_json(&serde_json::from_str::<T>(v.get())?)
+}
+
+/// The documented spelling of every property name of a request model (and of the models it
+/// holds), by its lower-case form: what a key sent in another casing is read as. A name two
+/// properties share in different casings is left as sent.
+fn spellings<O: connect_types::operation::Described>() -> HashMap<String, String> {
+    fn walk(v: &Value, out: &mut HashMap<String, Option<String>>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Object(props)) = m.get("properties") {
+                    for name in props.keys() {
+                        let seen = out
+                            .entry(name.to_ascii_lowercase())
+                            .or_insert(Some(name.clone()));
+                        if seen.as_deref() != Some(name.as_str()) {
+                            *seen = None;
+                        }
+                    }
+                }
+                m.values().for_each(|c| walk(c, out));
+            }
+            Value::Array(a) => a.iter().for_each(|c| walk(c, out)),
+            _ => {}
+        }
+    }
+    let mut names = HashMap::new();
+    walk(&connect_types::schema::schema_of::<O>(), &mut names);
+    names
+        .into_iter()
+        .filter_map(|(lower, name)| Some((lower, name?)))
+        .collect()
+}
+
+/// `v` with every object key in its documented spelling, where [`spellings`] knows one (a key
+/// sent in its documented spelling too wins over another casing of it).
+fn spelled(v: &Value, names: &HashMap<String, String>) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, c) in m {
+                let key = match names.get(&k.to_ascii_lowercase()) {
+                    Some(name) if name == k || !m.contains_key(name) => name.clone(),
+                    _ => k.clone(),
+                };
+                out.insert(key, spelled(c, names));
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|c| spelled(c, names)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// An operation's handler with what decoding its request takes.
+trait Handle: Send + Sync {
+    /// Decodes the body with the operation's model and calls the handler.
+    fn handle(
+        &self,
+        state: &State,
+        raw: &api::Request,
+        principal: &Principal,
+        scheme: Scheme,
+        body_key: &str,
+    ) -> Result<Done, Fail>;
+    /// Decodes a body with the operation's model (the fuzz target calls it).
+    fn decode(&self, body: &Value) -> Result<(), String>;
+}
+
+struct Typed<O> {
+    handler: Handler<O>,
+    spellings: HashMap<String, String>,
+}
+
+impl<O: DeserializeOwned + Send + Sync> Handle for Typed<O> {
+    fn handle(
+        &self,
+        state: &State,
+        raw: &api::Request,
+        principal: &Principal,
+        scheme: Scheme,
+        body_key: &str,
+    ) -> Result<Done, Fail> {
+        let body = spelled(&Value::Object(raw.body.clone()), &self.spellings);
+        let request: O = model(&body).map_err(|e| Fail::invalid(format!("{body_key}{e}")))?;
+        let call = Call {
+            request: &request,
+            raw,
+            principal,
+            scheme,
+        };
+        (self.handler)(state, &call)
+    }
+
+    fn decode(&self, body: &Value) -> Result<(), String> {
+        model::<O>(&spelled(body, &self.spellings)).map(drop)
+    }
 }
 
 /// One emulated operation.
@@ -72,14 +187,18 @@ pub struct Op {
     pub result_key: Option<&'static str>,
     /// Which token it needs and whether it is HTTPS only.
     pub security: Security,
+    /// Whether a call can change what the state file keeps ([`connect_types::Operation::CHANGES_STATE`]).
+    pub changes_state: bool,
     /// Whether the envelope must carry a body (false for the operations documented with a
     /// `RequestHeader` alone; a body sent anyway is read).
     pub body_required: bool,
     /// HTTPS only, but any token there (CreateCustomer's page asks for the standard token
     /// on an HTTPS-only path), where `security` alone would ask for the secure one.
     pub any_token_over_https: bool,
-    handler: Handler,
-    decode: Decode,
+    /// Whether the body carries the application's credentials (CreateSession, RenewSession):
+    /// its SystemId is the call's application key, and each call counts as a sign-in.
+    pub signs_in: bool,
+    handler: Box<dyn Handle>,
     encode: Option<Encode>,
 }
 
@@ -92,14 +211,17 @@ impl std::fmt::Debug for Op {
 }
 
 impl Op {
-    /// Decodes a request body with the operation's shared model (the fuzz targets call it).
+    /// Decodes a request body with the operation's shared model (the fuzz target calls it).
     pub(crate) fn decode_body(&self, body: &Value) -> Result<(), String> {
-        (self.decode)(body)
+        self.handler.decode(body)
     }
 
-    /// The operation `O`, answered by `handler`. Requests are checked against `O`'s body
-    /// model and results re-encoded through `O::Result`.
-    const fn of<O: Operation + serde::de::DeserializeOwned>(handler: Handler) -> Op {
+    /// The operation `O`, answered by `handler` with the request decoded by `O`'s model, and
+    /// results re-encoded through `O::Result`.
+    pub(crate) fn of<O>(handler: Handler<O>) -> Op
+    where
+        O: connect_types::operation::Described + Send + Sync + 'static,
+    {
         Op {
             name: O::NAME,
             path: O::PATH,
@@ -107,84 +229,47 @@ impl Op {
             aliases: &[],
             result_key: O::RESULT_KEY,
             security: O::SECURITY,
+            changes_state: O::CHANGES_STATE,
             body_required: O::HAS_BODY,
             any_token_over_https: false,
-            handler,
-            decode: model::<O>,
+            signs_in: false,
+            handler: Box::new(Typed {
+                handler,
+                spellings: spellings::<O>(),
+            }),
             encode: Some(through::<O::Result>),
         }
     }
 
     /// Also accepts the body under `keys`.
-    const fn also_accepts(mut self, keys: &'static [&'static str]) -> Op {
+    pub(crate) fn also_accepts(mut self, keys: &'static [&'static str]) -> Op {
         self.aliases = keys;
         self
     }
 
     /// The body may be left out (every field of it is optional).
-    const fn body_optional(mut self) -> Op {
+    pub(crate) fn body_optional(mut self) -> Op {
         self.body_required = false;
         self
     }
 
     /// HTTPS only, with either token.
-    const fn any_token_over_https(mut self) -> Op {
+    pub(crate) fn any_token_over_https(mut self) -> Op {
         self.any_token_over_https = true;
         self
     }
 
+    /// The body carries the application's credentials (see [`Op::signs_in`]).
+    pub(crate) fn signs_in(mut self) -> Op {
+        self.signs_in = true;
+        self
+    }
+
     /// The handler already builds the result from the shared model: no second encoding.
-    const fn built_from_model(mut self) -> Op {
+    pub(crate) fn built_from_model(mut self) -> Op {
         self.encode = None;
         self
     }
-}
-
-/// Every emulated operation.
-pub static OPS: &[Op] = &[
-    Op::of::<ops::CreateSessionRequest>(session::create),
-    Op::of::<ops::RenewSessionRequest>(session::renew),
-    Op::of::<ops::SearchForImagesRequest>(images::search)
-        .also_accepts(&["SearchForImages2RequestBody"])
-        .built_from_model(),
-    Op::of::<ops::SearchForImagesV1Request>(images::search)
-        .also_accepts(&["SearchForImagesRequestBody"])
-        .built_from_model(),
-    Op::of::<ops::GetImageDetailsRequest>(details::images).built_from_model(),
-    Op::of::<ops::GetEventDetailsRequest>(details::events),
-    Op::of::<ops::SearchForVideosRequest>(videos::search),
-    Op::of::<ops::GetImageDownloadAuthorizationsRequest>(downloads::authorizations_op),
-    Op::of::<ops::GetLargestImageDownloadAuthorizationsRequest>(downloads::largest),
-    Op::of::<ops::CreateDownloadRequest>(downloads::create_request)
-        .also_accepts(&["CreateDownloadRequestRequestBody"]),
-    Op::of::<ops::CreateLightboxRequest>(lightboxes::create),
-    Op::of::<ops::CreateLightboxItemsRequest>(lightboxes::add_items),
-    Op::of::<ops::DeleteLightboxRequest>(lightboxes::delete),
-    Op::of::<ops::DeleteLightboxItemsRequest>(lightboxes::delete_items),
-    Op::of::<ops::GetLightboxRequest>(lightboxes::get),
-    Op::of::<ops::GetLightboxHeadersRequest>(lightboxes::headers),
-    Op::of::<ops::UpdateLightboxHeaderRequest>(lightboxes::update),
-    Op::of::<ops::CreateSharedLightboxRequest>(lightboxes::share),
-    Op::of::<ops::GetPreviousDownloadsRequest>(history::downloads),
-    Op::of::<ops::GetPreviousPurchasesRequest>(history::purchases),
-    Op::of::<ops::GetActiveProductOfferingsRequest>(data::active_offerings),
-    Op::of::<ops::GetAllProductOfferingsRequest>(data::all_offerings),
-    Op::of::<ops::GetCollectionsRequest>(data::collections),
-    Op::of::<ops::GetCountriesRequest>(data::countries).body_optional(),
-    Op::of::<ops::CreateCustomerRequest>(account::create).any_token_over_https(),
-    Op::of::<ops::ReportUsageRequest>(usage::report),
-    Op::of::<ops::GetAssetChangesRequest>(feed::changes),
-    Op::of::<ops::ConfirmAssetChangesRequest>(feed::confirm),
-];
-
-fn same_path(a: &str, b: &str) -> bool {
-    // The service was case-insensitive about paths; a trailing slash is tolerated too.
-    a.trim_end_matches('/').eq_ignore_ascii_case(b)
-}
-
-/// The operation at `path`.
-pub fn find(path: &str) -> Option<&'static Op> {
-    OPS.iter().find(|op| same_path(path, op.path))
 }
 
 /// Runs one API call behind the gateway's call limits: envelope, security rules, handler,
@@ -199,7 +284,10 @@ pub fn run(
     let (cid, parsed) = api::parse_request(body, op.body_key, op.aliases, op.body_required);
     if state.limits.enabled() {
         let key = parsed.as_ref().ok().and_then(|req| app_key(state, op, req));
-        match state.limits.check(key.as_deref(), &state.stats) {
+        match state
+            .limits
+            .check(key.as_deref(), |k, v| state.stats.limited(k, v))
+        {
             Verdict::Allowed => {}
             refused => return Err(refused),
         }
@@ -212,7 +300,7 @@ pub fn run(
 /// sandbox has one of each kind: session tokens belong to its SystemId, OAuth2 tokens to its
 /// client id). `None` without a live token.
 pub fn app_key(state: &State, op: &Op, req: &api::Request) -> Option<String> {
-    if matches!(op.name, "CreateSession" | "RenewSession") {
+    if op.signs_in {
         return api::get(&req.body, "SystemId")
             .and_then(Value::as_str)
             .map(str::to_owned);
@@ -232,7 +320,7 @@ fn execute(
     cid: Option<String>,
     parsed: Result<api::Request, Fail>,
 ) -> (Http, Vec<u8>) {
-    if matches!(op.name, "CreateSession" | "RenewSession") {
+    if op.signs_in {
         state.stats.grant(op.name);
     }
     let class = match &parsed {
@@ -252,10 +340,8 @@ fn execute(
         } else {
             security::authorize(&state.tokens, scheme, op.security, req.token.as_deref())?
         };
-        let body = Value::Object(req.body.clone());
-        let key = op.body_key;
-        (op.decode)(&body).map_err(|e| Fail::invalid(format!("{key}{e}")))?;
-        (op.handler)(state, &principal, &req, scheme)
+        op.handler
+            .handle(state, &req, &principal, scheme, op.body_key)
     });
     if let (Ok(done), Some(encode)) = (&mut outcome, op.encode) {
         if let Some(result) = &done.result {

@@ -56,7 +56,7 @@ pub async fn answer(
         req.uri().clone(),
         req.headers().clone(),
     );
-    let body = match crate::server::read_body(state, req).await {
+    let body = match crate::body::read_body(state, req).await {
         Ok(b) => b,
         Err(r) => return Ok(r),
     };

@@ -85,3 +85,11 @@ pub fn over_limit(detail: &'static str) -> Response<Body> {
     );
     r
 }
+
+/// The gateway's answer for a call the limits refused.
+pub fn refusal(verdict: crate::store::limits::Verdict) -> Response<Body> {
+    match verdict {
+        crate::store::limits::Verdict::OverDaily => over_limit(connect_types::gateway::OVER_RATE),
+        _ => over_limit(connect_types::gateway::OVER_QPS),
+    }
+}

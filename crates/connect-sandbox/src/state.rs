@@ -5,13 +5,10 @@ use crate::config::SandboxConfig;
 use crate::faults::Faults;
 use crate::index::Index;
 use crate::stats::StatsRecorder;
-use crate::store::accounts::Accounts;
+use crate::store::Kept;
 use crate::store::downloads::Downloads;
-use crate::store::feed::Feed;
-use crate::store::lightboxes::Lightboxes;
 use crate::store::limits::CallLimits;
 use crate::store::tokens::TokenStore;
-use crate::store::usage::UsageLog;
 use std::sync::Arc;
 
 /// The server's shared state.
@@ -25,8 +22,8 @@ pub struct State {
     pub tokens: TokenStore,
     /// Counters.
     pub stats: StatsRecorder,
-    /// Per-user lightboxes.
-    pub lightboxes: Lightboxes,
+    /// What the state file keeps: lightboxes, accounts, usage reports, the feed.
+    pub kept: Kept,
     /// Download tokens and URLs.
     pub downloads: Downloads,
     /// Fault injection.
@@ -35,12 +32,6 @@ pub struct State {
     pub limits: CallLimits,
     /// The clock lifetimes are measured by.
     pub clock: Arc<Clock>,
-    /// Offerings, histories and created customers, per user.
-    pub accounts: Accounts,
-    /// Usage reports, per application.
-    pub usage: UsageLog,
-    /// The partner asset-change feed.
-    pub feed: Feed,
     /// `https://127.0.0.1:PORT`, for download links.
     pub https_base: String,
     /// The HTTPS listener's port, kept in the state file.
@@ -61,22 +52,6 @@ pub struct State {
     pub replay: Option<connect_auth::cassette::SharedPlayer>,
 }
 
-/// Operations whose calls change what the state file keeps.
-const CHANGING: &[&str] = &[
-    "CreateLightbox",
-    "CreateLightboxItems",
-    "DeleteLightbox",
-    "DeleteLightboxItems",
-    "UpdateLightboxHeader",
-    "CreateSharedLightbox",
-    "CreateDownloadRequest",
-    "SingleStepDownload",
-    "CreateCustomer",
-    "ReportUsage",
-    "GetAssetChanges",
-    "ConfirmAssetChanges",
-];
-
 impl State {
     /// Everything the state file keeps, as it is now.
     pub fn saved(&self) -> crate::state_file::Saved {
@@ -85,19 +60,17 @@ impl State {
             written_by: concat!("connect-sandbox ", env!("CARGO_PKG_VERSION")).to_owned(),
             seed: self.config.seed,
             images: self.config.images,
-            lightboxes: self.lightboxes.save(),
-            accounts: self.accounts.save(),
-            usage: self.usage.save(),
-            feed: self.feed.save(),
+            kept: self.kept.save(),
             token_key: Some(self.tokens.key_for_saving()),
             https_port: Some(self.https_port),
         }
     }
 
-    /// After a call of `operation`: rewrites the state file when the operation changes state.
-    /// A failed write is logged; the call itself has succeeded and is answered.
-    pub fn after_call(&self, operation: &str) {
-        if CHANGING.contains(&operation) {
+    /// After a call of an operation that `changes_state` ([`connect_types::Operation::CHANGES_STATE`]):
+    /// rewrites the state file. A failed write is logged; the call itself has succeeded and is
+    /// answered.
+    pub fn after_call(&self, changes_state: bool) {
+        if changes_state {
             self.write_state();
         }
     }
@@ -132,6 +105,6 @@ impl State {
         if self.config.credentials.user_matches(name, password) {
             return Some(name.to_owned());
         }
-        self.accounts.customer_login(name, password)
+        self.kept.accounts.customer_login(name, password)
     }
 }

@@ -38,14 +38,9 @@ pub struct Saved {
     pub seed: u64,
     /// Its size.
     pub images: u32,
-    /// Lightboxes and their items.
-    pub lightboxes: store::lightboxes::Saved,
-    /// Offerings with their quotas, histories, customers.
-    pub accounts: store::accounts::Saved,
-    /// Usage reports.
-    pub usage: store::usage::Saved,
-    /// Feed cursors.
-    pub feed: store::feed::Saved,
+    /// What users made: lightboxes, accounts, usage reports, feed cursors.
+    #[serde(flatten)]
+    pub kept: store::Saved,
     /// The token key, hex (absent in files from before it was kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_key: Option<String>,
@@ -221,15 +216,13 @@ mod tests {
     use super::*;
 
     fn empty(format: u32) -> Saved {
+        let secrets = std::sync::Arc::new(crate::secrets::Secrets::from_os().unwrap());
         Saved {
             format,
             written_by: "test".into(),
             seed: 42,
             images: 100,
-            lightboxes: Default::default(),
-            accounts: store::accounts::Accounts::new(0).save(),
-            usage: Default::default(),
-            feed: Default::default(),
+            kept: store::Kept::empty(42, 100, secrets, 0).save(),
             token_key: None,
             https_port: None,
         }

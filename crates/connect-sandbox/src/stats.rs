@@ -1,4 +1,4 @@
-//! Request counters behind `GET /_sandbox/stats` and [`crate::Sandbox::stats`].
+//! Request counters behind `GET /_sandbox/stats` and [`crate::SandboxInfo::stats`].
 
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -344,7 +344,7 @@ impl IsoDateTime {
     /// Parses ISO 8601 (`YYYY-MM-DD[Thh:mm[:ss[.fff]]][Z|±hh:mm]`) or `/Date(ms[±hhmm])/`.
     pub fn parse(s: &str) -> Result<Self, DateParseError> {
         let t = s.trim();
-        if let Some(d) = crate::lenient::parse_iso(t) {
+        if let Some(d) = parse_iso(t) {
             return Ok(Self {
                 millis: d.millis,
                 offset_minutes: d.offset_minutes,
@@ -359,8 +359,71 @@ impl IsoDateTime {
     }
 }
 
-/// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+/// `YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM]` as an [`MsDate`] (offset kept in minutes).
+pub(crate) fn parse_iso(s: &str) -> Option<MsDate> {
+    let (date, rest) = match s.find(['T', ' ']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, ""),
+    };
+    let day = RequestDate::parse(date).ok()?;
+    let mut millis = day.start_millis();
+    let mut offset = None;
+    if !rest.is_empty() {
+        let (time, zone) = match rest.find(['Z', 'z', '+', '-']) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let mut parts = time.split(':');
+        let h: i64 = parts.next()?.parse().ok()?;
+        let m: i64 = parts.next()?.parse().ok()?;
+        let sec: f64 = match parts.next() {
+            Some(p) => p.parse().ok()?,
+            None => 0.0,
+        };
+        if parts.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&m) {
+            return None;
+        }
+        if !(0.0..61.0).contains(&sec) {
+            return None;
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let sec_ms = (sec * 1000.0).round() as i64;
+        millis += (h * 60 + m) * 60_000 + sec_ms;
+        if !zone.is_empty() && !zone.eq_ignore_ascii_case("z") {
+            let (sign, hm) = zone.split_at(1);
+            let hm = hm.replace(':', "");
+            if hm.len() != 4 || !hm.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let oh: i16 = hm[..2].parse().ok()?;
+            let om: i16 = hm[2..].parse().ok()?;
+            // The same bounds as `MsDate::parse`, so every date read here re-encodes.
+            if oh > 23 || om >= 60 {
+                return None;
+            }
+            let total = oh * 60 + om;
+            let total = if sign == "-" { -total } else { total };
+            millis -= i64::from(total) * 60_000;
+            offset = Some(total);
+        }
+    }
+    Some(MsDate {
+        millis,
+        offset_minutes: offset,
+    })
+}
+
+/// Year, month and day (proleptic Gregorian) of a day count since 1970-01-01, after Howard
+/// Hinnant's `civil_from_days`: the one calendar conversion the workspace uses (the dates
+/// written here, the sandbox's catalog, the command line's tables).
+///
+/// ```
+/// use connect_types::date::civil_from_days;
+/// assert_eq!(civil_from_days(0), (1970, 1, 1));
+/// assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+/// assert_eq!(civil_from_days(-1), (1969, 12, 31));
+/// ```
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

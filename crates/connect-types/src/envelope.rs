@@ -368,6 +368,7 @@ mod tests {
         const RESULT_KEY: Option<&'static str> = Some("PingResult");
         const SECURITY: Security = Security::Standard;
         const IDEMPOTENT: bool = true;
+        const CHANGES_STATE: bool = false;
     }
 
     #[test]

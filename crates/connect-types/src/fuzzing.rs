@@ -7,13 +7,13 @@
 
 use crate::date::{MsDate, RequestDate};
 use crate::envelope::{DecodeError, decode_response, encode_request};
-use crate::operation::Operation;
+use crate::operation::{Described, Operation, Visit};
 use crate::ops;
 use serde::Deserialize;
 
 /// Target `envelope`: the bytes as the answer to every operation, decoded with
-/// [`decode_response`]. A decoded result must serialize again. (A new operation belongs in
-/// the list below.)
+/// [`decode_response`] (every operation of [`ops::visit`]). A decoded result must serialize
+/// again.
 pub fn envelope(data: &[u8]) {
     fn one<O: Operation>(data: &[u8]) {
         match decode_response::<O>(data) {
@@ -33,34 +33,16 @@ pub fn envelope(data: &[u8]) {
             }
         }
     }
-    one::<ops::CreateSessionRequest>(data);
-    one::<ops::RenewSessionRequest>(data);
-    one::<ops::SearchForImagesRequest>(data);
-    one::<ops::SearchForImagesV1Request>(data);
-    one::<ops::GetImageDetailsRequest>(data);
-    one::<ops::GetEventDetailsRequest>(data);
-    one::<ops::SearchForVideosRequest>(data);
-    one::<ops::GetImageDownloadAuthorizationsRequest>(data);
-    one::<ops::GetLargestImageDownloadAuthorizationsRequest>(data);
-    one::<ops::CreateDownloadRequest>(data);
-    one::<ops::CreateLightboxRequest>(data);
-    one::<ops::GetLightboxRequest>(data);
-    one::<ops::CreateLightboxItemsRequest>(data);
-    one::<ops::DeleteLightboxItemsRequest>(data);
-    one::<ops::DeleteLightboxRequest>(data);
-    one::<ops::GetLightboxHeadersRequest>(data);
-    one::<ops::UpdateLightboxHeaderRequest>(data);
-    one::<ops::CreateSharedLightboxRequest>(data);
-    one::<ops::GetPreviousDownloadsRequest>(data);
-    one::<ops::GetPreviousPurchasesRequest>(data);
-    one::<ops::GetActiveProductOfferingsRequest>(data);
-    one::<ops::GetAllProductOfferingsRequest>(data);
-    one::<ops::GetCollectionsRequest>(data);
-    one::<ops::GetCountriesRequest>(data);
-    one::<ops::CreateCustomerRequest>(data);
-    one::<ops::ReportUsageRequest>(data);
-    one::<ops::GetAssetChangesRequest>(data);
-    one::<ops::ConfirmAssetChangesRequest>(data);
+    struct Each<'a>(&'a [u8]);
+    impl Visit for Each<'_> {
+        fn operation<O: Described>(&mut self) {
+            one::<O>(self.0);
+        }
+        fn alias<O: Described>(&mut self) {
+            one::<O>(self.0);
+        }
+    }
+    ops::visit(&mut Each(data));
     // The token endpoint's replies are plain JSON, not envelopes.
     let _ = serde_json::from_slice::<ops::TokenResponse>(data);
     let _ = serde_json::from_slice::<ops::OAuthErrorResponse>(data);

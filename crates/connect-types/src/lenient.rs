@@ -391,7 +391,7 @@ pub fn opt_ms_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MsDate>, D:
             return Ok(None);
         }
         MsDate::parse(t)
-            .or_else(|e| parse_iso(t).ok_or(e))
+            .or_else(|e| crate::date::parse_iso(t).ok_or(e))
             .map(Some)
             .map_err(|e| e.to_string())
     })
@@ -419,60 +419,6 @@ pub fn opt_request_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Reques
             return Ok(None);
         }
         RequestDate::parse(s).map(Some).map_err(|e| e.to_string())
-    })
-}
-
-/// `YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM]` as an [`MsDate`] (offset kept in minutes).
-pub(crate) fn parse_iso(s: &str) -> Option<MsDate> {
-    let (date, rest) = match s.find(['T', ' ']) {
-        Some(i) => (&s[..i], &s[i + 1..]),
-        None => (s, ""),
-    };
-    let day = RequestDate::parse(date).ok()?;
-    let mut millis = day.start_millis();
-    let mut offset = None;
-    if !rest.is_empty() {
-        let (time, zone) = match rest.find(['Z', 'z', '+', '-']) {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, ""),
-        };
-        let mut parts = time.split(':');
-        let h: i64 = parts.next()?.parse().ok()?;
-        let m: i64 = parts.next()?.parse().ok()?;
-        let sec: f64 = match parts.next() {
-            Some(p) => p.parse().ok()?,
-            None => 0.0,
-        };
-        if parts.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&m) {
-            return None;
-        }
-        if !(0.0..61.0).contains(&sec) {
-            return None;
-        }
-        #[allow(clippy::cast_possible_truncation)]
-        let sec_ms = (sec * 1000.0).round() as i64;
-        millis += (h * 60 + m) * 60_000 + sec_ms;
-        if !zone.is_empty() && !zone.eq_ignore_ascii_case("z") {
-            let (sign, hm) = zone.split_at(1);
-            let hm = hm.replace(':', "");
-            if hm.len() != 4 || !hm.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let oh: i16 = hm[..2].parse().ok()?;
-            let om: i16 = hm[2..].parse().ok()?;
-            // The same bounds as `MsDate::parse`, so every date read here re-encodes.
-            if oh > 23 || om >= 60 {
-                return None;
-            }
-            let total = oh * 60 + om;
-            let total = if sign == "-" { -total } else { total };
-            millis -= i64::from(total) * 60_000;
-            offset = Some(total);
-        }
-    }
-    Some(MsDate {
-        millis,
-        offset_minutes: offset,
     })
 }
 

@@ -238,8 +238,11 @@ fn envelope_path(generator: &mut SchemaGenerator, op: &OperationDoc, https: &[Va
         }
         Security::SecureOnly => "HTTPS only, with the secure token in RequestHeader.Token.",
     };
+    // The summary reads after the name, as in the clients' documentation.
     let mut description = format!(
-        "{token} {}",
+        "{}: {} {token} {}",
+        op.name,
+        op.summary,
         if op.idempotent {
             "Idempotent: safe to retry."
         } else {
@@ -292,8 +295,8 @@ fn envelope_example(op: &OperationDoc) -> Value {
     if op.security.needs_token() {
         example["RequestHeader"]["Token"] = json!(examples::TOKEN_PLACEHOLDER);
     }
-    if let (true, Some(body)) = (op.has_body, examples::body(op.name)) {
-        example[op.body_key] = body;
+    if op.has_body {
+        example[op.body_key] = (op.example)();
     }
     example
 }

@@ -4,7 +4,7 @@
 //! files on disk through [`compare`], so a stale schema fails the build.
 
 use crate::envelope::{RequestHeader, ResponseHeader};
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security, Visit};
 use crate::ops::*;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use schemars::transform::RecursiveTransform;
@@ -126,6 +126,14 @@ pub struct OperationDoc {
     pub security: Security,
     /// Whether sending it twice has the effect of sending it once.
     pub idempotent: bool,
+    /// Whether a call can change what the service keeps ([`Operation::CHANGES_STATE`]).
+    pub changes_state: bool,
+    /// The clients' method ([`Described::METHOD`]).
+    pub method: Option<&'static str>,
+    /// What it does, in a line ([`Described::SUMMARY`]).
+    pub summary: &'static str,
+    /// Its example request body ([`Described::example`]), as JSON.
+    pub example: fn() -> Value,
     /// An older path and body key for the same operation (SearchForImages under `/v1`):
     /// described as a path of its own, with no schema files of its own.
     pub alias_of: Option<&'static str>,
@@ -151,13 +159,14 @@ fn decode_with<O: Operation>(bytes: &[u8]) -> Result<(), crate::DecodeError> {
     crate::decode_response::<O>(bytes).map(drop)
 }
 
+fn example_of<O: Described>() -> Value {
+    // A plain data struct serializes infallibly.
+    serde_json::to_value(O::example()).unwrap_or(Value::Null)
+}
+
 impl OperationDoc {
     /// The description of operation `O`.
-    pub fn of<O>() -> OperationDoc
-    where
-        O: Operation + JsonSchema,
-        O::Result: JsonSchema,
-    {
+    pub fn of<O: Described>() -> OperationDoc {
         OperationDoc {
             name: O::NAME,
             path: O::PATH,
@@ -167,6 +176,10 @@ impl OperationDoc {
             result_key: O::RESULT_KEY,
             security: O::SECURITY,
             idempotent: O::IDEMPOTENT,
+            changes_state: O::CHANGES_STATE,
+            method: O::METHOD,
+            summary: O::SUMMARY,
+            example: example_of::<O>,
             alias_of: None,
             request_name: O::schema_name().into_owned(),
             result_name: format!("{}Result", O::NAME),
@@ -185,40 +198,22 @@ impl OperationDoc {
     }
 }
 
-/// Every envelope operation, in the documented groups' order. The JSON Schema files and the
-/// OpenAPI document are both generated from this one list: an operation added here appears in
-/// both.
+/// Every envelope operation of [`crate::ops::visit`], in its order (an older path right after
+/// the operation it serves). The JSON Schema files and the OpenAPI document are both generated
+/// from it.
 pub fn operations() -> Vec<OperationDoc> {
-    vec![
-        OperationDoc::of::<CreateSessionRequest>(),
-        OperationDoc::of::<RenewSessionRequest>(),
-        OperationDoc::of::<SearchForImagesRequest>(),
-        OperationDoc::of::<SearchForImagesV1Request>().alias_of(SearchForImagesRequest::NAME),
-        OperationDoc::of::<GetImageDetailsRequest>(),
-        OperationDoc::of::<GetEventDetailsRequest>(),
-        OperationDoc::of::<SearchForVideosRequest>(),
-        OperationDoc::of::<GetImageDownloadAuthorizationsRequest>(),
-        OperationDoc::of::<GetLargestImageDownloadAuthorizationsRequest>(),
-        OperationDoc::of::<CreateDownloadRequest>(),
-        OperationDoc::of::<CreateLightboxRequest>(),
-        OperationDoc::of::<GetLightboxRequest>(),
-        OperationDoc::of::<CreateLightboxItemsRequest>(),
-        OperationDoc::of::<DeleteLightboxItemsRequest>(),
-        OperationDoc::of::<DeleteLightboxRequest>(),
-        OperationDoc::of::<GetLightboxHeadersRequest>(),
-        OperationDoc::of::<UpdateLightboxHeaderRequest>(),
-        OperationDoc::of::<CreateSharedLightboxRequest>(),
-        OperationDoc::of::<GetPreviousDownloadsRequest>(),
-        OperationDoc::of::<GetActiveProductOfferingsRequest>(),
-        OperationDoc::of::<GetAllProductOfferingsRequest>(),
-        OperationDoc::of::<GetCollectionsRequest>(),
-        OperationDoc::of::<GetCountriesRequest>(),
-        OperationDoc::of::<CreateCustomerRequest>(),
-        OperationDoc::of::<GetPreviousPurchasesRequest>(),
-        OperationDoc::of::<ReportUsageRequest>(),
-        OperationDoc::of::<GetAssetChangesRequest>(),
-        OperationDoc::of::<ConfirmAssetChangesRequest>(),
-    ]
+    struct Collect(Vec<OperationDoc>);
+    impl Visit for Collect {
+        fn operation<O: Described>(&mut self) {
+            self.0.push(OperationDoc::of::<O>());
+        }
+        fn alias<O: Described>(&mut self) {
+            self.0.push(OperationDoc::of::<O>().alias_of(O::NAME));
+        }
+    }
+    let mut all = Collect(Vec::new());
+    crate::ops::visit(&mut all);
+    all.0
 }
 
 /// Every schema file, by name: the request body and (where the operation has one) the result

@@ -79,7 +79,7 @@ pub struct RecordedResponse {
 pub struct RecordedFailure {
     /// What the transport said.
     pub message: String,
-    /// Why, as [`crate::TransportCause::name`] says it (`connection-refused`, `timeout`, …;
+    /// Why, as [`crate::failure::TransportCause::name`] says it (`connection-refused`, `timeout`, …;
     /// `other` when absent), so a replay gives the same advice.
     #[serde(default = "other_cause")]
     pub cause: String,
@@ -88,13 +88,13 @@ pub struct RecordedFailure {
 }
 
 fn other_cause() -> String {
-    crate::TransportCause::Other.name().to_owned()
+    crate::failure::TransportCause::Other.name().to_owned()
 }
 
 impl RecordedFailure {
-    /// The recorded cause (an unknown name reads as [`crate::TransportCause::Other`]).
-    pub fn transport_cause(&self) -> crate::TransportCause {
-        use crate::TransportCause as C;
+    /// The recorded cause (an unknown name reads as [`crate::failure::TransportCause::Other`]).
+    pub fn transport_cause(&self) -> crate::failure::TransportCause {
+        use crate::failure::TransportCause as C;
         [
             C::Dns,
             C::ConnectionRefused,
@@ -450,7 +450,7 @@ impl Cassette {
     pub fn origins(&self) -> BTreeSet<String> {
         self.exchanges
             .iter()
-            .filter_map(|e| super::request::origin(&e.request.url))
+            .filter_map(|e| origin(&e.request.url))
             .map(str::to_owned)
             .collect()
     }
@@ -513,6 +513,15 @@ fn session_credentials(e: &Exchange) -> Credentials {
         get("UserName", "<user-0>"),
         get("UserPassword", "<secret-0>"),
     )
+}
+
+/// `scheme://authority` of an absolute URL.
+pub fn origin(url: &str) -> Option<&str> {
+    let start = url.find("://")? + 3;
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    (end > start).then(|| &url[..end])
 }
 
 #[cfg(test)]

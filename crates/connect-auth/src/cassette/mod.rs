@@ -20,16 +20,17 @@
 //! - [`Player`] answers requests from a cassette, matching each by its operation and body with
 //!   the volatile members ignored, in the recorded order by default ([`Order`]). A request it
 //!   has no answer for gets a [`Mismatch`] naming the nearest recorded request and where they
-//!   first differ; the client ends the call with [`crate::Error::Replay`].
+//!   first differ; the client ends the call with [`crate::error::Error::Replay`].
 //!
 //! The clients' `RecordingTransport` and `ReplayTransport` (chosen with
-//! [`crate::ClientBuilder::record`] and [`crate::ClientBuilder::replay`]), `getty-connect
+//! [`crate::builder::ClientBuilder::record`] and [`crate::builder::ClientBuilder::replay`]), `getty-connect
 //! --record` / `--replay` and `connect-sandbox --replay` are built on these pieces.
 
 mod content;
 mod format;
 mod matcher;
-mod player;
+pub(crate) mod mode;
+pub(crate) mod player;
 mod record;
 mod redact;
 mod request;
@@ -37,71 +38,21 @@ mod request;
 pub use content::{BodyDigest, Content, sha256_hex};
 pub use format::{
     Cassette, Exchange, FORMAT, ReadError, RecordedFailure, RecordedOutcome, RecordedRequest,
-    RecordedResponse, VERSION, header_line,
+    RecordedResponse, VERSION, header_line, origin,
 };
 pub use matcher::{Difference, VOLATILE};
+pub use mode::CassetteMode;
 pub use player::{
     Expected, Mismatch, Nearest, Order, Player, ReplayBody, ReplayCut, ReplayOptions, Replayed,
     ReplayedResponse, SharedPlayer,
 };
 pub use record::{DEFAULT_BODY_LIMIT, RecordOptions, Recorder, Recording, Take};
-pub use request::{REQUEST_HEADERS, RESPONSE_HEADERS, operation_of, origin};
+pub use request::{REQUEST_HEADERS, RESPONSE_HEADERS, operation_of};
 
-use crate::TransportFailure;
 use crate::config::ClientConfig;
 use crate::error::Error;
+use crate::failure::TransportFailure;
 use std::path::Path;
-
-/// How a client uses a cassette: set by [`crate::ClientBuilder::record`] and
-/// [`crate::ClientBuilder::replay`], carried out by the client crate's transports.
-#[derive(Clone)]
-#[non_exhaustive]
-pub enum CassetteMode {
-    /// Send through the transport and write every exchange to this file (replaced).
-    Record {
-        /// The cassette file.
-        path: std::path::PathBuf,
-        /// How to record.
-        options: RecordOptions,
-    },
-    /// Send nothing: answer from this cassette file.
-    Replay {
-        /// The cassette file.
-        path: std::path::PathBuf,
-        /// How to replay.
-        options: ReplayOptions,
-    },
-    /// Send nothing: answer from this cassette, already read.
-    ReplayCassette {
-        /// The cassette.
-        cassette: Box<Cassette>,
-        /// How to replay.
-        options: ReplayOptions,
-    },
-}
-
-impl std::fmt::Debug for CassetteMode {
-    // A cassette read into memory is shown by its size, not exchange by exchange.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CassetteMode::Record { path, options } => f
-                .debug_struct("Record")
-                .field("path", path)
-                .field("options", options)
-                .finish(),
-            CassetteMode::Replay { path, options } => f
-                .debug_struct("Replay")
-                .field("path", path)
-                .field("options", options)
-                .finish(),
-            CassetteMode::ReplayCassette { cassette, options } => f
-                .debug_struct("ReplayCassette")
-                .field("exchanges", &cassette.exchanges.len())
-                .field("options", options)
-                .finish(),
-        }
-    }
-}
 
 /// The transport the settings ask for, of the client crate's kind `T`: `make` makes its
 /// transport (called only when one is needed), `record` wraps it in a recording into a file,

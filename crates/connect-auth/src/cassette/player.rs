@@ -5,7 +5,7 @@ use super::format::{Cassette, Exchange, RecordedOutcome, RecordedResponse};
 use super::matcher::{Difference, differences};
 use super::redact::Redactor;
 use super::request::describe_request;
-use crate::TransportFailure;
+use crate::failure::TransportFailure;
 use serde_json::Value;
 
 /// In which order recorded exchanges may be played.
@@ -242,11 +242,12 @@ impl std::error::Error for Mismatch {}
 
 impl Mismatch {
     /// As the failure a replaying transport reports: nothing reached the server, and the
-    /// mismatch is its source, so the client ends the call with [`crate::Error::Replay`]
+    /// mismatch is its source, so the client ends the call with [`crate::error::Error::Replay`]
     /// instead of retrying.
     pub fn into_failure(self: Box<Self>) -> TransportFailure {
-        let mut failure = TransportFailure::new(crate::TransportCause::Other, self.to_string())
-            .reached_server(false);
+        let mut failure =
+            TransportFailure::new(crate::failure::TransportCause::Other, self.to_string())
+                .reached_server(false);
         failure.source = Some(self);
         failure
     }

@@ -6,7 +6,7 @@ use super::format::{
 };
 use super::redact::Redactor;
 use super::request::{RESPONSE_HEADERS, describe_request, text_or_bytes};
-use crate::TransportFailure;
+use crate::failure::TransportFailure;
 use connect_types::Secret;
 use std::collections::BTreeMap;
 
@@ -205,7 +205,7 @@ impl Recorder {
             }),
             (None, None) => RecordedOutcome::Failure(RecordedFailure {
                 message: "the recording saw no answer".to_owned(),
-                cause: crate::TransportCause::Other.name().to_owned(),
+                cause: crate::failure::TransportCause::Other.name().to_owned(),
                 reached_server: true,
             }),
             (None, Some((status, headers))) => {
@@ -300,9 +300,9 @@ impl Recording {
         path: &std::path::Path,
         options: RecordOptions,
         create: impl FnOnce(&std::path::Path) -> std::io::Result<W>,
-    ) -> Result<Self, crate::Error> {
+    ) -> Result<Self, crate::error::Error> {
         let cannot = |e: std::io::Error| {
-            crate::Error::Config(format!(
+            crate::error::Error::Config(format!(
                 "cannot create the cassette {}: {e}",
                 path.display()
             ))

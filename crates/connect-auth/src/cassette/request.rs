@@ -1,7 +1,7 @@
 //! From `http` messages to recorded ones: operation names, the headers kept, the bodies.
 
 use super::content::{BodyDigest, Content};
-use super::format::RecordedRequest;
+use super::format::{RecordedRequest, origin};
 use super::redact::Redactor;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -57,15 +57,6 @@ pub fn operation_of(method: &str, url: &str) -> String {
         }
         _ => path.to_owned(),
     }
-}
-
-/// `scheme://authority` of an absolute URL.
-pub fn origin(url: &str) -> Option<&str> {
-    let start = url.find("://")? + 3;
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    (end > start).then(|| &url[..end])
 }
 
 /// The path of a URL (absolute or origin-form), without query or fragment.

@@ -1,7 +1,7 @@
 //! Recording and replaying whole exchanges, as a transport does, without one.
 
 use super::*;
-use crate::TransportFailure;
+use crate::failure::TransportFailure;
 
 const SECRET: &str = "canary-client-secret-8c1f";
 const PASSWORD: &str = "canary-password-77aa";
@@ -285,7 +285,7 @@ fn a_changed_request_names_the_nearest_and_the_first_difference() {
         Ok(Error::Replay(m)) => assert_eq!(m.operation, "CreateDownloadRequest"),
         other => panic!("{other:?}"),
     }
-    let plain = TransportFailure::new(crate::TransportCause::ConnectionRefused, "refused");
+    let plain = TransportFailure::new(crate::failure::TransportCause::ConnectionRefused, "refused");
     assert!(replay_error(plain).is_err());
 }
 
@@ -331,7 +331,7 @@ fn cut_bodies_and_failures_replay_as_they_happened() {
     text += &r.finish(t);
     let mut t = r.begin(&get(url));
     t.failed(&TransportFailure::new(
-        crate::TransportCause::ConnectionRefused,
+        crate::failure::TransportCause::ConnectionRefused,
         format!("{url}: connection refused"),
     ));
     text += &r.finish(t);
@@ -355,7 +355,7 @@ fn cut_bodies_and_failures_replay_as_they_happened() {
     };
     assert_eq!(
         f.cause,
-        crate::TransportCause::ConnectionRefused,
+        crate::failure::TransportCause::ConnectionRefused,
         "the cause replays too"
     );
     assert!(

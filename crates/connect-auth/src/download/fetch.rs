@@ -25,8 +25,9 @@ pub const MAX_START_OVERS: u32 = 3;
 /// server answers: a server dripping a few bytes per connection cannot keep it going forever.
 pub const MAX_REQUESTS: u32 = 200;
 
-/// The longest `Retry-After` a download waits for; a longer one ends it.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// The longest `Retry-After` a download waits for; a longer one ends it. The same limit as the
+/// retry policy's default ([`crate::retry::MAX_RETRY_AFTER`]).
+pub use crate::retry::MAX_RETRY_AFTER;
 
 /// The longest a transport should wait for one read of a download's answer (its head or a
 /// chunk of its body), carried in the `GET`'s extensions when a stall rule applies: the rule's

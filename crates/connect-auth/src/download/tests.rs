@@ -1,7 +1,7 @@
 //! The download machines under scripted servers and simulated time.
 
 use super::*;
-use crate::call::TransportFailure;
+use crate::failure::TransportFailure;
 use connect_types::Response;
 use connect_types::ops::{
     Authorization, DownloadUrl, GetImageDownloadAuthorizationsResult,

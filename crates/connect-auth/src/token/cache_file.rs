@@ -164,7 +164,7 @@ pub fn decode(bytes: &[u8], expected: &CacheKey) -> Result<SavedTokens, FileProb
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Credentials;
+    use crate::credentials::Credentials;
 
     fn key(user: &str) -> CacheKey {
         CacheKey::for_credentials(

@@ -314,7 +314,7 @@ impl TokenMachine {
     }
 
     /// Names whose tokens these are, so they can be saved and restored
-    /// ([`crate::ClientConfig::core`] sets it from the credentials and the base URL). Without
+    /// ([`crate::config::ClientConfig::core`] sets it from the credentials and the base URL). Without
     /// a key the machine reports no [`TokenEvent`] and takes no saved set.
     pub fn set_cache_key(&mut self, key: Option<CacheKey>) {
         self.cache_key = key;

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CacheKey {
     /// The service: the base URL (lower-case scheme and host, no trailing `/`), or the name a
-    /// client was given for it ([`crate::ClientConfig::token_cache_service`]).
+    /// client was given for it ([`crate::config::ClientConfig::token_cache_service`]).
     pub service: String,
     /// How these credentials sign in: [`Grant::ClientCredentials`], [`Grant::Password`] or
     /// [`Grant::CreateSession`].

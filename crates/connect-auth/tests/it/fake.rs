@@ -29,6 +29,7 @@ impl Operation for Find {
     const RESULT_KEY: Option<&'static str> = Some("FindResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
 }
 
 /// A secure-only, non-idempotent operation (like CreateDownloadRequest).
@@ -46,6 +47,7 @@ impl Operation for Fetch {
     const RESULT_KEY: Option<&'static str> = Some("FetchResult");
     const SECURITY: Security = Security::SecureOnly;
     const IDEMPOTENT: bool = false;
+    const CHANGES_STATE: bool = true;
 }
 
 pub fn ok_envelope(key: &str, result: &str) -> Vec<u8> {

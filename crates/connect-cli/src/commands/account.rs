@@ -1,118 +1,30 @@
-//! `downloads`, `purchases`, `offerings`, `collections`, `countries`, `customer create`,
-//! `oembed`: account data, reference data and embeds.
+//! The account group's commands ([`run`]): `offerings`, `collections`, `countries`,
+//! `customer create`, `oembed` here; the histories, usage reports and the feed in their own
+//! modules.
 
-use crate::args::{CustomerCommand, HistoryArgs, OfferingsArgs};
+use crate::args::{AccountCommand, CustomerCommand, OfferingsArgs};
 use crate::client::Ctx;
-use crate::commands::pages;
+use crate::commands::{changes, history, usage};
 use crate::errors::CliError;
 use crate::output::{self, Table};
-use connect_types::IsoDateTime;
 use connect_types::ops::{
     CreateCustomerRequest, GetActiveProductOfferingsRequest, GetAllProductOfferingsRequest,
-    GetCollectionsRequest, GetCountriesRequest, GetPreviousDownloadsRequest,
-    GetPreviousPurchasesRequest, Language, OEmbedRequest,
+    GetCollectionsRequest, GetCountriesRequest, Language, OEmbedRequest,
 };
 
-fn iso(d: Option<&IsoDateTime>) -> String {
-    d.map_or_else(|| "-".to_owned(), ToString::to_string)
-}
-
-fn start_of(args: &HistoryArgs) -> u32 {
-    (args.page - 1).saturating_mul(args.count).saturating_add(1)
-}
-
-/// `downloads`: the caller's previous downloads, newest first.
-pub fn downloads(ctx: &Ctx, args: &HistoryArgs) -> Result<(), CliError> {
-    let req = GetPreviousDownloadsRequest::page(start_of(args), args.count);
-    let doing = "listing previous downloads";
-    let (items, total) = if args.all {
-        let (items, total) = ctx.api.collect_all(req, doing)?;
-        if ctx.json {
-            return output::print_json(&items);
-        }
-        (items, total)
-    } else {
-        let r = pages::or_past_the_end(
-            ctx.api.call(&req, doing),
-            args.page,
-            args.count,
-            "download",
-            || {
-                let first = GetPreviousDownloadsRequest::page(1, args.count);
-                ctx.api
-                    .call(&first, doing)
-                    .ok()
-                    .and_then(|r| r.item_total_count)
-            },
-        )?;
-        if ctx.json {
-            return output::print_json(&r);
-        }
-        (r.previous_downloads, r.item_total_count)
-    };
-    if items.is_empty() {
-        return output::print_text("No downloads yet.\n");
+/// Runs a command of the account group.
+pub fn run(ctx: &Ctx, command: &AccountCommand) -> Result<(), CliError> {
+    match command {
+        AccountCommand::Downloads(a) => history::downloads(ctx, a),
+        AccountCommand::Purchases(a) => history::purchases(ctx, a),
+        AccountCommand::Offerings(a) => offerings(ctx, a),
+        AccountCommand::Collections => collections(ctx),
+        AccountCommand::Countries { language } => countries(ctx, language.as_deref()),
+        AccountCommand::Customer(c) => customer(ctx, c),
+        AccountCommand::Usage(c) => usage::run(ctx, c),
+        AccountCommand::Changes(c) => changes::run(ctx, c),
+        AccountCommand::Oembed { id } => oembed(ctx, id),
     }
-    let mut t = Table::new(&[("Asset", 12), ("Downloaded", 25), ("Offering", 24)]);
-    for d in &items {
-        t.row([
-            output::or_dash(d.asset_id.as_deref()),
-            iso(d.date_downloaded.as_ref()),
-            output::or_dash(d.product_offering.as_ref()),
-        ]);
-    }
-    let mut text = t.render();
-    if let Some(n) = total {
-        text.push_str(&format!("{} in all\n", output::counted(n, "download")));
-    }
-    output::print_text(&text)
-}
-
-/// `purchases`: the caller's previous purchases, newest first.
-pub fn purchases(ctx: &Ctx, args: &HistoryArgs) -> Result<(), CliError> {
-    let req = GetPreviousPurchasesRequest::page(start_of(args), args.count);
-    let doing = "listing previous purchases";
-    let (items, total) = if args.all {
-        let (items, total) = ctx.api.collect_all(req, doing)?;
-        if ctx.json {
-            return output::print_json(&items);
-        }
-        (items, total)
-    } else {
-        let r = pages::or_past_the_end(
-            ctx.api.call(&req, doing),
-            args.page,
-            args.count,
-            "purchase",
-            || {
-                let first = GetPreviousPurchasesRequest::page(1, args.count);
-                ctx.api
-                    .call(&first, doing)
-                    .ok()
-                    .and_then(|r| r.item_total_count)
-            },
-        )?;
-        if ctx.json {
-            return output::print_json(&r);
-        }
-        (r.previous_purchases, r.item_total_count)
-    };
-    if items.is_empty() {
-        return output::print_text("No purchases yet.\n");
-    }
-    let mut t = Table::new(&[("Asset", 12), ("Purchased", 25), ("Order", 12)]);
-    for p in &items {
-        t.row([
-            output::or_dash(p.asset_id.as_deref()),
-            iso(p.date_purchased.as_ref()),
-            output::or_dash(p.order_id.as_deref()),
-        ]);
-    }
-    let mut text = t.render();
-    if let Some(n) = total {
-        text.push_str(&format!("{} in all\n", output::counted(n, "purchase")));
-    }
-    output::print_text(&text)
 }
 
 /// `offerings`: the active offering types, or (`--all`) every instance with its quota.

@@ -17,7 +17,7 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
             "file": file,
         }));
     }
-    let whose = output::terminal_safe(&key.to_string());
+    let whose = crate::terminal::terminal_safe(&key.to_string());
     let text = match (&file, removed) {
         (Some(path), true) => format!(
             "Signed out {whose}: removed its cached tokens ({}).\n",

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod details;
 pub mod download;
 pub mod events;
+pub mod history;
 pub mod lightbox;
 pub mod logout;
 pub mod pages;

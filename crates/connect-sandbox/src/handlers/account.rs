@@ -1,17 +1,26 @@
 //! CreateCustomer: a new user who can then sign in (password grant, CreateSession).
 
-use crate::api::{self, Done, Fail, Request};
+use super::Call;
+use crate::api::{self, Done, Fail};
 use crate::countries::known_char3;
-use crate::security::{Principal, Scheme};
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::accounts::Customer;
 use connect_types::StatusCode;
+use connect_types::ops;
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![Op::of::<ops::CreateCustomerRequest>(create).any_token_over_https()]
+}
 
 /// Passwords must be longer than this many characters.
 const MIN_PASSWORD_LEN: usize = 3;
 
 /// CreateCustomer.
-pub fn create(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn create(state: &State, call: &Call<'_, ops::CreateCustomerRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let key = "CreateCustomerRequestBody";
     let b = &req.body;
     let field = |name: &str| api::req_str(b, name, &format!("{key}.{name}"));
@@ -44,7 +53,7 @@ pub fn create(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
         .users
         .iter()
         .any(|u| u.name.eq_ignore_ascii_case(&user_name))
-        || state.accounts.customer_exists(&user_name);
+        || state.kept.accounts.customer_exists(&user_name);
     if taken {
         return Err(Fail::new(
             StatusCode::DuplicateUsername,
@@ -59,7 +68,7 @@ pub fn create(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
             ),
         ));
     }
-    let created = state.accounts.add_customer(Customer {
+    let created = state.kept.accounts.add_customer(Customer {
         user_name: user_name.clone(),
         password,
     });

@@ -1,18 +1,32 @@
 //! Reference data: GetActiveProductOfferings, GetAllProductOfferings, GetCollections,
 //! GetCountries.
 
-use crate::api::{self, Done, Fail, Request};
+use super::Call;
+use crate::api::{self, Done, Fail};
 use crate::catalog::OFFERINGS;
 use crate::countries::COUNTRIES;
-use crate::security::{Principal, Scheme};
+use crate::operations::Op;
+use crate::security::Principal;
 use crate::state::State;
 use crate::vocab::COLLECTIONS;
+use connect_types::ops;
 use connect_types::ops::{
     Collection, Country, GetActiveProductOfferingsResult, GetAllProductOfferingsResult,
     GetCollectionsResult, GetCountriesResult, ImageFamily, OfferingStatus, ProductOffering,
     ProductOfferingInstance, ProductOfferingType,
 };
 use connect_types::{MsDate, StatusCode};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetActiveProductOfferingsRequest>(active_offerings),
+        Op::of::<ops::GetAllProductOfferingsRequest>(all_offerings),
+        Op::of::<ops::GetCollectionsRequest>(collections),
+        Op::of::<ops::GetCountriesRequest>(countries).body_optional(),
+    ]
+}
 
 /// The offering types GetActiveProductOfferings documents.
 const ACTIVE_TYPES: &[&str] = &["PremiumAccess", "EasyAccess", "EditorialSubscription"];
@@ -29,12 +43,14 @@ fn agreement_holder(p: &Principal) -> Result<&str, Fail> {
 /// GetActiveProductOfferings.
 pub fn active_offerings(
     state: &State,
-    p: &Principal,
-    _: &Request,
-    _: Scheme,
+    call: &Call<'_, ops::GetActiveProductOfferingsRequest>,
 ) -> Result<Done, Fail> {
+    let p = call.principal;
     let user = agreement_holder(p)?;
-    let offerings = state.accounts.offerings(user, state.clock.now_millis());
+    let offerings = state
+        .kept
+        .accounts
+        .offerings(user, state.clock.now_millis());
     if offerings.is_empty() {
         return Err(Fail::new(
             StatusCode::NoAgreement,
@@ -56,9 +72,16 @@ pub fn active_offerings(
 }
 
 /// GetAllProductOfferings.
-pub fn all_offerings(state: &State, p: &Principal, _: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn all_offerings(
+    state: &State,
+    call: &Call<'_, ops::GetAllProductOfferingsRequest>,
+) -> Result<Done, Fail> {
+    let p = call.principal;
     let user = agreement_holder(p)?;
-    let offerings = state.accounts.offerings(user, state.clock.now_millis());
+    let offerings = state
+        .kept
+        .accounts
+        .offerings(user, state.clock.now_millis());
     if offerings.is_empty() {
         return Err(Fail::new(
             StatusCode::NoAgreement,
@@ -87,7 +110,10 @@ pub fn all_offerings(state: &State, p: &Principal, _: &Request, _: Scheme) -> Re
 
 /// GetCollections: the collections the catalog's images use, with the license models and
 /// offerings found on them.
-pub fn collections(state: &State, _: &Principal, _: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn collections(
+    state: &State,
+    _call: &Call<'_, ops::GetCollectionsRequest>,
+) -> Result<Done, Fail> {
     let n = COLLECTIONS.len();
     let (mut used, mut rf, mut rm, mut offers) =
         (vec![false; n], vec![false; n], vec![false; n], vec![0u8; n]);
@@ -132,8 +158,13 @@ pub fn collections(state: &State, _: &Principal, _: &Request, _: Scheme) -> Resu
 }
 
 /// GetCountries.
-pub fn countries(_: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
-    let notice = api::language(&req.body, "GetCountriesRequestBody.Language")?;
+pub fn countries(_: &State, call: &Call<'_, ops::GetCountriesRequest>) -> Result<Done, Fail> {
+    let language = call
+        .request
+        .language
+        .as_ref()
+        .map(|l| l.as_str().to_owned());
+    let notice = api::language_of(language, "GetCountriesRequestBody.Language")?;
     let countries = COUNTRIES
         .iter()
         .map(|(c2, c3, name)| Country {

@@ -1,17 +1,29 @@
 //! GetImageDetails and GetEventDetails.
 
-use crate::api::{self, Done, Fail, Request};
+use super::Call;
+use crate::api::{self, Done, Fail};
 use crate::catalog;
+use crate::operations::Op;
 use crate::render::{self, ImageView};
-use crate::security::{Principal, Scheme};
 use crate::state::State;
 use crate::vocab::{LOCATIONS, SEGMENTS, VENUES};
 use connect_types::StatusCode;
+use connect_types::ops;
 use connect_types::ops::MAX_IMAGE_DETAIL_IDS;
 use serde_json::{Value, json};
 
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetImageDetailsRequest>(images).built_from_model(),
+        Op::of::<ops::GetEventDetailsRequest>(events),
+    ]
+}
+
 /// GetImageDetails: up to 90 images.
-pub fn images(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn images(state: &State, call: &Call<'_, ops::GetImageDetailsRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let key = "GetImageDetailsRequestBody";
     let b = &req.body;
     let lang = api::language(b, &format!("{key}.Language"))?;
@@ -70,7 +82,8 @@ pub fn images(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
 }
 
 /// GetEventDetails.
-pub fn events(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn events(state: &State, call: &Call<'_, ops::GetEventDetailsRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let key = "GetEventDetailsRequestBody";
     let path = format!("{key}.EventIds");
     let list = api::opt_list(&req.body, "EventIds", &path)?;

@@ -1,16 +1,30 @@
 //! GetImageDownloadAuthorizations, GetLargestImageDownloadAuthorizations and
 //! CreateDownloadRequest.
 
+use super::Call;
 use super::user;
-use crate::api::{self, Done, Fail, Request};
+use crate::api::{self, Done, Fail};
 use crate::catalog::OFFERINGS;
+use crate::operations::Op;
 use crate::render;
-use crate::security::{Principal, Scheme};
+use crate::security::Principal;
 use crate::state::State;
 use crate::store::accounts::SpendError;
 use crate::store::downloads::{Grant, TokenError};
 use connect_types::StatusCode;
+use connect_types::ops;
 use serde_json::{Value, json};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetImageDownloadAuthorizationsRequest>(authorizations_op),
+        Op::of::<ops::GetLargestImageDownloadAuthorizationsRequest>(largest),
+        Op::of::<ops::CreateDownloadRequest>(create_request)
+            .also_accepts(&["CreateDownloadRequestRequestBody"]),
+    ]
+}
 
 fn agreement(p: &Principal) -> Result<&str, Fail> {
     user(p, "a download").map_err(|_| {
@@ -37,6 +51,7 @@ fn authorizations(
     let expires = now + state.config.download_token_ttl.as_millis() as i64;
     let covering = covering_offerings(mask);
     state
+        .kept
         .accounts
         .offerings(user, now)
         .into_iter()
@@ -84,10 +99,9 @@ fn covering_offerings(mask: u8) -> Vec<&'static str> {
 /// GetImageDownloadAuthorizations.
 pub fn authorizations_op(
     state: &State,
-    p: &Principal,
-    req: &Request,
-    _: Scheme,
+    call: &Call<'_, ops::GetImageDownloadAuthorizationsRequest>,
 ) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetImageDownloadAuthorizationsRequestBody";
     let path = format!("{key}.ImageSizes");
     let list = api::opt_obj_list(&req.body, "ImageSizes", &path)?;
@@ -149,7 +163,11 @@ fn finish(n: usize, problems: Vec<(StatusCode, String)>, result: Value) -> Resul
 }
 
 /// GetLargestImageDownloadAuthorizations.
-pub fn largest(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn largest(
+    state: &State,
+    call: &Call<'_, ops::GetLargestImageDownloadAuthorizationsRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetLargestImageDownloadAuthorizationsRequestBody";
     let path = format!("{key}.Images");
     let list = api::opt_list(&req.body, "Images", &path)?;
@@ -192,10 +210,9 @@ pub fn largest(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
 /// CreateDownloadRequest: download URLs on the HTTPS listener.
 pub fn create_request(
     state: &State,
-    p: &Principal,
-    req: &Request,
-    _: Scheme,
+    call: &Call<'_, ops::CreateDownloadRequest>,
 ) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "CreateDownloadRequestBody";
     let path = format!("{key}.DownloadItems");
     let list = api::opt_obj_list(&req.body, "DownloadItems", &path)?;
@@ -237,7 +254,7 @@ pub fn create_request(
                         let covering =
                             covering_offerings(state.index.shape.image(g.index).offerings);
                         state
-                            .accounts
+                            .kept.accounts
                             .spend_instance(who, &id, instance, &covering, now)
                             .map_err(|e| match e {
                                 SpendError::Exhausted => (
@@ -267,6 +284,7 @@ pub fn create_request(
                             covering_offerings(state.index.shape.image(g.index).offerings)
                         };
                         state
+                            .kept
                             .accounts
                             .spend(who, &id, &covering, |_| true, now)
                             .map_err(|_| {

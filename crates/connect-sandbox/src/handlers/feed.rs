@@ -1,12 +1,24 @@
 //! GetAssetChanges and ConfirmAssetChanges: the per-channel partner feed.
 
-use crate::api::{self, Done, Fail, Request};
+use super::Call;
+use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::render::image_id;
-use crate::security::{Principal, Scheme};
+use crate::security::Principal;
 use crate::state::State;
 use crate::store::feed::{CHANNELS, DEFAULT_BATCH, FeedError, MAX_BATCH};
+use connect_types::ops;
 use connect_types::ops::{AssetLifecycle, ChangedAsset, GetAssetChangesResult};
 use connect_types::{MsDate, StatusCode};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetAssetChangesRequest>(changes),
+        Op::of::<ops::ConfirmAssetChangesRequest>(confirm),
+    ]
+}
 
 fn refusal(e: FeedError, what: &str) -> Fail {
     match e {
@@ -28,31 +40,31 @@ fn caller(p: &Principal) -> &str {
 }
 
 /// GetAssetChanges.
-pub fn changes(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn changes(state: &State, call: &Call<'_, ops::GetAssetChangesRequest>) -> Result<Done, Fail> {
     let key = "GetAssetChangesRequestBody";
-    let b = &req.body;
-    let channel = api::req_int(b, "ChannelId", &format!("{key}.ChannelId"))?;
-    let count = api::opt_int(b, "ItemCount", &format!("{key}.ItemCount"))?;
-    let count = match count {
+    // The model reads a missing channel as 0; the view says it was left out.
+    api::req_int(&call.raw.body, "ChannelId", &format!("{key}.ChannelId"))?;
+    let channel = call.request.channel_id;
+    let count = match call.request.item_count {
         None => DEFAULT_BATCH,
-        Some(n) if n <= 0 => {
+        Some(0) => {
             return Err(Fail::new(
                 StatusCode::InvalidItemCount,
                 format!("{key}.ItemCount must be above zero"),
             ));
         }
-        Some(n) if n as u64 > MAX_BATCH => {
+        Some(n) if u64::from(n) > MAX_BATCH => {
             return Err(Fail::new(
                 StatusCode::MaxExceeded,
                 format!("{key}.ItemCount {n} is above the maximum of {MAX_BATCH}"),
             ));
         }
-        Some(n) => n as u64,
+        Some(n) => u64::from(n),
     };
-    let channel = u64::try_from(channel).unwrap_or(0);
     let batch = state
+        .kept
         .feed
-        .next_batch(caller(p), channel, count)
+        .next_batch(caller(call.principal), channel, count)
         .map_err(|e| refusal(e, &format!("{key}.ChannelId {channel}")))?;
     let changed_assets = batch
         .changes
@@ -79,12 +91,20 @@ pub fn changes(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
 }
 
 /// ConfirmAssetChanges.
-pub fn confirm(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn confirm(
+    state: &State,
+    call: &Call<'_, ops::ConfirmAssetChangesRequest>,
+) -> Result<Done, Fail> {
     let key = "ConfirmAssetChangesRequestBody";
-    let tx = api::req_str(&req.body, "TransactionId", &format!("{key}.TransactionId"))?;
+    api::req_str(
+        &call.raw.body,
+        "TransactionId",
+        &format!("{key}.TransactionId"),
+    )?;
     state
+        .kept
         .feed
-        .confirm(caller(p), tx.trim())
+        .confirm(caller(call.principal), call.request.transaction_id.trim())
         .map_err(|e| refusal(e, &format!("{key}.TransactionId")))?;
     Ok(Done::result(&serde_json::json!({})))
 }

@@ -2,8 +2,8 @@
 //! with disconnect injection for resume tests.
 
 use crate::content::{Content, Range, parse_range};
+use crate::faults::Tail;
 use crate::response::{self, Body, DropConnection, plain};
-use crate::server::Tail;
 use crate::state::State;
 use crate::store::downloads::TokenError;
 use http::{HeaderValue, Request, Response, StatusCode as Http, header};

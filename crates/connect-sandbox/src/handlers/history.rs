@@ -1,14 +1,26 @@
 //! GetPreviousDownloads and GetPreviousPurchases: the caller's own histories, newest first.
 
+use super::Call;
 use super::paging;
-use crate::api::{self, Done, Fail, Request};
-use crate::security::{Principal, Scheme};
+use crate::api::{self, Done, Fail};
+use crate::operations::Op;
+use crate::security::Principal;
 use crate::state::State;
+use connect_types::ops;
 use connect_types::ops::{
     DownloadOfferingFilter, GetPreviousDownloadsResult, GetPreviousPurchasesResult,
     PreviousDownload, PreviousPurchase, ProductOffering, PurchaseSortType, SearchCriteriaType,
 };
 use connect_types::{IsoDateTime, StatusCode};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::GetPreviousDownloadsRequest>(downloads),
+        Op::of::<ops::GetPreviousPurchasesRequest>(purchases),
+    ]
+}
 
 /// The largest page the sandbox serves (the pages document no maximum; MaxExceeded exists).
 pub const MAX_PAGE: usize = 100;
@@ -79,7 +91,11 @@ fn date_range(filter: &api::Obj, path: &str) -> Result<Option<(i64, i64)>, Fail>
 }
 
 /// GetPreviousDownloads.
-pub fn downloads(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn downloads(
+    state: &State,
+    call: &Call<'_, ops::GetPreviousDownloadsRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetPreviousDownloadsRequestBody";
     let b = &req.body;
     let (start, count) = page_window(b, key)?;
@@ -107,6 +123,7 @@ pub fn downloads(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
     };
     let user = who(p)?;
     let all: Vec<_> = state
+        .kept
         .accounts
         .downloads(user, state.clock.now_millis())
         .into_iter()
@@ -134,7 +151,11 @@ pub fn downloads(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
 }
 
 /// GetPreviousPurchases.
-pub fn purchases(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn purchases(
+    state: &State,
+    call: &Call<'_, ops::GetPreviousPurchasesRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetPreviousPurchasesRequestBody";
     let b = &req.body;
     let (start, count) = page_window(b, key)?;
@@ -179,6 +200,7 @@ pub fn purchases(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
     };
     let user = who(p)?;
     let mut all: Vec<_> = state
+        .kept
         .accounts
         .purchases(user, state.clock.now_millis())
         .into_iter()

@@ -1,13 +1,30 @@
 //! The seven lightbox operations. Lightboxes belong to the user of the token.
 
+use super::Call;
 use super::{paging, user};
-use crate::api::{self, Done, Fail, Request};
-use crate::security::{Principal, Scheme};
+use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::lightboxes::{Item, Lightbox, NewLightbox, Refusal};
+use connect_types::ops;
 use connect_types::{MsDate, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashSet;
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::CreateLightboxRequest>(create),
+        Op::of::<ops::CreateLightboxItemsRequest>(add_items),
+        Op::of::<ops::DeleteLightboxRequest>(delete),
+        Op::of::<ops::DeleteLightboxItemsRequest>(delete_items),
+        Op::of::<ops::GetLightboxRequest>(get),
+        Op::of::<ops::GetLightboxHeadersRequest>(headers),
+        Op::of::<ops::UpdateLightboxHeaderRequest>(update),
+        Op::of::<ops::CreateSharedLightboxRequest>(share),
+    ]
+}
 
 fn refusal(r: Refusal, id: u64) -> Fail {
     match r {
@@ -33,10 +50,11 @@ fn refusal(r: Refusal, id: u64) -> Fail {
     }
 }
 
-fn lightbox_id(b: &api::Obj, key: &str) -> Result<u64, Fail> {
-    let id = api::req_int(b, "LightboxId", &format!("{key}.LightboxId"))?;
-    // A negative id names no lightbox; report it as such rather than as a type error.
-    Ok(u64::try_from(id).unwrap_or(0))
+/// The request's `LightboxId` (`typed`, as the model read it), once the view found it there: the
+/// model reads a missing id as 0.
+fn lightbox_id(b: &api::Obj, key: &str, typed: u64) -> Result<u64, Fail> {
+    api::req_int(b, "LightboxId", &format!("{key}.LightboxId"))?;
+    Ok(typed)
 }
 
 fn name(state: &State, b: &api::Obj, key: &str) -> Result<String, Fail> {
@@ -114,7 +132,8 @@ fn asset_ids(state: &State, b: &api::Obj, key: &str) -> Result<Vec<String>, Fail
 }
 
 /// CreateLightbox.
-pub fn create(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn create(state: &State, call: &Call<'_, ops::CreateLightboxRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "CreateLightboxRequestBody";
     let b = &req.body;
     let fields = NewLightbox {
@@ -125,6 +144,7 @@ pub fn create(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
     };
     let owner = user(p, "a lightbox")?;
     let id = state
+        .kept
         .lightboxes
         .create(
             owner,
@@ -137,13 +157,18 @@ pub fn create(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
 }
 
 /// CreateLightboxItems.
-pub fn add_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn add_items(
+    state: &State,
+    call: &Call<'_, ops::CreateLightboxItemsRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "CreateLightboxItemsRequestBody";
-    let id = lightbox_id(&req.body, key)?;
+    let id = lightbox_id(&req.body, key, call.request.lightbox_id)?;
     let ids = asset_ids(state, &req.body, key)?;
     let owner = user(p, "a lightbox")?;
     let max = state.config.limits.max_items_per_lightbox;
     state
+        .kept
         .lightboxes
         .with_owned(id, owner, |lb, next_item| {
             let mut held: HashSet<String> = lb.items.iter().map(|i| i.asset_id.clone()).collect();
@@ -171,9 +196,13 @@ pub fn add_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Resu
 }
 
 /// DeleteLightboxItems.
-pub fn delete_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn delete_items(
+    state: &State,
+    call: &Call<'_, ops::DeleteLightboxItemsRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "DeleteLightboxItemsRequestBody";
-    let id = lightbox_id(&req.body, key)?;
+    let id = lightbox_id(&req.body, key, call.request.lightbox_id)?;
     let path = format!("{key}.AssetIds");
     let ids = api::opt_str_list(&req.body, "AssetIds", &path)?;
     api::check_asset_count(ids.len(), &path)?;
@@ -184,6 +213,7 @@ pub fn delete_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> R
         .collect();
     let owner = user(p, "a lightbox")?;
     state
+        .kept
         .lightboxes
         .with_owned(id, owner, |lb, _| {
             lb.items.retain(|i| !ids.contains(&i.asset_id));
@@ -194,10 +224,16 @@ pub fn delete_items(state: &State, p: &Principal, req: &Request, _: Scheme) -> R
 }
 
 /// DeleteLightbox.
-pub fn delete(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
-    let id = lightbox_id(&req.body, "DeleteLightboxRequestBody")?;
+pub fn delete(state: &State, call: &Call<'_, ops::DeleteLightboxRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
+    let id = lightbox_id(
+        &req.body,
+        "DeleteLightboxRequestBody",
+        call.request.lightbox_id,
+    )?;
     let owner = user(p, "a lightbox")?;
     state
+        .kept
         .lightboxes
         .delete(id, owner)
         .map_err(|r| refusal(r, id))?;
@@ -205,16 +241,21 @@ pub fn delete(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
 }
 
 /// UpdateLightboxHeader: LightboxName is required; omitted optional fields are kept.
-pub fn update(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn update(
+    state: &State,
+    call: &Call<'_, ops::UpdateLightboxHeaderRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "UpdateLightboxHeaderRequestBody";
     let b = &req.body;
-    let id = lightbox_id(b, key)?;
+    let id = lightbox_id(b, key, call.request.lightbox_id)?;
     let n = name(state, b, key)?;
     let client = text(state, b, "ClientName", key)?;
     let project = text(state, b, "ProjectName", key)?;
     let notes = text(state, b, "Notes", key)?;
     let owner = user(p, "a lightbox")?;
     state
+        .kept
         .lightboxes
         .with_owned(id, owner, |lb, _| {
             lb.name = n;
@@ -234,10 +275,11 @@ pub fn update(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
 }
 
 /// GetLightbox with item paging.
-pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn get(state: &State, call: &Call<'_, ops::GetLightboxRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetLightboxRequestBody";
     let b = &req.body;
-    let id = lightbox_id(b, key)?;
+    let id = lightbox_id(b, key, call.request.lightbox_id)?;
     let vp = format!("{key}.LightboxItemsViewOptions");
     let view = api::req_obj(b, "LightboxItemsViewOptions", &vp)?;
     let (start, count) = paging(view, &vp)?;
@@ -249,6 +291,7 @@ pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Don
     .unwrap_or(false);
     let owner = user(p, "a lightbox")?;
     let lb = state
+        .kept
         .lightboxes
         .read(id, owner)
         .map_err(|r| refusal(r, id))?;
@@ -319,13 +362,17 @@ pub fn get(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Don
 }
 
 /// GetLightboxHeaders with paging.
-pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn headers(
+    state: &State,
+    call: &Call<'_, ops::GetLightboxHeadersRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     let key = "GetLightboxHeadersRequestBody";
     let vp = format!("{key}.ResultsViewOptions");
     let view = api::req_obj(&req.body, "ResultsViewOptions", &vp)?;
     let (start, count) = paging(view, &vp)?;
     let owner = user(p, "a lightbox")?;
-    let all = state.lightboxes.owned_by(owner);
+    let all = state.kept.lightboxes.owned_by(owner);
     if all.is_empty() {
         // A user without lightboxes is not a failure: an empty page with a warning.
         return Ok(Done::result(&json!({
@@ -360,10 +407,19 @@ pub fn headers(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result
 
 /// CreateSharedLightbox: a read-only copy of a lightbox the caller owns. The service offers it
 /// to Thinkstock applications only; the sandbox offers it to every caller (see its README).
-pub fn share(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
-    let id = lightbox_id(&req.body, "CreateSharedLightboxRequestBody")?;
+pub fn share(
+    state: &State,
+    call: &Call<'_, ops::CreateSharedLightboxRequest>,
+) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
+    let id = lightbox_id(
+        &req.body,
+        "CreateSharedLightboxRequestBody",
+        call.request.lightbox_id,
+    )?;
     let owner = user(p, "a lightbox")?;
     let shared = state
+        .kept
         .lightboxes
         .share(
             id,

@@ -1,11 +1,22 @@
 //! CreateSession and RenewSession: the legacy token pair.
 
-use crate::api::{self, Done, Fail, Request};
-use crate::security::{Principal, Scheme};
+use super::Call;
+use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::tokens::TokenKind;
 use connect_types::StatusCode;
+use connect_types::ops;
 use serde_json::json;
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        Op::of::<ops::CreateSessionRequest>(create).signs_in(),
+        Op::of::<ops::RenewSessionRequest>(renew).signs_in(),
+    ]
+}
 
 fn result(state: &State, user: &str) -> Done {
     let (token, secure) = state.tokens.issue_session(user);
@@ -33,7 +44,8 @@ fn check_system(state: &State, body: &api::Obj, key: &str) -> Result<(), Fail> {
 }
 
 /// CreateSession.
-pub fn create(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn create(state: &State, call: &Call<'_, ops::CreateSessionRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let key = "CreateSessionRequestBody";
     let b = &req.body;
     check_system(state, b, key)?;
@@ -49,7 +61,8 @@ pub fn create(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
 }
 
 /// RenewSession: fresh tokens for the session of the secure token in the header.
-pub fn renew(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn renew(state: &State, call: &Call<'_, ops::RenewSessionRequest>) -> Result<Done, Fail> {
+    let (p, req) = (call.principal, call.raw);
     check_system(state, &req.body, "RenewSessionRequestBody")?;
     let info = p.token.as_deref().and_then(|t| state.tokens.lookup(t));
     match (info, &p.user) {

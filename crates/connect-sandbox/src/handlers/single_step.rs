@@ -95,7 +95,7 @@ pub fn run(state: &State, scheme: Scheme, call: &Call<'_>) -> Reply {
         .map(|o| if o == "Imagepack" { "ImagePack" } else { o })
         .collect::<Vec<_>>();
     let id = crate::render::image_id(i);
-    let spent = state.accounts.spend(
+    let spent = state.kept.accounts.spend(
         user,
         &id,
         &covering,

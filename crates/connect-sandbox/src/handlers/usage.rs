@@ -1,20 +1,33 @@
 //! ReportUsage: all-or-nothing batches of at most 1,000 entries, one record per
 //! `TransactionId`.
 
-use crate::api::{self, Done, Fail, Request};
-use crate::security::{Principal, Scheme};
+use super::Call;
+use crate::api::{self, Done, Fail};
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::usage::{Recorded, Usage};
+use connect_types::StatusCode;
+use connect_types::ops;
 use connect_types::ops::{MAX_ASSET_USAGES, ReportUsageResult};
-use connect_types::{RequestDate, StatusCode};
+
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![Op::of::<ops::ReportUsageRequest>(report)]
+}
 
 /// ReportUsage.
-pub fn report(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn report(state: &State, call: &Call<'_, ops::ReportUsageRequest>) -> Result<Done, Fail> {
     let key = "ReportUsageRequestBody";
-    let b = &req.body;
-    let tx = api::req_str(b, "TransactionId", &format!("{key}.TransactionId"))?;
+    let request = call.request;
+    // The model reads a missing id as empty; the view says it was left out.
+    api::req_str(
+        &call.raw.body,
+        "TransactionId",
+        &format!("{key}.TransactionId"),
+    )?;
     let path = format!("{key}.AssetUsages");
-    let list = api::opt_obj_list(b, "AssetUsages", &path)?;
+    let list = &request.asset_usages;
     if list.is_empty() {
         return Err(Fail::invalid(format!("{path} is required")));
     }
@@ -29,17 +42,16 @@ pub fn report(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
     let mut invalid = Vec::new();
     for (n, u) in list.iter().enumerate() {
         let at = |f: &str| format!("{path}[{n}].{f}");
-        let asset = api::req_str(u, "AssetId", &at("AssetId"))?
-            .trim()
-            .to_owned();
-        let quantity = api::req_int(u, "Quantity", &at("Quantity"))?;
-        let quantity = u64::try_from(quantity)
-            .ok()
-            .filter(|q| *q > 0)
-            .ok_or_else(|| Fail::invalid(format!("{} must be above zero", at("Quantity"))))?;
-        let date = api::req_str(u, "UsageDate", &at("UsageDate"))?;
-        let date = RequestDate::parse(&date)
-            .map_err(|e| Fail::invalid(format!("{}: {e}", at("UsageDate"))))?;
+        let asset = u.asset_id.trim().to_owned();
+        if asset.is_empty() {
+            return Err(Fail::invalid(format!("{} is required", at("AssetId"))));
+        }
+        if u.quantity == 0 {
+            return Err(Fail::invalid(format!(
+                "{} must be above zero",
+                at("Quantity")
+            )));
+        }
         if shape.image_index(&asset).is_none() && shape.video_index(&asset).is_none() {
             if !invalid.contains(&asset) {
                 invalid.push(asset.clone());
@@ -48,8 +60,8 @@ pub fn report(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
         }
         usages.push(Usage {
             asset_id: asset,
-            quantity,
-            date: date.to_string(),
+            quantity: u64::from(u.quantity),
+            date: u.usage_date.to_string(),
         });
     }
     if !invalid.is_empty() {
@@ -62,8 +74,9 @@ pub fn report(state: &State, p: &Principal, req: &Request, _: Scheme) -> Result<
             ),
         ));
     }
-    let app = p.user.as_deref().unwrap_or("");
-    match state.usage.record(app, &tx, &usages) {
+    let tx = request.transaction_id.trim();
+    let app = call.principal.user.as_deref().unwrap_or("");
+    match state.kept.usage.record(app, tx, &usages) {
         Recorded::Usages(n) => Ok(Done::result(&ReportUsageResult {
             total_asset_usages_processed: Some(n),
             invalid_assets: Vec::new(),

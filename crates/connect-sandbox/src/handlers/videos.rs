@@ -1,19 +1,24 @@
 //! SearchForVideos.
 
-use super::images::{collections_filter, entity_keywords, page, top_sorted};
-use crate::api::{self, Done, Fail, Obj, Request};
+use super::Call;
+use super::readers::{collections_filter, entity_keywords, page, top_sorted};
+use crate::api::{self, Done, Fail, Obj};
 use crate::catalog::{self, Family, RELEASES, SHOT_SPEEDS, VIDEO_LICENSES, VideoCore};
 use crate::index;
-use crate::security::{Principal, Scheme};
+use crate::operations::Op;
 use crate::state::State;
 use crate::store::downloads::Grant;
 use crate::vocab::{ARTISTS, COLLECTIONS, SUBJECTS};
 use connect_types::StatusCode;
+use connect_types::ops;
 use connect_types::ops::MAX_ASSET_IDS;
 use serde_json::{Value, json};
 
-/// Page sizes SearchForVideos accepts.
-const VIDEO_COUNTS: &[i64] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90];
+/// This group's operations, each registered with its handler (gathered by
+/// [`super::operations`]).
+pub(super) fn operations() -> Vec<Op> {
+    vec![Op::of::<ops::SearchForVideosRequest>(search)]
+}
 
 #[derive(Default)]
 struct Filters {
@@ -59,7 +64,8 @@ impl Filters {
 }
 
 /// SearchForVideos.
-pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<Done, Fail> {
+pub fn search(state: &State, call: &Call<'_, ops::SearchForVideosRequest>) -> Result<Done, Fail> {
+    let req = call.raw;
     let key = "SearchForVideosRequestBody";
     let b = &req.body;
     let lang = api::language(b, &format!("{key}.Language"))?;
@@ -71,7 +77,7 @@ pub fn search(state: &State, _: &Principal, req: &Request, _: Scheme) -> Result<
     let empty = Obj::new();
     let filter_given = api::opt_obj(b, "Filter", &fp)?;
     let filter = filter_given.unwrap_or(&empty);
-    let (start, count) = page(ro, &rp, VIDEO_COUNTS)?;
+    let (start, count) = page(ro, &rp, connect_types::ops::VIDEO_PAGE_SIZES)?;
 
     let mut f = Filters {
         families: api::enum_list(

@@ -14,7 +14,6 @@
 //! the operation itself anyway.
 
 use crate::clock::Clock;
-use crate::stats::StatsRecorder;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -74,9 +73,10 @@ impl CallLimits {
         self.qps.is_some() || self.daily.is_some()
     }
 
-    /// Decides for one request made with `key`, counts it for the key, and records the
-    /// verdict in `stats`. Unknown keys (and `None`) are let through uncounted.
-    pub fn check(&self, key: Option<&str>, stats: &StatsRecorder) -> Verdict {
+    /// Decides for one request made with `key`, counts it for the key, and hands the key and
+    /// the verdict to `record` (the stats). Unknown keys (and `None`) are let through
+    /// uncounted and unrecorded.
+    pub fn check(&self, key: Option<&str>, record: impl FnOnce(&str, Verdict)) -> Verdict {
         let Some(key) = key.filter(|_| self.enabled()) else {
             return Verdict::Allowed;
         };
@@ -111,7 +111,7 @@ impl CallLimits {
             }
             Verdict::Allowed
         };
-        stats.limited(key, verdict);
+        record(key, verdict);
         verdict
     }
 }
@@ -119,6 +119,7 @@ impl CallLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::StatsRecorder;
 
     fn limits(qps: Option<u32>, daily: Option<u64>) -> (CallLimits, Arc<Clock>, StatsRecorder) {
         let clock = Arc::new(Clock::default());
@@ -132,11 +133,16 @@ mod tests {
     #[test]
     fn the_window_slides_with_the_clock() {
         let (l, clock, stats) = limits(Some(3), None);
-        let v: Vec<Verdict> = (0..5).map(|_| l.check(Some("app"), &stats)).collect();
+        let v: Vec<Verdict> = (0..5)
+            .map(|_| l.check(Some("app"), |k, v| stats.limited(k, v)))
+            .collect();
         assert_eq!(&v[..3], &[Verdict::Allowed; 3]);
         assert_eq!(&v[3..], &[Verdict::OverQps; 2]);
         clock.advance(WINDOW);
-        assert_eq!(l.check(Some("app"), &stats), Verdict::Allowed);
+        assert_eq!(
+            l.check(Some("app"), |k, v| stats.limited(k, v)),
+            Verdict::Allowed
+        );
         let s = stats.snapshot();
         let k = &s.app_keys["app"];
         assert_eq!(
@@ -144,8 +150,11 @@ mod tests {
             (4, 2, 0)
         );
         // Unknown keys and requests without one are not counted.
-        assert_eq!(l.check(Some("other"), &stats), Verdict::Allowed);
-        assert_eq!(l.check(None, &stats), Verdict::Allowed);
+        assert_eq!(
+            l.check(Some("other"), |k, v| stats.limited(k, v)),
+            Verdict::Allowed
+        );
+        assert_eq!(l.check(None, |k, v| stats.limited(k, v)), Verdict::Allowed);
         assert_eq!(stats.snapshot().app_keys.len(), 1);
     }
 
@@ -154,11 +163,23 @@ mod tests {
         let (l, clock, stats) = limits(None, Some(2));
         // A whole day ahead, whatever the time the test runs at.
         clock.advance_to_next_day();
-        assert_eq!(l.check(Some("app"), &stats), Verdict::Allowed);
-        assert_eq!(l.check(Some("app"), &stats), Verdict::Allowed);
-        assert_eq!(l.check(Some("app"), &stats), Verdict::OverDaily);
+        assert_eq!(
+            l.check(Some("app"), |k, v| stats.limited(k, v)),
+            Verdict::Allowed
+        );
+        assert_eq!(
+            l.check(Some("app"), |k, v| stats.limited(k, v)),
+            Verdict::Allowed
+        );
+        assert_eq!(
+            l.check(Some("app"), |k, v| stats.limited(k, v)),
+            Verdict::OverDaily
+        );
         clock.advance_to_next_day();
-        assert_eq!(l.check(Some("app"), &stats), Verdict::Allowed);
+        assert_eq!(
+            l.check(Some("app"), |k, v| stats.limited(k, v)),
+            Verdict::Allowed
+        );
         assert_eq!(stats.snapshot().app_keys["app"].refused_for_day, 1);
     }
 
@@ -166,7 +187,10 @@ mod tests {
     fn off_means_nothing_is_counted() {
         let (l, _, stats) = limits(None, None);
         for _ in 0..10 {
-            assert_eq!(l.check(Some("app"), &stats), Verdict::Allowed);
+            assert_eq!(
+                l.check(Some("app"), |k, v| stats.limited(k, v)),
+                Verdict::Allowed
+            );
         }
         assert!(stats.snapshot().app_keys.is_empty());
     }

@@ -1,4 +1,6 @@
-//! One example request per operation, for the OpenAPI document.
+//! The OpenAPI document's examples outside the envelope operations (the token and sign-in
+//! forms, oEmbed's parameters) and the token placeholder. Each envelope operation's example
+//! request sits beside its request type ([`crate::operation::Described::example`]).
 //!
 //! The values are the sandbox's seeded fixtures (its system, its user `alice`, its catalog's
 //! ids), so every example works as written against `connect-sandbox`, in a browser tool's
@@ -13,7 +15,7 @@ use serde_json::{Value, json};
 pub const TOKEN_PLACEHOLDER: &str = "<access token>";
 
 /// The image the examples use: an image of the sandbox catalog (seed 42) that may be embedded.
-pub const IMAGE_ID: &str = "100000002";
+pub const IMAGE_ID: &str = crate::ops::EXAMPLE_IMAGE_ID;
 
 /// A password grant for the sandbox's user `alice` through its OAuth2 client.
 pub fn token_form() -> Value {
@@ -53,65 +55,4 @@ pub fn oembed_parameter(name: &str) -> Option<&'static str> {
         "caller" => Some("example.com"),
         _ => None,
     }
-}
-
-/// The example body (under the operation's body key) of the operation documented as `name`.
-pub fn body(name: &str) -> Option<Value> {
-    let page = json!({"ItemCount": 10, "ItemStartNumber": 1});
-    Some(match name {
-        "CreateSession" => json!({
-            "SystemId": "sandbox",
-            "SystemPassword": "sandbox-system-password",
-            "UserName": "alice",
-            "UserPassword": "alice-password",
-        }),
-        "RenewSession" => {
-            json!({"SystemId": "sandbox", "SystemPassword": "sandbox-system-password"})
-        }
-        "SearchForImages" => json!({
-            "Query": {"SearchPhrase": "beach"},
-            "ResultOptions": page,
-            "Filter": {"ImageFamilies": ["Creative"]},
-        }),
-        "GetImageDetails" => json!({"ImageIds": [IMAGE_ID, "100000003"], "Language": "en-us"}),
-        "GetEventDetails" => json!({"EventIds": [10000]}),
-        "SearchForVideos" => json!({"Query": {"SearchPhrase": "surf"}, "ResultOptions": page}),
-        "GetImageDownloadAuthorizations" => {
-            json!({"ImageSizes": [{"ImageId": IMAGE_ID, "SizeKey": "master"}]})
-        }
-        "GetLargestImageDownloadAuthorizations" => {
-            json!({"Images": [{"ImageId": IMAGE_ID}, {"ImageId": "100000003"}]})
-        }
-        "CreateDownloadRequest" => {
-            json!({"DownloadItems": [{"DownloadToken": "<DownloadToken from GetImageDownloadAuthorizations>"}]})
-        }
-        "CreateLightbox" => json!({"LightboxName": "Beach ideas", "Notes": "for the summer issue"}),
-        "GetLightbox" => json!({"LightboxId": 1, "LightboxItemsViewOptions": page}),
-        "CreateLightboxItems" | "DeleteLightboxItems" => {
-            json!({"LightboxId": 1, "AssetIds": [IMAGE_ID, "100000003"]})
-        }
-        "DeleteLightbox" | "CreateSharedLightbox" => json!({"LightboxId": 1}),
-        "GetLightboxHeaders" => json!({"ResultsViewOptions": page}),
-        "UpdateLightboxHeader" => json!({"LightboxId": 1, "LightboxName": "Beach ideas, final"}),
-        "GetPreviousDownloads" | "GetPreviousPurchases" => page,
-        "GetActiveProductOfferings" | "GetAllProductOfferings" | "GetCollections" => json!({}),
-        "GetCountries" => json!({"Language": "en-us"}),
-        "CreateCustomer" => json!({
-            "UserName": "new-customer",
-            "Password": "a-long-enough-password",
-            "EmailAddress": "new-customer@example.com",
-            "FirstName": "New",
-            "LastName": "Customer",
-            "BillingCountryChar3Iso": "USA",
-        }),
-        "ReportUsage" => json!({
-            "TransactionId": "3f2b8c1e-usage-example",
-            "AssetUsages": [{"AssetId": IMAGE_ID, "Quantity": 1, "UsageDate": "2026-11-01"}],
-        }),
-        "GetAssetChanges" => json!({"ChannelId": 1, "ItemCount": 10}),
-        "ConfirmAssetChanges" => {
-            json!({"TransactionId": "<TransactionId from GetAssetChanges>"})
-        }
-        _ => return None,
-    })
 }

@@ -1,6 +1,6 @@
 //! Accounts: CreateCustomer.
 
-use crate::operation::{Empty, Operation, Security};
+use crate::operation::{Described, Empty, Operation, Security};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -114,4 +114,24 @@ impl Operation for CreateCustomerRequest {
     // one, which serves every operation.
     const SECURITY: Security = Security::SecureOnly;
     const IDEMPOTENT: bool = false;
+    const CHANGES_STATE: bool = true;
+}
+
+impl Described for CreateCustomerRequest {
+    const METHOD: Option<&'static str> = Some("create_customer");
+    const SUMMARY: &'static str = "a new customer who can then sign in.";
+    const DOC: &'static str = "HTTPS only; never retried once it may have reached the server.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::CreateCustomerRequest;
+let request = CreateCustomerRequest::new("carol", "a-long-password", "carol@example.com", "Carol", "Ng", "USA");
+client.create_customer(&request){await}?;"#;
+    fn example() -> Self {
+        CreateCustomerRequest::new(
+            "new-customer",
+            "a-long-enough-password",
+            "new-customer@example.com",
+            "New",
+            "Customer",
+            "USA",
+        )
+    }
 }

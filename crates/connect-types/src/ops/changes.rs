@@ -5,7 +5,7 @@
 //! is served. Confirming only after a batch is safely processed gives at-least-once delivery.
 
 use crate::date::MsDate;
-use crate::operation::{Empty, Operation, Security};
+use crate::operation::{Described, Empty, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 /// The batch size the service uses when `ItemCount` is not given.
@@ -79,6 +79,20 @@ impl Operation for GetAssetChangesRequest {
     const SECURITY: Security = Security::Standard;
     // Until it is confirmed, the same batch comes back.
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = true;
+}
+
+impl Described for GetAssetChangesRequest {
+    const METHOD: Option<&'static str> = Some("asset_changes");
+    const SUMMARY: &'static str =
+        "the channel's current batch; the same batch comes back until it is confirmed.";
+    const DOC: &'static str = "[`Client::follow_changes`] runs the at-least-once loop.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetAssetChangesRequest;
+let batch = client.asset_changes(&GetAssetChangesRequest::channel(7).count(50)){await}?;
+println!("{} changes in batch {:?}", batch.result.changed_assets.len(), batch.result.transaction_id);"#;
+    fn example() -> Self {
+        GetAssetChangesRequest::channel(1).count(10)
+    }
 }
 
 /// `GetAssetChangesResponseBody`: one batch.
@@ -170,4 +184,15 @@ impl Operation for ConfirmAssetChangesRequest {
     const SECURITY: Security = Security::Standard;
     // Acknowledging a batch twice changes nothing the second time.
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = true;
+}
+
+impl Described for ConfirmAssetChangesRequest {
+    const METHOD: Option<&'static str> = Some("confirm_asset_changes");
+    const SUMMARY: &'static str = "acknowledges a batch so the next one is served.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::ConfirmAssetChangesRequest;
+client.confirm_asset_changes(&ConfirmAssetChangesRequest::new("the batch's TransactionId")){await}?;"#;
+    fn example() -> Self {
+        ConfirmAssetChangesRequest::new("<TransactionId from GetAssetChanges>")
+    }
 }

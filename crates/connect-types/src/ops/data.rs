@@ -6,7 +6,7 @@
 
 use super::common::{ImageFamily, Language, ProductOffering};
 use crate::date::MsDate;
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 macro_rules! data_op {
@@ -20,6 +20,8 @@ macro_rules! data_op {
             const RESULT_KEY: Option<&'static str> = Some(concat!($name, "Result"));
             const SECURITY: Security = Security::Standard;
             const IDEMPOTENT: bool = true;
+            // Reference data only: nothing a call does is kept.
+            const CHANGES_STATE: bool = false;
         }
     };
 }
@@ -70,6 +72,18 @@ data_op!(
     false
 );
 
+impl Described for GetActiveProductOfferingsRequest {
+    const METHOD: Option<&'static str> = Some("active_product_offerings");
+    const SUMMARY: &'static str = "the offering types the user may download under.";
+    const DOC: &'static str = "No body is sent.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetActiveProductOfferingsRequest;
+let active = client.active_product_offerings(&GetActiveProductOfferingsRequest {}){await}?;
+println!("{:?}", active.result.active_product_offerings);"#;
+    fn example() -> Self {
+        GetActiveProductOfferingsRequest {}
+    }
+}
+
 /// `GetActiveProductOfferingsResult`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -92,6 +106,20 @@ data_op!(
     "GetAllProductOfferings",
     false
 );
+
+impl Described for GetAllProductOfferingsRequest {
+    const METHOD: Option<&'static str> = Some("all_product_offerings");
+    const SUMMARY: &'static str = "every offering instance of the user, with its quota.";
+    const DOC: &'static str = "No body is sent.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetAllProductOfferingsRequest;
+let all = client.all_product_offerings(&GetAllProductOfferingsRequest {}){await}?;
+for o in &all.result.product_offerings {
+    println!("{:?}: {:?} downloads left", o.name, o.downloads_remaining);
+}"#;
+    fn example() -> Self {
+        GetAllProductOfferingsRequest {}
+    }
+}
 
 /// `GetAllProductOfferingsResult`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,6 +201,18 @@ data_op!(
     false
 );
 
+impl Described for GetCollectionsRequest {
+    const METHOD: Option<&'static str> = Some("collections");
+    const SUMMARY: &'static str = "the collections configured for the caller.";
+    const DOC: &'static str = "No body is sent.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetCollectionsRequest;
+let found = client.collections(&GetCollectionsRequest {}){await}?;
+println!("{} collections", found.result.collections.len());"#;
+    fn example() -> Self {
+        GetCollectionsRequest {}
+    }
+}
+
 /// `GetCollectionsResult`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -244,6 +284,18 @@ data_op!(
     "GetCountries",
     true
 );
+
+impl Described for GetCountriesRequest {
+    const METHOD: Option<&'static str> = Some("countries");
+    const SUMMARY: &'static str = "the country list; its three-letter codes are what \
+        CreateCustomer takes.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::{GetCountriesRequest, Language};
+let found = client.countries(&GetCountriesRequest::in_language(Language::EnGb)){await}?;
+println!("{} countries", found.result.countries.len());"#;
+    fn example() -> Self {
+        GetCountriesRequest::in_language(Language::EnUs)
+    }
+}
 
 /// `GetCountriesResult`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! GetLargestImageDownloadAuthorizations, CreateDownloadRequest.
 
 use super::common::ProductOffering;
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -92,6 +92,21 @@ impl Operation for GetImageDownloadAuthorizationsRequest {
     const RESULT_KEY: Option<&'static str> = Some("GetImageDownloadAuthorizationsResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for GetImageDownloadAuthorizationsRequest {
+    const METHOD: Option<&'static str> = Some("image_download_authorizations");
+    const SUMMARY: &'static str = "download tokens for (image, size) pairs.";
+    const DOC: &'static str = "To fetch the file too, [`Client::download`] does this call, \
+        CreateDownloadRequest and the transfer in one go.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetImageDownloadAuthorizationsRequest;
+let request = GetImageDownloadAuthorizationsRequest::for_sizes([("100000001", "large")]);
+let auths = client.image_download_authorizations(&request){await}?;
+println!("{} images authorized", auths.result.images.len());"#;
+    fn example() -> Self {
+        GetImageDownloadAuthorizationsRequest::for_sizes([(super::EXAMPLE_IMAGE_ID, "master")])
+    }
 }
 
 /// One image and size to authorize.
@@ -236,6 +251,21 @@ impl Operation for GetLargestImageDownloadAuthorizationsRequest {
     const RESULT_KEY: Option<&'static str> = Some("GetLargestImageDownloadAuthorizationsResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for GetLargestImageDownloadAuthorizationsRequest {
+    const METHOD: Option<&'static str> = Some("largest_image_download_authorizations");
+    const SUMMARY: &'static str =
+        "download tokens for the largest size of each image the caller may download.";
+    const DOC: &'static str = "[`Client::download_largest`] also fetches the file.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetLargestImageDownloadAuthorizationsRequest;
+let request = GetLargestImageDownloadAuthorizationsRequest::ids(["100000001"]);
+let auths = client.largest_image_download_authorizations(&request){await}?;
+println!("{} images authorized", auths.result.images.len());"#;
+    fn example() -> Self {
+        GetLargestImageDownloadAuthorizationsRequest::ids([super::EXAMPLE_IMAGE_ID, "100000003"])
+    }
 }
 
 /// `{"ImageId": …}`.
@@ -320,6 +350,20 @@ impl Operation for CreateDownloadRequest {
     const RESULT_KEY: Option<&'static str> = Some("CreateDownloadRequestResult");
     const SECURITY: Security = Security::SecureOnly;
     const IDEMPOTENT: bool = false;
+    const CHANGES_STATE: bool = true;
+}
+
+impl Described for CreateDownloadRequest {
+    const METHOD: Option<&'static str> = Some("create_download_request");
+    const SUMMARY: &'static str = "spends download tokens for download URLs.";
+    const DOC: &'static str =
+        "Secure-only (HTTPS), and never retried once it may have reached the server.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::CreateDownloadRequest;
+let urls = client.create_download_request(&CreateDownloadRequest::for_tokens(["a-download-token"])){await}?;
+println!("{} download URLs", urls.result.download_urls.len());"#;
+    fn example() -> Self {
+        CreateDownloadRequest::for_tokens(["<DownloadToken from GetImageDownloadAuthorizations>"])
+    }
 }
 
 /// One token to spend.

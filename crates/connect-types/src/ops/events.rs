@@ -1,7 +1,7 @@
 //! GetEventDetails (`/v1/search/GetEventDetails`).
 
 use crate::date::MsDate;
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -53,6 +53,18 @@ impl Operation for GetEventDetailsRequest {
     const RESULT_KEY: Option<&'static str> = Some("GetEventDetailsResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for GetEventDetailsRequest {
+    const METHOD: Option<&'static str> = Some("event_details");
+    const SUMMARY: &'static str = "metadata of events, by id.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetEventDetailsRequest;
+let events = client.event_details(&GetEventDetailsRequest::ids([100009884])){await}?;
+println!("{} events", events.result.event_result.len());"#;
+    fn example() -> Self {
+        GetEventDetailsRequest::ids([10000])
+    }
 }
 
 /// `GetEventDetailsResult`: one entry per requested event.

@@ -6,7 +6,7 @@
 
 use super::common::ProductOffering;
 use crate::date::IsoDateTime;
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -188,6 +188,24 @@ impl Operation for GetPreviousDownloadsRequest {
     const RESULT_KEY: Option<&'static str> = Some("GetPreviousDownloadsResultBody");
     const SECURITY: Security = Security::SecureOnly;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for GetPreviousDownloadsRequest {
+    const METHOD: Option<&'static str> = Some("previous_downloads");
+    const SUMMARY: &'static str = "one page of the caller's downloads, newest first.";
+    const DOC: &'static str =
+        "Secure-only (HTTPS). For every page, lazily, use [`Client::previous_downloads_all`].";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetPreviousDownloadsRequest;
+let page = client.previous_downloads(&GetPreviousDownloadsRequest::page(1, 25)){await}?;
+println!("{} downloads on this page", page.result.previous_downloads.len());"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "previous_downloads_all",
+        "Every download of the caller, newest first, fetched a page at a time (25 a page unless the request sets `ItemCount`). Secure-only, like GetPreviousDownloads.",
+    ));
+    fn example() -> Self {
+        GetPreviousDownloadsRequest::page(1, 10)
+    }
 }
 
 /// `GetPreviousDownloadsResultBody`: one page of the caller's downloads.
@@ -334,6 +352,24 @@ impl Operation for GetPreviousPurchasesRequest {
     const RESULT_KEY: Option<&'static str> = Some("GetPreviousPurchasesResultBody");
     const SECURITY: Security = Security::SecureOnly;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for GetPreviousPurchasesRequest {
+    const METHOD: Option<&'static str> = Some("previous_purchases");
+    const SUMMARY: &'static str = "one page of the caller's purchases.";
+    const DOC: &'static str =
+        "Secure-only (HTTPS). For every page, lazily, use [`Client::previous_purchases_all`].";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetPreviousPurchasesRequest;
+let page = client.previous_purchases(&GetPreviousPurchasesRequest::page(1, 25)){await}?;
+println!("{} purchases on this page", page.result.previous_purchases.len());"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "previous_purchases_all",
+        "Every purchase of the caller, fetched a page at a time (25 a page unless the request sets `ItemCount`). Secure-only, like GetPreviousPurchases.",
+    ));
+    fn example() -> Self {
+        GetPreviousPurchasesRequest::page(1, 10)
+    }
 }
 
 /// `GetPreviousPurchasesResultBody`: one page of the caller's purchases.

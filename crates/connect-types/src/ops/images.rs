@@ -2,7 +2,7 @@
 
 use super::common::Language;
 use super::search::Image;
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -79,6 +79,18 @@ impl Operation for GetImageDetailsRequest {
 
     fn header_detail(&self) -> Option<&str> {
         self.detail.as_ref().map(ImageDetailLevel::as_str)
+    }
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for GetImageDetailsRequest {
+    const METHOD: Option<&'static str> = Some("image_details");
+    const SUMMARY: &'static str = "metadata of up to 90 images, by id.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetImageDetailsRequest;
+let details = client.image_details(&GetImageDetailsRequest::ids(["100000001"])){await}?;
+println!("{} images", details.result.images.len());"#;
+    fn example() -> Self {
+        GetImageDetailsRequest::ids([super::EXAMPLE_IMAGE_ID, "100000003"]).language(Language::EnUs)
     }
 }
 

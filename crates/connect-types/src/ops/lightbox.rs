@@ -2,11 +2,11 @@
 //! DeleteLightbox, CreateLightboxItems, DeleteLightboxItems, CreateSharedLightbox.
 
 use crate::date::MsDate;
-use crate::operation::{Empty, Operation, Security};
+use crate::operation::{Described, Empty, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 macro_rules! op {
-    ($req:ty, $result:ty, $name:literal, $key:expr, $idem:literal) => {
+    ($req:ty, $result:ty, $name:literal, $key:expr, $idem:literal, $changes:literal) => {
         impl Operation for $req {
             type Result = $result;
             const NAME: &'static str = $name;
@@ -15,6 +15,8 @@ macro_rules! op {
             const RESULT_KEY: Option<&'static str> = $key;
             const SECURITY: Security = Security::Standard;
             const IDEMPOTENT: bool = $idem;
+            // Every lightbox operation but the two readers changes a lightbox.
+            const CHANGES_STATE: bool = $changes;
         }
     };
 }
@@ -85,8 +87,22 @@ op!(
     CreateLightboxResult,
     "CreateLightbox",
     Some("CreateLightboxResult"),
-    false
+    false,
+    true
 );
+
+impl Described for CreateLightboxRequest {
+    const METHOD: Option<&'static str> = Some("create_lightbox");
+    const SUMMARY: &'static str = "a new, empty lightbox of the signed-in user.";
+    const DOC: &'static str = "Not retried once it may have reached the server, so a failure \
+        never leaves two lightboxes.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::CreateLightboxRequest;
+let created = client.create_lightbox(&CreateLightboxRequest::named("Beach ideas")){await}?;
+println!("lightbox {:?}", created.result.lightbox_id);"#;
+    fn example() -> Self {
+        CreateLightboxRequest::named("Beach ideas").notes("for the summer issue")
+    }
+}
 
 /// `CreateLightboxResult`: the new lightbox's id.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,8 +168,25 @@ op!(
     GetLightboxResult,
     "GetLightbox",
     Some("GetLightboxResult"),
-    true
+    true,
+    false
 );
+
+impl Described for GetLightboxRequest {
+    const METHOD: Option<&'static str> = Some("lightbox");
+    const SUMMARY: &'static str = "a lightbox's header and one page of its items.";
+    const DOC: &'static str = "Every item, lazily: [`Client::lightbox_items_all`].";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetLightboxRequest;
+let lightbox = client.lightbox(&GetLightboxRequest::new(1001).items(1, 50)){await}?;
+println!("{} items on this page", lightbox.result.lightbox.map_or(0, |l| l.lightbox_items.len()));"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "lightbox_items_all",
+        "Every item of a lightbox (`GetLightboxRequest::new(id)`; its view options set the page size), up to the header's `LightboxItemCount`.",
+    ));
+    fn example() -> Self {
+        GetLightboxRequest::new(1).items(1, 10)
+    }
+}
 
 /// Paging of lightbox items. `Default` is the first 25.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -400,8 +433,19 @@ op!(
     Empty,
     "CreateLightboxItems",
     None,
-    false
+    false,
+    true
 );
+
+impl Described for CreateLightboxItemsRequest {
+    const METHOD: Option<&'static str> = Some("add_lightbox_items");
+    const SUMMARY: &'static str = "adds assets to a lightbox.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::CreateLightboxItemsRequest;
+client.add_lightbox_items(&CreateLightboxItemsRequest::new(1001, ["100000001", "100000002"])){await}?;"#;
+    fn example() -> Self {
+        CreateLightboxItemsRequest::new(1, [super::EXAMPLE_IMAGE_ID, "100000003"])
+    }
+}
 
 /// The `DeleteLightboxItemsRequestBody`: remove assets (by asset id) from a lightbox.
 ///
@@ -438,8 +482,19 @@ op!(
     Empty,
     "DeleteLightboxItems",
     None,
+    true,
     true
 );
+
+impl Described for DeleteLightboxItemsRequest {
+    const METHOD: Option<&'static str> = Some("remove_lightbox_items");
+    const SUMMARY: &'static str = "removes assets from a lightbox.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::DeleteLightboxItemsRequest;
+client.remove_lightbox_items(&DeleteLightboxItemsRequest::new(1001, ["100000001"])){await}?;"#;
+    fn example() -> Self {
+        DeleteLightboxItemsRequest::new(1, [super::EXAMPLE_IMAGE_ID, "100000003"])
+    }
+}
 
 /// The `DeleteLightboxRequestBody`.
 ///
@@ -463,7 +518,24 @@ impl DeleteLightboxRequest {
     }
 }
 
-op!(DeleteLightboxRequest, Empty, "DeleteLightbox", None, true);
+op!(
+    DeleteLightboxRequest,
+    Empty,
+    "DeleteLightbox",
+    None,
+    true,
+    true
+);
+
+impl Described for DeleteLightboxRequest {
+    const METHOD: Option<&'static str> = Some("delete_lightbox");
+    const SUMMARY: &'static str = "deletes a lightbox and its items.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::DeleteLightboxRequest;
+client.delete_lightbox(&DeleteLightboxRequest::new(1001)){await}?;"#;
+    fn example() -> Self {
+        DeleteLightboxRequest::new(1)
+    }
+}
 
 /// The `GetLightboxHeadersRequestBody`.
 ///
@@ -503,8 +575,25 @@ op!(
     GetLightboxHeadersResult,
     "GetLightboxHeaders",
     Some("GetLightboxHeadersResult"),
-    true
+    true,
+    false
 );
+
+impl Described for GetLightboxHeadersRequest {
+    const METHOD: Option<&'static str> = Some("lightbox_headers");
+    const SUMMARY: &'static str = "one page of the signed-in user's lightbox headers.";
+    const DOC: &'static str = "Every header, lazily: [`Client::lightbox_headers_all`].";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::GetLightboxHeadersRequest;
+let headers = client.lightbox_headers(&GetLightboxHeadersRequest::page(1, 20)){await}?;
+println!("{:?} lightboxes", headers.result.total_lightbox_header_count);"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "lightbox_headers_all",
+        "Every lightbox header of the user, up to `TotalLightboxHeaderCount`.",
+    ));
+    fn example() -> Self {
+        GetLightboxHeadersRequest::page(1, 10)
+    }
+}
 
 /// Paging of lightbox headers. `Default` is the first 25.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -610,8 +699,19 @@ op!(
     Empty,
     "UpdateLightboxHeader",
     None,
+    true,
     true
 );
+
+impl Described for UpdateLightboxHeaderRequest {
+    const METHOD: Option<&'static str> = Some("update_lightbox_header");
+    const SUMMARY: &'static str = "renames a lightbox or changes its client, project or notes.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::UpdateLightboxHeaderRequest;
+client.update_lightbox_header(&UpdateLightboxHeaderRequest::new(1001, "Beach, final").notes("picked")){await}?;"#;
+    fn example() -> Self {
+        UpdateLightboxHeaderRequest::new(1, "Beach ideas, final")
+    }
+}
 
 /// The `CreateSharedLightboxRequestBody`: a read-only copy of a lightbox the caller owns.
 ///
@@ -643,8 +743,22 @@ op!(
     CreateSharedLightboxResult,
     "CreateSharedLightbox",
     Some("CreateSharedLightboxResult"),
-    false
+    false,
+    true
 );
+
+impl Described for CreateSharedLightboxRequest {
+    const METHOD: Option<&'static str> = Some("create_shared_lightbox");
+    const SUMMARY: &'static str = "a read-only copy of a lightbox the caller owns.";
+    const DOC: &'static str = "The service offers it to Thinkstock applications only; the SDK \
+        cannot tell, so it passes the answer through.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::CreateSharedLightboxRequest;
+let shared = client.create_shared_lightbox(&CreateSharedLightboxRequest::new(1001)){await}?;
+println!("shared copy {:?}", shared.result.shared_lightbox_id);"#;
+    fn example() -> Self {
+        CreateSharedLightboxRequest::new(1)
+    }
+}
 
 /// `CreateSharedLightboxResult`: the id of the read-only copy (readable with GetLightbox).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,3 +36,47 @@ pub use session::*;
 pub use single_step::*;
 pub use usage::*;
 pub use videos::*;
+
+use crate::operation::Visit;
+
+/// The image the operations' examples ([`crate::operation::Described::example`]) use: an image
+/// of the sandbox's default catalog (seed 42) that may be embedded.
+pub const EXAMPLE_IMAGE_ID: &str = "100000002";
+
+/// Walks every envelope operation, in the documented groups' order: the one list of them.
+///
+/// The JSON Schema files and the OpenAPI document ([`crate::schema::operations`]), the
+/// `envelope` fuzz target, the clients' generated methods (`cargo xtask codegen`) and the
+/// sandbox's checks all read it, so an operation added here appears everywhere it must, and
+/// one left out of a place that needs it fails that place's test. The two operations outside
+/// the envelope (SingleStepDownload, oEmbed) have plain request types and are not listed.
+pub fn visit<V: Visit>(v: &mut V) {
+    v.operation::<CreateSessionRequest>();
+    v.operation::<RenewSessionRequest>();
+    v.operation::<SearchForImagesRequest>();
+    v.alias::<SearchForImagesV1Request>();
+    v.operation::<GetImageDetailsRequest>();
+    v.operation::<GetEventDetailsRequest>();
+    v.operation::<SearchForVideosRequest>();
+    v.operation::<GetImageDownloadAuthorizationsRequest>();
+    v.operation::<GetLargestImageDownloadAuthorizationsRequest>();
+    v.operation::<CreateDownloadRequest>();
+    v.operation::<CreateLightboxRequest>();
+    v.operation::<GetLightboxRequest>();
+    v.operation::<CreateLightboxItemsRequest>();
+    v.operation::<DeleteLightboxItemsRequest>();
+    v.operation::<DeleteLightboxRequest>();
+    v.operation::<GetLightboxHeadersRequest>();
+    v.operation::<UpdateLightboxHeaderRequest>();
+    v.operation::<CreateSharedLightboxRequest>();
+    v.operation::<GetPreviousDownloadsRequest>();
+    v.operation::<GetActiveProductOfferingsRequest>();
+    v.operation::<GetAllProductOfferingsRequest>();
+    v.operation::<GetCollectionsRequest>();
+    v.operation::<GetCountriesRequest>();
+    v.operation::<CreateCustomerRequest>();
+    v.operation::<GetPreviousPurchasesRequest>();
+    v.operation::<ReportUsageRequest>();
+    v.operation::<GetAssetChangesRequest>();
+    v.operation::<ConfirmAssetChangesRequest>();
+}

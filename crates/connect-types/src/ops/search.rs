@@ -8,8 +8,12 @@ use super::common::{
 };
 use crate::SmallString;
 use crate::date::{MsDate, RequestDate};
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
+
+/// The page sizes (`ResultOptions.ItemCount`) SearchForImages accepts; any other count is refused
+/// with `InvalidItemCount`.
+pub const IMAGE_PAGE_SIZES: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75];
 
 crate::string_enum! {
     /// Category of a refinement (drill-down) option.
@@ -138,7 +142,7 @@ impl SearchForImagesRequest {
         self
     }
 
-    /// Sets the page size (one of 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75).
+    /// Sets the page size (one of [`IMAGE_PAGE_SIZES`]: 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75).
     #[must_use]
     pub fn count(mut self, count: u32) -> Self {
         self.result_options.item_count = count;
@@ -222,6 +226,26 @@ impl Operation for SearchForImagesRequest {
     const RESULT_KEY: Option<&'static str> = Some("SearchForImagesResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for SearchForImagesRequest {
+    const METHOD: Option<&'static str> = Some("search_images");
+    const SUMMARY: &'static str = "one page of images matching a query.";
+    const DOC: &'static str = "For every page, lazily, use [`Client::search_images_all`].";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::SearchForImagesRequest;
+let found = client.search_images(&SearchForImagesRequest::phrase("beach").count(10)){await}?;
+println!("{} images in all", found.result.item_total_count.unwrap_or(0));"#;
+    const ALL_METHOD: Option<(&'static str, &'static str)> = Some((
+        "search_images_all",
+        "Every image a search matches (up to `ItemTotalCount`), in pages of the request's `ItemCount` (75 when unset), starting at its `ItemStartNumber`.",
+    ));
+    fn example() -> Self {
+        SearchForImagesRequest::phrase("beach")
+            .family(ImageFamily::Creative)
+            .count(10)
+            .start(1)
+    }
 }
 
 /// SearchForImages as older clients call it: `/v1/search/SearchForImages` with the body under
@@ -245,6 +269,15 @@ impl Operation for SearchForImagesV1Request {
     const RESULT_KEY: Option<&'static str> = Some("SearchForImagesResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for SearchForImagesV1Request {
+    const METHOD: Option<&'static str> = None;
+    const SUMMARY: &'static str = "one page of images matching a query, as older clients ask.";
+    fn example() -> Self {
+        SearchForImagesRequest::example().v1()
+    }
 }
 
 /// `Filter`: optional restrictions on the results. Every member is optional.

@@ -1,6 +1,6 @@
 //! Legacy sessions: CreateSession and RenewSession.
 
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,20 @@ impl Operation for CreateSessionRequest {
     const RESULT_KEY: Option<&'static str> = Some("CreateSessionResult");
     const SECURITY: Security = Security::None;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for CreateSessionRequest {
+    const METHOD: Option<&'static str> = None;
+    const SUMMARY: &'static str = "a legacy sign-in with system and user credentials.";
+    fn example() -> Self {
+        CreateSessionRequest {
+            system_id: "sandbox".into(),
+            system_password: Secret::new("sandbox-system-password"),
+            user_name: "alice".into(),
+            user_password: Secret::new("alice-password"),
+        }
+    }
 }
 
 /// `RenewSessionRequestBody`: extend a session before it expires. The header carries the
@@ -87,4 +101,16 @@ impl Operation for RenewSessionRequest {
     const RESULT_KEY: Option<&'static str> = Some("RenewSessionResult");
     const SECURITY: Security = Security::SecureOnly;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for RenewSessionRequest {
+    const METHOD: Option<&'static str> = None;
+    const SUMMARY: &'static str = "a legacy session extended before it expires.";
+    fn example() -> Self {
+        RenewSessionRequest {
+            system_id: "sandbox".into(),
+            system_password: Secret::new("sandbox-system-password"),
+        }
+    }
 }

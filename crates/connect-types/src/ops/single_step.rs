@@ -51,6 +51,9 @@ impl SingleStepDownloadRequest {
     /// Spending a download is not idempotent: a call that may have reached the service is
     /// not repeated.
     pub const IDEMPOTENT: bool = false;
+    /// It spends a download of the caller's allowance and adds to their download history (see
+    /// [`crate::Operation::CHANGES_STATE`]).
+    pub const CHANGES_STATE: bool = true;
 
     /// The largest allowed size of `image_id`.
     pub fn new(image_id: impl Into<String>) -> Self {

@@ -1,7 +1,7 @@
 //! Usage reporting: ReportUsage.
 
 use crate::date::RequestDate;
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 /// The most entries one ReportUsage call may carry.
@@ -86,6 +86,27 @@ impl Operation for ReportUsageRequest {
     const SECURITY: Security = Security::Standard;
     // A repeated TransactionId records nothing, so sending the same request again is safe.
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = true;
+}
+
+impl Described for ReportUsageRequest {
+    const METHOD: Option<&'static str> = Some("report_usage");
+    const SUMMARY: &'static str = "how often assets were used, under one TransactionId.";
+    const DOC: &'static str = "A repeated id records nothing and comes back with a \
+        `TransactionIdDuplicate` warning, so a retry is safe.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::ReportUsageRequest;
+use {crate}::RequestDate;
+let on = RequestDate::new(2026, 11, 1).expect("a real date");
+let report = ReportUsageRequest::new("invoice-2026-11").usage("100000001", 3, on);
+let answer = client.report_usage(&report){await}?;
+println!("{:?} usages recorded", answer.result.total_asset_usages_processed);"#;
+    fn example() -> Self {
+        let report = ReportUsageRequest::new("3f2b8c1e-usage-example");
+        match RequestDate::new(2026, 11, 1) {
+            Some(on) => report.usage(super::EXAMPLE_IMAGE_ID, 1, on),
+            None => report,
+        }
+    }
 }
 
 /// `ReportUsageResponseBody`.

@@ -2,7 +2,7 @@
 
 use super::common::{AssetFamily, ColorType, Language, LicensingModel};
 use crate::date::MsDate;
-use crate::operation::{Operation, Security};
+use crate::operation::{Described, Operation, Security};
 use serde::{Deserialize, Serialize};
 
 crate::string_enum! {
@@ -99,6 +99,10 @@ crate::string_enum! {
     }
 }
 
+/// The page sizes SearchForVideos accepts: those of SearchForImages
+/// ([`super::IMAGE_PAGE_SIZES`]) and 90.
+pub const VIDEO_PAGE_SIZES: &[u32] = &[1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90];
+
 /// The `SearchForVideosRequestBody`.
 ///
 /// ```
@@ -160,7 +164,7 @@ impl SearchForVideosRequest {
         self
     }
 
-    /// Sets the page size (one of 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90).
+    /// Sets the page size (one of [`VIDEO_PAGE_SIZES`]: 1-6, 10, 12, 15, 20, 25, 30, 50, 60, 75, 90).
     #[must_use]
     pub fn count(mut self, count: u32) -> Self {
         self.result_options.item_count = count;
@@ -190,6 +194,18 @@ impl Operation for SearchForVideosRequest {
     const RESULT_KEY: Option<&'static str> = Some("SearchForVideosResult");
     const SECURITY: Security = Security::Standard;
     const IDEMPOTENT: bool = true;
+    const CHANGES_STATE: bool = false;
+}
+
+impl Described for SearchForVideosRequest {
+    const METHOD: Option<&'static str> = Some("search_videos");
+    const SUMMARY: &'static str = "one page of videos matching a query.";
+    const CLIENT_EXAMPLE: &'static str = r#"use {crate}::ops::SearchForVideosRequest;
+let found = client.search_videos(&SearchForVideosRequest::phrase("ocean")){await}?;
+println!("{} videos", found.result.videos.len());"#;
+    fn example() -> Self {
+        SearchForVideosRequest::phrase("surf").count(10).start(1)
+    }
 }
 
 /// Video search filters. Every member is optional.

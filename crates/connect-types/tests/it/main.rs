@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod fixtures;
 mod lenient;
 mod openapi;
 mod ops;
