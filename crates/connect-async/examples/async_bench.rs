@@ -12,8 +12,8 @@ mod figure;
 #[path = "../../connect-blocking/examples/support/bench.rs"]
 mod support;
 
+use connect_async::Client;
 use connect_async::ops::{ImageFamily, SearchForImagesRequest};
-use connect_async::{Client, Credentials};
 use connect_sandbox::{LARGE_IMAGE_ID, Sandbox, SandboxConfig, SandboxThread};
 use connect_types::{RequestHeader, Secret};
 use std::time::{Duration, Instant};
@@ -37,12 +37,11 @@ fn runs(name: &str) -> bool {
 
 fn client_for(sb: &SandboxThread) -> Client {
     Client::builder()
-        .credentials(Credentials::resource_owner(
-            "sandbox-client",
-            "sandbox-client-secret",
-            "alice",
-            "alice-password",
-        ))
+        .credentials(
+            sb.credentials()
+                .first_user()
+                .expect("the sandbox has users"),
+        )
         .base_url(sb.https_base_url())
         .root_certificate_pem(sb.ca_pem().as_bytes().to_vec())
         .build()

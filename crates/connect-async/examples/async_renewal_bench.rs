@@ -17,8 +17,7 @@ mod figure;
 
 use connect_async::ops::SearchForImagesRequest;
 use connect_async::{
-    Body, Client, Clock, Credentials, ReqwestTransport, Transport, TransportFailure, async_trait,
-    http,
+    Body, Client, Clock, ReqwestTransport, Transport, TransportFailure, async_trait, http,
 };
 use connect_sandbox::{Sandbox, SandboxConfig, SandboxThread};
 use figure::{Goal, figure};
@@ -49,12 +48,11 @@ impl Transport for Limited {
 
 fn client_for(sb: &SandboxThread) -> Client {
     let b = Client::builder()
-        .credentials(Credentials::resource_owner(
-            "sandbox-client",
-            "sandbox-client-secret",
-            "alice",
-            "alice-password",
-        ))
+        .credentials(
+            sb.credentials()
+                .first_user()
+                .expect("the sandbox has users"),
+        )
         .base_url(sb.https_base_url())
         .root_certificate_pem(sb.ca_pem().as_bytes().to_vec())
         .clock(Clock::new(sb.clock()));

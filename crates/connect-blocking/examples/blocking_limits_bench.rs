@@ -13,8 +13,8 @@ mod figure;
 #[path = "support/limits.rs"]
 mod support;
 
+use connect_blocking::Client;
 use connect_blocking::ops::SearchForImagesRequest;
-use connect_blocking::{Client, Credentials};
 use connect_sandbox::SandboxThread;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,12 +25,11 @@ const THREADS: usize = 16;
 
 fn client_for(sb: &SandboxThread) -> Client {
     Client::builder()
-        .credentials(Credentials::resource_owner(
-            "sandbox-client",
-            "sandbox-client-secret",
-            "alice",
-            "alice-password",
-        ))
+        .credentials(
+            sb.credentials()
+                .first_user()
+                .expect("the sandbox has users"),
+        )
         .base_url(sb.https_base_url())
         .root_certificate_pem(sb.ca_pem().as_bytes().to_vec())
         .build()

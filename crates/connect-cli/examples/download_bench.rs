@@ -199,12 +199,11 @@ fn main() {
 
     // 3. A stalled body: given up one grace period after its last byte, then resumed.
     let client = connect_blocking::Client::builder()
-        .credentials(connect_blocking::Credentials::resource_owner(
-            "sandbox-client",
-            "sandbox-client-secret",
-            "alice",
-            "alice-password",
-        ))
+        .credentials(
+            sb.credentials()
+                .first_user()
+                .expect("the sandbox has users"),
+        )
         .base_url(sb.https_base_url())
         .root_certificate_pem(sb.ca_pem().as_bytes().to_vec())
         .build()

@@ -67,6 +67,19 @@ impl std::fmt::Debug for Credentials {
 }
 
 impl Credentials {
+    /// What a client of this sandbox signs in with: the OAuth2 password grant as the first
+    /// configured user (`alice` by default) with the sandbox's client id and secret; `None`
+    /// when no user is configured.
+    pub fn first_user(&self) -> Option<connect_auth::Credentials> {
+        let user = self.users.first()?;
+        Some(connect_auth::Credentials::resource_owner(
+            self.client_id.clone(),
+            self.client_secret.clone(),
+            user.name.clone(),
+            user.password.clone(),
+        ))
+    }
+
     /// Whether `name`/`password` is a known user.
     pub fn user_matches(&self, name: &str, password: &str) -> bool {
         self.users
@@ -337,3 +350,29 @@ impl Default for Limits {
 /// Parses a duration such as `3s`, `90s`, `30m`, `2h`, `20ms`; a bare number means seconds
 /// (the SDK's parser, so the sandbox and the clients read durations alike).
 pub use connect_auth::env::parse_duration;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_user_signs_in_with_the_sandboxs_client() {
+        let mut c = Credentials::default();
+        match c.first_user() {
+            Some(connect_auth::Credentials::ResourceOwner {
+                client_id,
+                client_secret,
+                username,
+                password,
+            }) => {
+                assert_eq!(client_id, c.client_id);
+                assert_eq!(client_secret.expose(), c.client_secret);
+                assert_eq!(username, c.users[0].name);
+                assert_eq!(password.expose(), c.users[0].password);
+            }
+            other => panic!("not a password grant: {other:?}"),
+        }
+        c.users.clear();
+        assert!(c.first_user().is_none());
+    }
+}
