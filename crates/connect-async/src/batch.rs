@@ -8,8 +8,8 @@ use connect_auth::Error;
 use connect_auth::download::batch::{Batch, BatchCall, BatchStep, FileFacts, FileJob, FileStart};
 use connect_auth::download::manifest::{MANIFEST_FILE, MAX_MANIFEST_BYTES, lock_path};
 use connect_auth::download::{
-    BatchEvent, BatchParts, BatchReport, BatchSource, EventCallback, PartRecord, Progress,
-    ProgressCallback, RunBatch, Throttle, part_path, unix_millis, write_error,
+    BatchCallbacks, BatchEvent, BatchParts, BatchReport, BatchSource, PartRecord, Progress,
+    RunBatch, Throttle, part_path, unix_millis, write_error,
 };
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -98,7 +98,7 @@ async fn run(parts: BatchParts<Client>) -> Result<BatchReport, Error> {
             failure: None,
         }),
         wake: Notify::new(),
-        callbacks: Mutex::new(Callbacks { progress, events }),
+        callbacks: Mutex::new(BatchCallbacks::new(progress, events)),
         manifest: ManifestFile {
             path: manifest.clone(),
             written: tokio::sync::Mutex::new(0),
@@ -160,16 +160,11 @@ struct State {
     failure: Option<Error>,
 }
 
-struct Callbacks {
-    progress: Option<ProgressCallback>,
-    events: Option<EventCallback>,
-}
-
 struct Shared {
     state: Mutex<State>,
     /// Woken whenever the batch changed, so waiting tasks poll again.
     wake: Notify,
-    callbacks: Mutex<Callbacks>,
+    callbacks: Mutex<BatchCallbacks>,
     manifest: ManifestFile,
     dir: PathBuf,
 }
@@ -179,7 +174,7 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn callbacks(&self) -> MutexGuard<'_, Callbacks> {
+    fn callbacks(&self) -> MutexGuard<'_, BatchCallbacks> {
         self.callbacks
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -198,22 +193,7 @@ impl Shared {
     /// Tells the callbacks about the reports that came in, and the batch as a whole (with
     /// `always`, also when no report came).
     fn announce(&self, state: &mut State, always: bool) {
-        let finished = state.batch.take_finished();
-        if finished.is_empty() && !always {
-            return;
-        }
-        let overall = state.batch.overall();
-        let mut cb = self.callbacks();
-        if let Some(f) = cb.events.as_mut() {
-            for index in finished {
-                if let Some(report) = state.batch.report(index) {
-                    f(&BatchEvent::Finished(report));
-                }
-            }
-        }
-        if let Some(f) = cb.progress.as_mut() {
-            f(overall);
-        }
+        self.callbacks().finished(&mut state.batch, always);
     }
 }
 
@@ -329,14 +309,12 @@ async fn batch_file(client: &Client, shared: &Shared, job: &FileJob) {
         }
     };
     let total = flow.progress().total;
-    if let Some(f) = shared.callbacks().events.as_mut() {
-        f(&BatchEvent::Started {
-            image_id: &job.image_id,
-            path: &dest,
-            held,
-            total,
-        });
-    }
+    shared.callbacks().event(&BatchEvent::Started {
+        image_id: &job.image_id,
+        path: &dest,
+        held,
+        total,
+    });
     let mut hooks = InBatch {
         shared,
         index: job.index,
@@ -386,14 +364,10 @@ impl Hooks for InBatch<'_> {
             state.batch.overall()
         };
         let mut cb = self.shared.callbacks();
-        if let Some(f) = cb.events.as_mut() {
-            f(&BatchEvent::Progress {
-                image_id: self.image_id,
-                progress,
-            });
-        }
-        if let Some(f) = cb.progress.as_mut() {
-            f(overall);
-        }
+        cb.event(&BatchEvent::Progress {
+            image_id: self.image_id,
+            progress,
+        });
+        cb.progress(overall);
     }
 }

@@ -3,15 +3,14 @@
 //! write its manifest.
 
 use crate::client::Client;
-use crate::download::{Hooks, LockFile, PartSink, plain_file_len};
+use crate::download::{Hooks, LockFile, PartSink, plain_file_len, write_private_with};
 use connect_auth::Error;
 use connect_auth::download::batch::{Batch, BatchCall, BatchStep, FileFacts, FileJob, FileStart};
 use connect_auth::download::manifest::{MANIFEST_FILE, MAX_MANIFEST_BYTES, lock_path};
 use connect_auth::download::{
-    BatchEvent, BatchParts, BatchReport, BatchSource, EventCallback, PartRecord, Progress,
-    ProgressCallback, RunBatch, Throttle, part_path, unix_millis, write_error,
+    BatchCallbacks, BatchEvent, BatchParts, BatchReport, BatchSource, PartRecord, Progress,
+    RunBatch, Throttle, part_path, unix_millis, write_error,
 };
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Instant, SystemTime};
@@ -88,7 +87,7 @@ impl RunBatch for Client {
                 failure: None,
             }),
             wake: Condvar::new(),
-            callbacks: Mutex::new(Callbacks { progress, events }),
+            callbacks: Mutex::new(BatchCallbacks::new(progress, events)),
             manifest: ManifestFile {
                 path: manifest.clone(),
                 written: Mutex::new(0),
@@ -151,16 +150,11 @@ struct State {
     failure: Option<Error>,
 }
 
-struct Callbacks {
-    progress: Option<ProgressCallback>,
-    events: Option<EventCallback>,
-}
-
 struct Shared {
     state: Mutex<State>,
     /// Signalled whenever the batch changed, so waiting workers poll again.
     wake: Condvar,
-    callbacks: Mutex<Callbacks>,
+    callbacks: Mutex<BatchCallbacks>,
     manifest: ManifestFile,
     dir: PathBuf,
 }
@@ -170,7 +164,7 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn callbacks(&self) -> MutexGuard<'_, Callbacks> {
+    fn callbacks(&self) -> MutexGuard<'_, BatchCallbacks> {
         self.callbacks
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -191,22 +185,7 @@ impl Shared {
     /// Tells the callbacks about the reports that came in, and the batch as a whole (with
     /// `always`, also when no report came).
     fn announce(&self, state: &mut State, always: bool) {
-        let finished = state.batch.take_finished();
-        if finished.is_empty() && !always {
-            return;
-        }
-        let overall = state.batch.overall();
-        let mut cb = self.callbacks();
-        if let Some(f) = cb.events.as_mut() {
-            for index in finished {
-                if let Some(report) = state.batch.report(index) {
-                    f(&BatchEvent::Finished(report));
-                }
-            }
-        }
-        if let Some(f) = cb.progress.as_mut() {
-            f(overall);
-        }
+        self.callbacks().finished(&mut state.batch, always);
     }
 }
 
@@ -231,17 +210,7 @@ impl ManifestFile {
         let mut tmp = self.path.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
-        let _ = std::fs::remove_file(&tmp);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options
-            .open(&tmp)
-            .and_then(|mut f| {
-                f.write_all(&bytes)?;
-                f.sync_all()
-            })
+        write_private_with(&tmp, &bytes, true)
             .and_then(|()| std::fs::rename(&tmp, &self.path))
             .map_err(|e| write_error(Some(&self.path), e))?;
         *written = version;
@@ -332,14 +301,12 @@ fn batch_file(client: &Client, shared: &Shared, job: &FileJob) {
     };
     let total = flow.progress().total;
     drop(state);
-    if let Some(f) = shared.callbacks().events.as_mut() {
-        f(&BatchEvent::Started {
-            image_id: &job.image_id,
-            path: &dest,
-            held,
-            total,
-        });
-    }
+    shared.callbacks().event(&BatchEvent::Started {
+        image_id: &job.image_id,
+        path: &dest,
+        held,
+        total,
+    });
     let mut hooks = InBatch {
         shared,
         index: job.index,
@@ -386,14 +353,10 @@ impl Hooks for InBatch<'_> {
             state.batch.overall()
         };
         let mut cb = self.shared.callbacks();
-        if let Some(f) = cb.events.as_mut() {
-            f(&BatchEvent::Progress {
-                image_id: self.image_id,
-                progress,
-            });
-        }
-        if let Some(f) = cb.progress.as_mut() {
-            f(overall);
-        }
+        cb.event(&BatchEvent::Progress {
+            image_id: self.image_id,
+            progress,
+        });
+        cb.progress(overall);
     }
 }

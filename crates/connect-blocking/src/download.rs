@@ -432,15 +432,23 @@ impl Hooks for Beside<'_> {
 /// Writes `bytes` to a new file at `path` readable by its owner only (it may hold a download
 /// URL): removed, then created anew, so never written through a link someone put there.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_private_with(path, bytes, false).map_err(|e| write_error(Some(path), e))
+}
+
+/// `bytes` as a new owner-only file at `path` (in place of any file there), flushed to disk
+/// first with `sync`.
+pub(crate) fn write_private_with(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let _ = std::fs::remove_file(path);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .and_then(|mut f| f.write_all(bytes))
-        .map_err(|e| write_error(Some(path), e))
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    if sync {
+        f.sync_all()?;
+    }
+    Ok(())
 }
 
 /// The length of the plain file at `path`, if there is one (a link or a folder is not one).

@@ -3,7 +3,7 @@
 //! their own `Client`, which implements [`RunBatch`] to run it (on threads, or on tasks).
 
 use super::authorize::SizeChoice;
-use super::batch::{BatchEvent, BatchProgress, BatchSource, BatchSpec};
+use super::batch::{Batch, BatchEvent, BatchProgress, BatchSource, BatchSpec};
 use super::offering::OfferingChoice;
 use super::stall::StallRule;
 use std::path::PathBuf;
@@ -18,6 +18,49 @@ pub const MAX_PARALLEL: usize = 64;
 pub type ProgressCallback = Box<dyn FnMut(BatchProgress) + Send>;
 /// The per-file event callback.
 pub type EventCallback = Box<dyn FnMut(&BatchEvent<'_>) + Send>;
+
+/// A batch's two callbacks, told what happened the same way by every client's driver.
+#[allow(missing_debug_implementations)] // callbacks have no Debug
+pub struct BatchCallbacks {
+    progress: Option<ProgressCallback>,
+    events: Option<EventCallback>,
+}
+
+impl BatchCallbacks {
+    /// The callbacks a [`BatchBuilder`] collected.
+    pub fn new(progress: Option<ProgressCallback>, events: Option<EventCallback>) -> Self {
+        Self { progress, events }
+    }
+
+    /// Tells the event callback about one file.
+    pub fn event(&mut self, event: &BatchEvent<'_>) {
+        if let Some(f) = self.events.as_mut() {
+            f(event);
+        }
+    }
+
+    /// Tells the progress callback how the batch as a whole stands.
+    pub fn progress(&mut self, overall: BatchProgress) {
+        if let Some(f) = self.progress.as_mut() {
+            f(overall);
+        }
+    }
+
+    /// Reports the files `batch` finished since the last call, one event each, then the batch
+    /// as a whole; with `always`, the whole also when no file finished.
+    pub fn finished(&mut self, batch: &mut Batch, always: bool) {
+        let finished = batch.take_finished();
+        if finished.is_empty() && !always {
+            return;
+        }
+        for index in finished {
+            if let Some(report) = batch.report(index) {
+                self.event(&BatchEvent::Finished(report));
+            }
+        }
+        self.progress(batch.overall());
+    }
+}
 
 /// A client that runs batches: each client crate implements it for its `Client`.
 pub trait RunBatch: Sized {

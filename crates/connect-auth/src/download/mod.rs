@@ -46,8 +46,8 @@ pub use fetch::{
 pub use file::{FileFlow, FileSpec, FileStep, UrlCall, UrlSource};
 pub use location::{MAX_REDIRECTS, check_url};
 pub use many::{
-    BatchBuilder, BatchParts, DEFAULT_PARALLEL, EventCallback, MAX_PARALLEL, ProgressCallback,
-    RunBatch,
+    BatchBuilder, BatchCallbacks, BatchParts, DEFAULT_PARALLEL, EventCallback, MAX_PARALLEL,
+    ProgressCallback, RunBatch,
 };
 pub use offering::{ChoiceReason, ChosenOffering, OfferingChoice};
 pub use part::{DEFAULT_URL_LIFETIME, PaidBy, PartFiles, PartRecord, UrlState, part_path};
