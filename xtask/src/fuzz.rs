@@ -19,6 +19,7 @@ pub const TARGETS: &[&str] = &[
     "token_answer",
     "implicit_redirect",
     "download_answer",
+    "error_answer",
     "cassette",
     "sandbox_range",
     "sandbox_request",

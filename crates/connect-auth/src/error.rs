@@ -666,7 +666,8 @@ fn fold(text: &str) -> String {
             space = !out.is_empty();
             continue;
         }
-        if count >= MAX_SERVER_TEXT {
+        // The space before this character counts too.
+        if count + usize::from(space) >= MAX_SERVER_TEXT {
             out.push('…');
             return out;
         }

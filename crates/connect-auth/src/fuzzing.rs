@@ -403,6 +403,60 @@ pub fn cassette(data: &[u8]) {
     }
 }
 
+/// Target `error_answer`: the bytes as an error answer of an API call — a status, headers and
+/// a body — read the way every refused call is read: the gateway's call limits
+/// ([`crate::retry::rate_limit`]), `Retry-After`, the server's own words
+/// ([`crate::error::server_text`]) and the error's message.
+///
+/// The first byte picks the status; the text up to the first empty line is header lines
+/// (`Name: value`, those that are not valid headers left out), the rest is the body. The
+/// server's words, if any, must be plain (no control or bidi characters) and short; only a
+/// 403 is ever a call limit; the message never panics and holds no control characters.
+pub fn error_answer(data: &[u8]) {
+    const STATUSES: [u16; 8] = [403, 429, 500, 503, 400, 401, 404, 502];
+    let Some((&ctl, rest)) = data.split_first() else {
+        return;
+    };
+    let status = STATUSES[usize::from(ctl) % STATUSES.len()];
+    let (head, body) = match rest.windows(2).position(|w| w == b"\n\n") {
+        Some(at) => (&rest[..at], &rest[at + 2..]),
+        None => (&[][..], rest),
+    };
+    let mut response = http::Response::new(body.to_vec());
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or_default();
+    for line in String::from_utf8_lossy(head).lines() {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.trim().as_bytes()),
+            http::HeaderValue::from_str(value.trim()),
+        ) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    if crate::retry::rate_limit_of(&response).is_some() {
+        assert_eq!(status, 403, "only a 403 is a call limit");
+    }
+    let _ = crate::retry::retry_after(response.headers());
+    if let Some(text) = crate::error::server_text(response.headers(), response.body()) {
+        assert!(
+            text.chars().count() <= crate::error::MAX_SERVER_TEXT + 1,
+            "the server's words are cut: {text:?}"
+        );
+        assert!(
+            !text.chars().any(char::is_control),
+            "the server's words are plain: {text:?}"
+        );
+        assert!(!text.starts_with(' ') && !text.ends_with(' '), "{text:?}");
+    }
+    let message = crate::Error::http("SearchForImages", &response).to_string();
+    assert!(
+        !message.chars().any(char::is_control),
+        "the message is one plain line: {message:?}"
+    );
+}
+
 #[cfg(test)]
 mod replay {
     /// Feeds every committed corpus file of `target` to `body`; the corpus must not be empty.
@@ -437,6 +491,11 @@ mod replay {
     #[test]
     fn cassette_corpus() {
         corpus("cassette", &super::cassette);
+    }
+
+    #[test]
+    fn error_answer_corpus() {
+        corpus("error_answer", &super::error_answer);
     }
 
     #[test]
