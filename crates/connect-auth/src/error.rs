@@ -621,7 +621,8 @@ pub fn server_text(headers: &http::HeaderMap, body: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start();
     let found = if trimmed.starts_with('{') {
-        json_message(body)
+        // Only the head is read: a message is near the start, and an error body can be large.
+        json_message(head)
     } else if trimmed.starts_with('<') {
         html_title(trimmed)
     } else {
